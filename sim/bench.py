@@ -1,0 +1,100 @@
+"""The benchmark behind ``escsim bench``: the batched model against one Mesa model per
+replication (as Mesa's ``batch_run`` would run it), and peak memory.
+
+Each measurement runs in a fresh spawned process so that its peak resident memory is
+its own. Numbers depend on the machine; the README records a reference run.
+"""
+
+import multiprocessing
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes vs KiB
+
+
+def _batched(scenario_path: str, worlds: int, weeks: int) -> dict:
+    from sim.montecarlo import run_scenario
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    start = time.perf_counter()
+    run_scenario(scenario, n_worlds=worlds, horizon_weeks=weeks, workers=1)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _per_replication(scenario_path: str, replications: int, weeks: int) -> dict:
+    """One EscalationModel of one world per replication, each with its own seed."""
+    from sim.model import EscalationModel
+    from sim.scenario import load_scenario
+    from sim.seeding import chunk_seed, dynamics_seed
+
+    scenario = load_scenario(scenario_path)
+    start = time.perf_counter()
+    for rep in range(replications):
+        ss = chunk_seed(0, rep)
+        params = scenario.sample(ss, 1)
+        model = EscalationModel(params, scenario.initial, weeks,
+                                np.random.default_rng(dynamics_seed(ss)))
+        model.run()
+    return {"seconds": time.perf_counter() - start}
+
+
+def _in_fresh_process(fn, *args) -> dict:
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def run_bench(worlds: int = 100_000, weeks: int = 52, replications: int = 300,
+              scenario_path: Path = BASELINE) -> dict:
+    """Measure and return the numbers ``escsim bench`` prints."""
+    from sim.montecarlo import _pin_blas_threads
+    from sim.seeding import DEFAULT_CHUNK_SIZE
+
+    _pin_blas_threads()
+    path = str(scenario_path)
+    one_chunk = _in_fresh_process(_batched, path, DEFAULT_CHUNK_SIZE, weeks)
+    batched = _in_fresh_process(_batched, path, worlds, weeks)
+    per_rep = _in_fresh_process(_per_replication, path, replications, weeks)
+    batched_rate = worlds * weeks / batched["seconds"]
+    per_rep_rate = replications * weeks / per_rep["seconds"]
+    return {
+        "scenario": path,
+        "worlds": worlds,
+        "weeks": weeks,
+        "batched_seconds": batched["seconds"],
+        "batched_world_weeks_per_s": batched_rate,
+        "per_replication_replications": replications,
+        "per_replication_world_weeks_per_s": per_rep_rate,
+        "ratio": batched_rate / per_rep_rate,
+        "peak_rss_mb": batched["peak_rss_mb"],
+        "peak_rss_mb_one_chunk": one_chunk["peak_rss_mb"],
+        "chunk_size": DEFAULT_CHUNK_SIZE,
+    }
+
+
+def format_bench(r: dict) -> str:
+    """The benchmark as lines of text, with the targets from the README."""
+    return "\n".join([
+        f"scenario: {r['scenario']}",
+        f"batched model, 1 process: {r['worlds']:,} worlds x {r['weeks']} weeks in "
+        f"{r['batched_seconds']:.2f} s = {r['batched_world_weeks_per_s']:,.0f} world-weeks/s "
+        "(target: 100,000 x 52 in under 2 s)",
+        f"one Mesa model per replication ({r['per_replication_replications']} replications): "
+        f"{r['per_replication_world_weeks_per_s']:,.0f} world-weeks/s",
+        f"ratio batched / per replication: {r['ratio']:,.0f}x (target: at least 100x)",
+        f"peak memory: {r['peak_rss_mb']:.0f} MB for {r['worlds']:,} worlds, "
+        f"{r['peak_rss_mb_one_chunk']:.0f} MB for one chunk of {r['chunk_size']:,} "
+        "(target: flat beyond one chunk)",
+    ])

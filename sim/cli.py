@@ -1,0 +1,175 @@
+"""The command line: ``escsim`` (also ``python -m sim``).
+
+Subcommands: ``run`` (Monte Carlo of a scenario), ``validate`` (check scenario files),
+``params`` (every parameter with meaning, range, default and provenance) and ``bench``
+(throughput and memory). Bad input ends with one clear message and exit code 2, never a
+traceback.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a seed must be 0 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="escsim",
+        description="Agent-based escalation simulator for the Azerbaijan-Armenia conflict.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
+    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument("-n", "--worlds", type=_positive_int, default=10_000,
+                     help="number of simulated worlds (default 10,000)")
+    run.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
+                     help=f"master seed (default {DEFAULT_SEED}); always printed")
+    run.add_argument("--horizon", type=_positive_int, default=None,
+                     help="horizon in weeks (default: the scenario's)")
+    run.add_argument("--workers", type=_positive_int, default=1,
+                     help="worker processes (results do not depend on it)")
+    run.add_argument("--chunk-size", type=_positive_int, default=DEFAULT_CHUNK_SIZE,
+                     help=f"worlds per chunk, part of the seeding (default {DEFAULT_CHUNK_SIZE})")
+    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    run.add_argument("--out", type=Path, default=None,
+                     help="directory for results.json, outcomes.csv, the resolved scenario "
+                          "and the figures")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    val = sub.add_parser("validate", help="check scenario files (exit 0 if all valid, 2 if not)")
+    val.add_argument("files", type=Path, nargs="+")
+
+    par = sub.add_parser("params", help="list every parameter: meaning, range, default, source")
+    par.add_argument("--format", choices=("table", "json"), default="table")
+
+    bench = sub.add_parser("bench", help="throughput of the batched model vs one model per world")
+    bench.add_argument("--worlds", type=_positive_int, default=100_000)
+    bench.add_argument("--weeks", type=_positive_int, default=52)
+    bench.add_argument("--replications", type=_positive_int, default=300,
+                       help="replications for the one-model-per-world measurement")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def _progress_bar(total: int, enabled: bool):
+    """A tqdm bar on a terminal's stderr for runs long enough to want one, else None."""
+    if not enabled or not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="world", unit_scale=True, file=sys.stderr, leave=False)
+
+    def update(done: int, _total: int) -> None:
+        bar.update(done - bar.n)
+
+    return bar, update
+
+
+def cmd_run(args) -> int:
+    from sim.montecarlo import run_scenario
+    from sim.output import format_table, to_csv, to_json, write_run_dir
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    bar, progress = _progress_bar(args.worlds, not args.no_progress)
+    try:
+        result = run_scenario(
+            scenario, n_worlds=args.worlds, seed=args.seed, horizon_weeks=args.horizon,
+            workers=args.workers, chunk_size=args.chunk_size, progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    render = {"table": format_table, "json": to_json, "csv": to_csv}[args.format]
+    sys.stdout.write(render(result).rstrip("\n") + "\n")
+    if args.out is not None:
+        for path in write_run_dir(result, args.out, scenario.to_dict()):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from sim.scenario import ScenarioError, load_scenario
+
+    failed = 0
+    for path in args.files:
+        try:
+            load_scenario(path)
+        except ScenarioError as err:
+            failed += 1
+            print(str(err), file=sys.stderr)
+        else:
+            print(f"{path}: ok")
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def cmd_params(args) -> int:
+    from sim.rules import PARAMETERS
+
+    rows = [
+        {"key": s.key, "meaning": s.meaning, "unit": s.unit, "range": [s.low, s.high],
+         "default": s.default, "source": s.source}
+        for s in PARAMETERS
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['key']}  (default {r['default']:g}, range {r['range'][0]:g}..{r['range'][1]:g}"
+              f" {r['unit']})\n    {r['meaning']}\n    source: {r['source']}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from sim.bench import format_bench, run_bench
+
+    report = run_bench(args.worlds, args.weeks, args.replications)
+    print(json.dumps(report) if args.json else format_bench(report))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "params": cmd_params, "bench": cmd_bench}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from sim.scenario import ScenarioError
+
+    try:
+        return COMMANDS[args.command](args)
+    except ScenarioError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The model: hand-computable reference cases, one world vs the batch, terminal states."""
+
+import numpy as np
+import pytest
+
+from sim.ladder import N_STATES, TREATY_STATE
+from sim.results import RunResult
+from sim.stats import wilson_interval
+from tests.helpers import FROZEN_LADDER, Start, model
+
+
+def _estimate(m, outcome: str) -> tuple[int, int]:
+    r = RunResult("test", 0, m.n_worlds, m.tally())
+    e = r.estimate(outcome)
+    return e.k, e.n
+
+
+def test_treaty_probability_matches_the_hand_computed_answer():
+    """Degenerate case: the ladder is frozen at tension, the constitution is already
+    reformed, Baku signs at once (sign propensity 1), and only the Minsk condition is
+    left, met with weekly hazard q = rate x (1 + coercion x 0.5) at rung 1. Baku moves
+    before Armenia in a week, so the treaty comes the week after the concession:
+    P(treaty within H weeks) = 1 - (1 - q)^(H - 1)."""
+    rate, coercion, horizon, n = 0.02, 1.0, 30, 40_000
+    m = model(
+        n, seed=5, horizon=horizon, start=Start(constitution_reformed=True),
+        armenia__minsk_concession_rate=rate, armenia__coercion_sensitivity=coercion,
+        azerbaijan__sign_propensity=1.0, usa_eu__mediation=0.0, **FROZEN_LADDER,
+    ).run()
+    q = rate * (1 + coercion * 0.5)
+    truth = 1 - (1 - q) ** (horizon - 1)
+    k, n = _estimate(m, "peace_treaty")
+    lo, hi = wilson_interval(k, n, confidence=0.999)
+    assert lo <= truth <= hi, (k / n, truth)
+
+
+def test_sanctions_probability_matches_the_hand_computed_answer():
+    """Degenerate case: Baku is pinned at a limited incursion (rung 3), no CSTO war can
+    end a world, no treaty. The weekly sanction chance is credibility x (1 - gas) x
+    0.06 x (1 + monitors x 0.5); P(sanctions within H) = 1 - (1 - s)^H."""
+    cred, gas, mon, horizon, n = 0.8, 0.25, 0.6, 26, 40_000
+    m = model(
+        n, seed=6, horizon=horizon, start=Start(rung=3),
+        usa_eu__sanctions_credibility=cred, usa_eu__gas_dependence=gas,
+        usa_eu__monitor_presence=mon, csto__obligation_strength=0.0,
+        armenia__minsk_concession_rate=0.0, armenia__constitution_reform_rate=0.0,
+        **FROZEN_LADDER,
+    ).run()
+    s = cred * (1 - gas) * 0.06 * (1 + mon * 0.5)
+    truth = 1 - (1 - s) ** horizon
+    k, n = _estimate(m, "sanctions_imposed")
+    lo, hi = wilson_interval(k, n, confidence=0.999)
+    assert lo <= truth <= hi, (k / n, truth)
+
+
+def test_same_seed_same_numbers_and_different_seed_different_numbers():
+    a = model(5_000, seed=9).run().tally()
+    b = model(5_000, seed=9).run().tally()
+    c = model(5_000, seed=10).run().tally()
+    np.testing.assert_array_equal(a.state_counts, b.state_counts)
+    np.testing.assert_array_equal(a.co_occurrence, b.co_occurrence)
+    assert not np.array_equal(a.state_counts, c.state_counts)
+
+
+def test_one_world_stepped_alone_matches_the_batch():
+    """600 single-world models against one batch of 30,000 worlds: P(border clash)
+    agrees within 4 standard errors of the difference (seeded; the chance of a false
+    alarm is about 6e-5)."""
+    singles = [model(1, seed=1000 + i).run().outcome_indicators()[0, 0] for i in range(600)]
+    p1 = float(np.mean(singles))
+    k, n = _estimate(model(30_000, seed=77).run(), "border_clash")
+    p2 = k / n
+    se = np.sqrt(p1 * (1 - p1) / len(singles) + p2 * (1 - p2) / n)
+    assert abs(p1 - p2) < 4 * se, (p1, p2)
+
+
+def test_terminal_states_stay_terminal():
+    m = model(3_000, seed=4, azerbaijan__sign_propensity=1.0,
+              armenia__minsk_concession_rate=0.3, armenia__constitution_reform_rate=0.3,
+              world__spillover_hazard=0.5)
+    ended_before = np.zeros(m.n_worlds, dtype=bool)
+    snapshot = None
+    for _ in range(40):
+        m.step()
+        w = m.world
+        ended = w.treaty | w.war
+        assert np.all(ended[ended_before])  # once ended, always ended
+        if snapshot is not None:
+            for name, before in snapshot.items():
+                np.testing.assert_array_equal(getattr(w, name)[ended_before], before, name)
+        snapshot = {name: getattr(w, name)[ended].copy() for name in
+                    ("rung", "sanctioned", "csto_level", "occupied_km2", "minsk_dissolved")}
+        ended_before = ended
+    assert ended_before.mean() > 0.5  # the case really exercises terminal states
+    assert not np.any(m.world.treaty & m.world.war)
+
+
+def test_state_counts_cover_every_world_every_week():
+    m = model(2_000, seed=3).run()
+    counts = m.tally().state_counts
+    assert counts.shape == (53, N_STATES)
+    assert np.all(counts.sum(axis=1) == 2_000)
+    assert np.all(np.diff(counts[:, TREATY_STATE]) >= 0)  # treaties accumulate
+
+
+def test_ground_is_only_taken_from_an_incursion_up():
+    m = model(2_000, seed=8, **FROZEN_LADDER, start=Start(rung=2)).run()
+    assert np.all(m.world.occupied_km2 == 170.0)
+    m = model(2_000, seed=8, horizon=5, **FROZEN_LADDER, start=Start(rung=4),
+              csto__obligation_strength=0.0).run()
+    assert np.all(m.world.occupied_km2 > 170.0)
+
+
+def test_parameter_arrays_must_share_one_shape():
+    from sim.model import EscalationModel
+    from tests.helpers import params
+
+    p = params(10)
+    p["russia.push"] = np.zeros(11)
+    with pytest.raises(ValueError, match="one shape"):
+        EscalationModel(p, Start(), 5, np.random.default_rng(0))

@@ -1,0 +1,38 @@
+"""Every quote given as provenance is found, word for word, in the seed it cites."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sim.provenance import missing_quotes, quoted_fragments
+from sim.rules import PARAMETERS
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the seed articles are missing: expected them at {SEEDS}")
+        pytest.skip("shared/seeds is not beside this checkout")
+    return SEEDS
+
+
+def test_quoted_fragments_follow_the_last_named_file():
+    src = '001_9c941c53d8712548.txt: "a ... b"; contrast 000_b6c8157d2dc91f0e.txt: "c"'
+    assert quoted_fragments(src) == [
+        ("001_9c941c53d8712548.txt", "a"), ("001_9c941c53d8712548.txt", "b"),
+        ("000_b6c8157d2dc91f0e.txt", "c"),
+    ]
+
+
+def test_a_made_up_quote_is_caught(seeds_dir):
+    assert missing_quotes('001_9c941c53d8712548.txt: "Aliyev loves risk"', seeds_dir)
+
+
+@pytest.mark.parametrize("spec", PARAMETERS, ids=lambda s: s.key)
+def test_parameter_default_quotes_are_in_the_seeds(spec, seeds_dir):
+    assert missing_quotes(spec.source, seeds_dir) == []
