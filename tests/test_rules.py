@@ -107,3 +107,14 @@ def test_every_parameter_is_documented_and_traceable():
         assert spec.meaning and spec.unit
         assert spec.low <= spec.default <= spec.high
         assert spec.source.startswith(("assumption:", "000_", "001_")), spec.key
+
+
+def test_wilson_interval_known_values_and_edges():
+    from sim.stats import wilson_interval
+
+    lo, hi = wilson_interval(50, 100)
+    assert lo == pytest.approx(0.4038, abs=1e-4) and hi == pytest.approx(0.5962, abs=1e-4)
+    assert wilson_interval(0, 300)[0] == 0.0
+    assert wilson_interval(300, 300)[1] == 1.0  # found by hypothesis: rounding gave 1 - 2e-16
+    with pytest.raises(ValueError):
+        wilson_interval(5, 3)
