@@ -1,6 +1,7 @@
 """The command line: ``escsim`` (also ``python -m sim``).
 
 Subcommands: ``run`` (Monte Carlo of a scenario), ``validate`` (check scenario files),
+``watch`` (one world told week by week),
 ``params`` (every parameter with meaning, range, default and provenance) and ``bench``
 (throughput and memory). Bad input ends with one clear message and exit code 2, never a
 traceback.
@@ -11,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from sim.ladder import Rung
 from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
 
 EXIT_BAD_INPUT = 2
@@ -64,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="check scenario files (exit 0 if all valid, 2 if not)")
     val.add_argument("files", type=Path, nargs="+")
+
+    watch = sub.add_parser("watch", help="follow one world week by week, in words")
+    watch.add_argument("scenario", type=Path, help="scenario YAML file")
+    watch.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="seed of this world")
+    watch.add_argument("--horizon", type=_positive_int, default=None)
+    watch.add_argument("--every-week", action="store_true", help="print quiet weeks too")
 
     par = sub.add_parser("params", help="list every parameter: meaning, range, default, source")
     par.add_argument("--format", choices=("table", "json"), default="table")
@@ -129,6 +137,24 @@ def cmd_validate(args) -> int:
     return EXIT_BAD_INPUT if failed else 0
 
 
+def cmd_watch(args) -> int:
+    from sim.montecarlo import ChunkTask, build_model
+    from sim.narrate import narrate
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    horizon = args.horizon or scenario.horizon_weeks
+    model = build_model(ChunkTask(scenario, args.seed, 0, 1, horizon))
+    print(f"scenario: {scenario.name}    seed: {args.seed}    one world, {horizon} weeks")
+    for line in narrate(model, 0, quiet_weeks=args.every_week):
+        print(line)
+    w = model.world.world(0)
+    print(f"End: rung {w['rung']} ({Rung(w['rung']).label}), highest {w['max_rung']}, "
+          f"occupied {w['occupied_km2']:.0f} km2, sanctions {'yes' if w['sanctioned'] else 'no'}, "
+          f"treaty {'signed' if w['treaty'] else 'not signed'}")
+    return 0
+
+
 def cmd_params(args) -> int:
     from sim.rules import PARAMETERS
 
@@ -154,7 +180,8 @@ def cmd_bench(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "params": cmd_params, "bench": cmd_bench}
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "watch": cmd_watch, "params": cmd_params,
+            "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,167 @@
+"""Scenarios: a validated, fully resolved description of what to simulate.
+
+:func:`load_scenario` reads a file, follows its ``extends`` chain, and merges it over
+the built-in defaults (each parameter's registry default, with its provenance), so a
+:class:`Scenario` always has every parameter. Problems anywhere in the chain are
+raised together as one :class:`ScenarioError`.
+"""
+
+import datetime
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import numpy as np
+
+from sim.params import ParamSpec
+from sim.scenario.distributions import Fixed
+from sim.scenario.problems import Problem, ScenarioError, did_you_mean
+from sim.scenario.schema import ParamEntry, read_layer
+from sim.scenario.yamlio import load_yaml
+from sim.seeding import parameter_seed
+
+DEFAULT_HORIZON = 52
+
+
+@dataclass(frozen=True)
+class InitialState:
+    """Where every world starts (DOMAIN.md: tension, 170 km² occupied, no treaty)."""
+
+    rung: int = 1
+    occupied_km2: float = 170.0
+    minsk_group_dissolved: bool = False
+    constitution_reformed: bool = False
+    sanctions_imposed: bool = False
+
+
+def _registry() -> dict[str, ParamSpec]:
+    from sim.rules import PARAMS_BY_KEY
+
+    return PARAMS_BY_KEY
+
+
+@dataclass
+class Scenario:
+    """A resolved scenario: every parameter has a distribution and its provenance."""
+
+    name: str
+    description: str = ""
+    as_of: datetime.date | None = None
+    horizon_weeks: int = DEFAULT_HORIZON
+    initial: InitialState = field(default_factory=InitialState)
+    parameters: dict[str, ParamEntry] = field(default_factory=dict)
+    path: Path | None = None
+    extends_chain: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def from_defaults(cls, name: str = "defaults",
+                      registry: dict[str, ParamSpec] | None = None) -> "Scenario":
+        """Every parameter at its registry default, with the default's provenance."""
+        registry = registry or _registry()
+        return cls(name=name, parameters={
+            key: ParamEntry(Fixed(spec.default), spec.meaning, spec.source, None)
+            for key, spec in registry.items()
+        })
+
+    def sample(self, seed_seq: np.random.SeedSequence, n: int) -> dict[str, np.ndarray]:
+        """Per-world parameter values: each parameter from its own stream, keyed by name,
+        so changing one parameter's distribution never shifts another's draws."""
+        return {
+            key: entry.dist.sample(np.random.default_rng(parameter_seed(seed_seq, key)), n)
+            for key, entry in self.parameters.items()
+        }
+
+    def means(self) -> dict[str, float]:
+        return {key: entry.dist.mean() for key, entry in self.parameters.items()}
+
+    def with_overrides(self, overrides: dict, source: str = "assumption: override",
+                       registry: dict[str, ParamSpec] | None = None) -> "Scenario":
+        """A copy with some parameters replaced (a number or a distribution each)."""
+        registry = registry or _registry()
+        problems, params = [], dict(self.parameters)
+        for key, value in overrides.items():
+            spec = registry.get(key)
+            if spec is None:
+                problems.append(Problem("<overrides>", None, key, f"unknown parameter '{key}'"
+                                        f"{did_you_mean(key, registry)}"))
+                continue
+            dist = Fixed(float(value)) if isinstance(value, int | float) else value
+            lo, hi = dist.support()
+            if lo < spec.low or hi > spec.high:
+                problems.append(Problem("<overrides>", None, key, f"outside the range "
+                                        f"[{spec.low:g}, {spec.high:g}]: {dist.describe()}"))
+                continue
+            params[key] = ParamEntry(dist, spec.meaning, source, None)
+        if problems:
+            raise ScenarioError(problems)
+        return replace(self, parameters=params)
+
+    def to_dict(self) -> dict:
+        """The scenario with ``extends`` resolved, as plain data a scenario file can hold."""
+        groups: dict[str, dict] = {}
+        for key, entry in self.parameters.items():
+            actor, name = key.split(".", 1)
+            item = entry.dist.to_dict()
+            if entry.meaning:
+                item["meaning"] = entry.meaning
+            if entry.source:
+                item["source"] = entry.source
+            groups.setdefault(actor, {})[name] = item
+        out = {"name": self.name}
+        if self.description:
+            out["description"] = self.description
+        if self.as_of is not None:
+            out["as_of"] = self.as_of.isoformat()
+        out["horizon_weeks"] = self.horizon_weeks
+        out["initial"] = {f.name: getattr(self.initial, f.name) for f in fields(InitialState)}
+        out["parameters"] = groups
+        return out
+
+
+def load_scenario(path, registry: dict[str, ParamSpec] | None = None) -> Scenario:
+    """Read, validate and resolve the scenario file at ``path``.
+
+    Raises :class:`ScenarioError` listing every problem in the file and in the files it
+    extends (file, line, key path, what was expected and what was found).
+    """
+    registry = registry or _registry()
+    problems: list[Problem] = []
+    scenario = _resolve(Path(path), registry, [], problems)
+    if problems or scenario is None:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem]) -> Scenario | None:
+    data, found = load_yaml(path)
+    problems.extend(found)
+    if found or not isinstance(data, dict):
+        return None
+    layer, found = read_layer(path, data, registry)
+    problems.extend(found)
+    if layer.extends is None:
+        base = Scenario.from_defaults(registry=registry)
+    else:
+        parent = (path.parent / layer.extends).resolve()
+        chain = [*stack, path.resolve()]
+        if parent in chain:
+            cycle = " -> ".join(p.name for p in [*chain, parent])
+            problems.append(Problem(str(path), layer.extends_line, "extends",
+                                    f"extends itself in a cycle: {cycle}"))
+            return None
+        if not parent.is_file():
+            problems.append(Problem(str(path), layer.extends_line, "extends",
+                                    f"the file it extends does not exist: {parent}"))
+            return None
+        base = _resolve(parent, registry, chain, problems)
+        if base is None:
+            return None
+    return Scenario(
+        name=layer.name if layer.name is not None else base.name,
+        description=layer.description if layer.description is not None else base.description,
+        as_of=layer.as_of if layer.as_of is not None else base.as_of,
+        horizon_weeks=layer.horizon_weeks or base.horizon_weeks,
+        initial=replace(base.initial, **layer.initial),
+        parameters={**base.parameters, **layer.parameters},
+        path=path,
+        extends_chain=[*base.extends_chain, *( [base.path] if base.path else [])],
+    )

@@ -1,0 +1,312 @@
+"""The scenario file format, and the validation of one file into a :class:`Layer`.
+
+```yaml
+name: baseline                 # required: text
+description: >                 # optional text
+  ...
+as_of: 2025-03-20              # optional date the scenario describes
+horizon_weeks: 52              # optional whole number, 1..520 (default 52)
+extends: ../baseline.yaml      # optional: a file this one starts from (path relative to
+                               # this file); keys given here override it key by key
+initial:                       # optional; each field overrides the parent's
+  rung: 1                      #   0..5 (0 negotiation ... 5 full-scale invasion)
+  occupied_km2: 170            #   >= 0
+  minsk_group_dissolved: false #   true/false (treaty condition 1)
+  constitution_reformed: false #   true/false (treaty condition 2)
+  sanctions_imposed: false     #   true/false
+parameters:                    # optional; grouped by actor, keyed by parameter name
+  azerbaijan:
+    risk_aversion:
+      value: 0.8               # exactly one of: value: x | uniform: [lo, hi]
+                               #   | beta: {a:, b:[, low:, high:]} | triangular: [lo, mode, hi]
+                               #   | normal: {mean:, sd:} (truncated to the parameter's range)
+      meaning: "one line"      # optional text
+      source: "001_9c941c53d8712548.txt: \"...a highly risk-averse actor\""  # optional:
+                               #   a seed file name and a quote, or "assumption: reason"
+    decision_noise: 1.0        # shorthand for {value: 1.0}, without provenance
+```
+
+Unknown keys are errors with a "did you mean"; every value is checked against its
+type and range; all problems of a file are reported together.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.params import ParamSpec, is_traceable
+from sim.scenario.distributions import KINDS, Beta, Fixed, Triangular, TruncNormal, Uniform
+from sim.scenario.problems import Problem, did_you_mean, shown, type_name
+from sim.scenario.yamlio import item_line, key_line
+
+INITIAL_FIELDS = {  # field: (type, check, what a valid value is)
+    "rung": (int, lambda v: 0 <= v <= 5, "a whole number from 0 to 5"),
+    "occupied_km2": (float, lambda v: v >= 0, "a number of at least 0"),
+    "minsk_group_dissolved": (bool, None, "true or false"),
+    "constitution_reformed": (bool, None, "true or false"),
+    "sanctions_imposed": (bool, None, "true or false"),
+}
+ENTRY_KEYS = (*KINDS, "meaning", "source")
+MAX_HORIZON = 520
+
+
+@dataclass
+class ParamEntry:
+    """A parameter's distribution, meaning and provenance, and the file that set it."""
+
+    dist: object  # a distribution from sim.scenario.distributions
+    meaning: str | None = None
+    source: str | None = None
+    origin: Path | None = None
+
+
+@dataclass
+class Layer:
+    """What one scenario file says, before ``extends`` is resolved (None: not given)."""
+
+    path: Path
+    name: str | None = None
+    description: str | None = None
+    as_of: datetime.date | None = None
+    horizon_weeks: int | None = None
+    extends: str | None = None
+    extends_line: int | None = None
+    initial: dict = field(default_factory=dict)
+    parameters: dict[str, ParamEntry] = field(default_factory=dict)
+
+
+class _Checker:
+    """Collects the problems of one file while its values are read."""
+
+    def __init__(self, path: Path, registry: dict[str, ParamSpec]) -> None:
+        self.file = str(path)
+        self.registry = registry
+        self.problems: list[Problem] = []
+
+    def fail(self, line, key_path: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, key_path, message))
+
+    def number(self, value, line, key_path: str) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(line, key_path, f"expected a number, found {type_name(value)} {shown(value)}")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.fail(line, key_path, f"expected a finite number, found {value}")
+            return None
+        return float(value)
+
+    def text(self, value, line, key_path: str) -> str | None:
+        if not isinstance(value, str):
+            self.fail(line, key_path, f"expected text, found {type_name(value)} {shown(value)}")
+            return None
+        return str(value)  # plain str: the loader's own string types do not serialise
+
+    def unknown_keys(self, node: dict, allowed, key_path: str, what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                kp = f"{key_path}.{key}" if key_path else str(key)
+                self.fail(key_line(node, key), kp,
+                          f"unknown {what} '{key}'{did_you_mean(key, allowed)}")
+
+
+# Top-level keys and how each is read; later features add keys here (e.g. claims:).
+def _read_name(c: _Checker, layer: Layer, value, line) -> None:
+    layer.name = c.text(value, line, "name")
+    if layer.name is not None and not layer.name.strip():
+        c.fail(line, "name", "must not be empty")
+
+
+def _read_description(c, layer, value, line) -> None:
+    layer.description = c.text(value, line, "description")
+
+
+def _read_as_of(c, layer, value, line) -> None:
+    if isinstance(value, datetime.date):
+        layer.as_of = value
+        return
+    try:
+        layer.as_of = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        c.fail(line, "as_of", f"expected a date like 2025-03-20, found {shown(value)}")
+
+
+def _read_horizon(c, layer, value, line) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        c.fail(line, "horizon_weeks", f"expected a whole number of weeks, found "
+                                      f"{type_name(value)} {shown(value)}")
+    elif not 1 <= value <= MAX_HORIZON:
+        c.fail(line, "horizon_weeks", f"expected 1 to {MAX_HORIZON} weeks, found {value}")
+    else:
+        layer.horizon_weeks = int(value)
+
+
+def _read_extends(c, layer, value, line) -> None:
+    layer.extends = c.text(value, line, "extends")
+    layer.extends_line = line
+
+
+def _read_initial(c, layer, node, line) -> None:
+    if not isinstance(node, dict):
+        c.fail(line, "initial", f"expected a mapping of fields, found {type_name(node)}")
+        return
+    c.unknown_keys(node, INITIAL_FIELDS, "initial", "initial field")
+    for key, (kind, check, valid) in INITIAL_FIELDS.items():
+        if key not in node:
+            continue
+        value, kline, kp = node[key], key_line(node, key), f"initial.{key}"
+        if kind is bool:
+            ok = isinstance(value, bool)
+        elif kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or (check is not None and not check(value)):
+            c.fail(kline, kp, f"expected {valid}, found {type_name(value)} {shown(value)}")
+        else:
+            layer.initial[key] = kind(value)
+
+
+def _read_parameters(c, layer, node, line) -> None:
+    if not isinstance(node, dict):
+        c.fail(line, "parameters", f"expected a mapping of actors, found {type_name(node)}")
+        return
+    actors = sorted({spec.actor for spec in c.registry.values()})
+    c.unknown_keys(node, actors, "parameters", "actor")
+    for actor in actors:
+        if actor not in node:
+            continue
+        group, gline = node[actor], key_line(node, actor)
+        if not isinstance(group, dict):
+            c.fail(gline, f"parameters.{actor}", f"expected a mapping of parameters, found "
+                                                 f"{type_name(group)}")
+            continue
+        names = [s.name for s in c.registry.values() if s.actor == actor]
+        c.unknown_keys(group, names, f"parameters.{actor}", f"{actor} parameter")
+        for name in names:
+            if name in group:
+                spec = c.registry[f"{actor}.{name}"]
+                entry = _read_entry(c, spec, group[name], key_line(group, name))
+                if entry is not None:
+                    entry.origin = layer.path
+                    layer.parameters[spec.key] = entry
+
+
+def _read_entry(c: _Checker, spec: ParamSpec, node, line) -> ParamEntry | None:
+    kp = f"parameters.{spec.key}"
+    if not isinstance(node, dict):
+        value = c.number(node, line, kp)
+        return None if value is None else _in_range(c, spec, Fixed(value), line, kp)
+    c.unknown_keys(node, ENTRY_KEYS, kp, "key")
+    kinds = [k for k in KINDS if k in node]
+    if len(kinds) != 1:
+        found = ", ".join(kinds) if kinds else "none"
+        c.fail(line, kp, f"give exactly one of {', '.join(KINDS)} (found {found})")
+        return None
+    kind = kinds[0]
+    dist = _read_dist(c, spec, kind, node[kind], key_line(node, kind) or line, f"{kp}.{kind}")
+    meaning = c.text(node["meaning"], key_line(node, "meaning"), f"{kp}.meaning") \
+        if "meaning" in node else None
+    source = None
+    if "source" in node:
+        source = c.text(node["source"], key_line(node, "source"), f"{kp}.source")
+        if source is not None and not is_traceable(source):
+            c.fail(key_line(node, "source"), f"{kp}.source",
+                   "a source names a seed article file (000_... or 001_...) and quotes it, "
+                   "or starts with 'assumption:' and gives a reason")
+    if dist is None:
+        return None
+    dist = _in_range(c, spec, dist, line, kp)
+    return None if dist is None else ParamEntry(dist, meaning, source)
+
+
+def _numbers(c: _Checker, node, count: int, line, kp: str) -> list[float] | None:
+    if not isinstance(node, list) or len(node) != count:
+        c.fail(line, kp, f"expected a list of {count} numbers, found {type_name(node)} "
+                         f"{shown(node)}")
+        return None
+    values = [c.number(v, item_line(node, i) or line, f"{kp}[{i}]") for i, v in enumerate(node)]
+    return None if None in values else values
+
+
+def _fields(c: _Checker, node, required, optional, line, kp: str) -> dict | None:
+    if not isinstance(node, dict):
+        c.fail(line, kp, f"expected a mapping with {', '.join(required)}, found "
+                         f"{type_name(node)} {shown(node)}")
+        return None
+    c.unknown_keys(node, (*required, *optional), kp, "key")
+    missing = [k for k in required if k not in node]
+    if missing:
+        c.fail(line, kp, f"missing {', '.join(missing)}")
+        return None
+    out = {k: c.number(node[k], key_line(node, k) or line, f"{kp}.{k}")
+           for k in (*required, *optional) if k in node}
+    return None if None in out.values() else out
+
+
+def _read_dist(c: _Checker, spec: ParamSpec, kind: str, node, line, kp: str):
+    if kind == "value":
+        value = c.number(node, line, kp)
+        return None if value is None else Fixed(value)
+    if kind == "uniform":
+        v = _numbers(c, node, 2, line, kp)
+        if v is not None and not v[0] < v[1]:
+            c.fail(line, kp, f"expected low < high, found {v}")
+            return None
+        return None if v is None else Uniform(*v)
+    if kind == "triangular":
+        v = _numbers(c, node, 3, line, kp)
+        if v is not None and not (v[0] <= v[1] <= v[2] and v[0] < v[2]):
+            c.fail(line, kp, f"expected low <= mode <= high with low < high, found {v}")
+            return None
+        return None if v is None else Triangular(*v)
+    if kind == "beta":
+        f = _fields(c, node, ("a", "b"), ("low", "high"), line, kp)
+        if f is None:
+            return None
+        lo, hi = f.get("low", spec.low), f.get("high", spec.high)
+        if f["a"] <= 0 or f["b"] <= 0 or not lo < hi:
+            c.fail(line, kp, "expected a > 0, b > 0 and low < high")
+            return None
+        return Beta(f["a"], f["b"], lo, hi)
+    f = _fields(c, node, ("mean", "sd"), (), line, kp)  # normal
+    if f is None:
+        return None
+    if f["sd"] <= 0 or not spec.low <= f["mean"] <= spec.high:
+        c.fail(line, kp, f"expected sd > 0 and a mean inside the range "
+                         f"[{spec.low:g}, {spec.high:g}]")
+        return None
+    return TruncNormal(f["mean"], f["sd"], spec.low, spec.high)
+
+
+def _in_range(c: _Checker, spec: ParamSpec, dist, line, kp: str):
+    lo, hi = dist.support()
+    if lo < spec.low or hi > spec.high:
+        found = f"{lo:g}" if lo == hi else f"values from {lo:g} to {hi:g}"
+        c.fail(line, kp, f"outside the range of {spec.key}, [{spec.low:g}, {spec.high:g}] "
+                         f"({spec.unit}): found {found}")
+        return None
+    return dist
+
+
+TOP_LEVEL = {
+    "name": _read_name,
+    "description": _read_description,
+    "as_of": _read_as_of,
+    "horizon_weeks": _read_horizon,
+    "extends": _read_extends,
+    "initial": _read_initial,
+    "parameters": _read_parameters,
+}
+
+
+def read_layer(path: Path, data: dict, registry: dict[str, ParamSpec]) -> tuple[Layer, list[Problem]]:
+    """Validate one file's top-level mapping into a :class:`Layer` and its problems."""
+    c = _Checker(path, registry)
+    layer = Layer(path=path)
+    c.unknown_keys(data, TOP_LEVEL, "", "top-level key")
+    for key, reader in TOP_LEVEL.items():
+        if key in data:
+            reader(c, layer, data[key], key_line(data, key))
+    if "name" not in data:
+        c.fail(1, "name", "missing: every scenario file names itself (name: ...)")
+    return layer, c.problems

@@ -1,0 +1,130 @@
+"""The command line as a user meets it: output, formats, files, exit codes, bad input."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = REPO / "scenarios" / "baseline.yaml"
+CONTRACT = ["border_clash", "limited_incursion", "corridor_offensive", "full_scale_invasion",
+            "regional_war", "peace_treaty", "sanctions_imposed", "csto_military_response",
+            "russian_corridor_control"]
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_prints_the_outcome_table(capsys):
+    code, out, _ = run_cli(capsys, "run", BASELINE, "-n", "2000", "--seed", "5")
+    assert code == 0
+    for name in CONTRACT:
+        assert name in out
+    assert "seed" in out and "5" in out
+    assert "median week of first border clash" in out
+
+
+def test_json_output_has_the_contract_shape_and_repeats_exactly(capsys):
+    args = ("run", BASELINE, "-n", "3000", "--format", "json", "--horizon", "26")
+    _, first, _ = run_cli(capsys, *args)
+    _, second, _ = run_cli(capsys, *args)
+    assert first == second
+    data = json.loads(first)
+    assert {"scenario", "seed", "worlds", "horizon_weeks", "outcomes"} <= set(data)
+    assert data["worlds"] == 3000 and data["horizon_weeks"] == 26
+    for name in CONTRACT:
+        est = data["outcomes"][name]
+        assert set(est) >= {"p", "ci", "n"} and est["n"] == 3000
+        assert est["ci"][0] <= est["p"] <= est["ci"][1]
+
+
+def test_workers_do_not_change_the_numbers(capsys):
+    base = ("run", BASELINE, "-n", "4000", "--format", "json", "--chunk-size", "1000")
+    _, one, _ = run_cli(capsys, *base, "--workers", "1")
+    _, two, _ = run_cli(capsys, *base, "--workers", "2")
+    assert one == two
+
+
+def test_csv_output(capsys):
+    code, out, _ = run_cli(capsys, "run", BASELINE, "-n", "1000", "--format", "csv")
+    assert code == 0
+    header, *rows = out.strip().splitlines()
+    assert header.startswith("outcome,p,ci_low,ci_high,n")
+    assert {r.split(",")[0] for r in rows} >= set(CONTRACT)
+
+
+def test_out_dir_gets_results_scenario_and_figures(capsys, tmp_path):
+    out = tmp_path / "run"
+    code, _, err = run_cli(capsys, "run", BASELINE, "-n", "1000", "--out", out)
+    assert code == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"results.json", "outcomes.csv", "scenario.resolved.yaml", "outcomes.png",
+            "fan_chart.png"} <= names
+    # The resolved scenario runs again to the same numbers.
+    _, again, _ = run_cli(capsys, "run", out / "scenario.resolved.yaml", "-n", "1000",
+                          "--format", "json")
+    assert json.loads(again)["outcomes"] == json.loads(
+        (out / "results.json").read_text())["outcomes"]
+
+
+def test_validate_exit_codes(capsys, tmp_path):
+    assert run_cli(capsys, "validate", BASELINE)[0] == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nparameters:\n  azerbaijan:\n    risk_aversn: 0.5\n")
+    code, _, err = run_cli(capsys, "validate", BASELINE, bad)
+    assert code == 2
+    assert "risk_aversion" in err and "bad.yaml" in err
+
+
+def test_bad_scenario_gives_one_clear_message_and_exit_2(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nhorizon_weeks: many\n")
+    code, out, err = run_cli(capsys, "run", bad, "-n", "10")
+    assert code == 2 and out == ""
+    assert "horizon_weeks" in err and "Traceback" not in err
+    code, _, err = run_cli(capsys, "run", tmp_path / "missing.yaml")
+    assert code == 2 and "missing.yaml" in err
+
+
+@pytest.mark.parametrize("args", [["-n", "0"], ["-n", "ten"], ["--seed", "-1"],
+                                  ["--format", "xml"], ["--workers", "0"]])
+def test_bad_options_exit_2(capsys, args):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", str(BASELINE), *args])
+    assert exc.value.code == 2
+
+
+def test_params_lists_every_parameter_with_provenance(capsys):
+    from sim.rules import PARAMETERS
+
+    code, out, _ = run_cli(capsys, "params", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == len(PARAMETERS)
+    assert all(r["source"] and r["meaning"] for r in rows)
+
+
+def test_console_script_and_python_dash_m_agree(tmp_path):
+    """`python -m sim` is the same program as `escsim` (run as a user would)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "-m", "sim", "run", str(BASELINE), "-n", "500", "--format", "json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["worlds"] == 500
+
+
+def test_bench_json_keys(capsys):
+    code, out, _ = run_cli(capsys, "bench", "--worlds", "2000", "--weeks", "5",
+                           "--replications", "5", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert {"batched_world_weeks_per_s", "per_replication_world_weeks_per_s", "ratio",
+            "peak_rss_mb"} <= set(data)
+    assert data["ratio"] > 1.0
