@@ -195,7 +195,8 @@ def _read_entry(c: _Checker, spec: ParamSpec, node, line) -> ParamEntry | None:
     kp = f"parameters.{spec.key}"
     if not isinstance(node, dict):
         value = c.number(node, line, kp)
-        return None if value is None else _in_range(c, spec, Fixed(value), line, kp)
+        dist = None if value is None else _in_range(c, spec, Fixed(value), line, kp)
+        return None if dist is None else ParamEntry(dist)
     c.unknown_keys(node, ENTRY_KEYS, kp, "key")
     kinds = [k for k in KINDS if k in node]
     if len(kinds) != 1:

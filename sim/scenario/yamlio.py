@@ -5,6 +5,7 @@ their lines, duplicate keys rejected, and no tags at all: ``!!python/object`` an
 kind are never constructed, only reported. Nothing here knows the scenario schema.
 """
 
+import re
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -60,6 +61,21 @@ def _tagged(node, path: str, file: str, line: int | None, out: list[Problem]) ->
             _tagged(v, f"{path}[{i}]", file, item_line(node, i), out)
 
 
+def _first_definition(text: str, line: int) -> int | None:
+    """1-based line where the key duplicated on ``line`` was first given: the nearest
+    earlier line with the same key at the same indentation."""
+    lines = text.splitlines()
+    match = re.match(r"(\s*)([^:#]+?)\s*:", lines[line - 1]) if line <= len(lines) else None
+    if match is None:
+        return None
+    indent, key = match.groups()
+    for i in range(line - 2, -1, -1):
+        other = re.match(r"(\s*)([^:#]+?)\s*:", lines[i])
+        if other and other.group(1) == indent and other.group(2) == key:
+            return i + 1
+    return None
+
+
 def load_yaml(path: Path) -> tuple[object, list[Problem]]:
     """The YAML document at ``path`` and the problems that stop it being read."""
     file = str(path)
@@ -76,8 +92,10 @@ def load_yaml(path: Path) -> tuple[object, list[Problem]]:
     except MarkedYAMLError as err:
         line = err.problem_mark.line + 1 if err.problem_mark else None
         what = (err.problem or "not valid YAML").strip()
-        if err.context_mark is not None and "duplicate" in what:
-            what += f" (first defined on line {err.context_mark.line + 1})"
+        if "duplicate key" in what and line is not None:
+            first = _first_definition(text, line)
+            if first is not None:
+                what += f" (first defined on line {first})"
         return None, [Problem(file, line, "", f"not valid YAML: {what}")]
     except YAMLError as err:
         return None, [Problem(file, None, "", f"not valid YAML: {err}")]
