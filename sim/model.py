@@ -69,6 +69,18 @@ class EscalationModel(mesa.Model):
             self.step()
         return self
 
+    def release(self) -> None:
+        """Drop this batch's arrays once its tally is taken.
+
+        A Mesa model and its agents refer to each other, so a finished model waits for
+        the cycle collector; meanwhile several chunks' arrays would pile up and peak
+        memory would grow with the number of worlds. Dropping them here keeps it flat.
+        """
+        self.remove_all_agents()
+        self.actors = []
+        self.world = None
+        self.params = {}
+
     def outcome_indicators(self) -> np.ndarray:
         """(n_outcomes, n) booleans: which outcome happened in which world so far."""
         w = self.world

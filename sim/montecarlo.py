@@ -52,7 +52,10 @@ def build_model(task: ChunkTask) -> EscalationModel:
 
 def run_chunk(task: ChunkTask) -> Tally:
     """Run one chunk to its horizon and return its tally (top level: pickled to workers)."""
-    return build_model(task).run().tally()
+    model = build_model(task).run()
+    tally = model.tally()
+    model.release()
+    return tally
 
 
 def _pin_blas_threads() -> None:
