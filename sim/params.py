@@ -36,9 +36,13 @@ class ParamSpec:
 
     def __post_init__(self) -> None:
         if not self.low <= self.default <= self.high:
-            raise ValueError(f"{self.key}: default {self.default} outside [{self.low}, {self.high}]")
+            raise ValueError(
+                f"{self.key}: default {self.default} outside [{self.low}, {self.high}]"
+            )
         if not is_traceable(self.source):
-            raise ValueError(f"{self.key}: source must cite a seed file or start with 'assumption:'")
+            raise ValueError(
+                f"{self.key}: source must cite a seed file or start with 'assumption:'"
+            )
 
     @property
     def key(self) -> str:

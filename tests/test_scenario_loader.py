@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
-from sim.scenario import (Beta, Fixed, ScenarioError, Triangular, TruncNormal, Uniform,
-                          load_scenario)
+from sim.scenario import Beta, Fixed, ScenarioError, Triangular, TruncNormal, Uniform, load_scenario
 from sim.scenario.scenario import Scenario
 from sim.seeding import chunk_seed
 
@@ -58,8 +57,9 @@ def test_a_good_file_loads_with_its_values(tmp_path):
     from sim.rules import PARAMS_BY_KEY
 
     assert len(p) == len(PARAMS_BY_KEY)
-    assert p["csto.obligation_strength"].dist == Fixed(PARAMS_BY_KEY["csto.obligation_strength"].default)
-    assert p["csto.obligation_strength"].source == PARAMS_BY_KEY["csto.obligation_strength"].source
+    spec = PARAMS_BY_KEY["csto.obligation_strength"]
+    assert p[spec.key].dist == Fixed(spec.default)
+    assert p[spec.key].source == spec.source
 
 
 @pytest.mark.parametrize("dist", [

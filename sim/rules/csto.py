@@ -2,10 +2,11 @@
 
 Armenia is a member and the treaty obliges help for a member under attack; whether it is
 honoured depends on Moscow (DOMAIN.md). Seed 000 (Tasits) expects a reaction to an open
-invasion; seed 001 (Kopalyan, Mikaelian) describes the obligation as hollow. Prior: alliance commitments were honoured in
-about 74.5% of cases (Leeds, Long & Mitchell 2000), but the CSTO honoured none toward
-Armenia in 2021 and 2022. :func:`military_probability` is used both for what the CSTO
-does and for what Baku expects it to do.
+invasion; seed 001 (Kopalyan, Mikaelian) describes the obligation as hollow. Prior:
+alliance commitments were honoured in about 74.5% of cases (Leeds, Long & Mitchell
+2000), but the CSTO honoured none toward Armenia in 2021 and 2022.
+:func:`military_probability` is used both for what the CSTO does and for what Baku
+expects it to do.
 """
 
 import numpy as np

@@ -118,7 +118,9 @@ class TruncNormal:
     high: float
 
     def _cdf_bounds(self) -> tuple[float, float]:
-        return float(ndtr((self.low - self.mu) / self.sd)), float(ndtr((self.high - self.mu) / self.sd))
+        lo = ndtr((self.low - self.mu) / self.sd)
+        hi = ndtr((self.high - self.mu) / self.sd)
+        return float(lo), float(hi)
 
     def sample(self, rng, n):
         a, b = self._cdf_bounds()
@@ -138,7 +140,8 @@ class TruncNormal:
         return {"normal": {"mean": float(self.mu), "sd": float(self.sd)}}
 
     def describe(self):
-        return f"normal({_g(self.mu)}, {_g(self.sd)}) truncated to [{_g(self.low)}, {_g(self.high)}]"
+        return (f"normal({_g(self.mu)}, {_g(self.sd)}) truncated to "
+                f"[{_g(self.low)}, {_g(self.high)}]")
 
 
 Distribution = Fixed | Uniform | Beta | Triangular | TruncNormal

@@ -300,7 +300,9 @@ TOP_LEVEL = {
 }
 
 
-def read_layer(path: Path, data: dict, registry: dict[str, ParamSpec]) -> tuple[Layer, list[Problem]]:
+def read_layer(
+    path: Path, data: dict, registry: dict[str, ParamSpec]
+) -> tuple[Layer, list[Problem]]:
     """Validate one file's top-level mapping into a :class:`Layer` and its problems."""
     c = _Checker(path, registry)
     layer = Layer(path=path)

@@ -1,0 +1,225 @@
+"""A finished run as text (table, JSON, CSV) and as a directory of files.
+
+Nothing here computes a number: every value comes from ``RunResult`` (``sim.results``).
+Matplotlib is imported only when figures are written, so printing a table stays fast.
+
+Every file is written atomically (a temporary file in the same directory, then
+``os.replace``), so an interrupted run never leaves a half-written file behind.
+"""
+
+import csv
+import io
+import json
+import math
+import os
+import secrets
+from enum import Enum
+from pathlib import Path
+
+import numpy as np
+
+from sim.ladder import STATE_LABELS
+from sim.results import OUTCOME_NAMES, RunResult
+
+CSV_COLUMNS = ("outcome", "p", "ci_low", "ci_high", "n", "k", "scenario", "seed",
+               "horizon_weeks")
+
+RESULTS_JSON = "results.json"
+OUTCOMES_CSV = "outcomes.csv"
+SCENARIO_YAML = "scenario.resolved.yaml"
+OUTCOMES_PNG = "outcomes.png"
+FAN_CHART_PNG = "fan_chart.png"
+
+
+# --- formatting helpers -------------------------------------------------------------
+
+
+def pct(x: float) -> str:
+    """A share as a percentage, e.g. ``0.1234 -> '12.3%'``; below 1% with two
+    significant digits (``0.00071 -> '0.071%'``) so rare outcomes do not read as zero
+    (NaN -> 'n/a')."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if 0 < x < 0.01:
+        return f"{100 * x:#.2g}%"
+    return f"{100 * x:.1f}%"
+
+
+def _week(w: float) -> str:
+    return str(int(w)) if float(w).is_integer() else f"{w:.1f}"
+
+
+def format_table(result: RunResult) -> str:
+    """The run as a plain-text table: what was run, each outcome's probability with its
+    95% Wilson interval and number of worlds, the median week of the first border clash
+    and where the worlds stand at the horizon."""
+    lines = [
+        f"scenario: {result.scenario}",
+        f"seed: {result.seed}    worlds: {result.worlds:,}    "
+        f"horizon: {result.horizon_weeks} weeks    chunk size: {result.chunk_size:,}",
+        "",
+    ]
+    rows = []
+    outcomes = result.outcomes()
+    for name in OUTCOME_NAMES:
+        est = outcomes[name]
+        ci = f"[{pct(est.ci[0])}, {pct(est.ci[1])}]"
+        rows.append((name, pct(est.p), ci, f"{est.n:,}"))
+    header = ("outcome", "p", "95% CI", "n")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+
+    def row(cells) -> str:
+        name, p, ci, n = cells
+        return (f"{name:<{widths[0]}}  {p:>{widths[1]}}  {ci:<{widths[2]}}  "
+                f"{n:>{widths[3]}}").rstrip()
+
+    lines.append(row(header))
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(row(r) for r in rows)
+    lines.append("(p: share of worlds where it happened at least once within the horizon; "
+                 "a rung outcome counts that rung or a higher one)")
+    lines.append("")
+
+    median = result.median_first_clash_week()
+    if median is None:
+        lines.append("no border clash in any world")
+    else:
+        clash_worlds = int(result.tally.first_clash_week_counts.sum())
+        noun = "world that had one" if clash_worlds == 1 else "worlds that had one"
+        lines.append(f"median week of first border clash: {_week(median)} "
+                     f"(among {clash_worlds:,} {noun})")
+    lines.append("")
+
+    lines.append(f"share of worlds in each state at the horizon (week {result.horizon_weeks}):")
+    shares = result.final_state_shares()
+    label_w = max(len(label) for label in STATE_LABELS)
+    for label in STATE_LABELS:
+        lines.append(f"  {label:<{label_w}}  {pct(shares[label]):>6}")
+    return "\n".join(lines) + "\n"
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+
+def _plain(obj):
+    """``obj`` as plain JSON/YAML data: dicts with string keys, lists, str, int, float,
+    bool, None. NumPy values become Python ones, tuples lists, paths strings, enums
+    their values; a non-finite float becomes None (JSON has no NaN)."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = sorted(obj, key=str) if isinstance(obj, (set, frozenset)) else obj
+        return [_plain(v) for v in items]
+    if isinstance(obj, np.ndarray):
+        return _plain(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _plain(obj.item())
+    if isinstance(obj, Enum):
+        return _plain(obj.value)
+    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if hasattr(obj, "isoformat"):  # date / datetime
+        return obj.isoformat()
+    if hasattr(obj, "to_dict"):
+        return _plain(obj.to_dict())
+    raise TypeError(f"cannot write a {type(obj).__name__} to JSON/YAML: {obj!r}")
+
+
+def to_json(result: RunResult) -> str:
+    """The JSON contract (``RunResult.to_dict``), indented; NaN is written as null."""
+    return json.dumps(_plain(result.to_dict()), indent=2, allow_nan=False)
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def _num(x: float) -> str:
+    return repr(float(x)) if math.isfinite(x) else ""
+
+
+def to_csv(result: RunResult) -> str:
+    """One row per outcome: ``outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks``
+    (full-precision floats; an empty cell where p is undefined, i.e. no worlds)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    outcomes = result.outcomes()
+    for name in OUTCOME_NAMES:
+        est = outcomes[name]
+        writer.writerow([name, _num(est.p), _num(est.ci[0]), _num(est.ci[1]), est.n, est.k,
+                         result.scenario, result.seed, result.horizon_weeks])
+    return buf.getvalue()
+
+
+# --- YAML -----------------------------------------------------------------------------
+
+
+def scenario_yaml(result: RunResult, resolved_scenario: dict) -> str:
+    """The resolved scenario as YAML (safe dump) under a header comment saying what it is."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 100
+    buf = io.StringIO()
+    yaml.dump(_plain(resolved_scenario), buf)
+    header = (
+        "# The resolved scenario of this run: every default and every `extends:` filled in.\n"
+        f"# Run: scenario {result.scenario!r}, seed {result.seed}, {result.worlds} worlds, "
+        f"{result.horizon_weeks} weeks, chunk size {result.chunk_size}.\n"
+        "# It can be re-run as it is; the same options give the same numbers:\n"
+        f"#   escsim run scenario.resolved.yaml --seed {result.seed} -n {result.worlds}"
+        f" --horizon {result.horizon_weeks} --chunk-size {result.chunk_size}\n"
+    )
+    return header + buf.getvalue()
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same directory and
+    ``os.replace``: readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_run_dir(result: RunResult, out_dir: str | os.PathLike,
+                  resolved_scenario: dict | None = None) -> list[Path]:
+    """Write a run's files into ``out_dir`` (created if needed) and return their paths:
+    ``outcomes.csv``, ``scenario.resolved.yaml`` (if a resolved scenario is given),
+    ``outcomes.png``, ``fan_chart.png`` and, last, ``results.json`` -- so a directory
+    holding ``results.json`` holds a complete run."""
+    from sim import plots
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [atomic_write(out / OUTCOMES_CSV, to_csv(result))]
+    if resolved_scenario is not None:
+        written.append(atomic_write(out / SCENARIO_YAML, scenario_yaml(result, resolved_scenario)))
+    written.append(plots.plot_outcomes(result, out / OUTCOMES_PNG))
+    written.append(plots.plot_fan_chart(result, out / FAN_CHART_PNG))
+    written.append(atomic_write(out / RESULTS_JSON, to_json(result) + "\n"))
+    return written
+
+
+__all__ = [
+    "CSV_COLUMNS", "atomic_write", "format_table", "pct", "scenario_yaml", "to_csv", "to_json",
+    "write_run_dir",
+]
