@@ -6,6 +6,7 @@ its own. Numbers depend on the machine; the README records a reference run.
 """
 
 import multiprocessing
+import os
 import resource
 import sys
 import time
@@ -70,7 +71,7 @@ def run_bench(worlds: int = 100_000, weeks: int = 52, replications: int = 300,
     batched_rate = worlds * weeks / batched["seconds"]
     per_rep_rate = replications * weeks / per_rep["seconds"]
     return {
-        "scenario": path,
+        "scenario": os.path.relpath(path),
         "worlds": worlds,
         "weeks": weeks,
         "batched_seconds": batched["seconds"],

@@ -128,3 +128,18 @@ def test_bench_json_keys(capsys):
     assert {"batched_world_weeks_per_s", "per_replication_world_weeks_per_s", "ratio",
             "peak_rss_mb"} <= set(data)
     assert data["ratio"] > 1.0
+
+
+def test_out_that_is_a_file_is_a_clear_error(capsys, tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("")
+    code, _, err = run_cli(capsys, "run", BASELINE, "-n", "100", "--out", target)
+    assert code == 2 and "taken" in err and "Traceback" not in err
+
+
+def test_watch_tells_one_world_and_repeats_exactly(capsys):
+    code, first, _ = run_cli(capsys, "watch", BASELINE, "--seed", "2")
+    _, second, _ = run_cli(capsys, "watch", BASELINE, "--seed", "2")
+    assert code == 0 and first == second
+    assert first.splitlines()[1].startswith("Week ")
+    assert first.splitlines()[-1].startswith("End: rung")
