@@ -92,7 +92,9 @@ def _progress_bar(total: int, enabled: bool):
         return None, None
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="world", unit_scale=True, file=sys.stderr, leave=False)
+    # One update per chunk: few enough to draw every one (no minimum interval).
+    bar = tqdm(total=total, unit="world", unit_scale=True, file=sys.stderr, leave=False,
+               mininterval=0, miniters=1)
 
     def update(done: int, _total: int) -> None:
         bar.update(done - bar.n)

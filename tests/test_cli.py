@@ -143,3 +143,21 @@ def test_watch_tells_one_world_and_repeats_exactly(capsys):
     assert code == 0 and first == second
     assert first.splitlines()[1].startswith("Week ")
     assert first.splitlines()[-1].startswith("End: rung")
+
+
+def test_progress_bar_on_a_terminal(monkeypatch, capsys):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    fake = Terminal()
+    monkeypatch.setattr(sys, "stderr", fake)
+    assert main(["run", str(BASELINE), "-n", "3000", "--chunk-size", "1000",
+                 "--format", "csv"]) == 0
+    shown = fake.getvalue()
+    assert "3.00k/3.00k" in shown and "world" in shown
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    main(["run", str(BASELINE), "-n", "3000", "--format", "csv", "--no-progress"])
+    assert sys.stderr.getvalue() == ""

@@ -26,9 +26,13 @@ def parameter_values(draw):
 @given(values=parameter_values(), seed=st.integers(0, 2**32 - 1), rung=st.integers(0, 5))
 def test_state_stays_well_formed_for_any_parameters(values, seed, rung):
     m = model(300, seed=seed, horizon=20, start=Start(rung=rung), **values)
+    ended_before = np.zeros(300, dtype=bool)
     for _ in range(20):
         m.step()
         w = m.world
+        ended = w.treaty | w.war
+        assert np.all(ended[ended_before])  # terminal states stay terminal
+        ended_before = ended
         assert np.all((w.rung >= 0) & (w.rung < N_RUNGS))
         assert np.all(w.max_rung >= w.rung)
         assert np.all((w.csto_level >= 0) & (w.csto_level <= CstoResponse.MILITARY))
