@@ -1,22 +1,13 @@
 """Shared helpers for the tests: parameter arrays and models without scenario files."""
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from sim.model import EscalationModel
 from sim.rules import defaults
+from sim.scenario import InitialState
 
-
-@dataclass(frozen=True)
-class Start:
-    """Stand-in for a scenario's initial block (sim.scenario.InitialState's fields)."""
-
-    rung: int = 1
-    occupied_km2: float = 170.0
-    minsk_group_dissolved: bool = False
-    constitution_reformed: bool = False
-    sanctions_imposed: bool = False
+# Where worlds start; the scenario's own type, short-named for the tests.
+Start = InitialState
 
 
 def params(n: int, **overrides: float) -> dict[str, np.ndarray]:
@@ -30,9 +21,10 @@ def params(n: int, **overrides: float) -> dict[str, np.ndarray]:
     return {k: np.full(n, float(v)) for k, v in values.items()}
 
 
-def model(n: int, seed: int = 1, horizon: int = 52, start: Start = Start(), **overrides):
+def model(n: int, seed: int = 1, horizon: int = 52, start: Start | None = None, **overrides):
     """A model of ``n`` worlds at default parameters (plus overrides), not yet run."""
-    return EscalationModel(params(n, **overrides), start, horizon, np.random.default_rng(seed))
+    return EscalationModel(params(n, **overrides), start or Start(), horizon,
+                           np.random.default_rng(seed))
 
 
 # Parameters that pin Baku to its starting rung: moving one rung costs 15 utility units at
