@@ -74,6 +74,33 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--horizon", type=_positive_int, default=None)
     watch.add_argument("--every-week", action="store_true", help="print quiet weeks too")
 
+    def common(p, worlds_default=10_000):
+        p.add_argument("-n", "--worlds", type=_positive_int, default=worlds_default,
+                       help=f"worlds per run (default {worlds_default:,})")
+        p.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="master seed")
+        p.add_argument("--workers", type=_positive_int, default=1)
+        p.add_argument("--format", choices=("table", "json"), default="table")
+
+    chk = sub.add_parser("check", help="check experts' claims against the model")
+    chk.add_argument("files", type=Path, nargs="+", help="scenario files with claims:")
+    chk.add_argument("--mapping", type=Path, default=None,
+                     help="YAML file of phrase: [low, high] replacing the ICD 203 mapping")
+    chk.add_argument("--strict", action="store_true", help="exit 1 on an inconsistent claim")
+    common(chk)
+
+    cmp_ = sub.add_parser("compare", help="scenarios side by side, with what drives the gaps")
+    cmp_.add_argument("files", type=Path, nargs="+")
+    cmp_.add_argument("--outcome", default="full_scale_invasion",
+                      help="outcome whose gaps are attributed (default full_scale_invasion)")
+    cmp_.add_argument("--attribution-worlds", type=_positive_int, default=4_000,
+                      help="worlds per run in the attribution (default 4,000)")
+    cmp_.add_argument("--out", type=Path, default=None, help="directory for the figure")
+    common(cmp_)
+
+    bt = sub.add_parser("backtest", help="score history cases against what happened")
+    bt.add_argument("files", type=Path, nargs="+", help="history cases with observed:")
+    common(bt)
+
     par = sub.add_parser("params", help="list every parameter: meaning, range, default, source")
     par.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -158,6 +185,105 @@ def cmd_watch(args) -> int:
     return 0
 
 
+def _load_all(paths):
+    """Load every file, reporting all of their problems together."""
+    from sim.scenario import ScenarioError, load_scenario
+
+    scenarios, problems = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios
+
+
+def cmd_check(args) -> int:
+    from sim.analysis.check import INCONSISTENT, check_scenario, format_checks
+    from sim.analysis.words import load_mapping
+
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    inconsistent, report = 0, []
+    for scenario in _load_all(args.files):
+        checks = check_scenario(scenario, args.worlds, args.seed, mapping, args.workers)
+        inconsistent += sum(c.verdict == INCONSISTENT for c in checks)
+        if args.format == "json":
+            report.append({"scenario": scenario.name, "seed": args.seed,
+                           "claims": [c.to_dict() for c in checks]})
+        else:
+            print(format_checks(scenario.name, checks, args.seed))
+    if args.format == "json":
+        print(json.dumps(report, indent=2))
+    return 1 if args.strict and inconsistent else 0
+
+
+def cmd_compare(args) -> int:
+    from sim.analysis.compare import attribute, format_attribution, format_comparison, run_all
+    from sim.ladder import OUTCOMES
+
+    if args.outcome not in OUTCOMES:
+        from sim.scenario.problems import did_you_mean
+
+        print(f"escsim: unknown outcome '{args.outcome}'{did_you_mean(args.outcome, OUTCOMES)}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    scenarios = _load_all(args.files)
+    names = [s.name for s in scenarios]
+    results = run_all(scenarios, args.worlds, args.seed, args.workers)
+    pairs = [(a, b) for i, a in enumerate(scenarios) for b in scenarios[i + 1:]]
+    attributions = [attribute(a, b, args.outcome, args.attribution_worlds, args.seed,
+                              args.workers) for a, b in pairs]
+    if args.format == "json":
+        print(json.dumps({
+            "seed": args.seed, "worlds": args.worlds,
+            "scenarios": {n: r.to_dict()["outcomes"] for n, r in zip(names, results, strict=True)},
+            "attribution": [{"a": t.a, "b": t.b, "outcome": t.outcome, "p_a": t.p_a,
+                             "p_b": t.p_b, "moves": t.moves,
+                             "worlds": args.attribution_worlds} for t in attributions],
+        }, indent=2))
+    else:
+        print(format_comparison(names, results))
+        if attributions:
+            print(f"What accounts for the gaps in {args.outcome} "
+                  f"({args.attribution_worlds:,} worlds per run):")
+            for t in attributions:
+                print("  " + format_attribution(t))
+    if args.out is not None:
+        from sim.plots import plot_comparison
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = plot_comparison(names, results, args.out / "comparison.png")
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_backtest(args) -> int:
+    from sim.analysis.backtest import forecast_rows, format_backtest, score
+    from sim.scenario import Problem, ScenarioError
+
+    cases = _load_all(args.files)
+    missing = [Problem(str(c.path), None, "observed", "a history case needs observed: "
+                       "(what happened in the 12 months after as_of)")
+               for c in cases if c.observed is None]
+    if missing:
+        raise ScenarioError(missing)
+    rows = forecast_rows(cases, args.worlds, args.seed, args.workers)
+    scores = score(rows, args.worlds)
+    if args.format == "json":
+        print(json.dumps({
+            "seed": args.seed, "worlds": args.worlds,
+            "rows": [{"case": r.case, "outcome": r.outcome, "p": r.p, "ci": list(r.ci),
+                      "n": r.n, "observed": r.observed} for r in rows],
+            "brier": scores.brier, "log_loss": scores.log_loss,
+            "base_rate_brier": scores.base_brier, "base_rate_log_loss": scores.base_log_loss,
+            "skill": scores.skill}, indent=2))
+    else:
+        print(format_backtest(rows, scores, args.seed))
+    return 0
+
+
 def cmd_params(args) -> int:
     from sim.rules import PARAMETERS
 
@@ -183,7 +309,8 @@ def cmd_bench(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "watch": cmd_watch, "params": cmd_params,
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "watch": cmd_watch, "check": cmd_check,
+            "compare": cmd_compare, "backtest": cmd_backtest, "params": cmd_params,
             "bench": cmd_bench}
 
 

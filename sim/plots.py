@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import MultipleLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
 from sim.ladder import N_RUNGS, RUNG_OUTCOMES, STATE_LABELS, TREATY_STATE, WAR_STATE
 from sim.output import pct
@@ -171,3 +171,47 @@ def plot_outcomes(result: RunResult, path: str | os.PathLike) -> Path:
 def plot_fan_chart(result: RunResult, path: str | os.PathLike) -> Path:
     """Save ``fan_chart_figure(result)`` as a PNG at ``path``; return the path."""
     return _save(fan_chart_figure(result), path)
+
+
+COMPARED_OUTCOMES = ("border_clash", "limited_incursion", "corridor_offensive",
+                     "full_scale_invasion", "regional_war", "peace_treaty",
+                     "sanctions_imposed", "csto_military_response")
+
+
+def comparison_figure(names: list[str], results: list[RunResult],
+                      outcomes: tuple[str, ...] = COMPARED_OUTCOMES) -> Figure:
+    """Dot-and-whisker per outcome (rows) and scenario (offset dots): the estimate and
+    its 95% Wilson interval, on a log-scaled axis so rare outcomes stay apart."""
+    from matplotlib import colormaps
+
+    fig = Figure(figsize=(9.5, 0.55 * len(outcomes) * max(1, len(names) / 3) + 2),
+                 layout="constrained")
+    ax = fig.add_subplot()
+    colours = colormaps["tab10"]
+    step = 0.8 / max(len(names), 1)
+    floor = 0.5 / max(r.worlds for r in results)  # where an estimate of 0 is drawn
+    for j, (name, result) in enumerate(zip(names, results, strict=True)):
+        for i, outcome in enumerate(outcomes):
+            est = result.estimate(outcome)
+            y = len(outcomes) - 1 - i + 0.4 - step * (j + 0.5)
+            p, lo, hi = (max(v, floor) for v in (est.p, *est.ci))
+            ax.errorbar(p, y, xerr=[[p - lo], [hi - p]], fmt="o", color=colours(j % 10),
+                        markersize=5, capsize=2.5, label=name if i == 0 else None)
+    ax.set_xscale("log")
+    ax.set_xlim(floor * 0.8, 1.0)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: pct(v)))
+    ax.axvline(floor, color="#999999", lw=0.8, ls=":")
+    ax.text(floor, -0.45, " an estimate of 0 is drawn here", fontsize=7.5, color="#666666")
+    ax.set_yticks(range(len(outcomes)), [o.replace("_", " ") for o in reversed(outcomes)])
+    ax.grid(axis="x", color="#d9d9d9", lw=0.7)
+    ax.set_xlabel(f"probability within the horizon (log scale; 95% Wilson intervals; "
+                  f"{results[0].worlds:,} worlds each, seed {results[0].seed}, common "
+                  "random numbers)", fontsize=8.5)
+    fig.legend(loc="outside right upper", frameon=False, fontsize=9)
+    ax.set_title("Scenarios compared", fontsize=12, loc="left")
+    return fig
+
+
+def plot_comparison(names: list[str], results: list[RunResult], path) -> Path:
+    """Save ``comparison_figure`` as a PNG at ``path``; return the path."""
+    return _save(comparison_figure(names, results), path)

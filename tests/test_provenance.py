@@ -36,3 +36,29 @@ def test_a_made_up_quote_is_caught(seeds_dir):
 @pytest.mark.parametrize("spec", PARAMETERS, ids=lambda s: s.key)
 def test_parameter_default_quotes_are_in_the_seeds(spec, seeds_dir):
     assert missing_quotes(spec.source, seeds_dir) == []
+
+
+def _shipped():
+    from sim.scenario import load_scenario
+
+    return [(p, load_scenario(p)) for p in sorted((REPO / "scenarios").rglob("*.yaml"))]
+
+
+SHIPPED = _shipped()
+
+
+@pytest.mark.parametrize("path, scenario", SHIPPED, ids=[p.name for p, _ in SHIPPED])
+def test_every_parameter_a_shipped_scenario_sets_has_a_checked_source(path, scenario, seeds_dir):
+    from sim.params import is_traceable
+
+    own = [(k, e) for k, e in scenario.parameters.items()
+           if e.origin is not None and e.origin.resolve() == path.resolve()]
+    for key, entry in own:
+        assert entry.source and is_traceable(entry.source), f"{path.name}: {key} lacks provenance"
+        assert missing_quotes(entry.source, seeds_dir) == [], f"{path.name}: {key}"
+
+
+@pytest.mark.parametrize("path, scenario", SHIPPED, ids=[p.name for p, _ in SHIPPED])
+def test_every_claim_quotes_its_seed_word_for_word(path, scenario, seeds_dir):
+    for claim in scenario.claims:
+        assert missing_quotes(f'{claim.source}: "{claim.quote}"', seeds_dir) == [], claim

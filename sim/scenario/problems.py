@@ -39,7 +39,10 @@ class ScenarioError(Exception):
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest option, or '' if none is close."""
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    options = list(options)
+    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    if not close:  # a part of a longer name: "invasion" for "full_scale_invasion"
+        close = [o for o in options if len(str(word)) >= 4 and str(word).lower() in o.lower()]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -51,6 +51,8 @@ class Scenario:
     parameters: dict[str, ParamEntry] = field(default_factory=dict)
     path: Path | None = None
     extends_chain: list[Path] = field(default_factory=list)
+    claims: list = field(default_factory=list)  # sim.scenario.claims.Claim
+    observed: object | None = None  # sim.scenario.claims.Observed (history cases)
 
     @classmethod
     def from_defaults(cls, name: str = "defaults",
@@ -114,6 +116,10 @@ class Scenario:
         out["horizon_weeks"] = self.horizon_weeks
         out["initial"] = {f.name: getattr(self.initial, f.name) for f in fields(InitialState)}
         out["parameters"] = groups
+        if self.claims:
+            out["claims"] = [claim.to_dict() for claim in self.claims]
+        if self.observed is not None:
+            out["observed"] = self.observed.to_dict()
         return out
 
 
@@ -163,5 +169,7 @@ def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem]) -
         initial=replace(base.initial, **layer.initial),
         parameters={**base.parameters, **layer.parameters},
         path=path,
-        extends_chain=[*base.extends_chain, *( [base.path] if base.path else [])],
+        extends_chain=[*base.extends_chain, *([base.path] if base.path else [])],
+        claims=layer.claims if layer.claims is not None else base.claims,
+        observed=layer.observed if layer.observed is not None else base.observed,
     )

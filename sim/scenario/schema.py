@@ -26,8 +26,10 @@ parameters:                    # optional; grouped by actor, keyed by parameter 
     decision_noise: 1.0        # shorthand for {value: 1.0}, without provenance
 ```
 
-Unknown keys are errors with a "did you mean"; every value is checked against its
-type and range; all problems of a file are reported together.
+Expert lenses add ``claims:`` and history cases ``observed:`` (see
+:mod:`sim.scenario.claims`). Unknown keys are errors with a "did you mean"; every
+value is checked against its type and range; all problems of a file are reported
+together.
 """
 
 import datetime
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.params import ParamSpec, is_traceable
+from sim.scenario.claims import read_claims, read_observed
 from sim.scenario.distributions import KINDS, Beta, Fixed, Triangular, TruncNormal, Uniform
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
 from sim.scenario.yamlio import item_line, key_line
@@ -73,6 +76,8 @@ class Layer:
     extends_line: int | None = None
     initial: dict = field(default_factory=dict)
     parameters: dict[str, ParamEntry] = field(default_factory=dict)
+    claims: list | None = None  # list of sim.scenario.claims.Claim
+    observed: object | None = None  # sim.scenario.claims.Observed
 
 
 class _Checker:
@@ -297,6 +302,8 @@ TOP_LEVEL = {
     "extends": _read_extends,
     "initial": _read_initial,
     "parameters": _read_parameters,
+    "claims": read_claims,
+    "observed": read_observed,
 }
 
 

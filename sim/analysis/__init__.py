@@ -1,0 +1,1 @@
+"""Analyses on top of runs: expert-claim checks, lens comparisons, backtests."""

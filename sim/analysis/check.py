@@ -1,0 +1,95 @@
+"""Expert-claim checks: does the model, set to an expert's assumptions, agree with what
+the expert concluded?
+
+Each claim's words map to a band (:mod:`sim.analysis.words`); the model's estimate of
+the claimed probability has a 95% Wilson interval. The verdict compares the two:
+
+- consistent: the whole interval lies inside the band;
+- inconsistent: the whole interval lies outside it (the report says on which side);
+- inconclusive: the interval straddles a band edge (more worlds may settle it).
+
+An inconsistent verdict is a finding, not a failure: it says the expert's stated
+assumptions, as encoded in the lens, do not imply the expert's conclusion under this
+model (or that the encoding misses an assumption the expert left unsaid).
+"""
+
+from dataclasses import dataclass
+
+from sim.analysis.words import DEFAULT_MAPPING, Band, band_for
+from sim.montecarlo import run_scenario
+from sim.results import Estimate
+
+CONSISTENT, INCONSISTENT, INCONCLUSIVE = "consistent", "inconsistent", "inconclusive"
+FEW_WORLDS = 100  # below this many worlds meeting a condition, the report says so
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """One claim, the model's estimate for it, the band its words map to, the verdict."""
+
+    claim: object  # sim.scenario.claims.Claim
+    estimate: Estimate
+    band: Band
+    verdict: str
+    side: str  # "", "model lower than the words" or "model higher than the words"
+    horizon_weeks: int
+
+    def to_dict(self) -> dict:
+        return {**self.claim.to_dict(), "band": [self.band.low, self.band.high],
+                "estimate": self.estimate.to_dict(), "verdict": self.verdict,
+                "side": self.side, "horizon_weeks": self.horizon_weeks}
+
+
+def verdict(ci: tuple[float, float], band: Band) -> tuple[str, str]:
+    """Compare an interval with a band: (verdict, which side the model lies on)."""
+    lo, hi = ci
+    high = 1.0 if band.high is None else band.high
+    if hi < band.low:
+        return INCONSISTENT, "model lower than the words"
+    if lo > high:
+        return INCONSISTENT, "model higher than the words"
+    if lo >= band.low and hi <= high:
+        return CONSISTENT, ""
+    return INCONCLUSIVE, ""
+
+
+def check_scenario(scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None,
+                   workers: int = 1, progress=None) -> list[ClaimCheck]:
+    """Check every claim of ``scenario``; one run per distinct claim horizon."""
+    mapping = DEFAULT_MAPPING if mapping is None else mapping
+    bands = [band_for(c.words, mapping) for c in scenario.claims]  # unknown words fail early
+    runs = {}
+    out = []
+    for claim, band in zip(scenario.claims, bands, strict=True):
+        horizon = claim.horizon_weeks or scenario.horizon_weeks
+        if horizon not in runs:
+            runs[horizon] = run_scenario(scenario, n_worlds=n_worlds, seed=seed,
+                                         horizon_weeks=horizon, workers=workers,
+                                         progress=progress)
+        result = runs[horizon]
+        est = (result.conditional(claim.outcome, claim.given) if claim.given
+               else result.estimate(claim.outcome))
+        v, side = verdict(est.ci, band) if est.n else (INCONCLUSIVE, "no world met the condition")
+        out.append(ClaimCheck(claim, est, band, v, side, horizon))
+    return out
+
+
+def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
+    """The check report of one scenario as text."""
+    from sim.output import pct
+
+    lines = [f"scenario: {name}    seed: {seed}"]
+    if not checks:
+        return lines[0] + "\n  (no claims)\n"
+    for c in checks:
+        what = c.claim.outcome + (f" | {c.claim.given}" if c.claim.given else "")
+        est = c.estimate
+        lines.append(f"  {c.claim.who or '?'}: {what} \"{c.claim.words}\" "
+                     f"(band {c.band.describe()}, {c.horizon_weeks} weeks)")
+        lines.append(f"    model {pct(est.p)} [{pct(est.ci[0])}, {pct(est.ci[1])}], "
+                     f"n={est.n:,}  ->  {c.verdict.upper()}"
+                     + (f" ({c.side})" if c.side else ""))
+        if c.claim.given and est.n < FEW_WORLDS:
+            lines.append(f"    (only {est.n} worlds had {c.claim.given}: the interval is wide; "
+                         "more worlds or a scenario where the condition is common narrow it)")
+    return "\n".join(lines) + "\n"

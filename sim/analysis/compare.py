@@ -1,0 +1,98 @@
+"""Lenses side by side, and which assumptions account for the gap between two of them.
+
+All runs use the same seed, so they share common random numbers: each world draws the
+same random stream in every scenario, and a parameter both scenarios give the same
+distribution draws the same values. Differences then come from parameters, not noise.
+
+Attribution swaps one group of parameters at a time (an actor's parameters, or the
+starting state) from lens B into lens A and records how far P(outcome) moves toward B.
+Groups interact, so the moves need not add up to the whole gap; the report gives the
+sum next to the gap so a reader can see how much is interaction.
+"""
+
+from dataclasses import dataclass, replace
+
+from sim.montecarlo import run_scenario
+from sim.results import OUTCOME_NAMES, RunResult
+
+INITIAL_GROUP = "initial"
+
+
+def parameter_groups(scenario) -> dict[str, list[str]]:
+    """Parameter keys by actor group, in registry order."""
+    groups: dict[str, list[str]] = {}
+    for key in scenario.parameters:
+        groups.setdefault(key.split(".", 1)[0], []).append(key)
+    return groups
+
+
+def swap_group(a, b, group: str):
+    """Scenario ``a`` with group ``group`` (an actor, or ``initial``) taken from ``b``."""
+    if group == INITIAL_GROUP:
+        return replace(a, initial=b.initial)
+    keys = parameter_groups(b)[group]
+    return replace(a, parameters={**a.parameters, **{k: b.parameters[k] for k in keys}})
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """How much of the gap P_b - P_a in ``outcome`` each group accounts for."""
+
+    a: str
+    b: str
+    outcome: str
+    p_a: float
+    p_b: float
+    moves: dict[str, float]  # group -> P(a with b's group) - P(a)
+
+    @property
+    def gap(self) -> float:
+        return self.p_b - self.p_a
+
+    def ranked(self) -> list[tuple[str, float]]:
+        return sorted(self.moves.items(), key=lambda kv: -abs(kv[1]))
+
+
+def run_all(scenarios, n_worlds: int, seed: int, workers: int = 1) -> list[RunResult]:
+    """Each scenario run with the same seed (common random numbers)."""
+    return [run_scenario(s, n_worlds=n_worlds, seed=seed, workers=workers) for s in scenarios]
+
+
+def attribute(a, b, outcome: str, n_worlds: int, seed: int, workers: int = 1) -> Attribution:
+    """Swap each group of ``b`` into ``a`` in turn and measure P(``outcome``)."""
+    p = lambda s: run_scenario(s, n_worlds=n_worlds, seed=seed, workers=workers,  # noqa: E731
+                               horizon_weeks=a.horizon_weeks).estimate(outcome).p
+    p_a, p_b = p(a), p(replace(b, horizon_weeks=a.horizon_weeks))
+    groups = [*parameter_groups(a), INITIAL_GROUP]
+    moves = {g: p(swap_group(a, b, g)) - p_a for g in groups}
+    return Attribution(a.name, b.name, outcome, p_a, p_b, moves)
+
+
+def format_comparison(names: list[str], results: list[RunResult],
+                      outcomes: tuple[str, ...] = OUTCOME_NAMES) -> str:
+    """Outcome probabilities of several scenarios, one column each."""
+    from sim.output import pct
+
+    head = results[0]
+    lines = [f"seed: {head.seed}    worlds: {head.worlds:,} per scenario    "
+             "(common random numbers)", ""]
+    cells = [[f"{pct(e.p)} [{pct(e.ci[0])}, {pct(e.ci[1])}]"
+              for e in (r.estimate(o) for o in outcomes)] for r in results]
+    widths = [max(len(names[j]), *(len(c) for c in cells[j])) for j in range(len(results))]
+    first = max(len(o) for o in outcomes)
+    lines.append(" " * first + "  " + "  ".join(n.ljust(w) for n, w in zip(names, widths,
+                                                                           strict=True)))
+    for i, o in enumerate(outcomes):
+        lines.append(o.ljust(first) + "  " + "  ".join(
+            cells[j][i].ljust(widths[j]) for j in range(len(results))))
+    return "\n".join(lines) + "\n"
+
+
+def format_attribution(att: Attribution, top: int = 3) -> str:
+    from sim.output import pct
+
+    total = sum(att.moves.values())
+    parts = ", ".join(f"{g} {'+' if d >= 0 else '-'}{pct(abs(d))}" for g, d in att.ranked()[:top])
+    return (f"{att.a} -> {att.b}: P({att.outcome}) {pct(att.p_a)} -> {pct(att.p_b)} "
+            f"(gap {'+' if att.gap >= 0 else '-'}{pct(abs(att.gap))}); swapping one group "
+            f"at a time: {parts}; sum of all swaps {'+' if total >= 0 else '-'}{pct(abs(total))}")
