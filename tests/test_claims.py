@@ -110,3 +110,15 @@ def test_the_baseline_agrees_with_the_majority_of_the_seed_experts():
     assert r.estimate("full_scale_invasion").ci[1] <= 0.45
     assert r.estimate("full_scale_invasion").ci[1] < r.estimate("limited_incursion").ci[0]
     assert r.estimate("border_clash").ci[0] >= 0.05
+
+
+def test_a_rare_condition_is_checked_over_worlds_held_on_its_rung():
+    """Tasits' conditional: invasion is too rare in his own lens to condition on, so
+    the check holds worlds on rung 5 and says so; the reaction is then far likelier
+    than in the baseline, whose Russia does not mean to defend Armenia."""
+    tasits = load_scenario(REPO / "scenarios" / "experts" / "tasits.yaml")
+    cond = [c for c in check_scenario(tasits, n_worlds=3_000, seed=5) if c.claim.given][0]
+    assert "held on rung 5" in cond.method and cond.estimate.n == 3_000
+    base = tasits.with_overrides({"russia.defend_armenia": 0.15, "csto.obligation_strength": 0.2})
+    weak = [c for c in check_scenario(base, n_worlds=3_000, seed=5) if c.claim.given][0]
+    assert weak.estimate.ci[1] < cond.estimate.ci[0]

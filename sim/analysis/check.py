@@ -8,14 +8,20 @@ the claimed probability has a 95% Wilson interval. The verdict compares the two:
 - inconsistent: the whole interval lies outside it (the report says on which side);
 - inconclusive: the interval straddles a band edge (more worlds may settle it).
 
+A conditional claim, P(outcome | given), is estimated over the worlds where ``given``
+happened. Where the scenario makes the condition too rare for that (fewer than
+``FEW_WORLDS`` worlds) and the condition is a rung, it is estimated instead over worlds
+that start the horizon on that rung and are held there, and the report says so.
+
 An inconsistent verdict is a finding, not a failure: it says the expert's stated
 assumptions, as encoded in the lens, do not imply the expert's conclusion under this
 model (or that the encoding misses an assumption the expert left unsaid).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.analysis.words import DEFAULT_MAPPING, Band, band_for
+from sim.ladder import RUNG_OUTCOMES
 from sim.montecarlo import run_scenario
 from sim.results import Estimate
 
@@ -33,11 +39,12 @@ class ClaimCheck:
     verdict: str
     side: str  # "", "model lower than the words" or "model higher than the words"
     horizon_weeks: int
+    method: str = "share of worlds in the run"
 
     def to_dict(self) -> dict:
         return {**self.claim.to_dict(), "band": [self.band.low, self.band.high],
                 "estimate": self.estimate.to_dict(), "verdict": self.verdict,
-                "side": self.side, "horizon_weeks": self.horizon_weeks}
+                "side": self.side, "horizon_weeks": self.horizon_weeks, "method": self.method}
 
 
 def verdict(ci: tuple[float, float], band: Band) -> tuple[str, str]:
@@ -66,12 +73,34 @@ def check_scenario(scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None
             runs[horizon] = run_scenario(scenario, n_worlds=n_worlds, seed=seed,
                                          horizon_weeks=horizon, workers=workers,
                                          progress=progress)
-        result = runs[horizon]
-        est = (result.conditional(claim.outcome, claim.given) if claim.given
-               else result.estimate(claim.outcome))
+        result, method = runs[horizon], ClaimCheck.method
+        if not claim.given:
+            est = result.estimate(claim.outcome)
+        else:
+            est = result.conditional(claim.outcome, claim.given)
+            if est.n < FEW_WORLDS and claim.given in RUNG_OUTCOMES:
+                est, method = _started_on(scenario, claim, n_worlds, seed, horizon, workers)
         v, side = verdict(est.ci, band) if est.n else (INCONCLUSIVE, "no world met the condition")
-        out.append(ClaimCheck(claim, est, band, v, side, horizon))
+        out.append(ClaimCheck(claim, est, band, v, side, horizon, method))
     return out
+
+
+# Baku's ladder held still: moving one rung costs the most the range allows at the
+# least noise, a weight of exp(-75) against staying.
+HOLD_RUNG = {"azerbaijan.change_cost": 15.0, "azerbaijan.decision_noise": 0.2}
+
+
+def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
+    """P(outcome) over worlds that start the horizon on the rung the claim is
+    conditioned on and stay there: "if this happens" (seed 000), asked of every world
+    rather than of the few in which it happens, which the scenario's own deterrence
+    makes rare. Everything else in the scenario is unchanged."""
+    rung = int(RUNG_OUTCOMES[claim.given])
+    held = scenario.with_overrides(HOLD_RUNG, source="assumption: the condition held")
+    held = replace(held, initial=replace(scenario.initial, rung=rung))
+    result = run_scenario(held, n_worlds=n_worlds, seed=seed, horizon_weeks=horizon,
+                          workers=workers)
+    return result.estimate(claim.outcome), f"worlds held on rung {rung} ({claim.given})"
 
 
 def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
@@ -89,7 +118,9 @@ def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
         lines.append(f"    model {pct(est.p)} [{pct(est.ci[0])}, {pct(est.ci[1])}], "
                      f"n={est.n:,}  ->  {c.verdict.upper()}"
                      + (f" ({c.side})" if c.side else ""))
-        if c.claim.given and est.n < FEW_WORLDS:
-            lines.append(f"    (only {est.n} worlds had {c.claim.given}: the interval is wide; "
-                         "more worlds or a scenario where the condition is common narrow it)")
+        if c.method != ClaimCheck.method:
+            lines.append(f"    (fewer than {FEW_WORLDS} worlds reached {c.claim.given} by "
+                         f"themselves; estimated over {c.method})")
+        elif c.claim.given and est.n < FEW_WORLDS:
+            lines.append(f"    (only {est.n} worlds had {c.claim.given}: the interval is wide)")
     return "\n".join(lines) + "\n"

@@ -80,11 +80,11 @@ def format_comparison(names: list[str], results: list[RunResult],
               for e in (r.estimate(o) for o in outcomes)] for r in results]
     widths = [max(len(names[j]), *(len(c) for c in cells[j])) for j in range(len(results))]
     first = max(len(o) for o in outcomes)
-    lines.append(" " * first + "  " + "  ".join(n.ljust(w) for n, w in zip(names, widths,
-                                                                           strict=True)))
+    header = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    lines.append((" " * first + "  " + header).rstrip())
     for i, o in enumerate(outcomes):
-        lines.append(o.ljust(first) + "  " + "  ".join(
-            cells[j][i].ljust(widths[j]) for j in range(len(results))))
+        row = "  ".join(cells[j][i].ljust(widths[j]) for j in range(len(results)))
+        lines.append((o.ljust(first) + "  " + row).rstrip())
     return "\n".join(lines) + "\n"
 
 
