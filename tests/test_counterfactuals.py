@@ -34,6 +34,7 @@ DIRECTIONS = {
     "oil_price_high": [("full_scale_invasion", -1), ("corridor_offensive", -1)],
     "oil_price_low": [("full_scale_invasion", +1), ("corridor_offensive", +1)],
     "treaty_conditions_met": [("peace_treaty", +1), ("border_clash", -1)],
+    "treaty_signed": [("peace_treaty", +1), ("border_clash", -1)],
 }
 
 
@@ -60,6 +61,13 @@ def test_counterfactual_direction(name, baseline):
         d = sign * (cf[i] - baseline[i])  # positive = the expected direction
         se = d.std(ddof=1) / np.sqrt(N)
         assert d.mean() >= -3 * se, (name, outcome, d.mean(), se)
+
+
+def test_a_signed_treaty_ends_every_world_in_week_one():
+    scenario = load_scenario(CF / "treaty_signed.yaml")
+    ind = indicators(scenario)
+    assert ind[OUTCOME_NAMES.index("peace_treaty")].all()
+    assert not ind[OUTCOME_NAMES.index("border_clash")].any()
 
 
 def test_the_strongest_levers_really_move_the_outcome(baseline):
