@@ -2,10 +2,10 @@
 
 Each agent reads the shared :class:`~sim.state.WorldState` and the parameter arrays from
 its model, calls the pure rule functions of its module in :mod:`sim.rules`, and writes
-the result back only for worlds still running. Random numbers come from ``self.rng``
-(the model's seeded generator); every agent draws the same number of full-length
-arrays each week whatever the state, which keeps each world's random stream aligned
-across scenarios. What an agent did last week is kept in ``last`` for narration.
+the result back only for worlds still running. Random numbers come from the model's
+seeded generator (``model.uniforms``, which is ``self.rng`` underneath); every agent
+draws the same number of full-length arrays each week whatever the state, which
+keeps each world's random stream aligned across scenarios. What an agent did last week is kept in ``last`` for narration.
 """
 
 from typing import ClassVar
@@ -35,7 +35,7 @@ class Actor(mesa.Agent):
         return {k[len(prefix):]: v for k, v in self.model.params.items() if k.startswith(prefix)}
 
     def _draw(self) -> np.ndarray:
-        return self.rng.random((self.draws_per_week, self.model.world.n))
+        return self.model.uniforms(self.draws_per_week)
 
     def step(self) -> None:
         w = self.model.world
@@ -147,6 +147,6 @@ ACTOR_ORDER: tuple[type[Actor], ...] = (Turkey, Azerbaijan, Armenia, Csto, Russi
 def spill_over(model) -> np.ndarray:
     """The environment's move after the actors: a full-scale war may spread (world rules)."""
     w = model.world
-    spreads = world.spill_over(w.rung, model.params, model.rng.random(w.n)) & w.active
+    spreads = world.spill_over(w.rung, model.params, model.uniforms(1)[0]) & w.active
     w.war = w.war | spreads
     return spreads

@@ -24,7 +24,7 @@ class EscalationModel(mesa.Model):
     """
 
     def __init__(self, params: dict[str, np.ndarray], initial, horizon_weeks: int,
-                 rng: np.random.Generator) -> None:
+                 rng: np.random.Generator, blocks: int = 1) -> None:
         super().__init__(rng=rng)
         sizes = {np.shape(v) for v in params.values()}
         if len(sizes) != 1 or len(next(iter(sizes))) != 1:
@@ -32,6 +32,9 @@ class EscalationModel(mesa.Model):
         self.params = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
         self.horizon_weeks = int(horizon_weeks)
         n = next(iter(sizes))[0]
+        if blocks < 1 or n % blocks:
+            raise ValueError(f"{n} worlds do not split into {blocks} equal blocks")
+        self.blocks = blocks
         self.world = WorldState.start(
             n, initial, denial=self.params["armenia.denial_capacity"],
             turkey_stance=self.params["turkey.stance"],
@@ -46,6 +49,17 @@ class EscalationModel(mesa.Model):
     @property
     def n_worlds(self) -> int:
         return self.world.n
+
+    def uniforms(self, rows: int) -> np.ndarray:
+        """``rows`` arrays of uniform draws over the worlds, shape (rows, n).
+
+        With ``blocks > 1`` the worlds are ``blocks`` copies of one set of worlds (a
+        sweep's points, each over the same worlds): every block gets the same draws, so
+        points differ only by their parameters (common random numbers), and a block's
+        numbers do not depend on how many blocks share the model.
+        """
+        u = self.rng.random((rows, self.world.n // self.blocks))
+        return u if self.blocks == 1 else np.tile(u, (1, self.blocks))
 
     def step(self) -> None:
         """One week: each actor acts once, in the fixed order of ``ACTOR_ORDER``."""
