@@ -5,7 +5,8 @@ its model, calls the pure rule functions of its module in :mod:`sim.rules`, and 
 the result back only for worlds still running. Random numbers come from the model's
 seeded generator (``model.uniforms``, which is ``self.rng`` underneath); every agent
 draws the same number of full-length arrays each week whatever the state, which
-keeps each world's random stream aligned across scenarios. What an agent did last week is kept in ``last`` for narration.
+keeps each world's random stream aligned across scenarios. What an agent did last week
+is kept in ``last`` for narration.
 """
 
 from typing import ClassVar

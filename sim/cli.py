@@ -101,6 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("files", type=Path, nargs="+", help="history cases with observed:")
     common(bt)
 
+    sw = sub.add_parser("sweep", help="run a study: a parameter sweep, sensitivity, discovery")
+    sw.add_argument("study", type=Path, help="study YAML file (see experiments/)")
+    sw.add_argument("--out", type=Path, required=True,
+                    help="directory for the table, figures and the checkpoint")
+    sw.add_argument("--resume", action="store_true", help="continue a partial run in --out")
+    sw.add_argument("--workers", type=_positive_int, default=1)
+    sw.add_argument("--dask", metavar="ADDRESS", default=None,
+                    help="run the blocks on a Dask distributed scheduler at ADDRESS")
+    sw.add_argument("--no-progress", action="store_true")
+
     par = sub.add_parser("params", help="list every parameter: meaning, range, default, source")
     par.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -284,6 +294,37 @@ def cmd_backtest(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    from sim.experiments import load_study, run_study
+
+    study = load_study(args.study)
+    bar = None
+    progress = None
+    if not args.no_progress and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=1, unit="point", file=sys.stderr, leave=False, mininterval=0,
+                   miniters=1)
+
+        def progress(done: int, total: int, worlds_per_s: float) -> None:
+            bar.total = total
+            bar.set_postfix_str(f"{worlds_per_s:,.0f} worlds/s", refresh=False)
+            bar.update(done - bar.n)
+
+    try:
+        table = run_study(study, out=args.out, workers=args.workers, dask=args.dask,
+                          resume=args.resume, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    points = table["point"].nunique()
+    print(f"study: {study.name}    seed: {study.seed}    points: {points:,}    "
+          f"worlds per point: {study.worlds:,}    design: {study.method}")
+    for path in sorted(p.name for p in args.out.iterdir() if p.is_file()):
+        print(f"  {args.out / path}")
+    return 0
+
+
 def cmd_params(args) -> int:
     from sim.rules import PARAMETERS
 
@@ -310,7 +351,8 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "watch": cmd_watch, "check": cmd_check,
-            "compare": cmd_compare, "backtest": cmd_backtest, "params": cmd_params,
+            "compare": cmd_compare, "backtest": cmd_backtest, "sweep": cmd_sweep,
+            "params": cmd_params,
             "bench": cmd_bench}
 
 

@@ -158,24 +158,28 @@ def to_csv(result: RunResult) -> str:
 # --- YAML -----------------------------------------------------------------------------
 
 
-def scenario_yaml(result: RunResult, resolved_scenario: dict) -> str:
-    """The resolved scenario as YAML (safe dump) under a header comment saying what it is."""
+def scenario_yaml_text(data: dict, what: str) -> str:
+    """Plain data as YAML (safe dump) under a header comment saying what it is."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.width = 100
     buf = io.StringIO()
-    yaml.dump(_plain(resolved_scenario), buf)
-    header = (
-        "# The resolved scenario of this run: every default and every `extends:` filled in.\n"
-        f"# Run: scenario {result.scenario!r}, seed {result.seed}, {result.worlds} worlds, "
+    yaml.dump(_plain(data), buf)
+    return "".join(f"# {line}\n" for line in what.splitlines()) + buf.getvalue()
+
+
+def scenario_yaml(result: RunResult, resolved_scenario: dict) -> str:
+    """The resolved scenario as YAML under a header comment saying what it is."""
+    return scenario_yaml_text(resolved_scenario, (
+        "The resolved scenario of this run: every default and every `extends:` filled in.\n"
+        f"Run: scenario {result.scenario!r}, seed {result.seed}, {result.worlds} worlds, "
         f"{result.horizon_weeks} weeks, chunk size {result.chunk_size}.\n"
-        "# It can be re-run as it is; the same options give the same numbers:\n"
-        f"#   escsim run scenario.resolved.yaml --seed {result.seed} -n {result.worlds}"
-        f" --horizon {result.horizon_weeks} --chunk-size {result.chunk_size}\n"
-    )
-    return header + buf.getvalue()
+        "It can be re-run as it is; the same options give the same numbers:\n"
+        f"  escsim run scenario.resolved.yaml --seed {result.seed} -n {result.worlds}"
+        f" --horizon {result.horizon_weeks} --chunk-size {result.chunk_size}"
+    ))
 
 
 # --- files ----------------------------------------------------------------------------

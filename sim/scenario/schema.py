@@ -80,7 +80,7 @@ class Layer:
     observed: object | None = None  # sim.scenario.claims.Observed
 
 
-class _Checker:
+class Checker:
     """Collects the problems of one file while its values are read."""
 
     def __init__(self, path: Path, registry: dict[str, ParamSpec]) -> None:
@@ -115,7 +115,7 @@ class _Checker:
 
 
 # Top-level keys and how each is read; later features add keys here (e.g. claims:).
-def _read_name(c: _Checker, layer: Layer, value, line) -> None:
+def _read_name(c: Checker, layer: Layer, value, line) -> None:
     layer.name = c.text(value, line, "name")
     if layer.name is not None and not layer.name.strip():
         c.fail(line, "name", "must not be empty")
@@ -196,7 +196,7 @@ def _read_parameters(c, layer, node, line) -> None:
                     layer.parameters[spec.key] = entry
 
 
-def _read_entry(c: _Checker, spec: ParamSpec, node, line) -> ParamEntry | None:
+def _read_entry(c: Checker, spec: ParamSpec, node, line) -> ParamEntry | None:
     kp = f"parameters.{spec.key}"
     if not isinstance(node, dict):
         value = c.number(node, line, kp)
@@ -225,7 +225,7 @@ def _read_entry(c: _Checker, spec: ParamSpec, node, line) -> ParamEntry | None:
     return None if dist is None else ParamEntry(dist, meaning, source)
 
 
-def _numbers(c: _Checker, node, count: int, line, kp: str) -> list[float] | None:
+def _numbers(c: Checker, node, count: int, line, kp: str) -> list[float] | None:
     if not isinstance(node, list) or len(node) != count:
         c.fail(line, kp, f"expected a list of {count} numbers, found {type_name(node)} "
                          f"{shown(node)}")
@@ -234,7 +234,7 @@ def _numbers(c: _Checker, node, count: int, line, kp: str) -> list[float] | None
     return None if None in values else values
 
 
-def _fields(c: _Checker, node, required, optional, line, kp: str) -> dict | None:
+def _fields(c: Checker, node, required, optional, line, kp: str) -> dict | None:
     if not isinstance(node, dict):
         c.fail(line, kp, f"expected a mapping with {', '.join(required)}, found "
                          f"{type_name(node)} {shown(node)}")
@@ -249,7 +249,7 @@ def _fields(c: _Checker, node, required, optional, line, kp: str) -> dict | None
     return None if None in out.values() else out
 
 
-def _read_dist(c: _Checker, spec: ParamSpec, kind: str, node, line, kp: str):
+def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
     if kind == "value":
         value = c.number(node, line, kp)
         return None if value is None else Fixed(value)
@@ -284,7 +284,7 @@ def _read_dist(c: _Checker, spec: ParamSpec, kind: str, node, line, kp: str):
     return TruncNormal(f["mean"], f["sd"], spec.low, spec.high)
 
 
-def _in_range(c: _Checker, spec: ParamSpec, dist, line, kp: str):
+def _in_range(c: Checker, spec: ParamSpec, dist, line, kp: str):
     lo, hi = dist.support()
     if lo < spec.low or hi > spec.high:
         found = f"{lo:g}" if lo == hi else f"values from {lo:g} to {hi:g}"
@@ -311,7 +311,7 @@ def read_layer(
     path: Path, data: dict, registry: dict[str, ParamSpec]
 ) -> tuple[Layer, list[Problem]]:
     """Validate one file's top-level mapping into a :class:`Layer` and its problems."""
-    c = _Checker(path, registry)
+    c = Checker(path, registry)
     layer = Layer(path=path)
     c.unknown_keys(data, TOP_LEVEL, "", "top-level key")
     for key, reader in TOP_LEVEL.items():

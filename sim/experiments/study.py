@@ -1,0 +1,220 @@
+"""Study files: what to vary, how, and over how many worlds.
+
+```yaml
+name: sanctions-x-push
+description: optional text
+scenario: ../scenarios/baseline.yaml   # the base scenario, relative to this file
+seed: 7
+worlds: 1000                           # worlds per point
+horizon_weeks: 52                      # optional; default: the scenario's
+outcomes: [full_scale_invasion, limited_incursion]
+design:
+  method: grid                         # grid | latin_hypercube | sobol | morris | random
+  parameters:                          # grid: the values of each parameter
+    usa_eu.sanctions_credibility: [0.0, 0.5, 1.0]
+    russia.push: [0, 3, 6]
+  # sampling designs instead give ranges, [low, high], or `parameters: all` (every
+  # parameter over its full range), or `parameters: uncertain` (every parameter the
+  # scenario gives a distribution, over that distribution's support), and:
+  # samples: 64                        # base sample size N (points: LHS/random N,
+  #                                    # Sobol N x (D + 2), Morris N x (D + 1))
+  # levels: 4                          # Morris grid levels
+discovery:                             # optional: PRIM boxes where an outcome is high
+  outcome: limited_incursion
+  threshold: 0.3
+```
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.ladder import OUTCOMES
+from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario.problems import Problem, did_you_mean, shown, type_name
+from sim.scenario.schema import Checker
+from sim.scenario.yamlio import key_line, load_yaml
+
+METHODS = ("grid", "latin_hypercube", "sobol", "morris", "random")
+TOP_KEYS = ("name", "description", "scenario", "seed", "worlds", "horizon_weeks",
+            "outcomes", "design", "discovery")
+DESIGN_KEYS = ("method", "parameters", "samples", "levels")
+UNCERTAIN: dict = {}  # marker: every parameter the scenario gives a distribution
+
+
+@dataclass
+class Study:
+    """A validated study: the base scenario resolved, the design spelled out."""
+
+    name: str
+    scenario: Scenario
+    seed: int
+    worlds: int
+    outcomes: tuple[str, ...]
+    method: str
+    parameters: dict[str, list[float]]  # grid: values; others: [low, high]
+    horizon_weeks: int
+    samples: int = 0
+    levels: int = 4
+    description: str = ""
+    discovery: dict | None = None
+    path: Path | None = None
+    scenario_path: str = ""
+
+    def to_dict(self) -> dict:
+        """The study as plain data, with the scenario fully resolved inline."""
+        out = {"name": self.name, "description": self.description, "seed": self.seed,
+               "worlds": self.worlds, "horizon_weeks": self.horizon_weeks,
+               "outcomes": list(self.outcomes),
+               "design": {"method": self.method, "parameters": self.parameters,
+                          "samples": self.samples, "levels": self.levels},
+               "scenario_file": self.scenario_path, "scenario": self.scenario.to_dict()}
+        if self.discovery:
+            out["discovery"] = self.discovery
+        return out
+
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the numbers (a changed study is refused on
+        resume rather than mixed with an older partial run)."""
+        from sim import __version__
+
+        text = json.dumps({"study": self.to_dict(), "version": __version__}, sort_keys=True,
+                          default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_study(path) -> Study:
+    """Read and validate a study file; every problem reported at once."""
+    path = Path(path)
+    data, problems = load_yaml(path)
+    if problems:
+        raise ScenarioError(problems)
+    from sim.rules import PARAMS_BY_KEY
+
+    c = Checker(path, PARAMS_BY_KEY)
+    c.unknown_keys(data, TOP_KEYS, "", "study key")
+    for key in ("name", "scenario", "seed", "worlds", "outcomes", "design"):
+        if key not in data:
+            c.fail(1, key, "missing")
+    name = c.text(data["name"], key_line(data, "name"), "name") if "name" in data else None
+    seed = _whole(c, data, "seed", 0, 2**63 - 1)
+    worlds = _whole(c, data, "worlds", 1, 10_000_000)
+    horizon = _whole(c, data, "horizon_weeks", 1, 520) if "horizon_weeks" in data else None
+    outcomes = _outcomes(c, data)
+    method, parameters, samples, levels = _design(c, data, PARAMS_BY_KEY)
+    discovery = _discovery(c, data, outcomes)
+    scenario = None
+    if "scenario" in data and isinstance(data["scenario"], str):
+        try:
+            scenario = load_scenario(path.parent / data["scenario"])
+        except ScenarioError as err:
+            c.problems.extend(err.problems)
+    elif "scenario" in data:
+        c.fail(key_line(data, "scenario"), "scenario", "expected a path to a scenario file")
+    if parameters is UNCERTAIN and scenario is not None:
+        parameters = {k: [float(v) for v in e.dist.support()]
+                      for k, e in scenario.parameters.items()
+                      if e.dist.support()[0] < e.dist.support()[1]}
+    if c.problems:
+        raise ScenarioError(c.problems)
+    return Study(name=name, scenario=scenario, seed=seed, worlds=worlds, outcomes=outcomes,
+                 method=method, parameters=parameters, samples=samples, levels=levels,
+                 horizon_weeks=horizon or scenario.horizon_weeks,
+                 description=str(data.get("description", "")), discovery=discovery,
+                 path=path, scenario_path=str(data["scenario"]))
+
+
+def _whole(c: Checker, node: dict, key: str, low: int, high: int) -> int | None:
+    if key not in node:
+        return None
+    value, line = node[key], key_line(node, key)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        c.fail(line, key, f"expected a whole number from {low:,} to {high:,}, found "
+                          f"{type_name(value)} {shown(value)}")
+        return None
+    return int(value)
+
+
+def _outcomes(c: Checker, data: dict) -> tuple[str, ...]:
+    node = data.get("outcomes")
+    if node is None:
+        return ()
+    if not isinstance(node, list) or not node:
+        c.fail(key_line(data, "outcomes"), "outcomes", "expected a list of outcome names")
+        return ()
+    for name in node:
+        if name not in OUTCOMES:
+            c.fail(key_line(data, "outcomes"), "outcomes",
+                   f"unknown outcome {shown(name)}{did_you_mean(str(name), OUTCOMES)}")
+    return tuple(str(n) for n in node if n in OUTCOMES)
+
+
+def _design(c: Checker, data: dict, registry) -> tuple[str, dict, int, int]:
+    node, line = data.get("design"), key_line(data, "design")
+    if not isinstance(node, dict):
+        if node is not None:
+            c.fail(line, "design", f"expected a mapping, found {type_name(node)}")
+        return "", {}, 0, 4
+    c.unknown_keys(node, DESIGN_KEYS, "design", "design key")
+    method = node.get("method")
+    if method not in METHODS:
+        c.fail(key_line(node, "method") or line, "design.method",
+               f"expected one of {', '.join(METHODS)}, found {shown(method)}"
+               f"{did_you_mean(str(method), METHODS)}")
+        return "", {}, 0, 4
+    samples = _whole(c, node, "samples", 1, 1_000_000) or 0
+    levels = _whole(c, node, "levels", 2, 100) or 4
+    if method != "grid" and not samples:
+        c.fail(line, "design.samples", f"the {method} design needs samples: N")
+    params = node.get("parameters")
+    if params == "all" and method != "grid":
+        return method, {k: [s.low, s.high] for k, s in registry.items()}, samples, levels
+    if params == "uncertain" and method != "grid":
+        return method, UNCERTAIN, samples, levels  # filled in once the scenario is loaded
+    if not isinstance(params, dict) or not params:
+        c.fail(key_line(node, "parameters") or line, "design.parameters",
+               "expected a mapping of parameter: values (grid) or [low, high]"
+               + (" (or: all, uncertain)" if method != "grid" else ""))
+        return method, {}, samples, levels
+    out = {}
+    for key, values in params.items():
+        kp, kline = f"design.parameters.{key}", key_line(params, key)
+        spec = registry.get(key)
+        if spec is None:
+            c.fail(kline, kp, f"unknown parameter '{key}'{did_you_mean(key, registry)}")
+            continue
+        ok = (isinstance(values, list) and values
+              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values))
+        if not ok or (method != "grid" and (len(values) != 2 or values[0] >= values[1])):
+            want = "a list of values" if method == "grid" else "[low, high] with low < high"
+            c.fail(kline, kp, f"expected {want}, found {shown(values)}")
+            continue
+        if min(values) < spec.low or max(values) > spec.high:
+            c.fail(kline, kp, f"outside the range of {key}, [{spec.low:g}, {spec.high:g}]")
+            continue
+        out[key] = [float(v) for v in values]
+    return method, out, samples, levels
+
+
+def _discovery(c: Checker, data: dict, outcomes) -> dict | None:
+    node = data.get("discovery")
+    if node is None:
+        return None
+    line = key_line(data, "discovery")
+    if not isinstance(node, dict):
+        c.fail(line, "discovery", "expected {outcome: NAME, threshold: P}")
+        return None
+    c.unknown_keys(node, ("outcome", "threshold"), "discovery", "discovery key")
+    outcome, threshold = node.get("outcome"), node.get("threshold")
+    if outcome not in outcomes:
+        c.fail(line, "discovery.outcome", f"expected one of the study's outcomes, found "
+                                          f"{shown(outcome)}")
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) \
+            or not 0 < threshold < 1:
+        c.fail(line, "discovery.threshold", f"expected a probability between 0 and 1, found "
+                                            f"{shown(threshold)}")
+    return {"outcome": outcome, "threshold": float(threshold)} if not c.problems else None
+
+
+__all__ = ["METHODS", "Problem", "Study", "load_study"]
