@@ -85,6 +85,48 @@ def run_bench(worlds: int = 100_000, weeks: int = 52, replications: int = 300,
     }
 
 
+def _sweep(scenario_path: str, points: int, worlds: int, weeks: int, workers: int) -> dict:
+    """A random design of ``points`` points over three parameters, in this process."""
+    import tempfile
+
+    from sim.experiments import load_study, run_study
+
+    with tempfile.TemporaryDirectory() as tmp:
+        study_path = Path(tmp) / "bench.yaml"
+        study_path.write_text(
+            f"name: bench\nscenario: {scenario_path}\nseed: 1\nworlds: {worlds}\n"
+            f"horizon_weeks: {weeks}\noutcomes: [full_scale_invasion, limited_incursion]\n"
+            f"design:\n  method: random\n  samples: {points}\n  parameters:\n"
+            "    usa_eu.sanctions_credibility: [0, 1]\n    russia.push: [0, 6]\n"
+            "    armenia.denial_capacity: [0, 1]\n")
+        study = load_study(study_path)
+        start = time.perf_counter()
+        run_study(study, out=Path(tmp) / "out", workers=workers)
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_rss_mb": _peak_rss_mb()}
+
+
+def run_sweep_bench(points: int = 1000, worlds: int = 1000, weeks: int = 52,
+                    workers: int = 2, scenario_path: Path = BASELINE) -> dict:
+    """Time a sweep of ``points`` x ``worlds`` and measure its peak memory (parent
+    process; with workers > 1, each worker's model is one chunk of worlds)."""
+    from sim.montecarlo import _pin_blas_threads
+
+    _pin_blas_threads()
+    r = _in_fresh_process(_sweep, str(scenario_path), points, worlds, weeks, workers)
+    return {"points": points, "worlds_per_point": worlds, "weeks": weeks, "workers": workers,
+            "sweep_seconds": r["seconds"],
+            "sweep_world_weeks_per_s": points * worlds * weeks / r["seconds"],
+            "peak_rss_mb": r["peak_rss_mb"]}
+
+
+def format_sweep_bench(r: dict) -> str:
+    return (f"sweep: {r['points']:,} points x {r['worlds_per_point']:,} worlds x {r['weeks']} "
+            f"weeks on {r['workers']} workers in {r['sweep_seconds']:.1f} s = "
+            f"{r['sweep_world_weeks_per_s']:,.0f} world-weeks/s (target: under 60 s); "
+            f"peak memory of the parent {r['peak_rss_mb']:.0f} MB")
+
+
 def format_bench(r: dict) -> str:
     """The benchmark as lines of text, with the targets from the README."""
     return "\n".join([

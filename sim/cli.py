@@ -120,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--replications", type=_positive_int, default=300,
                        help="replications for the one-model-per-world measurement")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--sweep", action="store_true",
+                       help="time a sweep instead: --points x --sweep-worlds on --workers")
+    bench.add_argument("--points", type=_positive_int, default=1_000)
+    bench.add_argument("--sweep-worlds", type=_positive_int, default=1_000)
+    bench.add_argument("--workers", type=_positive_int, default=2)
     return parser
 
 
@@ -343,8 +348,12 @@ def cmd_params(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from sim.bench import format_bench, run_bench
+    from sim.bench import format_bench, format_sweep_bench, run_bench, run_sweep_bench
 
+    if args.sweep:
+        report = run_sweep_bench(args.points, args.sweep_worlds, args.weeks, args.workers)
+        print(json.dumps(report) if args.json else format_sweep_bench(report))
+        return 0
     report = run_bench(args.worlds, args.weeks, args.replications)
     print(json.dumps(report) if args.json else format_bench(report))
     return 0

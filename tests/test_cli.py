@@ -161,3 +161,11 @@ def test_progress_bar_on_a_terminal(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stderr", Terminal())
     main(["run", str(BASELINE), "-n", "3000", "--format", "csv", "--no-progress"])
     assert sys.stderr.getvalue() == ""
+
+
+def test_sweep_bench_json_keys(capsys):
+    code, out, _ = run_cli(capsys, "bench", "--sweep", "--points", "4", "--sweep-worlds", "100",
+                           "--weeks", "5", "--workers", "1", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["points"] == 4
+    assert {"sweep_seconds", "sweep_world_weeks_per_s", "peak_rss_mb"} <= set(data)
