@@ -111,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="run the blocks on a Dask distributed scheduler at ADDRESS")
     sw.add_argument("--no-progress", action="store_true")
 
+    rep = sub.add_parser("report", help="a self-contained HTML report to hand out")
+    rep.add_argument("files", type=Path, nargs="+",
+                     help="one scenario, several (a comparison), or one study file")
+    rep.add_argument("-o", "--out", type=Path, required=True, help="directory for report.html")
+    rep.add_argument("-n", "--worlds", type=_positive_int, default=10_000)
+    rep.add_argument("--seed", type=_seed, default=DEFAULT_SEED)
+    rep.add_argument("--workers", type=_positive_int, default=1)
+
     par = sub.add_parser("params", help="list every parameter: meaning, range, default, source")
     par.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -330,6 +338,14 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from sim.report import write_report
+
+    path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_params(args) -> int:
     from sim.rules import PARAMETERS
 
@@ -361,7 +377,7 @@ def cmd_bench(args) -> int:
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "watch": cmd_watch, "check": cmd_check,
             "compare": cmd_compare, "backtest": cmd_backtest, "sweep": cmd_sweep,
-            "params": cmd_params,
+            "report": cmd_report, "params": cmd_params,
             "bench": cmd_bench}
 
 

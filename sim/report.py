@@ -1,0 +1,192 @@
+"""Reports to hand out: one self-contained HTML file (figures embedded) for a scenario
+run, a lens comparison, or a sweep. Opens offline; prints cleanly.
+
+Each report shows its inputs with their provenance, the outcome table with intervals
+and the number of worlds, the figures, and the claims check where the scenario has
+claims. Every number comes from a run made here with the seed the report names.
+"""
+
+import base64
+import html
+import io
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from sim import __version__
+from sim.output import atomic_write, pct
+
+CSS = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;max-width:980px;margin:2em auto;
+padding:0 1em;color:#1a1a1a}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.8em 0;font-size:.9em}td,th{padding:.25em .6em;
+border-bottom:1px solid #eee;text-align:left;vertical-align:top}th{background:#f6f6f6}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.meta{color:#555}.src{color:#555;font-size:.85em}img{max-width:100%;margin:.5em 0}
+.consistent{color:#15803d}.inconsistent{color:#b91c1c}.inconclusive{color:#a16207}
+"""
+
+
+def _img(fig: Figure) -> str:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", facecolor="white")
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img alt="figure" src="data:image/png;base64,{data}">'
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def _page(title: str, body: list[str]) -> str:
+    return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
+            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
+            + "\n".join(body)
+            + f"<p class=meta>Made by escsim {__version__}. Probabilities are shares of "
+              "simulated worlds with 95% Wilson intervals; they are conditional on the "
+              "model and its parameters, not forecasts of record.</p></body></html>")
+
+
+def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+    th = "".join(f"<th>{_e(h)}</th>" for h in head)
+    trs = "".join("<tr>" + "".join(
+        f"<td class=num>{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r))
+        + "</tr>" for r in rows)
+    return f"<table><tr>{th}</tr>{trs}</table>"
+
+
+def _outcome_rows(result) -> list[list[str]]:
+    from sim.ladder import OUTCOMES
+
+    return [[_e(name), pct(e.p), f"[{pct(e.ci[0])}, {pct(e.ci[1])}]", f"{e.n:,}",
+             _e(OUTCOMES[name])] for name, e in result.outcomes().items()]
+
+
+def _inputs(scenario) -> str:
+    rows = []
+    for key, entry in scenario.parameters.items():
+        rows.append([f"<code>{_e(key)}</code>", _e(entry.dist.describe()),
+                     _e(entry.meaning or ""), f"<span class=src>{_e(entry.source or '')}</span>"])
+    init = scenario.initial
+    start = (f"Start: rung {init.rung}, {init.occupied_km2:g} km² occupied, Minsk Group "
+             f"{'dissolved' if init.minsk_group_dissolved else 'not dissolved'}, constitution "
+             f"{'reformed' if init.constitution_reformed else 'not reformed'}, sanctions "
+             f"{'in force' if init.sanctions_imposed else 'none'}.")
+    return (f"<p>{_e(start)}</p>"
+            + _table(["parameter", "value or distribution", "meaning", "source"], rows))
+
+
+def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str:
+    """A scenario run: description, inputs with provenance, outcomes, figures, claims."""
+    from sim.analysis.check import check_scenario
+    from sim.montecarlo import run_scenario
+    from sim.plots import fan_chart_figure, outcomes_figure
+
+    result = run_scenario(scenario, n_worlds=n_worlds, seed=seed, workers=workers)
+    body = [f"<h1>Scenario: {_e(scenario.name)}</h1>",
+            f"<p class=meta>{n_worlds:,} worlds, seed {seed}, horizon "
+            f"{result.horizon_weeks} weeks" + (f", as of {scenario.as_of}" if scenario.as_of
+                                                else "") + "</p>",
+            f"<p>{_e(scenario.description)}</p>", "<h2>Outcomes</h2>",
+            _table(["outcome", "p", "95% CI", "worlds", "meaning"], _outcome_rows(result),
+                   {1, 2, 3}),
+            _img(outcomes_figure(result)), "<h2>Where the worlds are, week by week</h2>",
+            _img(fan_chart_figure(result))]
+    if scenario.claims:
+        checks = check_scenario(scenario, n_worlds, seed, workers=workers)
+        rows = [[_e(c.claim.who), _e(c.claim.outcome + (f" | {c.claim.given}"
+                                                        if c.claim.given else "")),
+                 f"“{_e(c.claim.words)}”<br><span class=src>{_e(c.claim.quote)} "
+                 f"({_e(c.claim.source)})</span>", _e(c.band.describe()),
+                 f"{pct(c.estimate.p)} [{pct(c.estimate.ci[0])}, {pct(c.estimate.ci[1])}]",
+                 f"<span class={c.verdict}>{_e(c.verdict)}</span> {_e(c.side)}"]
+                for c in checks]
+        body += ["<h2>Claims check</h2>", _table(
+            ["who", "outcome", "words", "band (ICD 203)", "model", "verdict"], rows),
+            "<p class=meta>Consistent: the interval lies inside the band; inconsistent: "
+            "outside it; inconclusive: it straddles an edge. An inconsistent claim means the "
+            "expert's stated reasons, as encoded, do not imply the conclusion under this "
+            "model.</p>"]
+    body += ["<h2>Inputs</h2>", _inputs(scenario)]
+    return _page(f"escsim: {scenario.name}", body)
+
+
+def comparison_report(scenarios, n_worlds: int, seed: int, workers: int = 1,
+                      outcome: str = "full_scale_invasion", attribution_worlds: int = 4000) -> str:
+    """Lenses side by side under common random numbers, with what drives each gap."""
+    from sim.analysis.compare import attribute, run_all
+    from sim.plots import comparison_figure
+    from sim.results import OUTCOME_NAMES
+
+    names = [s.name for s in scenarios]
+    results = run_all(scenarios, n_worlds, seed, workers)
+    rows = [[_e(o)] + [f"{pct(r.estimate(o).p)} [{pct(r.estimate(o).ci[0])}, "
+                       f"{pct(r.estimate(o).ci[1])}]" for r in results] for o in OUTCOME_NAMES]
+    body = [f"<h1>Comparison: {_e(', '.join(names))}</h1>",
+            f"<p class=meta>{n_worlds:,} worlds each, seed {seed}, common random numbers</p>",
+            _table(["outcome", *names], rows, set(range(1, len(names) + 1))),
+            _img(comparison_figure(names, results))]
+    att_rows = []
+    for i, a in enumerate(scenarios):
+        for b in scenarios[i + 1:]:
+            t = attribute(a, b, outcome, attribution_worlds, seed, workers)
+            top = ", ".join(f"{g} {'+' if d >= 0 else '−'}{pct(abs(d))}" for g, d in t.ranked()[:3])
+            att_rows.append([_e(f"{t.a} → {t.b}"), f"{pct(t.p_a)} → {pct(t.p_b)}", _e(top),
+                             pct(abs(sum(t.moves.values())))])
+    if att_rows:
+        body += [f"<h2>What accounts for the gaps in {_e(outcome)}</h2>",
+                 _table(["pair", "P", "largest single swaps (one actor's parameters)",
+                         "sum of all swaps"], att_rows),
+                 f"<p class=meta>{attribution_worlds:,} worlds per run.</p>"]
+    for s in scenarios:
+        body += [f"<h2>Inputs of {_e(s.name)}</h2>", _inputs(s)]
+    return _page("escsim comparison", body)
+
+
+def sweep_report(study, out_dir: Path, workers: int = 1) -> str:
+    """A sweep: its design, the table's extremes, figures and sensitivity."""
+    import pandas as pd
+
+    from sim.experiments import run_study
+
+    table = run_study(study, out=out_dir, workers=workers, resume=True)
+    body = [f"<h1>Study: {_e(study.name)}</h1>",
+            f"<p class=meta>{study.method} design, {table.point.nunique():,} points × "
+            f"{study.worlds:,} worlds, seed {study.seed}</p>", f"<p>{_e(study.description)}</p>",
+            _table(["parameter", "values or range"],
+                   [[f"<code>{_e(k)}</code>", _e(v)] for k, v in study.parameters.items()])]
+    for outcome in study.outcomes:
+        rows = table[table.outcome == outcome].sort_values("p", ascending=False)
+        body += [f"<h2>{_e(outcome)}: the five highest points</h2>", rows.head(5).to_html(
+            index=False, float_format=lambda v: f"{v:.4g}")]
+    for png in sorted(Path(out_dir).glob("*.png")):
+        body.append(f'<img alt="{_e(png.name)}" src="data:image/png;base64,'
+                    f'{base64.b64encode(png.read_bytes()).decode("ascii")}">')
+    sens = Path(out_dir) / "sensitivity.csv"
+    if sens.exists():
+        body += ["<h2>Sensitivity</h2>", pd.read_csv(sens).to_html(
+            index=False, float_format=lambda v: f"{v:.3g}")]
+    return _page(f"escsim study: {study.name}", body)
+
+
+def write_report(files, out_dir, n_worlds: int, seed: int, workers: int = 1) -> Path:
+    """Build the report the files call for and write ``report.html`` in ``out_dir``."""
+    from sim.scenario import load_scenario
+    from sim.scenario.yamlio import load_yaml
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data, _ = load_yaml(Path(files[0]))
+    if isinstance(data, dict) and "design" in data:
+        from sim.experiments import load_study
+
+        page = sweep_report(load_study(files[0]), out_dir / "sweep", workers)
+    elif len(files) == 1:
+        page = scenario_report(load_scenario(files[0]), n_worlds, seed, workers)
+    else:
+        page = comparison_report([load_scenario(f) for f in files], n_worlds, seed, workers)
+    return atomic_write(out_dir / "report.html", page)
