@@ -78,7 +78,7 @@ class Azerbaijan(Actor):
         )
         self.last_utilities = utilities
         moving = w.active & ~signs
-        new_rung = _keep(moving, azerbaijan.choose_rung(w.rung, utilities, p, u[1]), w.rung)
+        new_rung = _keep(moving, self.decide_rung(w, p, utilities, u[1]), w.rung)
         new_rung = np.where(signs, 0, new_rung).astype(w.rung.dtype)
         success = azerbaijan.operation_success(new_rung, p, p["armenia.border_readiness"], w.denial)
         w.occupied_km2 = _keep(moving, azerbaijan.occupy(w.occupied_km2, new_rung, success),
@@ -86,6 +86,15 @@ class Azerbaijan(Actor):
         self.last = {"move": new_rung.astype(np.int16) - w.rung, "signed": signs}
         w.treaty = w.treaty | signs
         w.rung = new_rung
+
+
+    def decide_rung(self, w, p, utilities: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Next week's rung for every world (the rule in :mod:`sim.rules.azerbaijan`).
+
+        Override this in a subclass to try another rule (notebook 05); the signing, the
+        ground taken and the bookkeeping around it stay the same.
+        """
+        return azerbaijan.choose_rung(w.rung, utilities, p, u)
 
 
 class Armenia(Actor):

@@ -21,10 +21,13 @@ class EscalationModel(mesa.Model):
     ``params`` maps every parameter key (``actor.name``) to an array of shape (n,): each
     world may carry its own parameter values. ``initial`` is the scenario's initial block
     (:class:`sim.scenario.InitialState`). ``rng`` is a seeded ``numpy.random.Generator``.
+    ``actor_classes`` replaces the six actors (for example, with a subclass whose rule a
+    student has changed), in the order they act.
     """
 
     def __init__(self, params: dict[str, np.ndarray], initial, horizon_weeks: int,
-                 rng: np.random.Generator, blocks: int = 1) -> None:
+                 rng: np.random.Generator, blocks: int = 1,
+                 actor_classes: tuple[type[Actor], ...] = ACTOR_ORDER) -> None:
         super().__init__(rng=rng)
         sizes = {np.shape(v) for v in params.values()}
         if len(sizes) != 1 or len(next(iter(sizes))) != 1:
@@ -39,7 +42,9 @@ class EscalationModel(mesa.Model):
             n, initial, denial=self.params["armenia.denial_capacity"],
             turkey_stance=self.params["turkey.stance"],
         )
-        self.actors: list[Actor] = [cls(self) for cls in ACTOR_ORDER]
+        # One instance per class, in this order; a teacher may pass a subclass of an actor
+        # with its own rule (notebook 05).
+        self.actors: list[Actor] = [cls(self) for cls in actor_classes]
         self.datacollector = mesa.DataCollector(
             model_reporters={"state_counts": lambda m: np.bincount(
                 m.world.category(), minlength=N_STATES)}
