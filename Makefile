@@ -2,7 +2,7 @@
 VENV ?= .venv
 export OPENBLAS_NUM_THREADS = 1
 
-.PHONY: setup run test bench lint
+.PHONY: setup test-tools run test bench lint dashboard report
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -10,8 +10,20 @@ setup:
 run: setup
 	$(VENV)/bin/escsim run scenarios/baseline.yaml --out out/baseline
 
-test: setup
+# What the tests need beyond the package: Chromium and the dashboard's browser assets.
+test-tools: setup
+	@bash scripts/ensure-chromium.sh
+	@$(VENV)/bin/python scripts/fetch_solara_assets.py
+
+test: test-tools
 	$(VENV)/bin/python -m pytest -q
+
+dashboard: setup
+	@$(VENV)/bin/python scripts/fetch_solara_assets.py
+	$(VENV)/bin/escsim dashboard
+
+report: setup
+	$(VENV)/bin/escsim report scenarios/baseline.yaml -o out/report
 
 bench: setup
 	$(VENV)/bin/escsim bench

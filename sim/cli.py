@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--seed", type=_seed, default=DEFAULT_SEED)
     rep.add_argument("--workers", type=_positive_int, default=1)
 
+    dash = sub.add_parser("dashboard", help="the browser dashboard for class")
+    dash.add_argument("--host", default="127.0.0.1")
+    dash.add_argument("--port", type=_positive_int, default=8765)
+
     par = sub.add_parser("params", help="list every parameter: meaning, range, default, source")
     par.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -346,6 +350,16 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_dashboard(args) -> int:
+    import subprocess
+
+    print(f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)",
+          file=sys.stderr)
+    cmd = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", args.host,
+           "--port", str(args.port), "--production", "--no-open"]
+    return subprocess.call(cmd)
+
+
 def cmd_params(args) -> int:
     from sim.rules import PARAMETERS
 
@@ -377,7 +391,7 @@ def cmd_bench(args) -> int:
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "watch": cmd_watch, "check": cmd_check,
             "compare": cmd_compare, "backtest": cmd_backtest, "sweep": cmd_sweep,
-            "report": cmd_report, "params": cmd_params,
+            "report": cmd_report, "dashboard": cmd_dashboard, "params": cmd_params,
             "bench": cmd_bench}
 
 

@@ -1,0 +1,2 @@
+"""The browser dashboard for class (``escsim dashboard``): logic in :mod:`.logic`, the
+Solara page in :mod:`.app`."""

@@ -1,0 +1,87 @@
+"""The Solara page: pick a scenario or lens, move the levers, watch the estimate and
+the fan chart update, and step one world week by week.
+
+Run it with ``escsim dashboard`` (or ``solara run sim.dashboard.app``).
+"""
+
+import solara
+
+from sim.dashboard import logic
+from sim.output import pct
+from sim.plots import fan_chart_figure
+
+
+@solara.component
+def Estimate(scenario, levers: dict):
+    result = solara.use_memo(lambda: logic.estimate(scenario, levers),
+                             dependencies=[scenario.name, tuple(sorted(levers.items()))])
+    rows = "\n".join(
+        f"| {name.replace('_', ' ')} | **{pct(e.p)}** | [{pct(e.ci[0])}, {pct(e.ci[1])}] |"
+        for name, e in ((n, result.estimate(n)) for n in logic.SHOWN_OUTCOMES))
+    solara.Markdown(f"#### Within {result.horizon_weeks} weeks ({result.worlds:,} worlds, "
+                    f"seed {result.seed}, 95% intervals)\n\n| outcome | p | 95% CI |\n"
+                    f"|---|---|---|\n{rows}")
+    solara.FigureMatplotlib(fan_chart_figure(result), format="png",
+                            dependencies=[scenario.name, tuple(sorted(levers.items()))])
+
+
+@solara.component
+def OneWorld(scenario, levers: dict):
+    stepper, set_stepper = solara.use_state(None)
+    lines, set_lines = solara.use_state([])
+    key = (scenario.name, tuple(sorted(levers.items())))
+    current = stepper if stepper is not None and stepper[0] == key else None
+
+    def step():
+        s = current[1] if current else logic.WorldStepper(scenario, levers)
+        s.step()
+        set_stepper((key, s))
+        set_lines(list(s.lines))
+
+    def reset():
+        set_stepper(None)
+        set_lines([])
+
+    shown = lines if current else []
+    week = current[1].week if current else 0
+    with solara.Row():
+        solara.Button("Step one week", on_click=step, color="primary")
+        solara.Button("Reset", on_click=reset)
+    solara.Markdown(f"**Week {week}** of one world")
+    solara.Markdown("\n\n".join(reversed(shown[-12:])) or "_Press the button to start._")
+
+
+@solara.component
+def Dashboard(scenario):
+    # Only the levers a student moves are fixed; the others keep the scenario's own
+    # distributions, so the page opens on the scenario's numbers.
+    levers, set_levers = solara.use_state({})
+    shown = {**logic.lever_defaults(scenario), **levers}
+    ranges = logic.lever_ranges()
+
+    def setter(key):
+        return lambda value: set_levers({**levers, key: float(value)})
+
+    with solara.Columns([1, 2]):
+        with solara.Column():
+            solara.Markdown(f"_{scenario.description.strip()}_")
+            for key, (low, high, step, label) in ranges.items():
+                solara.SliderFloat(label, value=shown[key], min=low, max=high, step=step,
+                                   on_value=setter(key))
+            solara.Markdown("Sliders start at the scenario's mean; a lever you move is set "
+                            "to that value in every world, the others keep their spread.")
+        with solara.Column():
+            Estimate(scenario, levers)
+    solara.Markdown("### One world, week by week")
+    OneWorld(scenario, levers)
+
+
+@solara.component
+def Page():
+    files = logic.scenario_files()
+    name, set_name = solara.use_state("baseline")
+    scenario = solara.use_memo(lambda: logic.load(name), dependencies=[name])
+    solara.Title("escsim: Azerbaijan-Armenia escalation")
+    solara.Markdown("## escsim: what the experts' assumptions imply")
+    solara.Select("Scenario or lens", values=list(files), value=name, on_value=set_name)
+    Dashboard(scenario).key(name)  # a new scenario starts from its own lever values

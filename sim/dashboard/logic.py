@@ -1,0 +1,98 @@
+"""What the dashboard computes, without any widget: scenarios to pick, the levers and
+their slider ranges, the live Monte Carlo estimate, and one world stepped in words.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.montecarlo import ChunkTask, build_model, run_scenario
+from sim.narrate import week_events
+from sim.scenario import load_scenario
+
+SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+DASHBOARD_WORLDS = 10_000
+DASHBOARD_SEED = 2025
+
+# The levers a class moves: (parameter, label, step). Ranges are the parameters' own.
+LEVERS: tuple[tuple[str, str, float], ...] = (
+    ("usa_eu.sanctions_credibility", "US/EU sanctions threat: credibility", 0.05),
+    ("russia.push", "Russian push on Baku", 0.25),
+    ("turkey.stance", "Turkey: restrains (-1) ... drives (+1)", 0.1),
+    ("armenia.denial_capacity", "Armenian readiness (denial in depth)", 0.05),
+    ("csto.obligation_strength", "CSTO obligation strength", 0.05),
+    ("azerbaijan.risk_aversion", "Azerbaijani risk aversion", 0.05),
+    ("world.oil_price_index", "Oil price (1 = March 2025)", 0.1),
+)
+SHOWN_OUTCOMES = ("border_clash", "limited_incursion", "corridor_offensive",
+                  "full_scale_invasion", "regional_war", "peace_treaty", "sanctions_imposed",
+                  "csto_military_response")
+
+
+def scenario_files() -> dict[str, Path]:
+    """Scenarios a class can pick: the baseline, the lenses, the counterfactuals."""
+    files = {"baseline": SCENARIOS_DIR / "baseline.yaml"}
+    for folder in ("experts", "counterfactuals"):
+        for path in sorted((SCENARIOS_DIR / folder).glob("*.yaml")):
+            files[f"{folder}/{path.stem}"] = path
+    return files
+
+
+def lever_ranges() -> dict[str, tuple[float, float, float, str]]:
+    """key -> (low, high, step, label)."""
+    from sim.rules import PARAMS_BY_KEY
+
+    return {key: (PARAMS_BY_KEY[key].low, PARAMS_BY_KEY[key].high, step, label)
+            for key, label, step in LEVERS}
+
+
+def lever_defaults(scenario) -> dict[str, float]:
+    """Each lever at the scenario's mean value (rounded to the slider's step)."""
+    means = scenario.means()
+    return {key: round(round(means[key] / step) * step, 6) for key, _label, step in LEVERS}
+
+
+def estimate(scenario, levers: dict[str, float], n_worlds: int = DASHBOARD_WORLDS,
+             seed: int = DASHBOARD_SEED):
+    """The scenario with the levers set (fixed values), run over ``n_worlds`` worlds.
+    The same seed every time: moving a lever changes the numbers through the lever
+    only (common random numbers)."""
+    adjusted = scenario.with_overrides(levers, source="assumption: set on the dashboard")
+    return run_scenario(adjusted, n_worlds=n_worlds, seed=seed)
+
+
+@dataclass
+class WorldStepper:
+    """One world of the scenario (with the levers set), stepped a week at a time."""
+
+    scenario: object
+    levers: dict[str, float]
+    seed: int = 1
+    lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        adjusted = self.scenario.with_overrides(self.levers,
+                                                source="assumption: set on the dashboard")
+        self.model = build_model(ChunkTask(adjusted, self.seed, 0, 1,
+                                           adjusted.horizon_weeks))
+
+    @property
+    def week(self) -> int:
+        return self.model.world.week
+
+    @property
+    def finished(self) -> bool:
+        return self.week >= self.model.horizon_weeks or not bool(self.model.world.active[0])
+
+    def step(self) -> str:
+        """Advance one week and return what happened, in words."""
+        if self.finished:
+            return self.lines[-1] if self.lines else "The run is over."
+        self.model.step()
+        events = week_events(self.model, 0)
+        line = f"Week {self.week}: " + ("; ".join(events) if events else "quiet")
+        self.lines.append(line)
+        return line
+
+
+def load(name: str):
+    return load_scenario(scenario_files()[name])
