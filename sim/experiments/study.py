@@ -152,11 +152,8 @@ def _outcomes(c: Checker, data: dict) -> tuple[str, ...]:
 
 def _design(c: Checker, data: dict, registry) -> tuple[str, dict, int, int]:
     node, line = data.get("design"), key_line(data, "design")
-    if not isinstance(node, dict):
-        if node is not None:
-            c.fail(line, "design", f"expected a mapping, found {type_name(node)}")
+    if node is None or not c.mapping(node, line, "design", DESIGN_KEYS, "design key"):
         return "", {}, 0, 4
-    c.unknown_keys(node, DESIGN_KEYS, "design", "design key")
     method = node.get("method")
     if method not in METHODS:
         c.fail(key_line(node, "method") or line, "design.method",
@@ -202,10 +199,8 @@ def _discovery(c: Checker, data: dict, outcomes) -> dict | None:
     if node is None:
         return None
     line = key_line(data, "discovery")
-    if not isinstance(node, dict):
-        c.fail(line, "discovery", "expected {outcome: NAME, threshold: P}")
+    if not c.mapping(node, line, "discovery", ("outcome", "threshold"), "discovery key"):
         return None
-    c.unknown_keys(node, ("outcome", "threshold"), "discovery", "discovery key")
     outcome, threshold = node.get("outcome"), node.get("threshold")
     if outcome not in outcomes:
         c.fail(line, "discovery.outcome", f"expected one of the study's outcomes, found "

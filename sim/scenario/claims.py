@@ -142,10 +142,8 @@ def read_claims(c, layer, node, line) -> None:
 
 def read_observed(c, layer, node, line) -> None:
     """Validate an ``observed:`` mapping into ``layer.observed``."""
-    if not isinstance(node, dict):
-        c.fail(line, "observed", f"expected a mapping, found {type_name(node)}")
+    if not c.mapping(node, line, "observed", OBSERVED_KEYS, "observed key"):
         return
-    c.unknown_keys(node, OBSERVED_KEYS, "observed", "observed key")
     ok = True
     for key in ("highest_rung", "sanctions_imposed", "csto_reaction", "peace_treaty"):
         if key not in node:

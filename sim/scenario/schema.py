@@ -106,6 +106,14 @@ class Checker:
             return None
         return str(value)  # plain str: the loader's own string types do not serialise
 
+    def mapping(self, node, line, key_path: str, allowed, what: str) -> bool:
+        """True if ``node`` is a mapping (its unknown keys reported); else reports that."""
+        if not isinstance(node, dict):
+            self.fail(line, key_path, f"expected a mapping, found {type_name(node)}")
+            return False
+        self.unknown_keys(node, allowed, key_path, what)
+        return True
+
     def unknown_keys(self, node: dict, allowed, key_path: str, what: str) -> None:
         for key in node:
             if key not in allowed:
@@ -151,10 +159,8 @@ def _read_extends(c, layer, value, line) -> None:
 
 
 def _read_initial(c, layer, node, line) -> None:
-    if not isinstance(node, dict):
-        c.fail(line, "initial", f"expected a mapping of fields, found {type_name(node)}")
+    if not c.mapping(node, line, "initial", INITIAL_FIELDS, "initial field"):
         return
-    c.unknown_keys(node, INITIAL_FIELDS, "initial", "initial field")
     for key, (kind, check, valid) in INITIAL_FIELDS.items():
         if key not in node:
             continue
