@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -43,8 +44,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for spec in missing:
             print(f"escsim set-up: fetching {spec} for the dashboard (npm)")
-            subprocess.run([npm, "pack", spec, "--silent", "--pack-destination", tmp],
-                           check=True, stdout=subprocess.DEVNULL)
+            for attempt in range(3):  # a registry hiccup should not fail the set-up
+                done = subprocess.run([npm, "pack", spec, "--silent", "--pack-destination", tmp],
+                                      stdout=subprocess.DEVNULL).returncode == 0
+                if done:
+                    break
+                time.sleep(2 ** attempt)
+            else:
+                print(f"escsim set-up: could not fetch {spec} from npm", file=sys.stderr)
+                return 1
             tgz = max(Path(tmp).glob("*.tgz"), key=lambda p: p.stat().st_mtime)
             target = cache / spec
             target.mkdir(parents=True, exist_ok=True)
