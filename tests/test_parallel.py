@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from sim.parallel import map_as_completed, map_ordered
+from tests.helpers import MapOnly
 
 TASKS = list(range(6))
 
@@ -21,15 +22,6 @@ def fail_on_three(task: int) -> int:
     if task == 3:
         raise ValueError("task 3 failed")
     return task
-
-
-class MapOnly:
-    """An executor with nothing but an ordered ``map`` (runs tasks in reverse)."""
-
-    def map(self, fn, tasks):
-        tasks = list(tasks)
-        done = {i: fn(t) for i, t in reversed(list(enumerate(tasks)))}
-        return (done[i] for i in range(len(tasks)))
 
 
 @pytest.mark.parametrize("backend", [
