@@ -61,7 +61,8 @@ def run_bench(worlds: int = 100_000, weeks: int = 52, replications: int = 300,
     batched_rate = worlds * weeks / batched["seconds"]
     per_rep_rate = replications * weeks / per_rep["seconds"]
     return {
-        "scenario": os.path.relpath(path),
+        "scenario": (os.path.relpath(path) if scenario_path is not None
+                     else "baseline.yaml (shipped with the package)"),
         "worlds": worlds,
         "weeks": weeks,
         "batched_seconds": batched["seconds"],
