@@ -2,7 +2,7 @@
 VENV ?= .venv
 export OPENBLAS_NUM_THREADS = 1
 
-.PHONY: setup test-tools run test bench lint dashboard report
+.PHONY: setup test-tools run test test-fast bench lint dashboard report
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -17,6 +17,11 @@ test-tools: setup
 
 test: test-tools
 	$(VENV)/bin/python -m pytest -q
+
+# The fast tier: everything but the tests marked slow (browser, notebooks, Dask, kill -9,
+# the wheel install, long statistical checks). Needs no browser.
+test-fast: setup
+	$(VENV)/bin/python -m pytest -q -m "not slow"
 
 dashboard: setup
 	@$(VENV)/bin/python scripts/fetch_solara_assets.py

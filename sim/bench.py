@@ -5,17 +5,14 @@ Each measurement runs in a fresh spawned process so that its peak resident memor
 its own. Numbers depend on the machine; the README records a reference run.
 """
 
-import multiprocessing
 import os
 import resource
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import numpy as np
-
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+from sim.package_data import baseline_scenario
+from sim.parallel import process_pool
 
 
 def _peak_rss_mb() -> float:
@@ -36,42 +33,36 @@ def _batched(scenario_path: str, worlds: int, weeks: int) -> dict:
 
 def _per_replication(scenario_path: str, replications: int, weeks: int) -> dict:
     """One EscalationModel of one world per replication, each with its own seed."""
-    from sim.model import EscalationModel
+    from sim.montecarlo import one_world
     from sim.scenario import load_scenario
-    from sim.seeding import chunk_seed, dynamics_seed
 
     scenario = load_scenario(scenario_path)
     start = time.perf_counter()
     for rep in range(replications):
-        ss = chunk_seed(0, rep)
-        params = scenario.sample(ss, 1)
-        model = EscalationModel(params, scenario.initial, weeks,
-                                np.random.default_rng(dynamics_seed(ss)))
-        model.run()
+        one_world(scenario, seed=0, horizon_weeks=weeks, index=rep).run()
     return {"seconds": time.perf_counter() - start}
 
 
 def _in_fresh_process(fn, *args) -> dict:
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+    with process_pool(1) as pool:
         return pool.submit(fn, *args).result()
 
 
 def run_bench(worlds: int = 100_000, weeks: int = 52, replications: int = 300,
-              scenario_path: Path = BASELINE) -> dict:
-    """Measure and return the numbers ``escsim bench`` prints."""
-    from sim.montecarlo import _pin_blas_threads
+              scenario_path: Path | None = None) -> dict:
+    """Measure and return the numbers ``escsim bench`` prints (on the shipped baseline
+    unless ``scenario_path`` is given)."""
     from sim.seeding import DEFAULT_CHUNK_SIZE
 
-    _pin_blas_threads()
-    path = str(scenario_path)
+    path = str(scenario_path or baseline_scenario())
     one_chunk = _in_fresh_process(_batched, path, DEFAULT_CHUNK_SIZE, weeks)
     batched = _in_fresh_process(_batched, path, worlds, weeks)
     per_rep = _in_fresh_process(_per_replication, path, replications, weeks)
     batched_rate = worlds * weeks / batched["seconds"]
     per_rep_rate = replications * weeks / per_rep["seconds"]
     return {
-        "scenario": os.path.relpath(path),
+        "scenario": (os.path.relpath(path) if scenario_path is not None
+                     else "baseline.yaml (shipped with the package)"),
         "worlds": worlds,
         "weeks": weeks,
         "batched_seconds": batched["seconds"],
@@ -107,13 +98,11 @@ def _sweep(scenario_path: str, points: int, worlds: int, weeks: int, workers: in
 
 
 def run_sweep_bench(points: int = 1000, worlds: int = 1000, weeks: int = 52,
-                    workers: int = 2, scenario_path: Path = BASELINE) -> dict:
+                    workers: int = 2, scenario_path: Path | None = None) -> dict:
     """Time a sweep of ``points`` x ``worlds`` and measure its peak memory (parent
     process; with workers > 1, each worker's model is one chunk of worlds)."""
-    from sim.montecarlo import _pin_blas_threads
-
-    _pin_blas_threads()
-    r = _in_fresh_process(_sweep, str(scenario_path), points, worlds, weeks, workers)
+    path = str(scenario_path or baseline_scenario())
+    r = _in_fresh_process(_sweep, path, points, worlds, weeks, workers)
     return {"points": points, "worlds_per_point": worlds, "weeks": weeks, "workers": workers,
             "sweep_seconds": r["seconds"],
             "sweep_world_weeks_per_s": points * worlds * weeks / r["seconds"],

@@ -1,11 +1,19 @@
-"""The escalation ladder and the outcomes recorded per world.
+"""The escalation ladder and the outcomes recorded per world (one table: ``OUTCOME_TABLE``).
 
 The ladder follows ``shared/DOMAIN.md`` (Kahn's escalation ladder, rungs separated by
 thresholds). Terminal states sit beside the ladder: a signed peace treaty and a regional
 war end a world's run; its rung is frozen at the moment it ended.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # sim.state imports this module
+    from sim.state import WorldState
 
 
 class Rung(IntEnum):
@@ -43,25 +51,60 @@ TREATY_STATE = N_RUNGS
 WAR_STATE = N_RUNGS + 1
 N_STATES = N_RUNGS + 2
 
-# Outcome names as they appear in every output. Each is "happened at least once within
-# the horizon" in a world; the rung outcomes mean "that rung or a higher one was reached".
-OUTCOMES: dict[str, str] = {
-    "border_clash": "rung 2 (border clash) or higher reached",
-    "limited_incursion": "rung 3 (limited incursion) or higher reached",
-    "corridor_offensive": "rung 4 (corridor offensive) or higher reached",
-    "full_scale_invasion": "rung 5 (full-scale invasion) reached",
-    "regional_war": "a third state fights (Russia/CSTO or a spill-over war); terminal",
-    "peace_treaty": "peace treaty signed; terminal",
-    "sanctions_imposed": "US/EU sanctions imposed on Azerbaijan",
-    "csto_statement": "the CSTO reacted at least with a statement",
-    "csto_monitoring_mission": "the CSTO sent at least a monitoring mission",
-    "csto_military_response": "the CSTO/Russia responded militarily",
-    "russian_corridor_control": "Russian troops control a corridor through Syunik",
-    "pro_russian_unrest": "pro-Russian unrest in Armenia after fighting",
-}
-RUNG_OUTCOMES: dict[str, Rung] = {
-    "border_clash": Rung.BORDER_CLASH,
-    "limited_incursion": Rung.LIMITED_INCURSION,
-    "corridor_offensive": Rung.CORRIDOR_OFFENSIVE,
-    "full_scale_invasion": Rung.FULL_SCALE_INVASION,
-}
+# The outcomes recorded per world: the one table every output, the model's indicators
+# and the dashboard read. Each is "happened at least once within the horizon" in a world
+# (the world's flags are sticky, and the rung outcomes read the highest rung reached, so
+# "that rung or a higher one"). The order is the order of every output.
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome: its name in every output, what it means, whether the dashboard shows
+    it, and its indicator: a function of the world state (``sim.state.WorldState``)
+    giving one boolean per world."""
+
+    name: str
+    meaning: str
+    indicator: Callable[["WorldState"], np.ndarray]
+    dashboard: bool
+    rung: Rung | None = None  # for the rung outcomes: the rung reached (or passed)
+
+
+def _rung_outcome(name: str, rung: Rung, meaning: str) -> Outcome:
+    return Outcome(name, meaning, lambda w: w.max_rung >= rung, dashboard=True, rung=rung)
+
+
+def _csto_at_least(level: CstoResponse) -> Callable[["WorldState"], np.ndarray]:
+    return lambda w: w.csto_level >= level
+
+
+OUTCOME_TABLE: tuple[Outcome, ...] = (
+    _rung_outcome("border_clash", Rung.BORDER_CLASH, "rung 2 (border clash) or higher reached"),
+    _rung_outcome("limited_incursion", Rung.LIMITED_INCURSION,
+                  "rung 3 (limited incursion) or higher reached"),
+    _rung_outcome("corridor_offensive", Rung.CORRIDOR_OFFENSIVE,
+                  "rung 4 (corridor offensive) or higher reached"),
+    _rung_outcome("full_scale_invasion", Rung.FULL_SCALE_INVASION,
+                  "rung 5 (full-scale invasion) reached"),
+    Outcome("regional_war", "a third state fights (Russia/CSTO or a spill-over war); terminal",
+            lambda w: w.war, dashboard=True),
+    Outcome("peace_treaty", "peace treaty signed; terminal", lambda w: w.treaty, dashboard=True),
+    Outcome("sanctions_imposed", "US/EU sanctions imposed on Azerbaijan",
+            lambda w: w.sanctioned, dashboard=True),
+    Outcome("csto_statement", "the CSTO reacted at least with a statement",
+            _csto_at_least(CstoResponse.STATEMENT), dashboard=False),
+    Outcome("csto_monitoring_mission", "the CSTO sent at least a monitoring mission",
+            _csto_at_least(CstoResponse.MONITORING_MISSION), dashboard=False),
+    Outcome("csto_military_response", "the CSTO/Russia responded militarily",
+            _csto_at_least(CstoResponse.MILITARY), dashboard=True),
+    Outcome("russian_corridor_control", "Russian troops control a corridor through Syunik",
+            lambda w: w.russian_corridor, dashboard=False),
+    Outcome("pro_russian_unrest", "pro-Russian unrest in Armenia after fighting",
+            lambda w: w.unrest, dashboard=False),
+)
+
+# Views of the table, for readers that need one column.
+OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOME_TABLE)
+OUTCOMES: dict[str, str] = {o.name: o.meaning for o in OUTCOME_TABLE}
+RUNG_OUTCOMES: dict[str, Rung] = {o.name: o.rung for o in OUTCOME_TABLE if o.rung is not None}
+DASHBOARD_OUTCOMES: tuple[str, ...] = tuple(o.name for o in OUTCOME_TABLE if o.dashboard)

@@ -10,8 +10,8 @@ import mesa
 import numpy as np
 
 from sim.agents import ACTOR_ORDER, Actor, spill_over
-from sim.ladder import N_STATES, OUTCOMES, CstoResponse
-from sim.results import OUTCOME_NAMES, Tally
+from sim.ladder import N_STATES, OUTCOME_TABLE, CstoResponse
+from sim.results import Tally
 from sim.state import WorldState
 
 
@@ -101,25 +101,15 @@ class EscalationModel(mesa.Model):
         self.params = {}
 
     def outcome_indicators(self) -> np.ndarray:
-        """(n_outcomes, n) booleans: which outcome happened in which world so far."""
-        w = self.world
-        by_name = {
-            "border_clash": w.max_rung >= 2,
-            "limited_incursion": w.max_rung >= 3,
-            "corridor_offensive": w.max_rung >= 4,
-            "full_scale_invasion": w.max_rung >= 5,
-            "regional_war": w.war,
-            "peace_treaty": w.treaty,
-            "sanctions_imposed": w.sanctioned,
-            "csto_statement": w.csto_level >= CstoResponse.STATEMENT,
-            "csto_monitoring_mission": w.csto_level >= CstoResponse.MONITORING_MISSION,
-            "csto_military_response": w.csto_level >= CstoResponse.MILITARY,
-            "russian_corridor_control": w.russian_corridor,
-            "pro_russian_unrest": w.unrest,
-        }
-        if set(by_name) != set(OUTCOMES):
-            raise RuntimeError("outcome indicators out of step with sim.ladder.OUTCOMES")
-        return np.stack([by_name[name] for name in OUTCOME_NAMES])
+        """(n_outcomes, n) booleans: which outcome happened in which world so far, in the
+        order of ``sim.ladder.OUTCOME_TABLE``."""
+        return np.stack([outcome.indicator(self.world) for outcome in OUTCOME_TABLE])
+
+    def outcome_counts(self) -> np.ndarray:
+        """(blocks, n_outcomes) int64: in how many worlds of each block each outcome
+        happened (one row per sweep point; one row for a plain run)."""
+        ind = self.outcome_indicators().reshape(len(OUTCOME_TABLE), self.blocks, -1)
+        return ind.sum(axis=2, dtype=np.int64).T
 
     def tally(self) -> Tally:
         """Counts over this batch's worlds (see :class:`sim.results.Tally`)."""

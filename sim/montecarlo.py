@@ -1,35 +1,52 @@
-"""Monte Carlo runs: fixed-size chunks of worlds, each with its own seed stream, run
-serially or in a process pool and merged in chunk order.
+"""Monte Carlo runs: the one recipe for a chunk of worlds, and runs merged in chunk order.
 
-A chunk's numbers depend only on (scenario, seed, chunk index, chunk size, horizon), so
-the merged result is the same whatever the number of workers or the order in which
-chunks finish (DESIGN.md, "Randomness and reproducibility").
+A chunk is a fixed number of worlds with its own seed stream (``sim.seeding``): chunk
+seed -> the worlds' parameter draws -> the dynamics stream -> one ``EscalationModel``.
+``build_model`` is that recipe and ``run_chunk`` runs it; every caller uses them: a run
+(``run_scenario``), a sweep's block of points (``ChunkTask.points``: K copies of the same
+worlds, each with its point's values), one world to watch (``one_world``), the benchmark.
+
+A chunk's numbers depend only on (scenario, seed, chunk index, chunk size, horizon and
+any point values), so the merged result is the same whatever the number of workers, the
+backend (``sim.parallel``) or the order in which chunks finish (DESIGN.md, "Randomness
+and reproducibility").
 """
 
-import multiprocessing
-import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from sim.model import EscalationModel
+from sim.parallel import Progress, map_ordered
 from sim.results import RunResult, Tally
 from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED, chunk_seed, dynamics_seed
 
-Progress = Callable[[int, int], None]  # (worlds done, worlds in all)
+
+@dataclass(frozen=True)
+class Points:
+    """K sets of parameter values laid over the same worlds: ``values[i, j]`` is point
+    ``i``'s value of ``keys[j]``."""
+
+    keys: tuple[str, ...]
+    values: np.ndarray  # (K, len(keys))
+
+    def __len__(self) -> int:
+        return self.values.shape[0]
 
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """One chunk of a run: everything a worker needs, picklable."""
+    """One chunk of a run: everything a worker needs, picklable. With ``points``, the
+    model holds ``len(points)`` copies of the chunk's worlds (one per point)."""
 
     scenario: object  # a sim.scenario.Scenario
     seed: int
     index: int
     n_worlds: int
     horizon_weeks: int
+    points: Points | None = None
 
 
 def chunk_sizes(n_worlds: int, chunk_size: int) -> list[int]:
@@ -42,46 +59,56 @@ def chunk_sizes(n_worlds: int, chunk_size: int) -> list[int]:
     return [chunk_size] * full + ([rest] if rest else [])
 
 
+def chunk_tasks(scenario, n_worlds: int, seed: int, horizon_weeks: int,
+                chunk_size: int = DEFAULT_CHUNK_SIZE,
+                points: Points | None = None) -> list[ChunkTask]:
+    """The chunks of ``n_worlds`` worlds, in order."""
+    return [ChunkTask(scenario, int(seed), i, size, int(horizon_weeks), points)
+            for i, size in enumerate(chunk_sizes(n_worlds, chunk_size))]
+
+
 def build_model(task: ChunkTask) -> EscalationModel:
-    """The model for one chunk: parameters drawn per world, then the dynamics stream."""
+    """The model for one chunk: parameters drawn per world, then the dynamics stream.
+
+    With ``task.points``, every point gets the same worlds (the same parameter draws and,
+    through ``EscalationModel(blocks=K)``, the same weekly draws) with its own values of
+    the points' keys, so a point's numbers equal a plain run with those values fixed.
+    """
     ss = chunk_seed(task.seed, task.index)
     params = task.scenario.sample(ss, task.n_worlds)
+    blocks = 1
+    if task.points is not None:
+        blocks = len(task.points)
+        params = {key: np.tile(v, blocks) for key, v in params.items()}
+        for j, key in enumerate(task.points.keys):
+            params[key] = np.repeat(task.points.values[:, j], task.n_worlds)
     rng = np.random.default_rng(dynamics_seed(ss))
-    return EscalationModel(params, task.scenario.initial, task.horizon_weeks, rng)
+    return EscalationModel(params, task.scenario.initial, task.horizon_weeks, rng, blocks=blocks)
 
 
-def run_chunk(task: ChunkTask) -> Tally:
-    """Run one chunk to its horizon and return its tally (top level: pickled to workers)."""
+def tally(model: EscalationModel) -> Tally:
+    """The default measure of a finished chunk: its tally (see ``sim.results.Tally``)."""
+    return model.tally()
+
+
+def run_chunk(task: ChunkTask, measure: Callable[[EscalationModel], Any] = tally) -> Any:
+    """Run one chunk to its horizon and return ``measure(model)`` (by default its tally).
+
+    ``measure`` lets a caller take what it needs (a sweep: outcome counts per point;
+    calibration: summary statistics) before the model's arrays are released.
+    """
     model = build_model(task).run()
-    tally = model.tally()
+    result = measure(model)
     model.release()
-    return tally
+    return result
 
 
-def _pin_blas_threads() -> None:
-    # Small matrix products otherwise wake a spinning second BLAS thread in each worker,
-    # which halves throughput and stops two processes from scaling.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-
-
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` fresh interpreter processes with BLAS pinned to one thread."""
-    _pin_blas_threads()  # inherited by the spawned children before they import numpy
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-
-def map_chunks(tasks: list[ChunkTask], workers: int = 1,
-               executor: Executor | None = None) -> Iterator[Tally]:
-    """Tallies of ``tasks`` in task order, run in this process, in a fresh process pool
-    (``workers > 1``) or on a given executor (anything with ``map``, e.g. Dask's)."""
-    if executor is not None:
-        yield from executor.map(run_chunk, tasks)
-    elif workers <= 1 or len(tasks) <= 1:
-        yield from map(run_chunk, tasks)
-    else:
-        with process_pool(min(workers, len(tasks))) as pool:
-            yield from pool.map(run_chunk, tasks)
+def one_world(scenario, seed: int, horizon_weeks: int | None = None,
+              index: int = 0) -> EscalationModel:
+    """One world of ``scenario`` (chunk ``index`` of one world), ready to step: what
+    ``escsim watch``, the dashboard and the benchmark's per-replication runs use."""
+    horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
+    return build_model(ChunkTask(scenario, int(seed), index, 1, horizon))
 
 
 def run_scenario(
@@ -92,34 +119,24 @@ def run_scenario(
     workers: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Progress | None = None,
-    executor: Executor | None = None,
+    executor: Any = None,
+    dask: Any = None,
 ) -> RunResult:
     """Monte Carlo estimate of a scenario's outcomes over ``n_worlds`` worlds.
 
-    ``horizon_weeks`` defaults to the scenario's. The result depends on (scenario,
-    seed, n_worlds, chunk_size, horizon) only, never on ``workers`` or ``executor``.
+    ``horizon_weeks`` defaults to the scenario's. ``workers``, ``executor`` and ``dask``
+    choose the backend (``sim.parallel``); ``progress(worlds done, worlds)``. The result
+    depends on (scenario, seed, n_worlds, chunk_size, horizon) only, never on the backend.
     """
     horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
     if horizon < 1:
         raise ValueError(f"the horizon must be at least 1 week, got {horizon}")
-    tasks = [
-        ChunkTask(scenario, int(seed), i, size, horizon)
-        for i, size in enumerate(chunk_sizes(n_worlds, chunk_size))
-    ]
+    tasks = chunk_tasks(scenario, n_worlds, seed, horizon, chunk_size)
     total = Tally.empty(horizon)
-    for tally in _with_progress(map_chunks(tasks, workers, executor), n_worlds, progress):
-        total = total + tally
+    for part in map_ordered(run_chunk, tasks, workers=workers, executor=executor, dask=dask,
+                            progress=progress, size=lambda t: t.n_worlds):
+        total = total + part
     return RunResult(
         scenario=scenario.name, seed=int(seed), chunk_size=chunk_size, tally=total,
         parameters=scenario.to_dict(),
     )
-
-
-def _with_progress(tallies: Iterable[Tally], total: int,
-                   progress: Progress | None) -> Iterator[Tally]:
-    done = 0
-    for tally in tallies:
-        done += tally.worlds
-        if progress is not None:
-            progress(done, total)
-        yield tally

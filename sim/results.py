@@ -10,10 +10,10 @@ from statistics import median
 
 import numpy as np
 
-from sim.ladder import N_STATES, OUTCOMES, STATE_LABELS, CstoResponse
+from sim.ladder import N_STATES, OUTCOME_NAMES, STATE_LABELS, CstoResponse
 from sim.stats import wilson_interval
 
-OUTCOME_NAMES: tuple[str, ...] = tuple(OUTCOMES)
+__all__ = ["OUTCOME_NAMES", "Estimate", "RunResult", "Tally"]  # OUTCOME_NAMES: sim.ladder's
 
 
 @dataclass

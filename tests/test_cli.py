@@ -120,6 +120,7 @@ def test_console_script_and_python_dash_m_agree(tmp_path):
     assert json.loads(proc.stdout)["worlds"] == 500
 
 
+@pytest.mark.slow
 def test_bench_json_keys(capsys):
     code, out, _ = run_cli(capsys, "bench", "--worlds", "2000", "--weeks", "5",
                            "--replications", "5", "--json")
@@ -163,6 +164,7 @@ def test_progress_bar_on_a_terminal(monkeypatch, capsys):
     assert sys.stderr.getvalue() == ""
 
 
+@pytest.mark.slow
 def test_sweep_bench_json_keys(capsys):
     code, out, _ = run_cli(capsys, "bench", "--sweep", "--points", "4", "--sweep-worlds", "100",
                            "--weeks", "5", "--workers", "1", "--json")

@@ -104,6 +104,7 @@ def server():
     proc.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_in_a_real_browser(server):
     if CHROMIUM is None:
         if os.environ.get("CI"):

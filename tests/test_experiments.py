@@ -68,6 +68,7 @@ def test_a_row_reruns_alone_to_the_same_numbers(tmp_path):
     assert result.estimate("limited_incursion").k == row["k"]
 
 
+@pytest.mark.slow
 def test_serial_processes_and_dask_agree(tmp_path):
     distributed = pytest.importorskip("distributed")
     study = load_study(write_study(tmp_path, GRID))
@@ -80,6 +81,7 @@ def test_serial_processes_and_dask_agree(tmp_path):
     pd.testing.assert_frame_equal(serial, on_dask)
 
 
+@pytest.mark.slow
 def test_resume_after_kill_9_gives_the_uninterrupted_table(tmp_path):
     body = GRID.replace("worlds: 600", "worlds: 4000").replace(
         "[0.0, 0.5, 1.0]", "[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]")

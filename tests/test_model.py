@@ -62,6 +62,7 @@ def test_same_seed_same_numbers_and_different_seed_different_numbers():
     assert not np.array_equal(a.state_counts, c.state_counts)
 
 
+@pytest.mark.slow
 def test_one_world_stepped_alone_matches_the_batch():
     """600 single-world models against one batch of 30,000 worlds: P(border clash)
     agrees within 4 standard errors of the difference (seeded; the chance of a false

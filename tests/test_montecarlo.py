@@ -5,8 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.ladder import OUTCOME_NAMES
 from sim.montecarlo import ChunkTask, chunk_sizes, run_chunk, run_scenario
 from sim.scenario import load_scenario
+from tests.helpers import MapOnly
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 
@@ -33,16 +35,8 @@ def test_serial_and_two_processes_give_identical_results(baseline):
 
 
 def test_any_executor_gives_the_same_result(baseline):
-    class Reversed:
-        """An executor that runs tasks in reverse order (as if they finished out of order)."""
-
-        def map(self, fn, tasks):
-            tasks = list(tasks)
-            done = {i: fn(t) for i, t in reversed(list(enumerate(tasks)))}
-            return (done[i] for i in range(len(tasks)))
-
     kwargs = dict(n_worlds=3_000, seed=7, horizon_weeks=20, chunk_size=1_000)
-    _same(run_scenario(baseline, **kwargs), run_scenario(baseline, executor=Reversed(), **kwargs))
+    _same(run_scenario(baseline, **kwargs), run_scenario(baseline, executor=MapOnly(), **kwargs))
 
 
 def test_a_run_is_the_sum_of_its_chunks(baseline):
@@ -87,3 +81,29 @@ def test_changing_one_parameter_keeps_the_others_draws(baseline):
         if key != "russia.push":
             np.testing.assert_array_equal(a[key], b[key], key)
     assert np.all(b["russia.push"] == 0.5)
+
+
+def test_a_block_of_points_is_each_point_run_alone(baseline):
+    """One recipe for both: chunk c of a sweep block with K points holds, for each point,
+    the same worlds as chunk c of a plain run with that point's values fixed."""
+    from sim.experiments.runner import point_counts
+    from sim.montecarlo import Points
+
+    points = Points(("russia.push", "usa_eu.sanctions_credibility"),
+                    np.array([[0.0, 0.2], [3.0, 0.5], [6.0, 0.9]]))
+    block = run_chunk(ChunkTask(baseline, 9, 1, 700, 30, points), measure=point_counts)
+    assert block.shape == (3, len(OUTCOME_NAMES))
+    for row, values in zip(block, points.values, strict=True):
+        alone = baseline.with_overrides(dict(zip(points.keys, values, strict=True)))
+        tally = run_chunk(ChunkTask(alone, 9, 1, 700, 30))
+        np.testing.assert_array_equal(row, np.diag(tally.co_occurrence))
+    assert len({tuple(r) for r in block}) == 3, "the points must differ somewhere"
+
+
+def test_one_world_is_chunk_index_of_one_world(baseline):
+    from sim.montecarlo import build_model, one_world
+
+    a = one_world(baseline, seed=4, horizon_weeks=12, index=7).run()
+    b = build_model(ChunkTask(baseline, 4, 7, 1, 12)).run()
+    np.testing.assert_array_equal(a.outcome_indicators(), b.outcome_indicators())
+    assert a.horizon_weeks == 12 and one_world(baseline, seed=4).horizon_weeks == 52

@@ -20,6 +20,7 @@ def test_the_five_notebooks_are_shipped_without_outputs():
         assert any("assert " in "".join(c["source"]) for c in cells), path.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(path, monkeypatch):
     monkeypatch.setenv("ESCSIM_NOTEBOOK_WORLDS", "1500")

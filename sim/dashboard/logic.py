@@ -5,11 +5,13 @@ their slider ranges, the live Monte Carlo estimate, and one world stepped in wor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.ladder import DASHBOARD_OUTCOMES
 from sim.montecarlo import ChunkTask, build_model, run_scenario
 from sim.narrate import week_events
+from sim.package_data import scenarios_dir
 from sim.scenario import load_scenario
 
-SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS_DIR = scenarios_dir()  # package data: works from an installed wheel too
 DASHBOARD_WORLDS = 10_000
 DASHBOARD_SEED = 2025
 
@@ -23,9 +25,7 @@ LEVERS: tuple[tuple[str, str, float], ...] = (
     ("azerbaijan.risk_aversion", "Azerbaijani risk aversion", 0.05),
     ("world.oil_price_index", "Oil price (1 = March 2025)", 0.1),
 )
-SHOWN_OUTCOMES = ("border_clash", "limited_incursion", "corridor_offensive",
-                  "full_scale_invasion", "regional_war", "peace_treaty", "sanctions_imposed",
-                  "csto_military_response")
+SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
 
 
 def scenario_files() -> dict[str, Path]:

@@ -4,7 +4,9 @@ Every point is run over the same worlds: a block of K points is one model of K c
 of those worlds sharing their random draws (``EscalationModel(blocks=K)``), each copy
 with its point's parameter values. A point's numbers therefore equal an ``escsim run``
 of the scenario with those values, the same seed and worlds, and do not depend on the
-block size, the number of workers, the backend or the order blocks finish in.
+block size, the number of workers, the backend or the order blocks finish in. A block's
+chunks are built by ``sim.montecarlo.build_model`` (the one chunk recipe) and blocks run
+on ``sim.parallel`` (the one executor layer).
 
 With an output directory, each finished block is written atomically to ``blocks/``; a
 killed sweep resumes with ``resume=True`` and ends with the same table. A study changed
@@ -13,7 +15,6 @@ since the partial run is refused rather than mixed.
 
 import json
 import time
-from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +22,14 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.design import design_points
+from sim.ladder import OUTCOME_NAMES
 from sim.model import EscalationModel
-from sim.montecarlo import chunk_sizes, process_pool
+from sim.montecarlo import Points, chunk_tasks, run_chunk
 from sim.output import atomic_write
-from sim.results import OUTCOME_NAMES
+from sim.parallel import map_as_completed
 from sim.scenario import ScenarioError
 from sim.scenario.problems import Problem
-from sim.seeding import DEFAULT_CHUNK_SIZE, chunk_seed, dynamics_seed
+from sim.seeding import DEFAULT_CHUNK_SIZE
 from sim.stats import wilson_interval
 
 
@@ -37,30 +39,24 @@ class BlockTask:
 
     index: int
     scenario: object
-    keys: tuple[str, ...]
-    values: np.ndarray  # (K, len(keys))
+    points: Points  # K points: their values of the varied keys
     seed: int
     worlds: int
     horizon_weeks: int
     chunk_size: int = DEFAULT_CHUNK_SIZE
 
 
+def point_counts(model: EscalationModel) -> np.ndarray:
+    """What a sweep keeps of a finished chunk: outcome counts per point (K x outcomes)."""
+    return model.outcome_counts()
+
+
 def run_block(task: BlockTask) -> np.ndarray:
     """Outcome counts (K points x all outcomes) of one block, over all its worlds."""
-    k = task.values.shape[0]
-    counts = np.zeros((k, len(OUTCOME_NAMES)), dtype=np.int64)
-    for c, size in enumerate(chunk_sizes(task.worlds, task.chunk_size)):
-        ss = chunk_seed(task.seed, c)
-        base = task.scenario.sample(ss, size)  # the same worlds for every point
-        params = {key: np.tile(v, k) for key, v in base.items()}
-        for j, key in enumerate(task.keys):
-            params[key] = np.repeat(task.values[:, j], size)
-        model = EscalationModel(params, task.scenario.initial, task.horizon_weeks,
-                                np.random.default_rng(dynamics_seed(ss)), blocks=k)
-        model.run()
-        ind = model.outcome_indicators().reshape(len(OUTCOME_NAMES), k, size)
-        counts += ind.sum(axis=2, dtype=np.int64).T
-        model.release()
+    counts = np.zeros((len(task.points), len(OUTCOME_NAMES)), dtype=np.int64)
+    for chunk in chunk_tasks(task.scenario, task.worlds, task.seed, task.horizon_weeks,
+                             task.chunk_size, points=task.points):
+        counts += run_chunk(chunk, measure=point_counts)
     return counts
 
 
@@ -73,7 +69,7 @@ def make_tasks(study, points: pd.DataFrame) -> list[BlockTask]:
     keys = tuple(points.columns)
     values = points.to_numpy(dtype=float)
     k = block_size(study.worlds)
-    return [BlockTask(i, study.scenario, keys, values[start:start + k], study.seed,
+    return [BlockTask(i, study.scenario, Points(keys, values[start:start + k]), study.seed,
                       study.worlds, study.horizon_weeks)
             for i, start in enumerate(range(0, len(values), k))]
 
@@ -122,36 +118,6 @@ class Checkpoint:
         atomic_write(self.path(index), buf.getvalue())
 
 
-def _execute(tasks, workers: int, executor, dask):
-    """Yield (task, counts) as blocks finish, on the chosen backend."""
-    if dask is not None:
-        from distributed import Client, as_completed
-
-        client = dask if isinstance(dask, Client) else Client(dask)
-        try:
-            futures = {client.submit(run_block, t, pure=False): t for t in tasks}
-            for fut in as_completed(futures):
-                yield futures[fut], fut.result()
-        finally:
-            if not isinstance(dask, Client):
-                client.close()
-        return
-    if executor is None and (workers <= 1 or len(tasks) <= 1):
-        for t in tasks:
-            yield t, run_block(t)
-        return
-    pool = executor or process_pool(min(workers, len(tasks)))
-    try:
-        pending = {pool.submit(run_block, t): t for t in tasks}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                yield pending.pop(fut), fut.result()
-    finally:
-        if executor is None:
-            pool.shutdown(cancel_futures=True)
-
-
 def run_study(study, out=None, workers: int = 1, executor=None, dask=None,
               resume: bool = False, progress=None) -> pd.DataFrame:
     """Run ``study`` (a Study or a path) and return the tidy table: one row per point
@@ -177,7 +143,10 @@ def run_study(study, out=None, workers: int = 1, executor=None, dask=None,
             todo.append(t)
     start, points_done = time.perf_counter(), sum(len(counts[i]) for i in counts)
     worlds_run = 0
-    for task, result in _execute(todo, workers, executor, dask):
+    # As blocks finish (not in order), so each is checkpointed at once.
+    for i, result in map_as_completed(run_block, todo, workers=workers, executor=executor,
+                                      dask=dask):
+        task = todo[i]
         counts[task.index] = result
         if ckpt:
             ckpt.save(task.index, result)
