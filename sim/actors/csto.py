@@ -14,7 +14,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.actors import armenia, russia
+import sim.actors.armenia as armenia
+import sim.actors.russia as russia
 from sim.actors.base import Actor, keep
 from sim.ladder import CstoResponse
 from sim.params import ActorParams, param

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.actors import armenia
+import sim.actors.armenia as armenia
 from sim.actors.base import Actor, keep
 from sim.params import ActorParams, param
 
