@@ -90,12 +90,12 @@ def test_every_registry_entry_has_a_typed_view():
 
 
 @pytest.mark.parametrize("cls", ACTORS)
-def test_own_parameters_are_the_typed_view(cls):
+def test_the_models_view_of_its_parameters_is_typed_and_shared(cls):
     m = model(7, russia__push=2.5)
-    agent = _agent(m, cls)
-    assert isinstance(agent.params, _module(cls).Params)
-    for f in fields(agent.params):
-        value = getattr(agent.params, f.name)
+    view = getattr(m.views, cls.actor)
+    assert isinstance(view, _module(cls).Params)
+    for f in fields(view):
+        value = getattr(view, f.name)
         assert value.shape == (7,)
         assert value is m.params[f"{cls.actor}.{f.name}"]  # shared, not copied
     assert m.views.russia.push[0] == 2.5

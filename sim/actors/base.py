@@ -9,8 +9,9 @@ The agent's week has two parts, in the spirit of an Axelrod strategy, which only
 decides while the match keeps the history:
 
 - :meth:`Actor.decide` is the decision: new values, for every world, of the state
-  fields the actor controls (named in ``decides``). It is the override hook: a subclass
-  replaces it to try another rule (notebook 05).
+  fields the actor controls (named in ``decides``). It reads the parameters through
+  the model's typed views, ``v.<actor>.<name>`` (e.g. ``v.russia.corridor_swoop``).
+  It is the override hook: a subclass replaces it to try another rule (notebook 05).
 - :meth:`Actor.act` is the bookkeeping around it: it takes the week's random draws,
   keeps the decision only for running worlds, records what changed in ``last`` (for
   narration) and applies the consequences. Subclasses leave it alone.
@@ -28,7 +29,6 @@ import numpy as np
 
 if TYPE_CHECKING:
     from sim.actors import Views
-    from sim.params import ActorParams
     from sim.state import WorldState
 
 
@@ -44,11 +44,6 @@ class Actor(mesa.Agent):
         super().__init__(model)
         self.last: dict[str, np.ndarray] = {}
         self.refresh()
-
-    @property
-    def params(self) -> "ActorParams":
-        """This actor's own parameters: its typed view (arrays over worlds)."""
-        return getattr(self.model.views, self.actor)
 
     def refresh(self) -> None:
         """Recompute whatever the agent caches from the parameters. Called when the
