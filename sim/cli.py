@@ -13,7 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-from sim.ladder import Rung
 from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
 
 EXIT_BAD_INPUT = 2
@@ -68,11 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check scenario files (exit 0 if all valid, 2 if not)")
     val.add_argument("files", type=Path, nargs="+")
 
-    watch = sub.add_parser("watch", help="follow one world week by week, in words")
-    watch.add_argument("scenario", type=Path, help="scenario YAML file")
-    watch.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="seed of this world")
-    watch.add_argument("--horizon", type=_positive_int, default=None)
-    watch.add_argument("--every-week", action="store_true", help="print quiet weeks too")
+    from sim import narrate
+
+    narrate.cli_parse(sub)  # watch
 
     def common(p, worlds_default=10_000):
         p.add_argument("-n", "--worlds", type=_positive_int, default=worlds_default,
@@ -192,24 +189,6 @@ def cmd_validate(args) -> int:
         else:
             print(f"{path}: ok")
     return EXIT_BAD_INPUT if failed else 0
-
-
-def cmd_watch(args) -> int:
-    from sim.montecarlo import ChunkTask, build_model
-    from sim.narrate import narrate
-    from sim.scenario import load_scenario
-
-    scenario = load_scenario(args.scenario)
-    horizon = args.horizon or scenario.horizon_weeks
-    model = build_model(ChunkTask(scenario, args.seed, 0, 1, horizon))
-    print(f"scenario: {scenario.name}    seed: {args.seed}    one world, {horizon} weeks")
-    for line in narrate(model, 0, quiet_weeks=args.every_week):
-        print(line)
-    w = model.world.world(0)
-    print(f"End: rung {w['rung']} ({Rung(w['rung']).label}), highest {w['max_rung']}, "
-          f"occupied {w['occupied_km2']:.0f} km2, sanctions {'yes' if w['sanctioned'] else 'no'}, "
-          f"treaty {'signed' if w['treaty'] else 'not signed'}")
-    return 0
 
 
 def _load_all(paths):
@@ -336,7 +315,7 @@ def cmd_dashboard(args) -> int:
 
 
 def cmd_params(args) -> int:
-    from sim.rules import PARAMETERS
+    from sim.actors import PARAMETERS
 
     rows = [
         {"key": s.key, "meaning": s.meaning, "unit": s.unit, "range": [s.low, s.high],
@@ -364,7 +343,7 @@ def cmd_bench(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "watch": cmd_watch, "check": cmd_check,
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "check": cmd_check,
             "compare": cmd_compare, "sweep": cmd_sweep,
             "report": cmd_report, "dashboard": cmd_dashboard, "params": cmd_params,
             "bench": cmd_bench}

@@ -9,20 +9,22 @@ state), so memory does not grow with ``n_worlds x horizon``.
 import mesa
 import numpy as np
 
-from sim.agents import ACTOR_ORDER, Actor, spill_over
+from sim.actors import ACTOR_ORDER, PARAMS_BY_KEY, Actor, Views
 from sim.ladder import N_STATES, OUTCOME_TABLE, CstoResponse
 from sim.results import Tally
 from sim.state import WorldState
 
 
 class EscalationModel(mesa.Model):
-    """Six actors over ``n`` worlds.
+    """Six actors and the environment over ``n`` worlds.
 
     ``params`` maps every parameter key (``actor.name``) to an array of shape (n,): each
-    world may carry its own parameter values. ``initial`` is the scenario's initial block
-    (:class:`sim.scenario.InitialState`). ``rng`` is a seeded ``numpy.random.Generator``.
-    ``actor_classes`` replaces the six actors (for example, with a subclass whose rule a
-    student has changed), in the order they act.
+    world may carry its own parameter values. The agents read them through typed views
+    (``views``, one :class:`sim.actors.Views` built once per set of parameters).
+    ``initial`` is the scenario's initial block (:class:`sim.scenario.InitialState`).
+    ``rng`` is a seeded ``numpy.random.Generator``. ``actor_classes`` replaces the agents
+    (for example, with a subclass whose rule a student has changed), in the order they
+    act (default :data:`sim.actors.ACTOR_ORDER`).
     """
 
     def __init__(self, params: dict[str, np.ndarray], initial, horizon_weeks: int,
@@ -33,6 +35,7 @@ class EscalationModel(mesa.Model):
         if len(sizes) != 1 or len(next(iter(sizes))) != 1:
             raise ValueError(f"parameter arrays must all have one shape (n,), got {sizes}")
         self.params = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+        self.views = Views.build(self.params)
         self.horizon_weeks = int(horizon_weeks)
         n = next(iter(sizes))[0]
         if blocks < 1 or n % blocks:
@@ -67,12 +70,11 @@ class EscalationModel(mesa.Model):
         return u if self.blocks == 1 else np.tile(u, (1, self.blocks))
 
     def step(self) -> None:
-        """One week: each actor acts once, in the fixed order of ``ACTOR_ORDER``."""
+        """One week: each agent acts once, in the fixed order of ``actor_classes``."""
         w = self.world
         w.week += 1
         for actor in self.actors:
             actor.step()
-        spill_over(self)
         w.active &= ~(w.treaty | w.war)
         w.max_rung = np.maximum(w.max_rung, w.rung)
         w.first_clash_week = np.where(
@@ -88,6 +90,35 @@ class EscalationModel(mesa.Model):
             self.step()
         return self
 
+    def update_parameters(self, changes: dict[str, float | np.ndarray]) -> None:
+        """Change parameters between weeks (a condition switched on at its date, as
+        calibration does over the record period).
+
+        ``changes`` maps keys (``actor.name``) to a value for every world or an array of
+        shape (n,). The typed views are rebuilt and every agent recomputes what it
+        caches (Baku's fixed utilities), so from the next step on the model behaves as
+        if it had been built with the new values. ``armenia.denial_capacity`` sets where
+        Armenia's denial *starts*; changing it during a run sets the current denial of
+        the running worlds to the new value (the reforms then go on from there).
+        """
+        n = self.n_worlds
+        new = dict(self.params)
+        for key, value in changes.items():
+            if key not in PARAMS_BY_KEY:
+                raise KeyError(f"update_parameters: unknown parameter {key!r}")
+            array = np.asarray(value, dtype=np.float64)
+            if array.shape not in ((), (n,)):
+                raise ValueError(f"update_parameters: {key} has shape {array.shape}; "
+                                 f"expected one value or an array of shape ({n},)")
+            new[key] = np.full(n, array) if array.ndim == 0 else array.copy()
+        self.params = new
+        self.views = Views.build(new)
+        if "armenia.denial_capacity" in changes:
+            w = self.world
+            w.denial = np.where(w.active, new["armenia.denial_capacity"], w.denial)
+        for actor in self.actors:
+            actor.refresh()
+
     def release(self) -> None:
         """Drop this batch's arrays once its tally is taken.
 
@@ -99,6 +130,7 @@ class EscalationModel(mesa.Model):
         self.actors = []
         self.world = None
         self.params = {}
+        self.views = None
 
     def outcome_indicators(self) -> np.ndarray:
         """(n_outcomes, n) booleans: which outcome happened in which world so far, in the

@@ -1,75 +1,104 @@
 """One world told in words, week by week: what each actor did.
 
-Reads what the agents record in ``last`` after each step; decides nothing itself.
-Used by ``escsim watch`` to follow a single replication.
+:func:`step_world` is the one way a world is stepped and told: ``escsim watch``, the
+dashboard's "step one week" and any report that follows one world all call it. The
+phrases come from the actors themselves (each agent's ``events``, naming it by its
+``label``); this module decides nothing. The ``watch`` command's parser and action live
+here too (:func:`cli_parse`, :func:`cli_action`).
 """
 
-from sim.agents import Armenia, Azerbaijan, Csto, Russia, Turkey, UsEu
-from sim.ladder import CstoResponse, Rung
+from dataclasses import dataclass
+from pathlib import Path
 
-CSTO_WORDS = {
-    CstoResponse.STATEMENT: "the CSTO issues a statement",
-    CstoResponse.MONITORING_MISSION: "the CSTO sends a monitoring mission",
-    CstoResponse.MILITARY: "the CSTO and Russia respond militarily: a regional war",
-}
+from sim.ladder import Rung
 
 
-def _agent(model, cls):
-    return next(a for a in model.actors if isinstance(a, cls))
+@dataclass(frozen=True)
+class Week:
+    """What happened in one world in the week just stepped."""
+
+    week: int
+    events: tuple[str, ...]
+    mood: str  # the background of a quiet week, e.g. "Turkey stays neutral"
+    ended: bool  # the world ended this week (treaty or regional war)
+
+    @property
+    def quiet(self) -> bool:
+        return not self.events
+
+    def line(self) -> str:
+        """e.g. "Week 12: Azerbaijan escalates to border clash; the US/EU impose
+        sanctions", or "Week 3: quiet (Turkey stays neutral)"."""
+        text = "; ".join(self.events) if self.events else f"quiet ({self.mood})"
+        return f"Week {self.week}: {text}"
 
 
 def week_events(model, i: int = 0) -> list[str]:
-    """What happened in world ``i`` in the week just stepped, as short phrases."""
-    w = model.world
-    events = []
-    az = _agent(model, Azerbaijan).last
-    if az["signed"][i]:
-        events.append("Azerbaijan signs the peace treaty")
-    elif az["move"][i] > 0:
-        events.append(f"Azerbaijan escalates to {Rung(int(w.rung[i])).label}")
-    elif az["move"][i] < 0:
-        events.append(f"Azerbaijan steps down to {Rung(int(w.rung[i])).label}")
-    elif w.rung[i] >= Rung.BORDER_CLASH and w.active[i]:
-        events.append(f"Azerbaijan keeps up the {Rung(int(w.rung[i])).label}")
-    arm = _agent(model, Armenia).last
-    if arm["minsk"][i]:
-        events.append("Armenia agrees to dissolve the OSCE Minsk Group")
-    if arm["constitution"][i]:
-        events.append("Armenia reforms its constitution")
-    raised = int(_agent(model, Csto).last["raised_to"][i])
-    if raised:
-        events.append(CSTO_WORDS[CstoResponse(raised)])
-    ru = _agent(model, Russia).last
-    if ru["corridor"][i]:
-        events.append("Russian troops take control of the corridor")
-    if ru["unrest"][i]:
-        events.append("pro-Russian unrest breaks out in Armenia")
-    if _agent(model, UsEu).last["sanctioned"][i]:
-        events.append("the US/EU impose sanctions")
-    if w.war[i] and raised != CstoResponse.MILITARY and not any("war" in e for e in events):
-        events.append("the war spreads to a third state: a regional war")
-    return events
+    """What each actor did in world ``i`` in the week just stepped, in acting order."""
+    return [phrase for actor in model.actors for phrase in actor.events(i)]
 
 
-def describe_turkey(model, i: int = 0) -> str:
-    """Turkey's line this week in words (seed 001: driver or restrainer)."""
-    stance = float(_agent(model, Turkey).last["stance"][i])
-    if stance > 0.2:
-        return "Turkey backs Baku"
-    if stance < -0.2:
-        return "Turkey restrains Baku"
-    return "Turkey stays neutral"
+def describe_mood(model, i: int = 0) -> str:
+    """The background of a quiet week: the line of the actor that describes one
+    (Turkey's, seed 001: driver or restrainer)."""
+    teller = next((a for a in model.actors if hasattr(a, "describe")), None)
+    return teller.describe(i) if teller is not None else "no news"
+
+
+def is_over(model, i: int = 0) -> bool:
+    """True once world ``i`` has reached the horizon or ended."""
+    return (not model.running or model.steps >= model.horizon_weeks
+            or not bool(model.world.active[i]))
+
+
+def step_world(model, i: int = 0) -> Week:
+    """Step ``model`` one week and say what happened in world ``i``."""
+    model.step()
+    return Week(week=model.world.week, events=tuple(week_events(model, i)),
+                mood=describe_mood(model, i), ended=not bool(model.world.active[i]))
 
 
 def narrate(model, i: int = 0, quiet_weeks: bool = False):
-    """Step ``model`` to its horizon, yielding one line per week with events (every
-    week if ``quiet_weeks``), e.g. "Week 12: Azerbaijan escalates to border clash; the
-    US/EU impose sanctions"."""
-    was_active = True
-    while model.running and model.steps < model.horizon_weeks and was_active:
-        model.step()
-        events = week_events(model, i)
-        if events or quiet_weeks:
-            text = "; ".join(events) if events else f"quiet ({describe_turkey(model, i)})"
-            yield f"Week {model.world.week}: {text}"
-        was_active = bool(model.world.active[i])
+    """Step ``model`` until world ``i`` is over, yielding one line per week with events
+    (every week if ``quiet_weeks``)."""
+    while not is_over(model, i):
+        week = step_world(model, i)
+        if quiet_weeks or not week.quiet:
+            yield week.line()
+
+
+def ending(model, i: int = 0) -> str:
+    """Where world ``i`` stands at the end, in one line."""
+    w = model.world.world(i)
+    return (f"End: rung {w['rung']} ({Rung(w['rung']).label}), highest {w['max_rung']}, "
+            f"occupied {w['occupied_km2']:.0f} km2, "
+            f"sanctions {'yes' if w['sanctioned'] else 'no'}, "
+            f"treaty {'signed' if w['treaty'] else 'not signed'}")
+
+
+def cli_parse(sub) -> None:
+    """Add ``escsim watch``: one world told week by week, in words."""
+    from sim.cli import _positive_int, _seed
+    from sim.seeding import DEFAULT_SEED
+
+    watch = sub.add_parser("watch", help="follow one world week by week, in words")
+    watch.add_argument("scenario", type=Path, help="scenario YAML file")
+    watch.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="seed of this world")
+    watch.add_argument("--horizon", type=_positive_int, default=None)
+    watch.add_argument("--every-week", action="store_true", help="print quiet weeks too")
+    watch.set_defaults(action=cli_action)
+
+
+def cli_action(args) -> int:
+    """Run ``escsim watch``: print the world's weeks, then where it ends."""
+    from sim.montecarlo import ChunkTask, build_model
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    horizon = args.horizon or scenario.horizon_weeks
+    model = build_model(ChunkTask(scenario, args.seed, 0, 1, horizon))
+    print(f"scenario: {scenario.name}    seed: {args.seed}    one world, {horizon} weeks")
+    for line in narrate(model, 0, quiet_weeks=args.every_week):
+        print(line)
+    print(ending(model, 0))
+    return 0

@@ -1,9 +1,13 @@
 """The description every behavioural parameter carries: meaning, unit, range, default
-and provenance. Actor rule modules declare their parameters with :class:`ParamSpec`;
-:mod:`sim.rules` collects them into one registry.
+and provenance. An actor declares each parameter once, as a field of its typed view
+(:class:`ActorParams`, via :func:`param`); its :class:`ParamSpec` is derived from that
+field, and :mod:`sim.actors` collects them into one registry.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
+
+import numpy as np
 
 SEED_FILES = ("000_b6c8157d2dc91f0e.txt", "001_9c941c53d8712548.txt")
 
@@ -47,3 +51,34 @@ class ParamSpec:
     @property
     def key(self) -> str:
         return f"{self.actor}.{self.name}"
+
+
+def param(meaning: str, unit: str, low: float, high: float, default: float, source: str):
+    """A field of an actor's :class:`ActorParams`: the field's name is the parameter's
+    name, the arguments are the rest of its :class:`ParamSpec`. Declaring the two in one
+    place means the typed view and the registry cannot drift apart."""
+    return field(metadata={"spec": (meaning, unit, low, high, default, source)})
+
+
+@dataclass(frozen=True)
+class ActorParams:
+    """Base of an actor's typed parameter view: one frozen dataclass per actor, one
+    field (an array over worlds, shape (n,)) per parameter, named as in scenario files.
+
+    A rule that takes ``russia.Params`` says it reads Russia's parameters, and
+    ``ru.corridor_swoop`` is the YAML key ``russia.corridor_swoop``. Subclasses set
+    ``actor`` and declare each field with :func:`param`.
+    """
+
+    actor: ClassVar[str]
+
+    @classmethod
+    def specs(cls) -> tuple[ParamSpec, ...]:
+        """The registry entries of this actor's parameters, in field order."""
+        return tuple(ParamSpec(cls.actor, f.name, *f.metadata["spec"]) for f in fields(cls))
+
+    @classmethod
+    def from_dict(cls, values: dict[str, np.ndarray]) -> "ActorParams":
+        """The view over a model's parameter dict (keys ``actor.name``); arrays are shared,
+        not copied."""
+        return cls(**{f.name: values[f"{cls.actor}.{f.name}"] for f in fields(cls)})

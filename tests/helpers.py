@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from sim.actors import Views, defaults
 from sim.model import EscalationModel
-from sim.rules import defaults
 from sim.scenario import InitialState
 
 # Where worlds start; the scenario's own type, short-named for the tests.
@@ -19,6 +19,11 @@ def params(n: int, **overrides: float) -> dict[str, np.ndarray]:
             raise KeyError(dotted)
         values[dotted] = value
     return {k: np.full(n, float(v)) for k, v in values.items()}
+
+
+def views(n: int, **overrides: float) -> Views:
+    """Every actor's typed parameter view at defaults (plus overrides, ``actor__name``)."""
+    return Views.build(params(n, **overrides))
 
 
 def model(n: int, seed: int = 1, horizon: int = 52, start: Start | None = None, **overrides):

@@ -103,7 +103,7 @@ def test_bad_options_exit_2(capsys, args):
 
 
 def test_params_lists_every_parameter_with_provenance(capsys):
-    from sim.rules import PARAMETERS
+    from sim.actors import PARAMETERS
 
     code, out, _ = run_cli(capsys, "params", "--format", "json")
     rows = json.loads(out)

@@ -4,9 +4,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.actors import PARAMETERS
 from sim.ladder import N_RUNGS, CstoResponse
 from sim.results import RunResult
-from sim.rules import PARAMETERS
 from tests.helpers import Start, model
 
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,

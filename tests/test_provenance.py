@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.actors import PARAMETERS
 from sim.provenance import missing_quotes, quoted_fragments
-from sim.rules import PARAMETERS
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"

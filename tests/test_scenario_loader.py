@@ -54,7 +54,7 @@ def test_a_good_file_loads_with_its_values(tmp_path):
     assert p["turkey.stance"].dist == Triangular(-1, 0, 0.5)
     assert p["russia.push"].dist == TruncNormal(1.0, 2.0, 0.0, 6.0)
     # Parameters the file does not set keep their defaults, with the default's source.
-    from sim.rules import PARAMS_BY_KEY
+    from sim.actors import PARAMS_BY_KEY
 
     assert len(p) == len(PARAMS_BY_KEY)
     spec = PARAMS_BY_KEY["csto.obligation_strength"]

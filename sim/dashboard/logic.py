@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.ladder import DASHBOARD_OUTCOMES
 from sim.montecarlo import ChunkTask, build_model, run_scenario
-from sim.narrate import week_events
+from sim.narrate import is_over, step_world
 from sim.package_data import scenarios_dir
 from sim.scenario import load_scenario
 
@@ -39,7 +39,7 @@ def scenario_files() -> dict[str, Path]:
 
 def lever_ranges() -> dict[str, tuple[float, float, float, str]]:
     """key -> (low, high, step, label)."""
-    from sim.rules import PARAMS_BY_KEY
+    from sim.actors import PARAMS_BY_KEY
 
     return {key: (PARAMS_BY_KEY[key].low, PARAMS_BY_KEY[key].high, step, label)
             for key, label, step in LEVERS}
@@ -81,15 +81,13 @@ class WorldStepper:
 
     @property
     def finished(self) -> bool:
-        return self.week >= self.model.horizon_weeks or not bool(self.model.world.active[0])
+        return is_over(self.model, 0)
 
     def step(self) -> str:
-        """Advance one week and return what happened, in words."""
+        """Advance one week and return what happened, in words (:func:`sim.narrate.step_world`)."""
         if self.finished:
             return self.lines[-1] if self.lines else "The run is over."
-        self.model.step()
-        events = week_events(self.model, 0)
-        line = f"Week {self.week}: " + ("; ".join(events) if events else "quiet")
+        line = step_world(self.model, 0).line()
         self.lines.append(line)
         return line
 

@@ -90,7 +90,7 @@ def load_study(path) -> Study:
     data, problems = load_yaml(path)
     if problems:
         raise ScenarioError(problems)
-    from sim.rules import PARAMS_BY_KEY
+    from sim.actors import PARAMS_BY_KEY
 
     c = Checker(path, PARAMS_BY_KEY)
     c.unknown_keys(data, TOP_KEYS, "", "study key")

@@ -35,7 +35,7 @@ class InitialState:
 
 
 def _registry() -> dict[str, ParamSpec]:
-    from sim.rules import PARAMS_BY_KEY
+    from sim.actors import PARAMS_BY_KEY
 
     return PARAMS_BY_KEY
 
