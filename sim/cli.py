@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from sim.files import check_out_dir
 from sim.ladder import Rung
 from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
 
@@ -40,11 +41,42 @@ def _seed(text: str) -> int:
     return value
 
 
+def version_text() -> str:
+    """``escsim 0.1.0 (Mesa 3.5.1, NumPy 2.3.4, Python 3.12.3)``: results are reproducible
+    per version of these, so a report of numbers should carry this line."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from sim import __version__
+
+    def of(dist: str) -> str:
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return (f"escsim {__version__} (Mesa {of('mesa')}, NumPy {of('numpy')}, "
+            f"Python {platform.python_version()})")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked (importlib.metadata is not free)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="escsim",
         description="Agent-based escalation simulator for the Azerbaijan-Armenia conflict.",
     )
+    parser.add_argument("--version", action=_VersionAction,
+                        help="print the versions of escsim, Mesa, NumPy and Python, and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
@@ -161,6 +193,8 @@ def cmd_run(args) -> int:
     from sim.output import format_table, to_csv, to_json, write_run_dir
     from sim.scenario import load_scenario
 
+    if args.out is not None:
+        check_out_dir(args.out)
     scenario = load_scenario(args.scenario)
     bar, progress = _progress_bar(args.worlds, not args.no_progress)
     try:
@@ -256,6 +290,8 @@ def cmd_compare(args) -> int:
         print(f"escsim: unknown outcome '{args.outcome}'{did_you_mean(args.outcome, OUTCOMES)}",
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.out is not None:
+        check_out_dir(args.out)
     scenarios = _load_all(args.files)
     names = [s.name for s in scenarios]
     results = run_all(scenarios, args.worlds, args.seed, args.workers)
@@ -313,8 +349,14 @@ def cmd_backtest(args) -> int:
 
 def cmd_sweep(args) -> int:
     from sim.experiments import load_study, run_study
+    from sim.experiments.estimate import study_size
 
+    check_out_dir(args.out)
     study = load_study(args.study)
+    # Say how big the run is before it starts (a typo can ask for a million points);
+    # never ask for confirmation: scripts must not block.
+    print(f"study {study.name}: {study_size(study, args.workers).describe()}",
+          file=sys.stderr)
     bar = None
     progress = None
     if not args.no_progress and sys.stderr.isatty():
@@ -345,19 +387,30 @@ def cmd_sweep(args) -> int:
 def cmd_report(args) -> int:
     from sim.report import write_report
 
+    check_out_dir(args.out)
     path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
     print(f"wrote {path}")
     return 0
 
 
 def cmd_dashboard(args) -> int:
-    import subprocess
+    """Become the Solara server (exec, not a child process): SIGTERM or Ctrl-C then
+    reach the server itself, and nothing is left behind holding the port."""
+    import importlib.util
 
+    if importlib.util.find_spec("solara") is None:
+        print("escsim: the dashboard needs Solara: pip install 'escsim[dashboard]'",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)",
           file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
     cmd = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", args.host,
-           "--port", str(args.port), "--production", "--no-open"]
-    return subprocess.call(cmd)
+           "--port", str(args.port), "--production", "--no-open",
+           "--no-check-version"]  # no PyPI look-up at start: classrooms may be offline
+    os.execv(sys.executable, cmd)
+    return 0  # not reached: execv replaces this process
 
 
 def cmd_params(args) -> int:
