@@ -1,4 +1,5 @@
-"""Writing results to disk: where a command may write, checked before any work.
+"""Writing results to disk: where a command may write, checked before any work, and
+every file written atomically.
 
 ``check_out_dir`` is the one check every command with ``--out`` calls before it runs a
 single world (``run``, ``sweep``, ``report``, ``compare``; ``calibrate`` and ``backtest
@@ -6,6 +7,7 @@ single world (``run``, ``sweep``, ``report``, ``compare``; ``calibrate`` and ``b
 """
 
 import os
+import secrets
 from pathlib import Path
 
 
@@ -38,3 +40,22 @@ def check_out_dir(path: str | os.PathLike, option: str = "--out") -> Path:
     if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
         raise _refused(out, option, f"cannot write into {probe} (permission denied)")
     return out
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same directory and
+    ``os.replace``: readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

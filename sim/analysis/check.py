@@ -105,7 +105,7 @@ def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
 
 def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
     """The check report of one scenario as text."""
-    from sim.output import pct
+    from sim.formatting import estimate_text
 
     lines = [f"scenario: {name}    seed: {seed}"]
     if not checks:
@@ -115,7 +115,7 @@ def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
         est = c.estimate
         lines.append(f"  {c.claim.who or '?'}: {what} \"{c.claim.words}\" "
                      f"(band {c.band.describe()}, {c.horizon_weeks} weeks)")
-        lines.append(f"    model {pct(est.p)} [{pct(est.ci[0])}, {pct(est.ci[1])}], "
+        lines.append(f"    model {estimate_text(est.p, est.ci)}, "
                      f"n={est.n:,}  ->  {c.verdict.upper()}"
                      + (f" ({c.side})" if c.side else ""))
         if c.method != ClaimCheck.method:

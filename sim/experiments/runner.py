@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.design import design_points
+from sim.files import atomic_write
 from sim.model import EscalationModel
 from sim.montecarlo import chunk_sizes, process_pool
-from sim.output import atomic_write
 from sim.results import OUTCOME_NAMES
 from sim.scenario import ScenarioError
 from sim.scenario.problems import Problem
