@@ -159,6 +159,60 @@ def write_run_dir(result: RunResult, out_dir: str | os.PathLike,
     return written
 
 
+# --- the `escsim run` command -------------------------------------------------------
+
+
+def cli_parse(sub) -> None:
+    """``escsim run SCENARIO``: a scenario's Monte Carlo, printed and optionally saved."""
+    from pathlib import Path
+
+    from sim.cli_support import positive_int, seed
+    from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
+
+    run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
+    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument("-n", "--worlds", type=positive_int, default=10_000,
+                     help="number of simulated worlds (default 10,000)")
+    run.add_argument("--seed", type=seed, default=DEFAULT_SEED,
+                     help=f"master seed (default {DEFAULT_SEED}); always printed")
+    run.add_argument("--horizon", type=positive_int, default=None,
+                     help="horizon in weeks (default: the scenario's)")
+    run.add_argument("--workers", type=positive_int, default=1,
+                     help="worker processes (results do not depend on it)")
+    run.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE,
+                     help=f"worlds per chunk, part of the seeding (default {DEFAULT_CHUNK_SIZE})")
+    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    run.add_argument("--out", type=Path, default=None,
+                     help="directory for results.json, outcomes.csv, the resolved scenario "
+                          "and the figures")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(action=cli_action)
+
+
+def cli_action(args) -> int:
+    import sys
+
+    from sim.cli_support import ProgressBar
+    from sim.files import check_out_dir
+    from sim.montecarlo import run_scenario
+    from sim.scenario import load_scenario
+
+    if args.out is not None:
+        check_out_dir(args.out)
+    scenario = load_scenario(args.scenario)
+    with ProgressBar(args.worlds, "world", not args.no_progress) as bar:
+        result = run_scenario(
+            scenario, n_worlds=args.worlds, seed=args.seed, horizon_weeks=args.horizon,
+            workers=args.workers, chunk_size=args.chunk_size, progress=bar.callback,
+        )
+    render = {"table": format_table, "json": to_json, "csv": to_csv}[args.format]
+    sys.stdout.write(render(result).rstrip("\n") + "\n")
+    if args.out is not None:
+        for path in write_run_dir(result, args.out, scenario.to_dict()):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 # ``atomic_write`` and ``pct`` live in sim.files and sim.formatting; they stay importable
 # from here for callers not yet moved (sim.analysis.backtest, sim.dashboard.app).
 __all__ = [

@@ -187,3 +187,29 @@ def write_report(files, out_dir, n_worlds: int, seed: int, workers: int = 1) -> 
     else:
         page = comparison_report([load_scenario(f) for f in files], n_worlds, seed, workers)
     return atomic_write(out_dir / "report.html", page)
+
+
+# --- the `escsim report` command ------------------------------------------------------
+
+
+def cli_parse(sub) -> None:
+    from sim.cli_support import positive_int, seed
+    from sim.seeding import DEFAULT_SEED
+
+    rep = sub.add_parser("report", help="a self-contained HTML report to hand out")
+    rep.add_argument("files", type=Path, nargs="+",
+                     help="one scenario, several (a comparison), or one study file")
+    rep.add_argument("-o", "--out", type=Path, required=True, help="directory for report.html")
+    rep.add_argument("-n", "--worlds", type=positive_int, default=10_000)
+    rep.add_argument("--seed", type=seed, default=DEFAULT_SEED)
+    rep.add_argument("--workers", type=positive_int, default=1)
+    rep.set_defaults(action=cli_action)
+
+
+def cli_action(args) -> int:
+    from sim.files import check_out_dir
+
+    check_out_dir(args.out)
+    path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
+    print(f"wrote {path}")
+    return 0

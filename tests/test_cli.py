@@ -164,6 +164,24 @@ def test_out_is_checked_before_any_work(capsys, tmp_path, monkeypatch, args):
         assert code == 2 and words in err, err
 
 
+def test_the_command_index_matches_each_feature_module():
+    """`escsim --help` lists commands from sim.cli's index without importing them; each
+    summary must be what the command's own module says, and that module must set the
+    action (the dispatcher knows no command by itself)."""
+    from sim.cli import FEATURES, build_parser
+
+    full, lazy = build_parser("*"), build_parser(None)
+    helps = [{a.dest: a.help for a in p._subparsers._group_actions[0]._choices_actions}
+             for p in (full, lazy)]
+    assert helps[0] == helps[1]
+    for name in FEATURES:
+        args = full.parse_args([name, "x.yaml"] if name in ("run", "validate", "check",
+                                                            "compare") else
+                               [name, "x.yaml", "--out", "o"] if name == "sweep" else
+                               [name, "x.yaml", "-o", "o"] if name == "report" else [name])
+        assert args.action.__module__ == FEATURES[name][0], name
+
+
 def test_version_names_the_versions_results_depend_on(capsys):
     import mesa
     import numpy

@@ -111,3 +111,75 @@ def format_attribution(att: Attribution, top: int = 3) -> str:
     return (f"{att.a} -> {att.b}: P({att.outcome}) {pct(att.p_a)} -> {pct(att.p_b)} "
             f"(gap {signed_pct(att.gap)}); swapping one group at a time: "
             f"{att.top_moves(top)}; sum of all swaps {signed_pct(att.total)}")
+
+
+def check_outcome(name: str) -> None:
+    """ScenarioError naming ``--outcome`` unless ``name`` is an outcome of the model."""
+    from sim.ladder import OUTCOMES
+    from sim.scenario.problems import Problem, ScenarioError, did_you_mean
+
+    if name not in OUTCOMES:
+        raise ScenarioError([Problem("--outcome", None, "", f"unknown outcome '{name}'"
+                                     f"{did_you_mean(name, OUTCOMES)}")])
+
+
+def comparison_dict(names, results, attributions, seed: int, worlds: int,
+                    attribution_worlds: int) -> dict:
+    """A comparison as the data ``escsim compare --format json`` prints."""
+    return {"seed": seed, "worlds": worlds,
+            "scenarios": {n: r.to_dict()["outcomes"] for n, r in zip(names, results, strict=True)},
+            "attribution": [{**t.to_dict(), "worlds": attribution_worlds} for t in attributions]}
+
+
+# --- the `escsim compare` command -----------------------------------------------------
+
+
+def cli_parse(sub) -> None:
+    """``escsim compare FILE...``: lenses side by side, with what drives the gaps."""
+    from pathlib import Path
+
+    from sim.cli_support import add_run_options, positive_int
+
+    cmp_ = sub.add_parser("compare", help="scenarios side by side, with what drives the gaps")
+    cmp_.add_argument("files", type=Path, nargs="+")
+    cmp_.add_argument("--outcome", default="full_scale_invasion",
+                      help="outcome whose gaps are attributed (default full_scale_invasion)")
+    cmp_.add_argument("--attribution-worlds", type=positive_int, default=4_000,
+                      help="worlds per run in the attribution (default 4,000)")
+    cmp_.add_argument("--out", type=Path, default=None, help="directory for the figure")
+    add_run_options(cmp_)
+    cmp_.set_defaults(action=cli_action)
+
+
+def cli_action(args) -> int:
+    import sys
+
+    from sim.cli_support import load_all
+    from sim.files import check_out_dir
+    from sim.formatting import json_text
+
+    check_outcome(args.outcome)
+    if args.out is not None:
+        check_out_dir(args.out)
+    scenarios = load_all(args.files)
+    names = [s.name for s in scenarios]
+    results = run_all(scenarios, args.worlds, args.seed, args.workers)
+    attributions = attribute_pairs(scenarios, args.outcome, args.attribution_worlds, args.seed,
+                                   args.workers)
+    if args.format == "json":
+        print(json_text(comparison_dict(names, results, attributions, args.seed, args.worlds,
+                                        args.attribution_worlds)))
+    else:
+        print(format_comparison(names, results))
+        if attributions:
+            print(f"What accounts for the gaps in {args.outcome} "
+                  f"({args.attribution_worlds:,} worlds per run):")
+            for t in attributions:
+                print("  " + format_attribution(t))
+    if args.out is not None:
+        from sim.plots import plot_comparison
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = plot_comparison(names, results, args.out / "comparison.png")
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
