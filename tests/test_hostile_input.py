@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.yamlio import MAX_DEPTH, MAX_FILE_BYTES
+from tests.test_scenario_loader import problems_of
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scenarios").rglob("*.yaml"))
@@ -28,12 +28,6 @@ def validate(path: Path) -> tuple[int, str]:
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         code = main(["validate", str(path)])
     return code, err.getvalue()
-
-
-def problems_of(path: Path) -> list:
-    with pytest.raises(ScenarioError) as exc:
-        load_scenario(path)
-    return exc.value.problems
 
 
 # --- the holes, one test each --------------------------------------------------------
