@@ -130,3 +130,33 @@ def format_bench(r: dict) -> str:
         f"{r['peak_rss_mb_one_chunk']:.0f} MB for one chunk of {r['chunk_size']:,} "
         "(target: flat beyond one chunk)",
     ])
+
+
+def cli_parse(sub) -> None:
+    """``escsim bench``: throughput of the batched model against one model per world."""
+    from sim.cli_support import positive_int
+
+    bench = sub.add_parser("bench", help="throughput of the batched model vs one model per world")
+    bench.add_argument("--worlds", type=positive_int, default=100_000)
+    bench.add_argument("--weeks", type=positive_int, default=52)
+    bench.add_argument("--replications", type=positive_int, default=300,
+                       help="replications for the one-model-per-world measurement")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--sweep", action="store_true",
+                       help="time a sweep instead: --points x --sweep-worlds on --workers")
+    bench.add_argument("--points", type=positive_int, default=1_000)
+    bench.add_argument("--sweep-worlds", type=positive_int, default=1_000)
+    bench.add_argument("--workers", type=positive_int, default=2)
+    bench.set_defaults(action=cli_action)
+
+
+def cli_action(args) -> int:
+    import json
+
+    if args.sweep:
+        report = run_sweep_bench(args.points, args.sweep_worlds, args.weeks, args.workers)
+        print(json.dumps(report) if args.json else format_sweep_bench(report))
+        return 0
+    report = run_bench(args.worlds, args.weeks, args.replications)
+    print(json.dumps(report) if args.json else format_bench(report))
+    return 0

@@ -78,7 +78,8 @@ def ending(model, i: int = 0) -> str:
 
 def cli_parse(sub) -> None:
     """Add ``escsim watch``: one world told week by week, in words."""
-    from sim.cli import _positive_int, _seed
+    from sim.cli_support import positive_int as _positive_int
+    from sim.cli_support import seed as _seed
     from sim.seeding import DEFAULT_SEED
 
     watch = sub.add_parser("watch", help="follow one world week by week, in words")

@@ -9,15 +9,12 @@ Every file is written atomically (a temporary file in the same directory, then
 
 import csv
 import io
-import json
 import math
 import os
-import secrets
-from enum import Enum
 from pathlib import Path
 
-import numpy as np
-
+from sim.files import atomic_write
+from sim.formatting import interval_text, json_text, pct, plain
 from sim.ladder import STATE_LABELS
 from sim.results import OUTCOME_NAMES, RunResult
 
@@ -29,20 +26,6 @@ OUTCOMES_CSV = "outcomes.csv"
 SCENARIO_YAML = "scenario.resolved.yaml"
 OUTCOMES_PNG = "outcomes.png"
 FAN_CHART_PNG = "fan_chart.png"
-
-
-# --- formatting helpers -------------------------------------------------------------
-
-
-def pct(x: float) -> str:
-    """A share as a percentage, e.g. ``0.1234 -> '12.3%'``; below 1% with two
-    significant digits (``0.00071 -> '0.071%'``) so rare outcomes do not read as zero
-    (NaN -> 'n/a')."""
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    if 0 < x < 0.01:
-        return f"{100 * x:#.2g}%"
-    return f"{100 * x:.1f}%"
 
 
 def _week(w: float) -> str:
@@ -63,7 +46,7 @@ def format_table(result: RunResult) -> str:
     outcomes = result.outcomes()
     for name in OUTCOME_NAMES:
         est = outcomes[name]
-        ci = f"[{pct(est.ci[0])}, {pct(est.ci[1])}]"
+        ci = interval_text(*est.ci)
         rows.append((name, pct(est.p), ci, f"{est.n:,}"))
     header = ("outcome", "p", "95% CI", "n")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
@@ -101,37 +84,9 @@ def format_table(result: RunResult) -> str:
 # --- JSON -----------------------------------------------------------------------------
 
 
-def _plain(obj):
-    """``obj`` as plain JSON/YAML data: dicts with string keys, lists, str, int, float,
-    bool, None. NumPy values become Python ones, tuples lists, paths strings, enums
-    their values; a non-finite float becomes None (JSON has no NaN)."""
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        items = sorted(obj, key=str) if isinstance(obj, (set, frozenset)) else obj
-        return [_plain(v) for v in items]
-    if isinstance(obj, np.ndarray):
-        return _plain(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _plain(obj.item())
-    if isinstance(obj, Enum):
-        return _plain(obj.value)
-    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
-        return obj
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, os.PathLike):
-        return os.fspath(obj)
-    if hasattr(obj, "isoformat"):  # date / datetime
-        return obj.isoformat()
-    if hasattr(obj, "to_dict"):
-        return _plain(obj.to_dict())
-    raise TypeError(f"cannot write a {type(obj).__name__} to JSON/YAML: {obj!r}")
-
-
 def to_json(result: RunResult) -> str:
     """The JSON contract (``RunResult.to_dict``), indented; NaN is written as null."""
-    return json.dumps(_plain(result.to_dict()), indent=2, allow_nan=False)
+    return json_text(result.to_dict())
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -166,7 +121,7 @@ def scenario_yaml_text(data: dict, what: str) -> str:
     yaml.default_flow_style = False
     yaml.width = 100
     buf = io.StringIO()
-    yaml.dump(_plain(data), buf)
+    yaml.dump(plain(data), buf)
     return "".join(f"# {line}\n" for line in what.splitlines()) + buf.getvalue()
 
 
@@ -183,25 +138,6 @@ def scenario_yaml(result: RunResult, resolved_scenario: dict) -> str:
 
 
 # --- files ----------------------------------------------------------------------------
-
-
-def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same directory and
-    ``os.replace``: readers see the old file or the whole new one, never a part."""
-    path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(raw)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_run_dir(result: RunResult, out_dir: str | os.PathLike,
@@ -223,7 +159,55 @@ def write_run_dir(result: RunResult, out_dir: str | os.PathLike,
     return written
 
 
-__all__ = [
-    "CSV_COLUMNS", "atomic_write", "format_table", "pct", "scenario_yaml", "to_csv", "to_json",
-    "write_run_dir",
-]
+# --- the `escsim run` command -------------------------------------------------------
+
+
+def cli_parse(sub) -> None:
+    """``escsim run SCENARIO``: a scenario's Monte Carlo, printed and optionally saved."""
+    from pathlib import Path
+
+    from sim.cli_support import positive_int, seed
+    from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
+
+    run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
+    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument("-n", "--worlds", type=positive_int, default=10_000,
+                     help="number of simulated worlds (default 10,000)")
+    run.add_argument("--seed", type=seed, default=DEFAULT_SEED,
+                     help=f"master seed (default {DEFAULT_SEED}); always printed")
+    run.add_argument("--horizon", type=positive_int, default=None,
+                     help="horizon in weeks (default: the scenario's)")
+    run.add_argument("--workers", type=positive_int, default=1,
+                     help="worker processes (results do not depend on it)")
+    run.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE,
+                     help=f"worlds per chunk, part of the seeding (default {DEFAULT_CHUNK_SIZE})")
+    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    run.add_argument("--out", type=Path, default=None,
+                     help="directory for results.json, outcomes.csv, the resolved scenario "
+                          "and the figures")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(action=cli_action)
+
+
+def cli_action(args) -> int:
+    import sys
+
+    from sim.cli_support import ProgressBar
+    from sim.files import check_out_dir
+    from sim.montecarlo import run_scenario
+    from sim.scenario import load_scenario
+
+    if args.out is not None:
+        check_out_dir(args.out)
+    scenario = load_scenario(args.scenario)
+    with ProgressBar(args.worlds, "world", not args.no_progress) as bar:
+        result = run_scenario(
+            scenario, n_worlds=args.worlds, seed=args.seed, horizon_weeks=args.horizon,
+            workers=args.workers, chunk_size=args.chunk_size, progress=bar.callback,
+        )
+    render = {"table": format_table, "json": to_json, "csv": to_csv}[args.format]
+    sys.stdout.write(render(result).rstrip("\n") + "\n")
+    if args.out is not None:
+        for path in write_run_dir(result, args.out, scenario.to_dict()):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0

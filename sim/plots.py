@@ -18,8 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
+from sim.files import atomic_write
+from sim.formatting import estimate_text, pct
 from sim.ladder import N_RUNGS, RUNG_OUTCOMES, STATE_LABELS, TREATY_STATE, WAR_STATE
-from sim.output import pct
 from sim.results import OUTCOME_NAMES, RunResult
 
 DPI = 120
@@ -51,8 +52,6 @@ _OUTCOME_COLOURS = {
 
 def _save(fig: Figure, path: str | os.PathLike) -> Path:
     """Render ``fig`` to PNG in memory, then write it atomically to ``path``."""
-    from sim.output import atomic_write  # sim.output imports this module lazily
-
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
@@ -87,7 +86,7 @@ def outcomes_figure(result: RunResult) -> Figure:
         ax.errorbar(est.p, y, xerr=[[est.p - lo], [hi - est.p]], fmt="o", color=colour,
                     ecolor=colour, elinewidth=1.6, capsize=4, capthick=1.6, markersize=6.5,
                     markeredgecolor="white", markeredgewidth=0.8, zorder=3)
-        label = f"{pct(est.p)}  [{pct(lo)}, {pct(hi)}]"
+        label = estimate_text(est.p, est.ci, sep="  ")
         if hi < 0.72:  # to the right of the whisker
             ax.text(hi + 0.012, y, label, va="center", ha="left", fontsize=9, zorder=4)
         else:  # near the right edge: to the left of the whisker, on a white box

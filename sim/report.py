@@ -14,7 +14,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from sim import __version__
-from sim.output import atomic_write, pct
+from sim.files import atomic_write
+from sim.formatting import estimate_text, interval_text, pct
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;max-width:980px;margin:2em auto;
@@ -62,7 +63,7 @@ def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset
 def _outcome_rows(result) -> list[list[str]]:
     from sim.ladder import OUTCOMES
 
-    return [[_e(name), pct(e.p), f"[{pct(e.ci[0])}, {pct(e.ci[1])}]", f"{e.n:,}",
+    return [[_e(name), pct(e.p), interval_text(*e.ci), f"{e.n:,}",
              _e(OUTCOMES[name])] for name, e in result.outcomes().items()]
 
 
@@ -102,7 +103,7 @@ def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str
                                                         if c.claim.given else "")),
                  f"“{_e(c.claim.words)}”<br><span class=src>{_e(c.claim.quote)} "
                  f"({_e(c.claim.source)})</span>", _e(c.band.describe()),
-                 f"{pct(c.estimate.p)} [{pct(c.estimate.ci[0])}, {pct(c.estimate.ci[1])}]",
+                 estimate_text(c.estimate.p, c.estimate.ci),
                  f"<span class={c.verdict}>{_e(c.verdict)}</span> {_e(c.side)}"]
                 for c in checks]
         body += ["<h2>Claims check</h2>", _table(
@@ -118,25 +119,21 @@ def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str
 def comparison_report(scenarios, n_worlds: int, seed: int, workers: int = 1,
                       outcome: str = "full_scale_invasion", attribution_worlds: int = 4000) -> str:
     """Lenses side by side under common random numbers, with what drives each gap."""
-    from sim.analysis.compare import attribute, run_all
+    from sim.analysis.compare import attribute_pairs, run_all
     from sim.plots import comparison_figure
     from sim.results import OUTCOME_NAMES
 
     names = [s.name for s in scenarios]
     results = run_all(scenarios, n_worlds, seed, workers)
-    rows = [[_e(o)] + [f"{pct(r.estimate(o).p)} [{pct(r.estimate(o).ci[0])}, "
-                       f"{pct(r.estimate(o).ci[1])}]" for r in results] for o in OUTCOME_NAMES]
+    rows = [[_e(o)] + [estimate_text(r.estimate(o).p, r.estimate(o).ci) for r in results]
+            for o in OUTCOME_NAMES]
     body = [f"<h1>Comparison: {_e(', '.join(names))}</h1>",
             f"<p class=meta>{n_worlds:,} worlds each, seed {seed}, common random numbers</p>",
             _table(["outcome", *names], rows, set(range(1, len(names) + 1))),
             _img(comparison_figure(names, results))]
-    att_rows = []
-    for i, a in enumerate(scenarios):
-        for b in scenarios[i + 1:]:
-            t = attribute(a, b, outcome, attribution_worlds, seed, workers)
-            top = ", ".join(f"{g} {'+' if d >= 0 else '−'}{pct(abs(d))}" for g, d in t.ranked()[:3])
-            att_rows.append([_e(f"{t.a} → {t.b}"), f"{pct(t.p_a)} → {pct(t.p_b)}", _e(top),
-                             pct(abs(sum(t.moves.values())))])
+    att_rows = [[_e(f"{t.a} → {t.b}"), f"{pct(t.p_a)} → {pct(t.p_b)}",
+                 _e(t.top_moves(3, minus="−")), pct(abs(t.total))]
+                for t in attribute_pairs(scenarios, outcome, attribution_worlds, seed, workers)]
     if att_rows:
         body += [f"<h2>What accounts for the gaps in {_e(outcome)}</h2>",
                  _table(["pair", "P", "largest single swaps (one actor's parameters)",
@@ -190,3 +187,29 @@ def write_report(files, out_dir, n_worlds: int, seed: int, workers: int = 1) -> 
     else:
         page = comparison_report([load_scenario(f) for f in files], n_worlds, seed, workers)
     return atomic_write(out_dir / "report.html", page)
+
+
+# --- the `escsim report` command ------------------------------------------------------
+
+
+def cli_parse(sub) -> None:
+    from sim.cli_support import positive_int, seed
+    from sim.seeding import DEFAULT_SEED
+
+    rep = sub.add_parser("report", help="a self-contained HTML report to hand out")
+    rep.add_argument("files", type=Path, nargs="+",
+                     help="one scenario, several (a comparison), or one study file")
+    rep.add_argument("-o", "--out", type=Path, required=True, help="directory for report.html")
+    rep.add_argument("-n", "--worlds", type=positive_int, default=10_000)
+    rep.add_argument("--seed", type=seed, default=DEFAULT_SEED)
+    rep.add_argument("--workers", type=positive_int, default=1)
+    rep.set_defaults(action=cli_action)
+
+
+def cli_action(args) -> int:
+    from sim.files import check_out_dir
+
+    check_out_dir(args.out)
+    path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
+    print(f"wrote {path}")
+    return 0

@@ -46,6 +46,7 @@ def test_json_output_has_the_contract_shape_and_repeats_exactly(capsys):
         assert est["ci"][0] <= est["p"] <= est["ci"][1]
 
 
+@pytest.mark.slow
 def test_workers_do_not_change_the_numbers(capsys):
     base = ("run", BASELINE, "-n", "4000", "--format", "json", "--chunk-size", "1000")
     _, one, _ = run_cli(capsys, *base, "--workers", "1")
@@ -136,6 +137,77 @@ def test_out_that_is_a_file_is_a_clear_error(capsys, tmp_path):
     target.write_text("")
     code, _, err = run_cli(capsys, "run", BASELINE, "-n", "100", "--out", target)
     assert code == 2 and "taken" in err and "Traceback" not in err
+
+
+STUDY = REPO / "experiments" / "sanctions_x_push.yaml"
+
+
+@pytest.mark.parametrize("args", [
+    ["run", BASELINE, "--out"], ["sweep", STUDY, "--out"], ["report", BASELINE, "--out"],
+    ["compare", BASELINE, BASELINE, "--out"]], ids=lambda a: a[0])
+def test_out_is_checked_before_any_work(capsys, tmp_path, monkeypatch, args):
+    def no_work(*_a, **_k):
+        raise AssertionError("work started before --out was checked")
+
+    import sim.experiments.study
+    import sim.model
+    import sim.scenario.scenario
+
+    monkeypatch.setattr(sim.scenario.scenario, "load_yaml", no_work)
+    monkeypatch.setattr(sim.experiments.study, "load_yaml", no_work)
+    monkeypatch.setattr(sim.model.EscalationModel, "run", no_work)
+    taken = tmp_path / "taken"
+    taken.write_text("")
+    for out, words in [(taken, "--out: is a file"),
+                       (taken / "sub", f"--out: cannot be made: {taken} is a file")]:
+        code, _, err = run_cli(capsys, *args, out)
+        assert code == 2 and words in err, err
+
+
+def test_the_command_index_matches_each_feature_module():
+    """`escsim --help` lists commands from sim.cli's index without importing them; each
+    summary must be what the command's own module says, and that module must set the
+    action (the dispatcher knows no command by itself)."""
+    from sim.cli import FEATURES, build_parser
+
+    full, lazy = build_parser("*"), build_parser(None)
+    helps = [{a.dest: a.help for a in p._subparsers._group_actions[0]._choices_actions}
+             for p in (full, lazy)]
+    assert helps[0] == helps[1]
+    for name in FEATURES:
+        args = full.parse_args([name, "x.yaml"] if name in ("run", "validate", "check",
+                                                            "compare", "watch") else
+                               [name, "x.yaml", "--out", "o"] if name == "sweep" else
+                               [name, "x.yaml", "-o", "o"] if name == "report" else [name])
+        assert args.action.__module__ == FEATURES[name][0], name
+
+
+def test_version_names_the_versions_results_depend_on(capsys):
+    import mesa
+    import numpy
+
+    from sim import __version__
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    out = capsys.readouterr().out
+    assert exc.value.code == 0
+    assert out.startswith(f"escsim {__version__} (Mesa {mesa.__version__}, "
+                          f"NumPy {numpy.__version__}, Python ")
+
+
+def test_sweep_says_its_size_and_time_before_it_starts(capsys, tmp_path):
+    study = tmp_path / "study.yaml"
+    study.write_text(f"name: small\nscenario: {BASELINE}\nseed: 1\nworlds: 300\n"
+                     "horizon_weeks: 10\noutcomes: [border_clash]\ndesign:\n  method: grid\n"
+                     "  parameters:\n    russia.push: [0, 1, 2]\n")
+    code, _, err = run_cli(capsys, "sweep", study, "--out", tmp_path / "out", "--no-progress",
+                           "--workers", "2")
+    first = err.splitlines()[0]
+    assert code == 0
+    assert first.startswith("study small: 3 points x 300 worlds x 10 weeks "
+                            "= 9,000 world-weeks; about ")
+    assert first.endswith(" on 2 workers")
 
 
 def test_watch_tells_one_world_and_repeats_exactly(capsys):

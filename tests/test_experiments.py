@@ -81,6 +81,21 @@ def test_serial_processes_and_dask_agree(tmp_path):
     pd.testing.assert_frame_equal(serial, on_dask)
 
 
+# `escsim sweep` in a child that stops after its first checkpoint, so SIGKILL lands
+# mid-run every time (no race between a poll and a fast machine finishing first).
+PAUSE_AFTER_FIRST_BLOCK = """
+import sys, threading
+from sim.experiments import runner
+save = runner.Checkpoint.save
+def save_then_pause(self, index, counts):
+    save(self, index, counts)
+    threading.Event().wait()  # until SIGKILL
+runner.Checkpoint.save = save_then_pause
+from sim.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 @pytest.mark.slow
 def test_resume_after_kill_9_gives_the_uninterrupted_table(tmp_path):
     body = GRID.replace("worlds: 600", "worlds: 4000").replace(
@@ -89,19 +104,22 @@ def test_resume_after_kill_9_gives_the_uninterrupted_table(tmp_path):
     whole = run_study(load_study(path), out=tmp_path / "whole")
     out = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out),
-                             "--no-progress"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline and not list((out / "blocks").glob("block-*.npy")):
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc = subprocess.Popen([sys.executable, "-c", PAUSE_AFTER_FIRST_BLOCK, "sweep", str(path),
+                             "--out", str(out), "--no-progress"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while not list((out / "blocks").glob("block-*.npy")):  # the first checkpoint
+            assert proc.poll() is None and time.time() < deadline, "no checkpoint appeared"
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
     from sim.experiments.runner import make_tasks
 
     blocks = len(make_tasks(load_study(path), design_points(load_study(path))))
     finished = len(list((out / "blocks").glob("block-*.npy")))
-    assert 0 < finished < blocks, "the kill must land in the middle of the run"
+    assert finished == 1 < blocks, "the kill lands after the first of several blocks"
     assert not (out / "results.csv").exists()
     with pytest.raises(ScenarioError, match="--resume"):
         run_study(load_study(path), out=out)

@@ -2,7 +2,6 @@
 assert at least one fact each."""
 
 import json
-import os
 from pathlib import Path
 
 import nbformat
@@ -26,7 +25,14 @@ def test_notebook_runs_top_to_bottom(path, monkeypatch):
     monkeypatch.setenv("ESCSIM_NOTEBOOK_WORLDS", "1500")
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(path, as_version=4)
+    shipped_cells = len(nb.cells)
+    # A last cell reports what the kernel used: the test's small world count must have
+    # reached the notebook (else it ran at class size, or ignored the variable).
+    nb.cells.append(nbformat.v4.new_code_cell("print('escsim-test-worlds', WORLDS)"))
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError on any failing cell, asserts included
-    assert os.environ["ESCSIM_NOTEBOOK_WORLDS"] == "1500"
+    code_cells = [c for c in nb.cells[:shipped_cells] if c.cell_type == "code"]
+    assert all(c.execution_count for c in code_cells), "a code cell did not run"
+    reported = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    assert reported.strip() == "escsim-test-worlds 1500", reported

@@ -10,8 +10,9 @@ import pytest
 from matplotlib.image import imread
 from ruamel.yaml import YAML
 
+from sim.formatting import pct
 from sim.ladder import N_STATES, STATE_LABELS, CstoResponse
-from sim.output import format_table, pct, to_csv, to_json, write_run_dir
+from sim.output import format_table, to_csv, to_json, write_run_dir
 from sim.plots import plot_fan_chart, plot_outcomes
 from sim.results import OUTCOME_NAMES, RunResult, Tally
 
@@ -228,7 +229,7 @@ def test_plots_return_their_path_and_handle_edge_cases(tmp_path):
 
 
 def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):
-    from sim import output
+    from sim import files
 
     target = tmp_path / "results.json"
     target.write_text("old")
@@ -238,6 +239,6 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
-        output.atomic_write(target, "new")
+        files.atomic_write(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]

@@ -197,7 +197,7 @@ def write_conditions(tmp_path: Path, old: str, new: str) -> Path:
      ".source", "missing: every change needs source"),
     ("ukraine_constraint: scenario", "ukraine_constrain: scenario",
      "parameters.russia.ukraine_constrain", "did you mean 'ukraine_constraint'"),
-    ("date: 2022-02-24", "date: 2022-02-30", "date", "a date like 2022-02-24"),
+    ("date: 2022-02-24", "date: 2022-02-30", "", "not a valid date: 2022-02-30"),
     ("date: 2022-04-06", "date: 2021-04-06", ".date", "out of date order"),
     ("          value: 0.3\n", "          value: 3\n", "monitor_presence", "outside the range"),
     ("          value: 0.05\n          source: \"assumption: a member",

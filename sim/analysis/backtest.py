@@ -99,7 +99,7 @@ def score(rows: list[Row], n_worlds: int) -> Scores:
 
 
 def format_backtest(rows: list[Row], scores: Scores, seed: int) -> str:
-    from sim.output import pct
+    from sim.formatting import pct
 
     base = base_rates(rows)
     lines = [f"seed: {seed}    worlds: {rows[0].n:,} per case    horizon: {HORIZON_WEEKS} weeks",
@@ -222,7 +222,7 @@ def _rolling_action(args) -> int:
         format_rolling,
         plot_reliability,
     )
-    from sim.output import atomic_write
+    from sim.files import atomic_write
     from sim.record import load_conditions, load_record
     from sim.scenario import load_scenario
 

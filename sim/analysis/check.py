@@ -105,7 +105,7 @@ def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
 
 def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
     """The check report of one scenario as text."""
-    from sim.output import pct
+    from sim.formatting import estimate_text
 
     lines = [f"scenario: {name}    seed: {seed}"]
     if not checks:
@@ -115,7 +115,7 @@ def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
         est = c.estimate
         lines.append(f"  {c.claim.who or '?'}: {what} \"{c.claim.words}\" "
                      f"(band {c.band.describe()}, {c.horizon_weeks} weeks)")
-        lines.append(f"    model {pct(est.p)} [{pct(est.ci[0])}, {pct(est.ci[1])}], "
+        lines.append(f"    model {estimate_text(est.p, est.ci)}, "
                      f"n={est.n:,}  ->  {c.verdict.upper()}"
                      + (f" ({c.side})" if c.side else ""))
         if c.method != ClaimCheck.method:
@@ -124,3 +124,40 @@ def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
         elif c.claim.given and est.n < FEW_WORLDS:
             lines.append(f"    (only {est.n} worlds had {c.claim.given}: the interval is wide)")
     return "\n".join(lines) + "\n"
+
+
+# --- the `escsim check` command -------------------------------------------------------
+
+
+def cli_parse(sub) -> None:
+    """``escsim check FILE...``: each expert claim against the model."""
+    from pathlib import Path
+
+    from sim.cli_support import add_run_options
+
+    chk = sub.add_parser("check", help="check experts' claims against the model")
+    chk.add_argument("files", type=Path, nargs="+", help="scenario files with claims:")
+    chk.add_argument("--mapping", type=Path, default=None,
+                     help="YAML file of phrase: [low, high] replacing the ICD 203 mapping")
+    chk.add_argument("--strict", action="store_true", help="exit 1 on an inconsistent claim")
+    add_run_options(chk)
+    chk.set_defaults(action=cli_action)
+
+
+def cli_action(args) -> int:
+    from sim.analysis.words import load_mapping
+    from sim.cli_support import load_all
+    from sim.formatting import json_text
+
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    inconsistent, report = 0, []
+    for scenario in load_all(args.files):
+        checks = check_scenario(scenario, args.worlds, args.seed, mapping, args.workers)
+        inconsistent += sum(c.verdict == INCONSISTENT for c in checks)
+        if args.format == "json":
+            report.append({"scenario": scenario.name, "seed": args.seed, "claims": checks})
+        else:
+            print(format_checks(scenario.name, checks, args.seed))
+    if args.format == "json":
+        print(json_text(report))
+    return 1 if args.strict and inconsistent else 0

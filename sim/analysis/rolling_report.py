@@ -9,7 +9,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from sim.analysis.rolling import REFERENCES, Forecast, reliability, scores, scores_by_outcome
-from sim.output import atomic_write, pct
+from sim.files import atomic_write
+from sim.formatting import pct
 
 RELIABILITY_PNG = "reliability.png"
 BACKTEST_JSON = "backtest.json"

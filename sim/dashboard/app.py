@@ -7,7 +7,7 @@ Run it with ``escsim dashboard`` (or ``solara run sim.dashboard.app``).
 import solara
 
 from sim.dashboard import logic
-from sim.output import pct
+from sim.formatting import pct
 from sim.plots import fan_chart_figure
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.output import atomic_write
+from sim.files import atomic_write
 
 
 def write_outputs(study, table: pd.DataFrame, out: Path) -> list[Path]:

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.design import design_points
+from sim.files import atomic_write
 from sim.ladder import OUTCOME_NAMES
 from sim.model import EscalationModel
 from sim.montecarlo import Points, chunk_tasks, run_chunk
-from sim.output import atomic_write
 from sim.parallel import map_as_completed
 from sim.scenario import ScenarioError
 from sim.scenario.problems import Problem

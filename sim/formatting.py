@@ -1,0 +1,77 @@
+"""Numbers as people read them, and data as JSON can hold it: one place for both.
+
+- ``pct``: a share as a percentage (``12.3%``; rare outcomes keep two digits, ``0.071%``).
+- ``estimate_text``: a probability with its interval, ``12.3% [11.7%, 12.9%]``, as every
+  table, report, figure label and check prints it.
+- ``plain`` and ``json_text``: any result (NumPy values, enums, paths, dates, objects
+  with ``to_dict``) as plain JSON data; NaN becomes null, since JSON has no NaN.
+
+Nothing here imports the rest of ``sim``, so any module may use it without a circle.
+"""
+
+import json
+import math
+import os
+from enum import Enum
+
+import numpy as np
+
+
+def pct(x: float) -> str:
+    """A share as a percentage, e.g. ``0.1234 -> '12.3%'``; below 1% with two
+    significant digits (``0.00071 -> '0.071%'``) so rare outcomes do not read as zero
+    (NaN -> 'n/a')."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if 0 < x < 0.01:
+        return f"{100 * x:#.2g}%"
+    return f"{100 * x:.1f}%"
+
+
+def interval_text(low: float, high: float) -> str:
+    """``[11.7%, 12.9%]``."""
+    return f"[{pct(low)}, {pct(high)}]"
+
+
+def estimate_text(p: float, ci: tuple[float, float], sep: str = " ") -> str:
+    """``12.3% [11.7%, 12.9%]``: a probability and its 95% interval."""
+    return f"{pct(p)}{sep}{interval_text(*ci)}"
+
+
+def signed_pct(x: float, minus: str = "-") -> str:
+    """``+1.2%`` / ``-0.40%``: a change in probability, its sign always shown (``minus``:
+    the HTML report uses the typographic minus sign)."""
+    return f"{'+' if x >= 0 else minus}{pct(abs(x))}"
+
+
+def plain(obj):
+    """``obj`` as plain JSON/YAML data: dicts with string keys, lists, str, int, float,
+    bool, None. NumPy values become Python ones, tuples lists, paths strings, enums
+    their values; a non-finite float becomes None (JSON has no NaN)."""
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = sorted(obj, key=str) if isinstance(obj, (set, frozenset)) else obj
+        return [plain(v) for v in items]
+    if isinstance(obj, np.ndarray):
+        return plain(obj.tolist())
+    if isinstance(obj, np.generic):
+        return plain(obj.item())
+    if isinstance(obj, Enum):
+        return plain(obj.value)
+    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if hasattr(obj, "isoformat"):  # date / datetime
+        return obj.isoformat()
+    if hasattr(obj, "to_dict"):
+        return plain(obj.to_dict())
+    raise TypeError(f"cannot write a {type(obj).__name__} to JSON/YAML: {obj!r}")
+
+
+def json_text(obj, indent: int | None = 2) -> str:
+    """``obj`` as JSON text (through ``plain``): the one way every command writes JSON."""
+    return json.dumps(plain(obj), indent=indent, allow_nan=False)
