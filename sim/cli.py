@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--points", type=_positive_int, default=1_000)
     bench.add_argument("--sweep-worlds", type=_positive_int, default=1_000)
     bench.add_argument("--workers", type=_positive_int, default=2)
+
+    from sim.calibration.cli import cli_parse as calibrate_parse
+
+    calibrate_parse(sub)
     return parser
 
 
@@ -400,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     from sim.scenario import ScenarioError
 
     try:
-        return COMMANDS[args.command](args)
+        action = getattr(args, "action", None)  # commands whose parser sits beside them
+        return action(args) if action is not None else COMMANDS[args.command](args)
     except ScenarioError as err:
         print(str(err), file=sys.stderr)
         return EXIT_BAD_INPUT

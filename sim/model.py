@@ -82,6 +82,28 @@ class EscalationModel(mesa.Model):
         if self.steps >= self.horizon_weeks:
             self.running = False
 
+    def update_parameters(self, changes: dict[str, float | np.ndarray]) -> None:
+        """Set some parameters from the next week on (a condition switching on mid-run,
+        e.g. EU monitors arriving): each value is one number for every world or an array
+        of shape (n,).
+
+        The actors are rebuilt so that what they derive from the parameters once
+        (Azerbaijan's fixed utilities) follows the change; they draw no random numbers
+        when built, so the random stream is unaffected. The world's state is left as it
+        is: a parameter read only at the start (``armenia.denial_capacity``) changes
+        nothing already under way.
+        """
+        unknown = sorted(set(changes) - set(self.params))
+        if unknown:
+            raise KeyError(f"unknown parameters: {', '.join(unknown)}")
+        for key, value in changes.items():
+            array = np.asarray(value, dtype=np.float64)
+            self.params[key] = np.broadcast_to(array, (self.n_worlds,)).copy()
+        classes = [type(actor) for actor in self.actors]
+        for actor in self.actors:
+            actor.remove()
+        self.actors = [cls(self) for cls in classes]
+
     def run(self) -> "EscalationModel":
         """Step to the horizon and return self."""
         while self.running and self.steps < self.horizon_weeks:
