@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.params import ParamSpec
+from sim.scenario.conditions import apply_conditions, load_conditions
 from sim.scenario.distributions import Fixed, stream_name
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 from sim.scenario.schema import ParamEntry, read_layer
@@ -163,6 +164,10 @@ def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem]) -
         base = _resolve(parent, registry, chain, problems)
         if base is None:
             return None
+    if layer.as_of_month is not None:
+        base = _as_of(path, layer, base, registry, problems)
+        if base is None:
+            return None
     return Scenario(
         name=layer.name if layer.name is not None else base.name,
         description=layer.description if layer.description is not None else base.description,
@@ -175,3 +180,21 @@ def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem]) -
         claims=layer.claims if layer.claims is not None else base.claims,
         observed=layer.observed if layer.observed is not None else base.observed,
     )
+
+
+def _as_of(path: Path, layer, base: Scenario, registry, problems: list[Problem]):
+    """The scenario this file extends, set up as of the file's ``as_of`` month."""
+    where = (str(path), layer.as_of_line)
+    conditions_path = None
+    if layer.conditions is not None:
+        conditions_path = (path.parent / layer.conditions).resolve()
+        if not conditions_path.is_file():
+            problems.append(Problem(str(path), layer.conditions_line, "conditions",
+                                    f"the conditions file does not exist: {conditions_path}"))
+            return None
+    try:
+        conditions = load_conditions(conditions_path, registry)
+        return apply_conditions(base, layer.as_of_month, conditions, where)
+    except ScenarioError as err:
+        problems.extend(err.problems)
+        return None

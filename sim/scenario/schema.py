@@ -4,7 +4,13 @@
 name: baseline                 # required: text
 description: >                 # optional text
   ...
-as_of: 2025-03-20              # optional date the scenario describes
+as_of: 2025-03-20              # optional date the scenario describes (a label), or a
+                               #   month, 2021-06: the world set up as of the 1st of that
+                               #   month from the conditions file (sim.scenario.conditions):
+                               #   applied over the scenario this file extends, then this
+                               #   file's own keys apply over the result
+conditions: my-conditions.yaml # optional with a month as_of: the conditions file to use
+                               #   (default: the shipped sim/record/conditions.yaml)
 horizon_weeks: 52              # optional whole number, 1..520 (default 52)
 extends: ../baseline.yaml      # optional: a file this one starts from (path relative to
                                # this file); keys given here override it key by key
@@ -37,6 +43,7 @@ together.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +90,10 @@ class Layer:
     name: str | None = None
     description: str | None = None
     as_of: datetime.date | None = None
+    as_of_month: str | None = None  # "YYYY-MM": set the world up as of this month
+    as_of_line: int | None = None
+    conditions: str | None = None  # conditions file for as_of_month (None: the shipped one)
+    conditions_line: int | None = None
     horizon_weeks: int | None = None
     extends: str | None = None
     extends_line: int | None = None
@@ -146,13 +157,25 @@ def _read_description(c, layer, value, line) -> None:
 
 
 def _read_as_of(c, layer, value, line) -> None:
+    layer.as_of_line = line
     if isinstance(value, datetime.date):
         layer.as_of = value
         return
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):  # a month: conditions apply
+        layer.as_of_month = text
+        layer.as_of = datetime.date(int(text[:4]), int(text[5:]), 1)
+        return
     try:
-        layer.as_of = datetime.date.fromisoformat(str(value))
+        layer.as_of = datetime.date.fromisoformat(text)
     except ValueError:
-        c.fail(line, "as_of", f"expected a date like 2025-03-20, found {shown(value)}")
+        c.fail(line, "as_of", f"expected a month like 2021-06 or a date like 2025-03-20, "
+                              f"found {shown(value)}")
+
+
+def _read_conditions(c, layer, value, line) -> None:
+    layer.conditions = c.text(value, line, "conditions")
+    layer.conditions_line = line
 
 
 def _read_horizon(c, layer, value, line) -> None:
@@ -336,6 +359,7 @@ TOP_LEVEL = {
     "name": _read_name,
     "description": _read_description,
     "as_of": _read_as_of,
+    "conditions": _read_conditions,
     "horizon_weeks": _read_horizon,
     "extends": _read_extends,
     "initial": _read_initial,
@@ -355,6 +379,12 @@ def read_layer(
     for key, reader in TOP_LEVEL.items():
         if key in data:
             reader(c, layer, data[key], key_line(data, key))
+    if "conditions" in data and layer.as_of_month is None and "as_of" in data:
+        c.fail(key_line(data, "conditions"), "conditions", "applies only with a month "
+               "as_of: (like 2021-06); a full date only labels the scenario")
+    elif "conditions" in data and "as_of" not in data:
+        c.fail(key_line(data, "conditions"), "conditions", "needs as_of: YYYY-MM (the month "
+               "to set the world up as of)")
     if "name" not in data:
         c.fail(1, "name", "missing: every scenario file names itself (name: ...)")
     return layer, c.problems

@@ -1,0 +1,25 @@
+"""The record of what happened (``data/record/``), the conditions as of any month, and
+the mapping of calendar months to model weeks. See :mod:`sim.record.monthly` and
+:mod:`sim.record.conditions`."""
+
+from sim.record.conditions import (
+    Conditions,
+    load_conditions,
+    parameter_schedule,
+    scenario_as_of,
+)
+from sim.record.monthly import (
+    COLUMNS,
+    RECORD_EVENTS,
+    WEEKS_PER_MONTH,
+    Record,
+    RecordEvent,
+    load_record,
+    month_weeks,
+    observed_events,
+    parse_month,
+)
+
+__all__ = ["COLUMNS", "RECORD_EVENTS", "WEEKS_PER_MONTH", "Conditions", "Record",
+           "RecordEvent", "load_conditions", "load_record", "month_weeks", "observed_events",
+           "parameter_schedule", "parse_month", "scenario_as_of"]

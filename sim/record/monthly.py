@@ -1,0 +1,215 @@
+"""The monthly record of the conflict on Armenia's territory, read and checked.
+
+``data/record/armenia_azerbaijan_monthly.csv`` (January 2021 to June 2024, with sources;
+its README gives the columns and the caveats) or any CSV with the same columns, so a
+user can extend the record and re-score. Every mistake is reported with the file, the
+line and the column, all at once, as a :class:`~sim.scenario.ScenarioError`.
+
+The forecastable events (:data:`RECORD_EVENTS`) are read off each month and matched to
+the model's outcomes of the same name (:data:`sim.ladder.OUTCOMES`).
+"""
+
+import csv
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sim.ladder import OUTCOMES, CstoResponse, Rung
+from sim.scenario.problems import Problem, ScenarioError, did_you_mean, shown
+
+COLUMNS = ("month", "highest_rung", "armenian_military_deaths", "ground_taken",
+           "csto_reaction", "sanctions_on_azerbaijan", "treaty_step", "event", "source")
+CSTO_REACTIONS = {r.name.lower(): int(r) for r in CstoResponse}
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+# The model runs in weeks; a calendar month is 52/12 of them, so 12 months are 52 weeks.
+WEEKS_PER_MONTH = 52 / 12
+
+
+@dataclass(frozen=True)
+class Record:
+    """A validated record: one row per month, indexed by ``pandas.Period`` (freq "M")."""
+
+    path: Path
+    frame: pd.DataFrame
+
+    @property
+    def first_month(self) -> pd.Period:
+        return self.frame.index[0]
+
+    @property
+    def last_month(self) -> pd.Period:
+        return self.frame.index[-1]
+
+
+def _signed(step: str) -> bool:
+    """A treaty step says the treaty was signed ("initialled" or "not signed" do not)."""
+    text = step.lower()
+    return re.search(r"\bsigned\b", text) is not None and re.search(r"\bnot\s+signed\b",
+                                                                     text) is None
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    """A forecastable event: how a month of the record shows it, and the model outcome
+    (same name) that forecasts it."""
+
+    name: str
+    meaning: str
+    happened: Callable[[pd.DataFrame], pd.Series]
+
+
+RECORD_EVENTS: dict[str, RecordEvent] = {e.name: e for e in (
+    RecordEvent("border_clash", "highest rung 2 (border clash) or higher",
+                lambda f: f["highest_rung"] >= int(Rung.BORDER_CLASH)),
+    # The model's limited_incursion is rung >= 3; in the model taking ground *is* rung 3
+    # (DOMAIN.md), so "rung >= 3 or ground taken" reads the same event off the record,
+    # where a month could report ground taken without being coded rung 3.
+    RecordEvent("limited_incursion", "highest rung 3 (limited incursion) or higher, or "
+                "ground taken", lambda f: (f["highest_rung"] >= int(Rung.LIMITED_INCURSION))
+                | f["ground_taken"]),
+    RecordEvent("csto_statement", "the CSTO reacted at least with a statement",
+                lambda f: f["csto_reaction"] >= int(CstoResponse.STATEMENT)),
+    RecordEvent("sanctions_imposed", "US or EU sanctions imposed on Azerbaijan",
+                lambda f: f["sanctions_on_azerbaijan"]),
+    RecordEvent("peace_treaty", "a treaty step says the treaty was signed",
+                lambda f: f["treaty_step"].map(_signed).astype(bool)),
+)}
+assert set(RECORD_EVENTS) <= set(OUTCOMES)  # each event is forecast by a model outcome
+
+
+def observed_events(record: Record) -> pd.DataFrame:
+    """Months x :data:`RECORD_EVENTS`: whether each event happened that month."""
+    return pd.DataFrame({name: ev.happened(record.frame).astype(bool)
+                         for name, ev in RECORD_EVENTS.items()}, index=record.frame.index)
+
+
+def month_weeks(start_month, months: int) -> list[int]:
+    """Model weeks given to each of ``months`` calendar months from ``start_month``:
+    the running total after i months is round(i * 52 / 12), so any 12 months are 52
+    weeks and any H months the same number of weeks whatever the start (the start only
+    names the months; the run is counted from it)."""
+    parse_month(start_month)  # checks it
+    if months < 0:
+        raise ValueError(f"a number of months must be 0 or more, got {months}")
+    edges = [math.floor(i * WEEKS_PER_MONTH + 0.5) for i in range(months + 1)]
+    return [b - a for a, b in zip(edges, edges[1:], strict=False)]
+
+
+def parse_month(value) -> pd.Period:
+    """A month from "YYYY-MM" text or a ``pandas.Period``; ValueError otherwise."""
+    if isinstance(value, pd.Period):
+        return value.asfreq("M")
+    if isinstance(value, str) and MONTH_PATTERN.match(value.strip()):
+        return pd.Period(value.strip(), freq="M")
+    raise ValueError(f"expected a month like 2022-01, found {shown(value)}")
+
+
+def _bool(text: str) -> bool | None:
+    return {"true": True, "false": False}.get(text.strip().lower())
+
+
+def _int(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else None
+
+
+def _check_row(file: str, line: int, row: dict, problems: list[Problem]) -> dict | None:
+    """One CSV row as typed values, or None (its problems appended)."""
+    def fail(column: str, message: str) -> None:
+        problems.append(Problem(file, line, column, message))
+
+    before = len(problems)
+    out = {}
+    text = row["month"].strip()
+    if not MONTH_PATTERN.match(text):
+        fail("month", f"expected a month like 2022-01, found {shown(text)}")
+    else:
+        out["month"] = pd.Period(text, freq="M")
+    rung = _int(row["highest_rung"])
+    if rung is None or not 0 <= rung <= 5:
+        fail("highest_rung", f"expected a rung from 0 to 5, found {shown(row['highest_rung'])}")
+    out["highest_rung"] = rung
+    deaths = _int(row["armenian_military_deaths"])
+    if deaths is None or deaths < 0:
+        fail("armenian_military_deaths", "expected a whole number of at least 0, found "
+                                         f"{shown(row['armenian_military_deaths'])}")
+    out["armenian_military_deaths"] = deaths
+    for column in ("ground_taken", "sanctions_on_azerbaijan"):
+        value = _bool(row[column])
+        if value is None:
+            fail(column, f"expected true or false, found {shown(row[column])}")
+        out[column] = value
+    reaction = row["csto_reaction"].strip().lower()
+    if reaction not in CSTO_REACTIONS:
+        fail("csto_reaction", f"unknown CSTO reaction {shown(row['csto_reaction'])}; expected "
+                              f"one of {', '.join(CSTO_REACTIONS)}"
+                              f"{did_you_mean(reaction, CSTO_REACTIONS)}")
+    out["csto_reaction"] = CSTO_REACTIONS.get(reaction)
+    for column in ("treaty_step", "event", "source"):
+        out[column] = row[column] or ""
+    return out if len(problems) == before else None
+
+
+def _check_sequence(file: str, months: list[tuple[int, pd.Period]],
+                    problems: list[Problem]) -> None:
+    """Months must run one after another: none out of order, no repeats, no gaps (gaps
+    are only looked for once the order is right: a swapped pair is one mistake)."""
+    pairs = list(zip(months, months[1:], strict=False))
+    disorder = [Problem(file, line, "month", f"{month} is repeated" if month == prev else
+                        f"{month} is out of order (after {prev}); months must be in order")
+                for (_, prev), (line, month) in pairs if month <= prev]
+    problems.extend(disorder)
+    if not disorder:
+        problems.extend(Problem(file, line, "month", f"gap: {prev} is followed by {month} "
+                                                     f"(expected {prev + 1})")
+                        for (_, prev), (line, month) in pairs if month != prev + 1)
+
+
+def load_record(path) -> Record:
+    """Read and check the record CSV at ``path`` (see the module docstring)."""
+    path = Path(path)
+    file = str(path)
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in COLUMNS if c not in header]
+            if missing:
+                raise ScenarioError([Problem(file, 1, c, f"missing column '{c}' (the record "
+                                             f"needs {', '.join(COLUMNS)})") for c in missing])
+            raw = [(reader.line_num, row) for row in reader]
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, None, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(file, None, "", "is a directory, not a CSV file")]) from None
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise ScenarioError([Problem(file, None, "", f"cannot read the file: {err}")]) from None
+    problems: list[Problem] = []
+    rows, months = [], []
+    for line, row in raw:
+        if None in row or any(row.get(c) is None for c in COLUMNS):
+            problems.append(Problem(file, line, "", f"expected {len(header)} fields, found "
+                                    f"{len([v for v in row.values() if v is not None])}"))
+            continue
+        typed = _check_row(file, line, row, problems)
+        if typed is not None:
+            rows.append(typed)
+        if MONTH_PATTERN.match(row["month"].strip()):
+            months.append((line, pd.Period(row["month"].strip(), freq="M")))
+    _check_sequence(file, months, problems)
+    if not raw:
+        problems.append(Problem(file, 2, "", "the record has no months"))
+    if problems:
+        raise ScenarioError(problems)
+    frame = pd.DataFrame(rows).set_index("month")
+    frame.index = pd.PeriodIndex(frame.index, freq="M", name="month")
+    frame = frame.astype({"highest_rung": int, "armenian_military_deaths": int,
+                          "ground_taken": bool, "csto_reaction": int,
+                          "sanctions_on_azerbaijan": bool, "treaty_step": str, "event": str,
+                          "source": str})
+    return Record(path=path, frame=frame)
