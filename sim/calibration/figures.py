@@ -54,13 +54,14 @@ def predictive_check(months: list[str], observed: MonthlyRecord, posterior: Mont
     top.set_ylabel("highest rung of the month")
     top.set_ylim(-0.1, 5.1)
     top.legend(fontsize=8, loc="upper right")
-    for label, sim, color in (("prior", prior, "0.7"), ("posterior", posterior, "C0")):
-        if sim is None:
-            continue
-        running = np.cumsum(sim.rung >= 2, axis=1)
-        lo, mid, hi = np.percentile(running, [5, 50, 95], axis=0)
-        bottom.fill_between(x, lo, hi, color=color, alpha=0.35, label=f"{label}: 5-95%")
-        bottom.plot(x, mid, color=color, linewidth=1)
+    running = np.cumsum(posterior.rung >= 2, axis=1)
+    lo, mid, hi = np.percentile(running, [5, 50, 95], axis=0)
+    bottom.fill_between(x, lo, hi, color="C0", alpha=0.3, label="posterior: 5-95%")
+    bottom.plot(x, mid, color="C0", linewidth=1, label="posterior: median")
+    if prior is not None:
+        lo, hi = np.percentile(np.cumsum(prior.rung >= 2, axis=1), [5, 95], axis=0)
+        bottom.plot(x, lo, color="0.4", linestyle="--", linewidth=1, label="prior: 5-95%")
+        bottom.plot(x, hi, color="0.4", linestyle="--", linewidth=1)
     bottom.step(x, np.cumsum(obs >= 2), where="mid", color="k", label="record")
     bottom.set_ylabel("months at rung >= 2 so far")
     bottom.legend(fontsize=8, loc="upper left")

@@ -71,8 +71,10 @@ def observed_monthly(record, start: pd.Period, until: pd.Period) -> MonthlyRecor
 
 
 def _month(text, what: str, record) -> pd.Period:
+    from sim.record import parse_month
+
     try:
-        return pd.Period(str(text), freq="M")
+        return parse_month(str(text))
     except ValueError:
         raise ScenarioError([Problem(str(record.path), None, what,
                                      f"expected a month like 2024-06, found {text!r}")]) from None
@@ -229,3 +231,23 @@ def simulate_draws(setup: Setup, values: dict[str, np.ndarray], seed: int) -> Mo
 
 def key_names(frame: pd.DataFrame) -> list[str]:
     return [key_of(c) for c in frame.columns if c != "weight"]
+
+
+def synthetic_record(setup: Setup, values: dict[str, float], seed: int) -> pd.DataFrame:
+    """A record with the observed record's columns and months, simulated by the same
+    simulator at fixed ``values`` of the calibrated parameters (one world): the known
+    answer a calibration must recover (tests, notebook 06)."""
+    months = simulate_draws(setup, {k: np.array([float(v)]) for k, v in values.items()},
+                            seed)
+    rung = months.rung[0]
+    return pd.DataFrame({
+        "month": setup.months,
+        "highest_rung": rung,
+        "armenian_military_deaths": 0,
+        "ground_taken": np.where(rung >= 3, "true", "false"),
+        "csto_reaction": np.where(months.csto[0], "statement", "none"),
+        "sanctions_on_azerbaijan": np.where(months.sanctions[0], "true", "false"),
+        "treaty_step": "",
+        "event": "simulated",
+        "source": f"sim.calibration.inference.synthetic_record, seed {int(seed)}",
+    })

@@ -38,7 +38,7 @@ PREDICTIVE_PNG = "predictive_check.png"
 PREDICTIVE_WORLDS = 400
 
 
-def calibrated_scenario(setup: Setup, scenario_path: Path, out: Path, command: str) -> dict:
+def calibrated_scenario(setup: Setup, scenario_path: Path, out: Path) -> dict:
     """The calibrated scenario as plain data: extends the given file (path relative to
     ``out``) and draws each calibrated parameter from the posterior file."""
     from sim.rules import PARAMS_BY_KEY
@@ -52,7 +52,7 @@ def calibrated_scenario(setup: Setup, scenario_path: Path, out: Path, command: s
             "source": (f"assumption: calibrated by ABC-SMC on the monthly record "
                        f"({Path(str(setup.record.path)).name}, {setup.start} to "
                        f"{setup.until}); prior {prior.dist.describe()} from the "
-                       f"{prior.origin}; see {DIAGNOSTICS}; command: {command}"),
+                       f"{prior.origin}; see {DIAGNOSTICS} and the command above"),
         }
     return {
         "name": f"{setup.scenario.name} (calibrated)",
@@ -89,7 +89,7 @@ def write_outputs(setup: Setup, history, out: Path, wall_seconds: float, setting
     written.append(predictive_check(setup.months, setup.observed, posterior_sim, prior_sim,
                                     out / PREDICTIVE_PNG))
     text = " ".join(command)
-    data = calibrated_scenario(setup, scenario_path, out, text)
+    data = calibrated_scenario(setup, scenario_path, out)
     written.append(atomic_write(out / CALIBRATED, scenario_yaml_text(data, (
         "A calibrated scenario written by `escsim calibrate`: the scenario it extends,\n"
         f"with {len(setup.keys)} parameters drawn jointly from {POSTERIOR} (one row per "
