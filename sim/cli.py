@@ -97,9 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", type=Path, default=None, help="directory for the figure")
     common(cmp_)
 
-    bt = sub.add_parser("backtest", help="score history cases against what happened")
-    bt.add_argument("files", type=Path, nargs="+", help="history cases with observed:")
-    common(bt)
+    from sim.analysis.backtest import cli_parse as backtest_parse
+
+    backtest_parse(sub)
 
     sw = sub.add_parser("sweep", help="run a study: a parameter sweep, sensitivity, discovery")
     sw.add_argument("study", type=Path, help="study YAML file (see experiments/)")
@@ -290,31 +290,6 @@ def cmd_compare(args) -> int:
     return 0
 
 
-def cmd_backtest(args) -> int:
-    from sim.analysis.backtest import forecast_rows, format_backtest, score
-    from sim.scenario import Problem, ScenarioError
-
-    cases = _load_all(args.files)
-    missing = [Problem(str(c.path), None, "observed", "a history case needs observed: "
-                       "(what happened in the 12 months after as_of)")
-               for c in cases if c.observed is None]
-    if missing:
-        raise ScenarioError(missing)
-    rows = forecast_rows(cases, args.worlds, args.seed, args.workers)
-    scores = score(rows, args.worlds)
-    if args.format == "json":
-        print(json.dumps({
-            "seed": args.seed, "worlds": args.worlds,
-            "rows": [{"case": r.case, "outcome": r.outcome, "p": r.p, "ci": list(r.ci),
-                      "n": r.n, "observed": r.observed} for r in rows],
-            "brier": scores.brier, "log_loss": scores.log_loss,
-            "base_rate_brier": scores.base_brier, "base_rate_log_loss": scores.base_log_loss,
-            "skill": scores.skill}, indent=2))
-    else:
-        print(format_backtest(rows, scores, args.seed))
-    return 0
-
-
 def cmd_sweep(args) -> int:
     from sim.experiments import load_study, run_study
 
@@ -394,7 +369,7 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "watch": cmd_watch, "check": cmd_check,
-            "compare": cmd_compare, "backtest": cmd_backtest, "sweep": cmd_sweep,
+            "compare": cmd_compare, "sweep": cmd_sweep,
             "report": cmd_report, "dashboard": cmd_dashboard, "params": cmd_params,
             "bench": cmd_bench}
 
@@ -404,8 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     from sim.scenario import ScenarioError
 
     try:
-        action = getattr(args, "action", None)  # commands whose parser sits beside them
-        return action(args) if action is not None else COMMANDS[args.command](args)
+        return (getattr(args, "action", None) or COMMANDS[args.command])(args)
     except ScenarioError as err:
         print(str(err), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -257,3 +257,16 @@ def test_history_cases_are_as_of_scenarios():
     assert case.initial.occupied_km2 == 40
     assert case.parameters["usa_eu.monitor_presence"].dist.mean() == 0.0
     assert case.observed.highest_rung == 3  # the record's 2021-11
+
+
+def test_seed_quotes_in_the_conditions_file_are_in_the_seeds():
+    """Sources that cite a seed file quote it word for word (as scenario sources do)."""
+    from sim.provenance import missing_quotes
+
+    seeds = REPO.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("shared/seeds is not beside this checkout")
+    sources = [s for ch in load_conditions().changes
+               for s in [ch.source, *(e.source for e in ch.parameters.values() if e)]]
+    assert sum("001_9c941c53d8712548.txt" in s for s in sources) >= 2
+    assert [q for s in sources for q in missing_quotes(s, seeds)] == []

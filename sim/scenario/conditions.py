@@ -98,7 +98,7 @@ def load_conditions(path=None, registry=None) -> Conditions:
     """Read and validate a conditions file (None: the shipped one); every problem is
     raised together as a :class:`ScenarioError`."""
     if registry is None:
-        from sim.rules import PARAMS_BY_KEY as registry  # noqa: N811 (as sim.scenario does)
+        from sim.rules import PARAMS_BY_KEY as registry  # lazily, as sim.scenario does
 
     path = Path(path) if path is not None else SHIPPED_CONDITIONS
     try:
