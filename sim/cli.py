@@ -5,8 +5,9 @@ Each command's parser and action live beside its feature (``cli_parse(subparsers
 check and compare in :mod:`sim.analysis`, sweep in :mod:`sim.experiments.cli`, report in
 :mod:`sim.report`, dashboard in :mod:`sim.dashboard.cli`, params in
 :mod:`sim.scenario.parameters`.
-watch in :mod:`sim.narrate`, backtest in :mod:`sim.analysis.backtest`, bench in
-:mod:`sim.bench`. Bad input ends with one clear message and exit code 2, never a traceback.
+watch in :mod:`sim.narrate`, backtest in :mod:`sim.analysis.backtest`, calibrate in
+:mod:`sim.calibration.cli`, bench in :mod:`sim.bench`. Bad input ends with one clear message
+and exit code 2, never a traceback.
 """
 
 import argparse
@@ -31,6 +32,8 @@ FEATURES = {
     "watch": ("sim.narrate", "follow one world week by week, in words"),
     "backtest": ("sim.analysis.backtest", "score forecasts against what happened (--record: "
                  "rolling origins on the monthly record; else history cases with observed:)"),
+    "calibrate": ("sim.calibration.cli",
+                  "infer behavioural parameters from the monthly record (ABC-SMC)"),
     "bench": ("sim.bench", "throughput of the batched model vs one model per world"),
 }
 
@@ -92,7 +95,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     feature("validate")
 
     for name in ("watch", "check", "compare", "backtest", "sweep", "report", "dashboard",
-                 "params", "bench"):
+                 "params", "calibrate", "bench"):
         feature(name)
     return parser
 

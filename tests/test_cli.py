@@ -178,7 +178,9 @@ def test_the_command_index_matches_each_feature_module():
         args = full.parse_args([name, "x.yaml"] if name in ("run", "validate", "check",
                                                             "compare", "watch") else
                                [name, "x.yaml", "--out", "o"] if name == "sweep" else
-                               [name, "x.yaml", "-o", "o"] if name == "report" else [name])
+                               [name, "x.yaml", "-o", "o"] if name == "report" else
+                               [name, "--record", "r.csv", "--scenario", "x.yaml", "--out", "o"]
+                               if name == "calibrate" else [name])
         assert args.action.__module__ == FEATURES[name][0], name
 
 

@@ -3,12 +3,19 @@
 The format is documented in :mod:`sim.scenario.schema`.
 """
 
-from sim.scenario.distributions import Beta, Fixed, Triangular, TruncNormal, Uniform
+from sim.scenario.distributions import (
+    Beta,
+    Fixed,
+    Posterior,
+    Triangular,
+    TruncNormal,
+    Uniform,
+)
 from sim.scenario.problems import Problem, ScenarioError
 from sim.scenario.scenario import InitialState, Scenario, load_scenario
 from sim.scenario.schema import ParamEntry
 
 __all__ = [
-    "Beta", "Fixed", "InitialState", "ParamEntry", "Problem", "Scenario", "ScenarioError",
-    "Triangular", "TruncNormal", "Uniform", "load_scenario",
+    "Beta", "Fixed", "InitialState", "ParamEntry", "Posterior", "Problem", "Scenario",
+    "ScenarioError", "Triangular", "TruncNormal", "Uniform", "load_scenario",
 ]

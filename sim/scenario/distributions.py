@@ -6,13 +6,18 @@ from its generator, so a fixed parameter is exactly deterministic (as a choice a
 p in {0, 1} is in Axelrod's tournaments).
 """
 
-from dataclasses import dataclass
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.special import ndtr, ndtri
 
 # The YAML keys that name a distribution, in the order the docs list them.
-KINDS = ("value", "uniform", "beta", "triangular", "normal")
+KINDS = ("value", "uniform", "beta", "triangular", "normal", "posterior")
+# The column of a posterior file that holds each row's weight (optional; equal if absent).
+WEIGHT_COLUMN = "weight"
 
 
 def _g(x: float) -> str:
@@ -144,4 +149,108 @@ class TruncNormal:
                 f"[{_g(self.low)}, {_g(self.high)}]")
 
 
-Distribution = Fixed | Uniform | Beta | Triangular | TruncNormal
+@dataclass(frozen=True)
+class Posterior:
+    """Values drawn from one column of a Parquet file of joint samples (a calibration's
+    posterior, :mod:`sim.calibration`).
+
+    Each world draws a row (with probability proportional to the file's ``weight``
+    column, if it has one) and takes this column's value in that row. Every column of
+    the same file draws its rows from one stream named by the file's content
+    (:attr:`stream`, used by ``Scenario.sample`` instead of the parameter's name), so a
+    world's calibrated parameters come from the same row: the draws are joint, and the
+    same seed gives the same rows wherever the file lives.
+    """
+
+    file: str  # as written in the scenario (relative to that file)
+    column: str
+    values: np.ndarray = field(compare=False, repr=False)
+    weights: np.ndarray | None = field(compare=False, repr=False)
+    digest: str = ""  # SHA-256 of the file's bytes
+
+    @property
+    def stream(self) -> str:
+        return f"posterior:{self.digest}"
+
+    def rows(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """The row each of ``n`` worlds draws (the same for every column of the file)."""
+        if self.weights is None:
+            return rng.integers(0, len(self.values), n)
+        return rng.choice(len(self.values), size=n, p=self.weights)
+
+    def sample(self, rng, n):
+        return self.values[self.rows(rng, n)]
+
+    def mean(self):
+        if self.weights is None:
+            return float(self.values.mean())
+        return float(self.values @ self.weights)
+
+    def support(self):
+        return (float(self.values.min()), float(self.values.max()))
+
+    def to_dict(self):
+        return {"posterior": {"file": self.file, "column": self.column}}
+
+    def describe(self):
+        return f"posterior({self.column} in {self.file}, {len(self.values)} samples)"
+
+
+def stream_name(dist, key: str) -> str:
+    """The name of the random stream a parameter draws from: its own key, except that
+    the columns of one posterior file share the file's stream (joint draws)."""
+    return dist.stream if isinstance(dist, Posterior) else key
+
+
+@functools.lru_cache(maxsize=16)
+def _read_table(path: str, mtime_ns: int, size: int):  # noqa: ARG001 (cache keys)
+    import pyarrow.parquet as pq
+
+    data = Path(path).read_bytes()
+    table = pq.read_table(path)
+    return table.to_pandas(), hashlib.sha256(data).hexdigest()
+
+
+def load_posterior(path: Path, written: str, column: str) -> Posterior:
+    """The :class:`Posterior` for ``column`` of the Parquet file at ``path``.
+
+    Raises ``ValueError`` with a one-line reason (not a file, not Parquet, no such
+    column, values not finite numbers, bad weights); the scenario loader turns it into
+    a problem naming the file, line and key.
+    """
+    if not path.is_file():
+        raise ValueError(f"the posterior file does not exist: {written}")
+    stat = path.stat()
+    try:
+        frame, digest = _read_table(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        raise ValueError(f"{written} is not a readable Parquet file ({type(exc).__name__})") \
+            from None
+    if column == WEIGHT_COLUMN or column not in frame.columns:
+        names = [c for c in frame.columns if c != WEIGHT_COLUMN]
+        raise ValueError(f"{written} has no column '{column}' (its columns: "
+                         f"{', '.join(map(str, names)) or 'none'})")
+    values = _finite(frame[column], f"column '{column}' of {written}")
+    if len(values) == 0:
+        raise ValueError(f"{written} has no rows")
+    weights = None
+    if WEIGHT_COLUMN in frame.columns:
+        weights = _finite(frame[WEIGHT_COLUMN], f"column '{WEIGHT_COLUMN}' of {written}")
+        if (weights < 0).any() or weights.sum() <= 0:
+            raise ValueError(f"column '{WEIGHT_COLUMN}' of {written} must be weights >= 0 "
+                             "with a positive sum")
+        weights = weights / weights.sum()
+    return Posterior(written, column, values, weights, digest)
+
+
+def _finite(series, what: str) -> np.ndarray:
+    try:
+        values = series.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} holds values that are not numbers") from None
+    if not np.isfinite(values).all():
+        raise ValueError(f"{what} holds values that are not finite numbers")
+    return values
+
+
+Distribution = Fixed | Uniform | Beta | Triangular | TruncNormal | Posterior

@@ -1,5 +1,5 @@
 """``escsim params``: every parameter a scenario can set, with meaning, range, default and
-provenance (the registry in :mod:`sim.rules`)."""
+provenance (the registry in :mod:`sim.actors`)."""
 
 
 def cli_parse(sub) -> None:
@@ -9,8 +9,8 @@ def cli_parse(sub) -> None:
 
 
 def cli_action(args) -> int:
+    from sim.actors import PARAMETERS
     from sim.formatting import json_text
-    from sim.rules import PARAMETERS
 
     rows = [
         {"key": s.key, "meaning": s.meaning, "unit": s.unit, "range": [s.low, s.high],

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.params import ParamSpec
 from sim.scenario.conditions import apply_conditions, load_conditions
-from sim.scenario.distributions import Fixed
+from sim.scenario.distributions import Fixed, stream_name
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 from sim.scenario.schema import ParamEntry, read_layer
 from sim.scenario.yamlio import load_yaml
@@ -67,9 +67,11 @@ class Scenario:
 
     def sample(self, seed_seq: np.random.SeedSequence, n: int) -> dict[str, np.ndarray]:
         """Per-world parameter values: each parameter from its own stream, keyed by name,
-        so changing one parameter's distribution never shifts another's draws."""
+        so changing one parameter's distribution never shifts another's draws (the
+        columns of one posterior file share that file's stream, so they draw jointly)."""
         return {
-            key: entry.dist.sample(np.random.default_rng(parameter_seed(seed_seq, key)), n)
+            key: entry.dist.sample(np.random.default_rng(
+                parameter_seed(seed_seq, stream_name(entry.dist, key))), n)
             for key, entry in self.parameters.items()
         }
 

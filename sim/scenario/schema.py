@@ -26,6 +26,10 @@ parameters:                    # optional; grouped by actor, keyed by parameter 
       value: 0.8               # exactly one of: value: x | uniform: [lo, hi]
                                #   | beta: {a:, b:[, low:, high:]} | triangular: [lo, mode, hi]
                                #   | normal: {mean:, sd:} (truncated to the parameter's range)
+                               #   | posterior: {file: post.parquet, column: azerbaijan.x}
+                               #     (a column of a Parquet file of joint samples, path
+                               #     relative to this file; columns of one file are drawn
+                               #     from the same row per world; optional 'weight' column)
       meaning: "one line"      # optional text
       source: "001_9c941c53d8712548.txt: \"...a highly risk-averse actor\""  # optional:
                                #   a seed file name and a quote, or "assumption: reason"
@@ -45,7 +49,15 @@ from pathlib import Path
 
 from sim.params import ParamSpec, is_traceable
 from sim.scenario.claims import read_claims, read_observed
-from sim.scenario.distributions import KINDS, Beta, Fixed, Triangular, TruncNormal, Uniform
+from sim.scenario.distributions import (
+    KINDS,
+    Beta,
+    Fixed,
+    Triangular,
+    TruncNormal,
+    Uniform,
+    load_posterior,
+)
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
 from sim.scenario.yamlio import item_line, key_line
 
@@ -303,6 +315,8 @@ def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
             c.fail(line, kp, "expected a > 0, b > 0 and low < high")
             return None
         return Beta(f["a"], f["b"], lo, hi)
+    if kind == "posterior":
+        return _read_posterior(c, node, line, kp)
     f = _fields(c, node, ("mean", "sd"), (), line, kp)  # normal
     if f is None:
         return None
@@ -311,6 +325,24 @@ def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
                          f"[{spec.low:g}, {spec.high:g}]")
         return None
     return TruncNormal(f["mean"], f["sd"], spec.low, spec.high)
+
+
+def _read_posterior(c: Checker, node, line, kp: str):
+    if not c.mapping(node, line, kp, ("file", "column"), "key"):
+        return None
+    missing = [k for k in ("file", "column") if k not in node]
+    if missing:
+        c.fail(line, kp, f"missing {', '.join(missing)}")
+        return None
+    file = c.text(node["file"], key_line(node, "file") or line, f"{kp}.file")
+    column = c.text(node["column"], key_line(node, "column") or line, f"{kp}.column")
+    if file is None or column is None:
+        return None
+    try:
+        return load_posterior(Path(c.file).parent / file, file, column)
+    except ValueError as exc:
+        c.fail(line, kp, str(exc))
+        return None
 
 
 def _in_range(c: Checker, spec: ParamSpec, dist, line, kp: str):

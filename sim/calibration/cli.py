@@ -1,0 +1,195 @@
+"""``escsim calibrate``: infer behavioural parameters from the monthly record (ABC-SMC).
+
+Bad input (an unknown or fixed-value parameter, a month outside the record, an output
+directory in the way) ends with one message and exit 2, before any simulation.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim.scenario import Problem, ScenarioError
+from sim.seeding import DEFAULT_SEED
+
+SETTINGS = "settings.json"
+# What must be the same when a run is resumed (the rest may change: generations, workers).
+RESUME_KEYS = ("record", "scenario", "until", "parameters", "particles", "records", "seed")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a seed must be 0 or more, got {value}")
+    return value
+
+
+def cli_parse(subparsers) -> None:
+    from sim.calibration.inference import (
+        DEFAULT_GENERATIONS,
+        DEFAULT_PARTICLES,
+        DEFAULT_RECORDS,
+    )
+    from sim.calibration.priors import DEFAULT_PARAMETERS
+
+    p = subparsers.add_parser(
+        "calibrate", help="infer behavioural parameters from the monthly record (ABC-SMC)",
+        description="Calibrate a scenario's behavioural parameters on the monthly record by "
+                    "ABC-SMC (pyabc). Writes the posterior, diagnostics, figures and a "
+                    "calibrated scenario to --out.")
+    p.add_argument("--record", type=Path, required=True, help="monthly record CSV")
+    p.add_argument("--scenario", type=Path, required=True,
+                   help="scenario whose distributions are the priors")
+    p.add_argument("--out", type=Path, required=True, help="output directory (new or empty, "
+                   "or a run to continue with --resume)")
+    p.add_argument("--until", metavar="YYYY-MM", default=None,
+                   help="last month of the record used (default: its last month)")
+    p.add_argument("--parameters", nargs="+", metavar="KEY", default=None,
+                   help=f"parameters to calibrate (default: {' '.join(DEFAULT_PARAMETERS)})")
+    p.add_argument("--particles", type=_count, default=DEFAULT_PARTICLES,
+                   help=f"particles per generation (default {DEFAULT_PARTICLES})")
+    p.add_argument("--generations", type=_count, default=DEFAULT_GENERATIONS,
+                   help=f"ABC-SMC generations in all (default {DEFAULT_GENERATIONS})")
+    p.add_argument("--records", type=_count, default=DEFAULT_RECORDS,
+                   help=f"simulated records per model call (default {DEFAULT_RECORDS})")
+    run_on = p.add_mutually_exclusive_group()
+    run_on.add_argument("--workers", type=_count, default=1,
+                        help="worker processes (the posterior does not depend on it)")
+    run_on.add_argument("--dask", metavar="ADDRESS", default=None,
+                        help="run the simulations on the Dask scheduler at ADDRESS")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run in --out up to --generations")
+    p.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
+                   help=f"master seed (default {DEFAULT_SEED})")
+    p.set_defaults(action=cli_action)
+
+
+def _settings(args) -> dict:
+    return {
+        "record": str(args.record), "scenario": str(args.scenario), "until": args.until,
+        "parameters": args.parameters, "particles": args.particles, "records": args.records,
+        "seed": args.seed, "generations": args.generations,
+        "workers": args.workers, "dask": args.dask,
+    }
+
+
+def check_out(out: Path, resume: bool, settings: dict) -> None:
+    """Refuse an output directory that is in the way, before any work."""
+    from sim.calibration.inference import DB_NAME
+
+    def fail(message: str):
+        raise ScenarioError([Problem(str(out), None, "--out", message)])
+
+    if out.exists() and not out.is_dir():
+        fail("is a file, not a directory")
+    if not resume:
+        if out.is_dir() and any(out.iterdir()):
+            fail("already holds files: use --resume to continue the run there, or give a "
+                 "new directory")
+        return
+    if not (out / DB_NAME).is_file() or not (out / SETTINGS).is_file():
+        fail(f"holds no calibration to resume (no {DB_NAME} and {SETTINGS})")
+    try:
+        before = json.loads((out / SETTINGS).read_text())
+    except (OSError, ValueError):
+        fail(f"{SETTINGS} cannot be read")
+    changed = [k for k in RESUME_KEYS if before.get(k) != settings.get(k)]
+    if changed:
+        fail("--resume needs the options of the run it continues; changed: " + ", ".join(
+            f"{k} ({before.get(k)!r} -> {settings.get(k)!r})" for k in changed))
+
+
+def cli_action(args) -> int:
+    from sim.calibration.inference import prepare, run_abc
+    from sim.calibration.outputs import write_outputs
+    from sim.output import atomic_write
+
+    settings = _settings(args)
+    check_out(args.out, args.resume, settings)
+    setup = prepare(args.record, args.scenario, args.until, args.parameters, args.records,
+                    args.seed)
+    for prior in setup.priors:
+        if prior.origin != "scenario":
+            print(f"note: {prior.key}: prior is the uniform {prior.origin}", file=sys.stderr)
+    for note in setup.schedule_notes:
+        print(f"note: {note}", file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    atomic_write(args.out / SETTINGS, json.dumps(settings, indent=2) + "\n")
+    command = ["escsim", "calibrate", *_argv_of(args)]
+    with _mapper(args) as map_:
+        history, wall = run_abc(setup, args.out, args.particles, args.generations, map_,
+                                args.seed, args.resume)
+    written = write_outputs(setup, history, args.out, wall, settings, command, args.scenario)
+    print(f"calibrated {', '.join(setup.keys)} on {setup.start}..{setup.until}: "
+          f"{history.n_populations} generations, {history.total_nr_simulations} simulations, "
+          f"{wall:.0f} s")
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _argv_of(args) -> list[str]:
+    out = ["--record", str(args.record), "--scenario", str(args.scenario), "--out",
+           str(args.out)]
+    if args.until:
+        out += ["--until", args.until]
+    if args.parameters:
+        out += ["--parameters", *args.parameters]
+    out += ["--particles", str(args.particles), "--generations", str(args.generations),
+            "--records", str(args.records), "--seed", str(args.seed)]
+    if args.dask:
+        out += ["--dask", args.dask]
+    elif args.workers > 1:
+        out += ["--workers", str(args.workers)]
+    if args.resume:
+        out.append("--resume")
+    return out
+
+
+class _mapper:
+    """The ``map`` the sampler runs its tasks on: here, a process pool, or Dask."""
+
+    def __init__(self, args) -> None:
+        self.args = args
+        self.closers = []
+
+    def __enter__(self):
+        if self.args.dask:
+            from sim.calibration.sampler import dask_map
+
+            try:
+                from distributed import Client
+            except ImportError:
+                raise ScenarioError([Problem("--dask", None, "", "needs the dask extra: "
+                                             "pip install 'escsim[dask]'")]) from None
+            try:
+                client = Client(self.args.dask, timeout="10s")
+            except OSError as err:
+                raise ScenarioError([Problem("--dask", None, "", f"no Dask scheduler at "
+                                             f"{self.args.dask} ({err})")]) from None
+            self.closers.append(client.close)
+            return dask_map(client)
+        if self.args.workers > 1:
+            from sim.montecarlo import process_pool
+
+            pool = process_pool(self.args.workers)
+            self.closers.append(pool.shutdown)
+            return pool.map
+        return map
+
+    def __exit__(self, *exc) -> None:
+        for close in self.closers:
+            close()

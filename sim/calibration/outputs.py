@@ -1,0 +1,99 @@
+"""What a calibration writes to its output directory.
+
+- ``posterior.parquet``: the last ABC-SMC population, one row per particle, a column per
+  calibrated parameter (its key, e.g. ``azerbaijan.decision_noise``) and ``weight``
+  (pyabc's importance weight, normalised to sum to 1). The rows are NOT resampled: a
+  row's weight is how often a scenario's ``posterior:`` kind draws it.
+- ``diagnostics.json``: populations, acceptance rates, tolerances (epsilon), effective
+  sample sizes, simulations, wall time, the seed, the settings and the command.
+- ``prior_posterior.png`` and ``predictive_check.png``.
+- ``calibrated.yaml``: a scenario that ``extends:`` the given one and draws the
+  calibrated parameters jointly from ``posterior.parquet``.
+- ``calibration.db`` (pyabc's database, for ``--resume``) and ``settings.json``.
+"""
+
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from sim.calibration.figures import predictive_check, prior_posterior
+from sim.calibration.inference import (
+    Setup,
+    diagnostics,
+    draw_rows,
+    posterior_frame,
+    simulate_draws,
+)
+from sim.output import atomic_write, scenario_yaml_text
+from sim.seeding import parameter_seed
+
+POSTERIOR = "posterior.parquet"
+DIAGNOSTICS = "diagnostics.json"
+CALIBRATED = "calibrated.yaml"
+PRIOR_POSTERIOR_PNG = "prior_posterior.png"
+PREDICTIVE_PNG = "predictive_check.png"
+PREDICTIVE_WORLDS = 400
+
+
+def calibrated_scenario(setup: Setup, scenario_path: Path, out: Path) -> dict:
+    """The calibrated scenario as plain data: extends the given file (path relative to
+    ``out``) and draws each calibrated parameter from the posterior file."""
+    from sim.actors import PARAMS_BY_KEY
+
+    groups: dict[str, dict] = {}
+    for prior in setup.priors:
+        actor, name = prior.key.split(".", 1)
+        groups.setdefault(actor, {})[name] = {
+            "posterior": {"file": POSTERIOR, "column": prior.key},
+            "meaning": PARAMS_BY_KEY[prior.key].meaning,
+            "source": (f"assumption: calibrated by ABC-SMC on the monthly record "
+                       f"({Path(str(setup.record.path)).name}, {setup.start} to "
+                       f"{setup.until}); prior {prior.dist.describe()} from the "
+                       f"{prior.origin}; see {DIAGNOSTICS} and the command above"),
+        }
+    return {
+        "name": f"{setup.scenario.name} (calibrated)",
+        "description": (f"{setup.scenario.name} with {', '.join(setup.keys)} drawn jointly "
+                        f"from the ABC-SMC posterior on the record {setup.start} to "
+                        f"{setup.until}."),
+        "extends": os.path.relpath(Path(scenario_path).resolve(), out.resolve()),
+        "parameters": groups,
+    }
+
+
+def write_outputs(setup: Setup, history, out: Path, wall_seconds: float, settings: dict,
+                  command: list[str], scenario_path: Path) -> list[Path]:
+    """Write the posterior, diagnostics, figures and calibrated scenario; return paths."""
+    seed = int(settings["seed"])
+    post = posterior_frame(history, setup.keys)
+    buf = io.BytesIO()
+    post.to_parquet(buf, index=False)
+    written = [atomic_write(out / POSTERIOR, buf.getvalue())]
+    diag = diagnostics(setup, history, wall_seconds, settings, command)
+    written.append(atomic_write(out / DIAGNOSTICS, json.dumps(diag, indent=2) + "\n"))
+
+    prior_draws = {
+        p.key: p.dist.sample(np.random.default_rng(parameter_seed(
+            np.random.SeedSequence(seed), p.key)), 4000)
+        for p in setup.priors
+    }
+    written.append(prior_posterior(list(setup.priors), post, prior_draws,
+                                   out / PRIOR_POSTERIOR_PNG))
+    rows = draw_rows(post, PREDICTIVE_WORLDS, seed)
+    posterior_sim = simulate_draws(setup, {k: rows[k].to_numpy() for k in setup.keys}, seed)
+    prior_sim = simulate_draws(
+        setup, {k: v[:PREDICTIVE_WORLDS] for k, v in prior_draws.items()}, seed + 1)
+    written.append(predictive_check(setup.months, setup.observed, posterior_sim, prior_sim,
+                                    out / PREDICTIVE_PNG))
+    text = " ".join(command)
+    data = calibrated_scenario(setup, scenario_path, out)
+    written.append(atomic_write(out / CALIBRATED, scenario_yaml_text(data, (
+        "A calibrated scenario written by `escsim calibrate`: the scenario it extends,\n"
+        f"with {len(setup.keys)} parameters drawn jointly from {POSTERIOR} (one row per "
+        "world, by weight).\n"
+        f"Command: {text}"
+    ))))
+    return written

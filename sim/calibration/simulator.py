@@ -1,0 +1,99 @@
+"""The simulator a calibration calls: the batched model over the record's months.
+
+One call runs ONE :class:`~sim.model.EscalationModel` over many worlds (never one Mesa
+model per world): for the inference, ``records`` replicate records that share the
+particle's parameter values; for the predictive check, one world per posterior draw.
+Each run starts as of the record's first month (the scenario set up by
+``sim.record.conditions.scenario_as_of``) and switches the conditions on at their dates
+(``parameter_schedule`` through ``EscalationModel.update_parameters``). Parameters that
+are not calibrated keep the scenario's distributions, each world drawing its own value,
+so their uncertainty is carried into the simulated records rather than fixed at a guess.
+
+Seeds: a call's seed is derived from the master seed and the particle's parameter values
+(their exact bits), so the same particle always gives the same records, whatever process
+or machine runs it; the inference library's own proposals are seeded separately
+(:mod:`sim.calibration.sampler`).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.calibration.summary import MonthlyRecord, monthly_from_weekly, statistics
+from sim.ladder import CstoResponse
+from sim.model import EscalationModel
+from sim.seeding import dynamics_seed
+
+
+def safe_name(key: str) -> str:
+    """A parameter key as the inference library names it (no dots: pyabc nests on them)."""
+    return key.replace(".", "__")
+
+
+def key_of(name: str) -> str:
+    return name.replace("__", ".")
+
+
+def particle_seed(seed: int, values: list[float]) -> np.random.SeedSequence:
+    """The seed of one model call: the master seed and the bits of the parameter values."""
+    words = np.asarray(values, dtype=np.float64).view(np.uint32).tolist()
+    return np.random.SeedSequence([int(seed), *words])
+
+
+@dataclass(frozen=True)
+class RecordSimulator:
+    """Simulated monthly records over the calibration window (picklable for workers).
+
+    ``scenario`` is the scenario as of the first month; ``schedule`` the parameter
+    changes by week (``parameter_schedule``); ``weeks_per_month`` how many model weeks
+    each calendar month gets; ``spans`` the sub-periods the statistics are taken over;
+    ``keys`` the calibrated parameters, in a fixed order.
+    """
+
+    scenario: object
+    schedule: tuple
+    weeks_per_month: tuple[int, ...]
+    spans: tuple[tuple[int, int], ...]
+    keys: tuple[str, ...]
+    records: int
+    seed: int
+
+    @property
+    def weeks(self) -> int:
+        return int(sum(self.weeks_per_month))
+
+    def monthly(self, values: dict[str, np.ndarray], seed_seq: np.random.SeedSequence,
+                n: int) -> MonthlyRecord:
+        """``n`` simulated records with the given calibrated values (arrays of shape (n,));
+        the other parameters drawn per world from the scenario."""
+        params = self.scenario.sample(seed_seq, n)
+        for key, value in values.items():
+            params[key] = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
+        model = EscalationModel(params, self.scenario.initial, self.weeks,
+                                np.random.default_rng(dynamics_seed(seed_seq)))
+        changes = dict(self.schedule)
+        rung = np.empty((self.weeks, n), dtype=np.int8)
+        csto = np.empty((self.weeks, n), dtype=bool)
+        sanctioned = np.empty((self.weeks, n), dtype=bool)
+        start_csto = model.world.csto_level >= CstoResponse.STATEMENT
+        start_sanctioned = model.world.sanctioned.copy()
+        for week in range(self.weeks):
+            if week in changes:
+                # Conditions switch on at their dates, calibrated parameters included: a
+                # calibrated value is the parameter's value until the conditions change it.
+                model.update_parameters(changes[week])
+            model.step()
+            rung[week] = model.world.rung
+            csto[week] = model.world.csto_level >= CstoResponse.STATEMENT
+            sanctioned[week] = model.world.sanctioned
+        model.release()
+        return monthly_from_weekly(rung, csto, sanctioned, list(self.weeks_per_month),
+                                   start_csto, start_sanctioned)
+
+    def __call__(self, particle: dict) -> dict:
+        """pyabc's model: a particle (safe names -> values) to the statistics of
+        ``records`` simulated records, shape (records, n_statistics)."""
+        values = [float(particle[safe_name(k)]) for k in self.keys]
+        record = self.monthly(dict(zip(self.keys, values, strict=True)),
+                              particle_seed(self.seed, values), self.records)
+        return {"stats": statistics(record, list(self.spans))}
