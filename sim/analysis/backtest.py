@@ -118,28 +118,7 @@ def format_backtest(rows: list[Row], scores: Scores, seed: int) -> str:
 
 # --- the command ----------------------------------------------------------------------
 
-BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
 DEFAULT_HORIZON_MONTHS = 12
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a seed must be 0 or more, got {value}")
-    return value
 
 
 def _origins(text: str) -> tuple:
@@ -160,6 +139,9 @@ def _origins(text: str) -> tuple:
 
 def cli_parse(subparsers) -> None:
     """The ``backtest`` command: rolling origins on a record, or history cases."""
+    from sim.cli_support import positive_int, seed
+    from sim.package_data import baseline_scenario
+
     bt = subparsers.add_parser(
         "backtest", help="score forecasts against what happened (--record: rolling origins "
                          "on the monthly record; else history cases with observed:)")
@@ -171,18 +153,18 @@ def cli_parse(subparsers) -> None:
     bt.add_argument("--origins", type=_origins, default=None, metavar="YYYY-MM:YYYY-MM",
                     help="first and last origin month (default: every origin with 12 months "
                          "of record before it and its window inside the record)")
-    bt.add_argument("--horizon-months", type=_positive_int, default=DEFAULT_HORIZON_MONTHS,
+    bt.add_argument("--horizon-months", type=positive_int, default=DEFAULT_HORIZON_MONTHS,
                     help=f"months forecast from each origin (default {DEFAULT_HORIZON_MONTHS})")
-    bt.add_argument("--scenario", type=Path, default=BASELINE,
+    bt.add_argument("--scenario", type=Path, default=baseline_scenario(),
                     help="scenario set up as of each origin (default scenarios/baseline.yaml)")
     bt.add_argument("--conditions", type=Path, default=None,
                     help="conditions file (default: the shipped sim/record/conditions.yaml)")
     bt.add_argument("--outcomes", nargs="+", default=None, metavar="NAME",
                     help="events to forecast (default: all of the record's)")
-    bt.add_argument("-n", "--worlds", type=_positive_int, default=10_000,
+    bt.add_argument("-n", "--worlds", type=positive_int, default=10_000,
                     help="worlds per origin or case (default 10,000)")
-    bt.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="master seed")
-    bt.add_argument("--workers", type=_positive_int, default=1)
+    bt.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
+    bt.add_argument("--workers", type=positive_int, default=1)
     bt.add_argument("--format", choices=("table", "json"), default="table")
     bt.add_argument("--out", type=Path, default=None,
                     help="directory for backtest.json and reliability.png (rolling form)")

@@ -4,7 +4,6 @@ Bad input (an unknown or fixed-value parameter, a month outside the record, an o
 directory in the way) ends with one message and exit 2, before any simulation.
 """
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -17,26 +16,6 @@ SETTINGS = "settings.json"
 RESUME_KEYS = ("record", "scenario", "until", "parameters", "particles", "records", "seed")
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a seed must be 0 or more, got {value}")
-    return value
-
-
 def cli_parse(subparsers) -> None:
     from sim.calibration.inference import (
         DEFAULT_GENERATIONS,
@@ -44,6 +23,7 @@ def cli_parse(subparsers) -> None:
         DEFAULT_RECORDS,
     )
     from sim.calibration.priors import DEFAULT_PARAMETERS
+    from sim.cli_support import positive_int, seed
 
     p = subparsers.add_parser(
         "calibrate", help="infer behavioural parameters from the monthly record (ABC-SMC)",
@@ -59,20 +39,20 @@ def cli_parse(subparsers) -> None:
                    help="last month of the record used (default: its last month)")
     p.add_argument("--parameters", nargs="+", metavar="KEY", default=None,
                    help=f"parameters to calibrate (default: {' '.join(DEFAULT_PARAMETERS)})")
-    p.add_argument("--particles", type=_count, default=DEFAULT_PARTICLES,
+    p.add_argument("--particles", type=positive_int, default=DEFAULT_PARTICLES,
                    help=f"particles per generation (default {DEFAULT_PARTICLES})")
-    p.add_argument("--generations", type=_count, default=DEFAULT_GENERATIONS,
+    p.add_argument("--generations", type=positive_int, default=DEFAULT_GENERATIONS,
                    help=f"ABC-SMC generations in all (default {DEFAULT_GENERATIONS})")
-    p.add_argument("--records", type=_count, default=DEFAULT_RECORDS,
+    p.add_argument("--records", type=positive_int, default=DEFAULT_RECORDS,
                    help=f"simulated records per model call (default {DEFAULT_RECORDS})")
     run_on = p.add_mutually_exclusive_group()
-    run_on.add_argument("--workers", type=_count, default=1,
+    run_on.add_argument("--workers", type=positive_int, default=1,
                         help="worker processes (the posterior does not depend on it)")
     run_on.add_argument("--dask", metavar="ADDRESS", default=None,
                         help="run the simulations on the Dask scheduler at ADDRESS")
     p.add_argument("--resume", action="store_true",
                    help="continue the run in --out up to --generations")
-    p.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
+    p.add_argument("--seed", type=seed, default=DEFAULT_SEED,
                    help=f"master seed (default {DEFAULT_SEED})")
     p.set_defaults(action=cli_action)
 
@@ -160,16 +140,20 @@ def _argv_of(args) -> list[str]:
 
 
 class _mapper:
-    """The ``map`` the sampler runs its tasks on: here, a process pool, or Dask."""
+    """The ``map`` the sampler runs its tasks on: the project's one executor layer
+    (:func:`sim.parallel.map_ordered`) over a process pool or a Dask client kept open for
+    the whole run (a pool per generation would cost a start-up each time)."""
 
     def __init__(self, args) -> None:
         self.args = args
         self.closers = []
 
     def __enter__(self):
-        if self.args.dask:
-            from sim.calibration.sampler import dask_map
+        from functools import partial
 
+        from sim.parallel import map_ordered, process_pool
+
+        if self.args.dask:
             try:
                 from distributed import Client
             except ImportError:
@@ -181,13 +165,11 @@ class _mapper:
                 raise ScenarioError([Problem("--dask", None, "", f"no Dask scheduler at "
                                              f"{self.args.dask} ({err})")]) from None
             self.closers.append(client.close)
-            return dask_map(client)
+            return partial(map_ordered, dask=client)
         if self.args.workers > 1:
-            from sim.montecarlo import process_pool
-
             pool = process_pool(self.args.workers)
             self.closers.append(pool.shutdown)
-            return pool.map
+            return partial(map_ordered, executor=pool)
         return map
 
     def __exit__(self, *exc) -> None:

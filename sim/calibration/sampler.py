@@ -67,12 +67,3 @@ class SeededMappingSampler(MappingSampler):
             evaluations += count
         self.nr_evaluations_ = evaluations
         return sample
-
-
-def dask_map(client):
-    """A ``map`` over a Dask ``Client`` that returns results in order."""
-
-    def map_(function, items):
-        return client.gather(client.map(function, list(items), pure=False))
-
-    return map_
