@@ -136,6 +136,17 @@ def test_a_changed_study_is_refused_on_resume(tmp_path):
         run_study(load_study(path), out=tmp_path / "out", resume=True)
 
 
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", "\xff\xfe"])
+def test_a_corrupt_manifest_is_refused_with_its_path(tmp_path, text):
+    path = write_study(tmp_path, GRID)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_bytes(text.encode("latin-1"))
+    with pytest.raises(ScenarioError, match="is not a sweep manifest") as exc:
+        run_study(load_study(path), out=out, resume=True)
+    assert exc.value.problems[0].file == str(out / "manifest.json")
+
+
 def test_sobol_finds_the_only_parameter_that_matters(tmp_path):
     """Known answer: with Baku pinned on rung 3 and no CSTO war, P(sanctions) depends on
     the threat's credibility alone; Turkey's influence and Armenia's reform rate act only

@@ -83,7 +83,15 @@ class Checkpoint:
         manifest = self.dir / "manifest.json"
         fingerprint = study.fingerprint()
         if manifest.exists():
-            old = json.loads(manifest.read_text())
+            try:
+                old = json.loads(manifest.read_text(encoding="utf-8"))
+                if not isinstance(old, dict):
+                    raise ValueError("not a JSON object")
+            except (ValueError, UnicodeDecodeError) as err:
+                # Written atomically by this class, so only a hand edit or another tool
+                # gets here: say so rather than guess what the directory holds.
+                raise ScenarioError([Problem(str(manifest), None, "", f"is not a sweep "
+                                     f"manifest ({err}); choose another --out")]) from None
             if not resume:
                 raise ScenarioError([Problem(str(self.dir), None, "", "holds results of a "
                                      "sweep already: pass --resume to continue it, or choose "
