@@ -119,10 +119,14 @@ def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str
 def _attribution_table(att) -> str:
     """One pair: its groups ranked by their part, then the sum that equals the gap."""
     minus = "−"
-    rows = [[f"<code>{_e(g)}</code>", signed_pct(d, minus), signed_pct(att.swaps[g], minus),
+
+    def change(x: float) -> str:
+        return "0" if x == 0 else signed_pct(x, minus)
+
+    rows = [[f"<code>{_e(g)}</code>", change(d), change(att.swaps[g]),
              "" if g in att.differing else "same in both"] for g, d in att.ranked()]
-    rows.append(["<b>sum</b>", f"<b>{signed_pct(att.total, minus)}</b>",
-                 signed_pct(att.swap_total, minus), ""])
+    rows.append(["<b>sum</b>", f"<b>{change(att.total)}</b> = the gap",
+                 change(att.swap_total), ""])
     return (f"<h3>{_e(att.a)} → {_e(att.b)}: {pct(att.p_a)} → {pct(att.p_b)} "
             f"(gap {signed_pct(att.gap, minus)})</h3>"
             + _table(["group", "part (Shapley)", "single swap", ""], rows, {1, 2}))

@@ -2,6 +2,7 @@
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,23 @@ def test_compare_command_table_json_and_figure(capsys, tmp_path):
     assert sum(pair["parts"].values()) == pytest.approx(pair["gap"], abs=1e-12)
     assert pair["gap"] == pytest.approx(data["scenarios"]["mikaelian"]["full_scale_invasion"]["p"]
                                         - data["scenarios"]["kopalyan"]["full_scale_invasion"]["p"])
+
+
+def test_html_report_ranks_the_same_parts():
+    """The report's table comes from ``attribute``: the one differing group carries the
+    whole gap, the sum row equals it, and equal groups are marked."""
+    from sim.formatting import signed_pct
+    from sim.report import comparison_report
+
+    a = load_scenario(BASELINE)
+    b = replace(a.with_overrides({"russia.push": 5.0}), name="pushed")
+    page = comparison_report([a, b], n_worlds=300, seed=2, outcome="corridor_offensive",
+                             attribution_worlds=1_500)
+    att = attribute(a, b, "corridor_offensive", n_worlds=1_500, seed=2)
+    gap = signed_pct(att.gap, "\u2212")
+    assert f"(gap {gap})" in page and f"<b>{gap}</b> = the gap" in page
+    assert f"<td><code>russia</code></td><td class=num>{gap}</td>" in page
+    assert page.count("same in both") == len(att.parts) - 1
 
 
 def test_brier_and_log_loss_known_answers():

@@ -180,7 +180,7 @@ def format_attribution(att: Attribution) -> str:
     width = max((len(g) for g, _ in moved), default=0)
     lines += [f"  {g.ljust(width)}  {signed_pct(d)}" for g, d in moved]
     if inert:
-        lines.append(f"  {', '.join(inert)}: 0 (differ, but change no world's outcome)")
+        lines.append(f"  {', '.join(inert)}: 0 (they differ, but their part is 0)")
     if same:
         lines.append(f"  {', '.join(same)}: 0 (the same in both lenses)")
     lines.append(f"  the parts add up to the gap: {signed_pct(att.total)} "
