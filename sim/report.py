@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from sim import __version__
 from sim.files import atomic_write
-from sim.formatting import estimate_text, interval_text, pct
+from sim.formatting import estimate_text, interval_text, pct, signed_pct
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;max-width:980px;margin:2em auto;
@@ -116,6 +116,22 @@ def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str
     return _page(f"escsim: {scenario.name}", body)
 
 
+def _attribution_table(att) -> str:
+    """One pair: its groups ranked by their part, then the sum that equals the gap."""
+    minus = "−"
+
+    def change(x: float) -> str:
+        return "0" if x == 0 else signed_pct(x, minus)
+
+    rows = [[f"<code>{_e(g)}</code>", change(d), change(att.swaps[g]),
+             "" if g in att.differing else "same in both"] for g, d in att.ranked()]
+    rows.append(["<b>sum</b>", f"<b>{change(att.total)}</b> = the gap",
+                 change(att.swap_total), ""])
+    return (f"<h3>{_e(att.a)} → {_e(att.b)}: {pct(att.p_a)} → {pct(att.p_b)} "
+            f"(gap {signed_pct(att.gap, minus)})</h3>"
+            + _table(["group", "part (Shapley)", "single swap", ""], rows, {1, 2}))
+
+
 def comparison_report(scenarios, n_worlds: int, seed: int, workers: int = 1,
                       outcome: str = "full_scale_invasion", attribution_worlds: int = 4000) -> str:
     """Lenses side by side under common random numbers, with what drives each gap."""
@@ -131,14 +147,16 @@ def comparison_report(scenarios, n_worlds: int, seed: int, workers: int = 1,
             f"<p class=meta>{n_worlds:,} worlds each, seed {seed}, common random numbers</p>",
             _table(["outcome", *names], rows, set(range(1, len(names) + 1))),
             _img(comparison_figure(names, results))]
-    att_rows = [[_e(f"{t.a} → {t.b}"), f"{pct(t.p_a)} → {pct(t.p_b)}",
-                 _e(t.top_moves(3, minus="−")), pct(abs(t.total))]
-                for t in attribute_pairs(scenarios, outcome, attribution_worlds, seed, workers)]
-    if att_rows:
-        body += [f"<h2>What accounts for the gaps in {_e(outcome)}</h2>",
-                 _table(["pair", "P", "largest single swaps (one actor's parameters)",
-                         "sum of all swaps"], att_rows),
-                 f"<p class=meta>{attribution_worlds:,} worlds per run.</p>"]
+    attributions = attribute_pairs(scenarios, outcome, attribution_worlds, seed, workers)
+    if attributions:
+        body += [f"<h2>What accounts for the gaps in {_e(outcome)}: an exact split over the "
+                 "parameter groups</h2>",
+                 f"<p class=meta>Exact Shapley values: every combination of the groups in "
+                 f"which two lenses differ is run on the same {attribution_worlds:,} worlds "
+                 "(seed as above), and each group's part is its average marginal effect. "
+                 "The parts add up to the gap; the single swaps (one group of the second "
+                 "lens into the first) do not, because groups interact.</p>"]
+        body += [_attribution_table(t) for t in attributions]
     for s in scenarios:
         body += [f"<h2>Inputs of {_e(s.name)}</h2>", _inputs(s)]
     return _page("escsim comparison", body)
@@ -185,7 +203,9 @@ def write_report(files, out_dir, n_worlds: int, seed: int, workers: int = 1) -> 
     elif len(files) == 1:
         page = scenario_report(load_scenario(files[0]), n_worlds, seed, workers)
     else:
-        page = comparison_report([load_scenario(f) for f in files], n_worlds, seed, workers)
+        # The attribution runs 2^g coalitions, each on at most 4,000 worlds.
+        page = comparison_report([load_scenario(f) for f in files], n_worlds, seed, workers,
+                                 attribution_worlds=min(n_worlds, 4000))
     return atomic_write(out_dir / "report.html", page)
 
 

@@ -1,17 +1,25 @@
-"""Lenses side by side, and which assumptions account for the gap between two of them.
+"""Lenses side by side, and how the gap between two of them splits over the parameter
+groups (each actor's parameters, and the starting state).
 
 All runs use the same seed, so they share common random numbers: each world draws the
 same random stream in every scenario, and a parameter both scenarios give the same
 distribution draws the same values. Differences then come from parameters, not noise.
 
-Attribution swaps one group of parameters at a time (an actor's parameters, or the
-starting state) from lens B into lens A and records how far P(outcome) moves toward B.
-Groups interact, so the moves need not add up to the whole gap; the report gives the
-sum next to the gap so a reader can see how much is interaction.
+Attribution is exact: for a pair (A, B) every coalition S of the groups that differ gets
+one run of "A with S's groups taken from B", and each group's part is its Shapley value
+over those coalition values (``sim.analysis.shapley``). The parts add up to the gap
+P_B - P_A exactly, interactions included, and because every coalition runs on the same
+worlds the split is exact for the simulated worlds, not only in expectation. Groups equal
+in both lenses are dummies (the same draws either way), so they are not run and get 0.
+
+Each coalition is one ``run_scenario`` with the shared seed rather than a sweep block
+(``montecarlo.Points``): a block lays fixed values over the worlds, while lenses give
+distributions and may differ in the starting state, which is one per model.
 """
 
 from dataclasses import dataclass, replace
 
+from sim.analysis.shapley import coalitions, shapley_values
 from sim.formatting import estimate_text, pct, signed_pct
 from sim.montecarlo import run_scenario
 from sim.results import OUTCOME_NAMES, RunResult
@@ -27,24 +35,52 @@ def parameter_groups(scenario) -> dict[str, list[str]]:
     return groups
 
 
+def all_groups(a) -> list[str]:
+    """The players of an attribution: every parameter group of ``a``, then ``initial``."""
+    return [*parameter_groups(a), INITIAL_GROUP]
+
+
+def take_groups(a, b, groups):
+    """Scenario ``a`` with the groups ``groups`` (actors, or ``initial``) taken from ``b``."""
+    by_group = parameter_groups(b)
+    taken = {k: b.parameters[k] for g in groups if g != INITIAL_GROUP for k in by_group[g]}
+    return replace(a, parameters={**a.parameters, **taken},
+                   initial=b.initial if INITIAL_GROUP in groups else a.initial)
+
+
 def swap_group(a, b, group: str):
     """Scenario ``a`` with group ``group`` (an actor, or ``initial``) taken from ``b``."""
+    return take_groups(a, b, [group])
+
+
+def group_differs(a, b, group: str) -> bool:
+    """Whether ``a`` and ``b`` differ in ``group``: its starting state, or the distribution
+    of one of its parameters (provenance aside: equal distributions draw equal values)."""
     if group == INITIAL_GROUP:
-        return replace(a, initial=b.initial)
-    keys = parameter_groups(b)[group]
-    return replace(a, parameters={**a.parameters, **{k: b.parameters[k] for k in keys}})
+        return a.initial != b.initial
+    keys = set(parameter_groups(a).get(group, [])) | set(parameter_groups(b).get(group, []))
+    return any(k not in a.parameters or k not in b.parameters
+               or a.parameters[k].dist != b.parameters[k].dist for k in keys)
 
 
 @dataclass(frozen=True)
 class Attribution:
-    """How much of the gap P_b - P_a in ``outcome`` each group accounts for."""
+    """How the gap P_b - P_a in ``outcome`` splits over the groups.
+
+    ``parts``: each group's Shapley value (0.0 for a group equal in both lenses); they sum
+    to ``gap``. ``swaps``: the old one-group-at-a-time moves P(a with b's group) - P(a),
+    kept to show how much of the gap is interaction."""
 
     a: str
     b: str
     outcome: str
     p_a: float
     p_b: float
-    moves: dict[str, float]  # group -> P(a with b's group) - P(a)
+    parts: dict[str, float]
+    swaps: dict[str, float]
+    differing: tuple[str, ...]  # the groups in which the lenses differ (the players)
+    runs: int  # coalitions run (2^g for g differing groups)
+    worlds: int  # worlds per run
 
     @property
     def gap(self) -> float:
@@ -52,19 +88,32 @@ class Attribution:
 
     @property
     def total(self) -> float:
+        """Sum of the parts: the gap, up to rounding."""
+        return sum(self.parts.values())
+
+    @property
+    def swap_total(self) -> float:
         """Sum of the single swaps (differs from the gap by the groups' interaction)."""
-        return sum(self.moves.values())
+        return sum(self.swaps.values())
 
     def ranked(self) -> list[tuple[str, float]]:
-        return sorted(self.moves.items(), key=lambda kv: -abs(kv[1]))
+        """Groups by the size of their part, largest first."""
+        return sorted(self.parts.items(), key=lambda kv: -abs(kv[1]))
 
     def top_moves(self, top: int = 3, minus: str = "-") -> str:
-        """``russia +4.1%, turkey -0.80%``: the largest single swaps."""
+        """``russia +4.1%, turkey -0.80%``: the largest parts."""
         return ", ".join(f"{g} {signed_pct(d, minus)}" for g, d in self.ranked()[:top])
 
     def to_dict(self) -> dict:
-        return {"a": self.a, "b": self.b, "outcome": self.outcome, "p_a": self.p_a,
-                "p_b": self.p_b, "moves": self.moves}
+        """One entry of ``pairs`` in ``escsim compare --format json``."""
+        return {"from": self.a, "to": self.b, "outcome": self.outcome, "gap": self.gap,
+                "parts": self.parts}
+
+    def details(self) -> dict:
+        return {"from": self.a, "to": self.b, "p_from": self.p_a, "p_to": self.p_b,
+                "one_at_a_time": self.swaps, "one_at_a_time_sum": self.swap_total,
+                "differing_groups": list(self.differing), "runs": self.runs,
+                "worlds": self.worlds}
 
 
 def run_all(scenarios, n_worlds: int, seed: int, workers: int = 1) -> list[RunResult]:
@@ -72,14 +121,28 @@ def run_all(scenarios, n_worlds: int, seed: int, workers: int = 1) -> list[RunRe
     return [run_scenario(s, n_worlds=n_worlds, seed=seed, workers=workers) for s in scenarios]
 
 
-def attribute(a, b, outcome: str, n_worlds: int, seed: int, workers: int = 1) -> Attribution:
-    """Swap each group of ``b`` into ``a`` in turn and measure P(``outcome``)."""
-    p = lambda s: run_scenario(s, n_worlds=n_worlds, seed=seed, workers=workers,  # noqa: E731
-                               horizon_weeks=a.horizon_weeks).estimate(outcome).p
-    p_a, p_b = p(a), p(replace(b, horizon_weeks=a.horizon_weeks))
-    groups = [*parameter_groups(a), INITIAL_GROUP]
-    moves = {g: p(swap_group(a, b, g)) - p_a for g in groups}
-    return Attribution(a.name, b.name, outcome, p_a, p_b, moves)
+def attribute(a, b, outcome: str, n_worlds: int, seed: int, workers: int = 1,
+              players: list[str] | None = None) -> Attribution:
+    """Split P_b - P_a in ``outcome`` over the groups by their exact Shapley values.
+
+    ``players`` defaults to the groups in which ``a`` and ``b`` differ; the others get
+    0.0 without being run. Every run uses ``a``'s horizon and the same seed.
+    """
+    groups = all_groups(a)
+    if players is None:
+        players = [g for g in groups if group_differs(a, b, g)]
+    unknown = sorted(set(players) - set(groups))
+    if unknown:
+        raise ValueError(f"unknown parameter groups {unknown}; groups are {groups}")
+    value = {c: run_scenario(take_groups(a, b, c), n_worlds=n_worlds, seed=seed,
+                             workers=workers, horizon_weeks=a.horizon_weeks
+                             ).estimate(outcome).p for c in coalitions(players)}
+    none, everyone = frozenset(), frozenset(players)
+    shapley = shapley_values(players, value.__getitem__)
+    parts = {g: shapley.get(g, 0.0) for g in groups}
+    swaps = {g: value[frozenset([g])] - value[none] if g in players else 0.0 for g in groups}
+    return Attribution(a.name, b.name, outcome, value[none], value[everyone], parts, swaps,
+                       tuple(players), len(value), n_worlds)
 
 
 def attribute_pairs(scenarios, outcome: str, n_worlds: int, seed: int,
@@ -107,10 +170,24 @@ def format_comparison(names: list[str], results: list[RunResult],
     return "\n".join(lines) + "\n"
 
 
-def format_attribution(att: Attribution, top: int = 3) -> str:
-    return (f"{att.a} -> {att.b}: P({att.outcome}) {pct(att.p_a)} -> {pct(att.p_b)} "
-            f"(gap {signed_pct(att.gap)}); swapping one group at a time: "
-            f"{att.top_moves(top)}; sum of all swaps {signed_pct(att.total)}")
+def format_attribution(att: Attribution) -> str:
+    """A pair's gap, its parts ranked, and the check that they add up to it."""
+    lines = [f"{att.a} -> {att.b}: P({att.outcome}) {pct(att.p_a)} -> {pct(att.p_b)} "
+             f"(gap {signed_pct(att.gap)})"]
+    moved = [(g, d) for g, d in att.ranked() if d != 0]
+    same = [g for g, d in att.parts.items() if d == 0 and g not in att.differing]
+    inert = [g for g, d in att.parts.items() if d == 0 and g in att.differing]
+    width = max((len(g) for g, _ in moved), default=0)
+    lines += [f"  {g.ljust(width)}  {signed_pct(d)}" for g, d in moved]
+    if inert:
+        lines.append(f"  {', '.join(inert)}: 0 (they differ, but their part is 0)")
+    if same:
+        lines.append(f"  {', '.join(same)}: 0 (the same in both lenses)")
+    lines.append(f"  the parts add up to the gap: {signed_pct(att.total)} "
+                 f"(exact Shapley values, {att.runs} coalitions on the same worlds)")
+    lines.append(f"  swapping one group at a time into {att.a} sums to "
+                 f"{signed_pct(att.swap_total)} instead: the difference is interaction")
+    return "\n".join(lines)
 
 
 def check_outcome(name: str) -> None:
@@ -125,10 +202,14 @@ def check_outcome(name: str) -> None:
 
 def comparison_dict(names, results, attributions, seed: int, worlds: int,
                     attribution_worlds: int) -> dict:
-    """A comparison as the data ``escsim compare --format json`` prints."""
+    """A comparison as the data ``escsim compare --format json`` prints: ``pairs`` holds
+    each gap and its parts; ``attribution`` how they were computed."""
     return {"seed": seed, "worlds": worlds,
             "scenarios": {n: r.to_dict()["outcomes"] for n, r in zip(names, results, strict=True)},
-            "attribution": [{**t.to_dict(), "worlds": attribution_worlds} for t in attributions]}
+            "pairs": [t.to_dict() for t in attributions],
+            "attribution": {"method": "exact Shapley values over parameter groups, common "
+                                      "random numbers", "worlds": attribution_worlds,
+                            "details": [t.details() for t in attributions]}}
 
 
 # --- the `escsim compare` command -----------------------------------------------------
@@ -145,7 +226,7 @@ def cli_parse(sub) -> None:
     cmp_.add_argument("--outcome", default="full_scale_invasion",
                       help="outcome whose gaps are attributed (default full_scale_invasion)")
     cmp_.add_argument("--attribution-worlds", type=positive_int, default=4_000,
-                      help="worlds per run in the attribution (default 4,000)")
+                      help="worlds per coalition run in the attribution (default 4,000)")
     cmp_.add_argument("--out", type=Path, default=None, help="directory for the figure")
     add_run_options(cmp_)
     cmp_.set_defaults(action=cli_action)
@@ -172,10 +253,10 @@ def cli_action(args) -> int:
     else:
         print(format_comparison(names, results))
         if attributions:
-            print(f"What accounts for the gaps in {args.outcome} "
-                  f"({args.attribution_worlds:,} worlds per run):")
+            print(f"How the gaps in {args.outcome} split over the parameter groups "
+                  f"({args.attribution_worlds:,} worlds per run, common random numbers):")
             for t in attributions:
-                print("  " + format_attribution(t))
+                print(format_attribution(t))
     if args.out is not None:
         from sim.plots import plot_comparison
 
