@@ -183,7 +183,8 @@ def format_attribution(att: Attribution) -> str:
         lines.append(f"  {', '.join(inert)}: 0 (they differ, but their part is 0)")
     if same:
         lines.append(f"  {', '.join(same)}: 0 (the same in both lenses)")
-    lines.append(f"  the parts add up to the gap: {signed_pct(att.total)} "
+    # The sum equals the gap to rounding (1e-17 where the gap is 0): print the gap itself.
+    lines.append(f"  the parts add up to the gap: {signed_pct(att.gap)} "
                  f"(exact Shapley values, {att.runs} coalitions on the same worlds)")
     lines.append(f"  swapping one group at a time into {att.a} sums to "
                  f"{signed_pct(att.swap_total)} instead: the difference is interaction")
