@@ -183,6 +183,13 @@ def test_check_json_and_bad_claims(capsys, tmp_path):
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data[0]["scenario"] == "yunusov"
     assert {c["verdict"] for c in data[0]["claims"]} <= {CONSISTENT, INCONSISTENT, INCONCLUSIVE}
+    words = tmp_path / "words.yaml"
+    words.write_text("unlikely: [0.2, 0.45]\n")  # ICD's printed row, read as a band
+    assert main(["check", str(REPO / "scenarios" / "experts" / "yunusov.yaml"), "-n", "1000",
+                 "--format", "json", "--mapping", str(words)]) == 0
+    first = json.loads(capsys.readouterr().out)[0]["claims"][0]
+    assert list(first["verdicts"]) == ["ICD 203", "Kent 1964", "user"]
+    assert first["verdicts"]["user"]["verdict"] == INCONSISTENT and first["flips"] is True
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: b\nclaims:\n  - {outcome: invasion, words: likely, quote: q, "
                    "source: 000_b6c8157d2dc91f0e.txt}\n  - {outcome: border_clash}\n")
