@@ -102,14 +102,17 @@ def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str
         rows = [[_e(c.claim.who), _e(c.claim.outcome + (f" | {c.claim.given}"
                                                         if c.claim.given else "")),
                  f"“{_e(c.claim.words)}”<br><span class=src>{_e(c.claim.quote)} "
-                 f"({_e(c.claim.source)})</span>", _e(c.band.describe()),
+                 f"({_e(c.claim.source)})</span>",
                  estimate_text(c.estimate.p, c.estimate.ci),
-                 f"<span class={c.verdict}>{_e(c.verdict)}</span> {_e(c.side)}"]
+                 "<br>".join(f"{_e(r.mapping)} {_e(r.band.describe() if r.band else '')}: "
+                             f"<span class={r.verdict}>{_e(r.verdict)}</span> {_e(r.side)}"
+                             for r in c.readings) + (" <b>(flips)</b>" if c.flips else "")]
                 for c in checks]
         body += ["<h2>Claims check</h2>", _table(
-            ["who", "outcome", "words", "band (ICD 203)", "model", "verdict"], rows),
-            "<p class=meta>Consistent: the interval lies inside the band; inconsistent: "
-            "outside it; inconclusive: it straddles an edge. An inconsistent claim means the "
+            ["who", "outcome", "words", "model", "verdict by mapping"], rows),
+            "<p class=meta>Consistent: the interval lies within the band or bound; "
+            "inconsistent: outside it; inconclusive: it straddles an edge; flips: the "
+            "verdict differs between word-to-number mappings. An inconsistent claim means the "
             "expert's stated reasons, as encoded, do not imply the conclusion under this "
             "model.</p>"]
     body += ["<h2>Inputs</h2>", _inputs(scenario)]

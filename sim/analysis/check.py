@@ -1,12 +1,17 @@
 """Expert-claim checks: does the model, set to an expert's assumptions, agree with what
 the expert concluded?
 
-Each claim's words map to a band (:mod:`sim.analysis.words`); the model's estimate of
-the claimed probability has a 95% Wilson interval. The verdict compares the two:
+Each claim's words are read under every word-to-number mapping
+(:mod:`sim.analysis.words`: ICD 203 and Kent 1964, plus a user's ``--mapping``) as a
+band or a one-sided bound; the model's estimate of the claimed probability has a 95%
+Wilson interval. Each mapping's verdict compares the two:
 
-- consistent: the whole interval lies inside the band;
+- consistent: the whole interval lies within the bound;
 - inconsistent: the whole interval lies outside it (the report says on which side);
-- inconclusive: the interval straddles a band edge (more worlds may settle it).
+- inconclusive: the interval straddles an edge (more worlds may settle it).
+
+A claim whose verdict differs between mappings is flagged as one that *flips*: the
+verdict then rests on the choice of table, not on the model alone.
 
 A conditional claim, P(outcome | given), is estimated over the worlds where ``given``
 happened. Where the scenario makes the condition too rare for that (fewer than
@@ -20,35 +25,73 @@ model (or that the encoding misses an assumption the expert left unsaid).
 
 from dataclasses import dataclass, replace
 
-from sim.analysis.words import DEFAULT_MAPPING, Band, band_for
+from sim.analysis.words import MAPPINGS, Band, Mapping, band_for, normalise
 from sim.ladder import RUNG_OUTCOMES
 from sim.montecarlo import run_scenario
 from sim.results import Estimate
 
 CONSISTENT, INCONSISTENT, INCONCLUSIVE = "consistent", "inconsistent", "inconclusive"
+UNMAPPED = "unmapped"  # a user mapping without the claim's phrase
 FEW_WORLDS = 100  # below this many worlds meeting a condition, the report says so
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A claim's verdict under one mapping."""
+
+    mapping: str
+    band: Band | None
+    verdict: str
+    side: str = ""
+
+    beyond_row: str = ""  # "below"/"above" the printed row of a one-sided reading
+
+    def to_dict(self) -> dict:
+        band = None if self.band is None else [self.band.low, self.band.high]
+        return {"band": band, "reading": None if self.band is None else self.band.reading,
+                "verdict": self.verdict, "side": self.side, "beyond_row": self.beyond_row}
+
+
+@dataclass(frozen=True)
 class ClaimCheck:
-    """One claim, the model's estimate for it, the band its words map to, the verdict."""
+    """One claim, the model's estimate for it, and its verdict under each mapping (the
+    first is ICD 203; ``band``, ``verdict`` and ``side`` are that one's)."""
 
     claim: object  # sim.scenario.claims.Claim
     estimate: Estimate
-    band: Band
-    verdict: str
-    side: str  # "", "model lower than the words" or "model higher than the words"
+    readings: tuple[Reading, ...]
     horizon_weeks: int
     method: str = "share of worlds in the run"
 
+    @property
+    def band(self) -> Band:
+        return self.readings[0].band
+
+    @property
+    def verdict(self) -> str:
+        return self.readings[0].verdict
+
+    @property
+    def side(self) -> str:
+        return self.readings[0].side
+
+    @property
+    def flips(self) -> bool:
+        """True when the mappings that read the phrase do not all agree."""
+        return len({r.verdict for r in self.readings if r.verdict != UNMAPPED}) > 1
+
     def to_dict(self) -> dict:
-        return {**self.claim.to_dict(), "band": [self.band.low, self.band.high],
-                "estimate": self.estimate.to_dict(), "verdict": self.verdict,
-                "side": self.side, "horizon_weeks": self.horizon_weeks, "method": self.method}
+        return {**self.claim.to_dict(), "estimate": self.estimate.to_dict(),
+                "horizon_weeks": self.horizon_weeks, "method": self.method,
+                "band": [self.band.low, self.band.high], "verdict": self.verdict,
+                "side": self.side,
+                "verdicts": {r.mapping: r.to_dict() for r in self.readings},
+                "flips": self.flips}
 
 
 def verdict(ci: tuple[float, float], band: Band) -> tuple[str, str]:
-    """Compare an interval with a band: (verdict, which side the model lies on)."""
+    """Compare an interval with a band or bound: (verdict, which side the model lies on).
+    An upper bound is a band from 0, a lower bound one up to 1, so one rule serves all."""
     lo, hi = ci
     high = 1.0 if band.high is None else band.high
     if hi < band.low:
@@ -60,14 +103,52 @@ def verdict(ci: tuple[float, float], band: Band) -> tuple[str, str]:
     return INCONCLUSIVE, ""
 
 
+def read_all(est: Estimate, words: str, mappings: tuple[Mapping, ...]) -> tuple[Reading, ...]:
+    """The verdict of an estimate under each mapping."""
+    out = []
+    for m in mappings:
+        band = m.bands.get(normalise(words))
+        if band is None:
+            out.append(Reading(m.name, None, UNMAPPED))
+        elif not est.n:
+            out.append(Reading(m.name, band, INCONCLUSIVE, "no world met the condition"))
+        else:
+            out.append(Reading(m.name, band, *verdict(est.ci, band), beyond_row(est.ci, band)))
+    return tuple(out)
+
+
+def beyond_row(ci: tuple[float, float], band: Band) -> str:
+    """Where a one-sided reading is consistent but the whole interval lies past the far
+    edge of the row the table prints ("below" an "unlikely" row, "above" a "likely" one):
+    the words allow it, but the model is more extreme than the table's own numbers."""
+    if band.printed is None:
+        return ""
+    low, high = band.printed
+    if band.high is not None and ci[1] < low:
+        return "below"
+    if band.high is None and ci[0] > high:
+        return "above"
+    return ""
+
+
+def with_user_mapping(user: dict[str, Band] | None) -> tuple[Mapping, ...]:
+    """The built-in mappings, plus a user's as a further column."""
+    if not user:
+        return MAPPINGS
+    return (*MAPPINGS, Mapping("user", "the --mapping file", user))
+
+
 def check_scenario(scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None,
                    workers: int = 1, progress=None) -> list[ClaimCheck]:
-    """Check every claim of ``scenario``; one run per distinct claim horizon."""
-    mapping = DEFAULT_MAPPING if mapping is None else mapping
-    bands = [band_for(c.words, mapping) for c in scenario.claims]  # unknown words fail early
+    """Check every claim of ``scenario``; one run per distinct claim horizon.
+    ``mapping``: a user's phrase-to-band dict, read as a further column."""
+    mappings = with_user_mapping(mapping)
+    for c in scenario.claims:  # words no mapping reads fail early, before any run
+        if not any(normalise(c.words) in m.bands for m in mappings):
+            band_for(c.words, {k: v for m in mappings for k, v in m.bands.items()})
     runs = {}
     out = []
-    for claim, band in zip(scenario.claims, bands, strict=True):
+    for claim in scenario.claims:
         horizon = claim.horizon_weeks or scenario.horizon_weeks
         if horizon not in runs:
             runs[horizon] = run_scenario(scenario, n_worlds=n_worlds, seed=seed,
@@ -80,8 +161,8 @@ def check_scenario(scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None
             est = result.conditional(claim.outcome, claim.given)
             if est.n < FEW_WORLDS and claim.given in RUNG_OUTCOMES:
                 est, method = _started_on(scenario, claim, n_worlds, seed, horizon, workers)
-        v, side = verdict(est.ci, band) if est.n else (INCONCLUSIVE, "no world met the condition")
-        out.append(ClaimCheck(claim, est, band, v, side, horizon, method))
+        out.append(ClaimCheck(claim, est, read_all(est, claim.words, mappings), horizon,
+                              method))
     return out
 
 
@@ -104,20 +185,29 @@ def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
 
 
 def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
-    """The check report of one scenario as text."""
+    """The check report of one scenario as text: per claim, the model's estimate and a
+    row per mapping; a claim whose verdict differs between mappings is flagged."""
     from sim.formatting import estimate_text
 
     lines = [f"scenario: {name}    seed: {seed}"]
     if not checks:
         return lines[0] + "\n  (no claims)\n"
+    width = max(len(r.mapping) for c in checks for r in c.readings)
     for c in checks:
         what = c.claim.outcome + (f" | {c.claim.given}" if c.claim.given else "")
         est = c.estimate
         lines.append(f"  {c.claim.who or '?'}: {what} \"{c.claim.words}\" "
-                     f"(band {c.band.describe()}, {c.horizon_weeks} weeks)")
-        lines.append(f"    model {estimate_text(est.p, est.ci)}, "
-                     f"n={est.n:,}  ->  {c.verdict.upper()}"
-                     + (f" ({c.side})" if c.side else ""))
+                     f"({c.horizon_weeks} weeks)")
+        lines.append(f"    model {estimate_text(est.p, est.ci)}, n={est.n:,}")
+        for r in c.readings:
+            bound = "(no reading)" if r.band is None else r.band.describe()
+            row = (f" (model {r.beyond_row} the printed row, "
+                   f"{100 * r.band.printed[0]:g}-{100 * r.band.printed[1]:g}%)"
+                   if r.beyond_row else "")
+            lines.append(f"      {r.mapping:<{width}}  {bound:<12}  {r.verdict.upper()}"
+                         + (f" ({r.side})" if r.side else "") + row)
+        if c.flips:
+            lines.append("      FLIPS: the verdict depends on the mapping")
         if c.method != ClaimCheck.method:
             lines.append(f"    (fewer than {FEW_WORLDS} worlds reached {c.claim.given} by "
                          f"themselves; estimated over {c.method})")
@@ -138,8 +228,10 @@ def cli_parse(sub) -> None:
     chk = sub.add_parser("check", help="check experts' claims against the model")
     chk.add_argument("files", type=Path, nargs="+", help="scenario files with claims:")
     chk.add_argument("--mapping", type=Path, default=None,
-                     help="YAML file of phrase: [low, high] replacing the ICD 203 mapping")
-    chk.add_argument("--strict", action="store_true", help="exit 1 on an inconsistent claim")
+                     help="YAML file of phrase: [low, high] (or [low]), shown as a further "
+                          "mapping beside ICD 203 and Kent 1964")
+    chk.add_argument("--strict", action="store_true",
+                     help="exit 1 when a claim is inconsistent under any mapping")
     add_run_options(chk)
     chk.set_defaults(action=cli_action)
 
@@ -153,7 +245,8 @@ def cli_action(args) -> int:
     inconsistent, report = 0, []
     for scenario in load_all(args.files):
         checks = check_scenario(scenario, args.worlds, args.seed, mapping, args.workers)
-        inconsistent += sum(c.verdict == INCONSISTENT for c in checks)
+        inconsistent += sum(any(r.verdict == INCONSISTENT for r in c.readings)
+                            for c in checks)
         if args.format == "json":
             report.append({"scenario": scenario.name, "seed": args.seed, "claims": checks})
         else:

@@ -6,7 +6,7 @@
 claims:
   - who: Tasits
     outcome: full_scale_invasion      # an outcome name (escsim run lists them)
-    words: highly unlikely            # mapped to a band by sim.analysis.words
+    words: highly unlikely            # read as a band or bound by sim.analysis.words
     quote: "It seems to me highly unlikely that Azerbaijan would openly invade"
     source: 000_b6c8157d2dc91f0e.txt  # the seed article the quote is from
     horizon_weeks: 52                 # optional; default: the scenario's horizon
@@ -17,6 +17,9 @@ claims:
     quote: "They would have to react if this happens."
     source: 000_b6c8157d2dc91f0e.txt
 ```
+
+A claim's quote must not also be the source of a parameter the scenario runs with
+(:mod:`sim.scenario.circularity`): the loader refuses a lens that would check its own input.
 
 ``observed:`` (history cases) records what happened in the 12 months after ``as_of``:
 

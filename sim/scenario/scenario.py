@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.params import ParamSpec
+from sim.scenario.circularity import circular_sources
 from sim.scenario.conditions import apply_conditions, load_conditions
 from sim.scenario.distributions import Fixed, stream_name
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
@@ -135,6 +136,8 @@ def load_scenario(path, registry: dict[str, ParamSpec] | None = None) -> Scenari
     registry = registry or _registry()
     problems: list[Problem] = []
     scenario = _resolve(Path(path), registry, [], problems)
+    if scenario is not None and not problems and scenario.claims:
+        problems.extend(circular_sources(scenario, load_yaml(Path(path))[0]))
     if problems or scenario is None:
         raise ScenarioError(problems)
     return scenario
