@@ -59,7 +59,8 @@ def spread_note(status: str, draws: int, worlds_per_draw: int) -> str:
     return (f"(95% CI: Monte Carlo noise of the average over all worlds. Spread: the "
             f"probability under each of {draws:,} parameter draws x {worlds_per_draw:,} "
             f"worlds, a separate pass; each per-draw value carries binomial noise of about "
-            f"sqrt(p(1-p)/{worlds_per_draw}), at most {pct(noise)})")
+            f"sqrt(p(1-p)/{worlds_per_draw}), at most {pct(noise)}. sd: the per-draw "
+            f"probability's standard deviation across draws with that noise removed)")
 
 
 def signed_pct(x: float, minus: str = "-") -> str:

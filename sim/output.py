@@ -21,7 +21,7 @@ from sim.results import OUTCOME_NAMES, RunResult
 
 CSV_COLUMNS = ("outcome", "p", "ci_low", "ci_high", "n", "k", "scenario", "seed",
                "horizon_weeks", "spread_p10", "spread_p50", "spread_p90", "spread_draws",
-               "spread_worlds_per_draw")
+               "spread_worlds_per_draw", "spread_between_sd")
 
 RESULTS_JSON = "results.json"
 OUTCOMES_CSV = "outcomes.csv"
@@ -52,18 +52,20 @@ def format_table(result: RunResult) -> str:
         ci = interval_text(*est.ci)
         cells = (name, pct(est.p), ci, f"{est.n:,}")
         if spread.computed:
-            cells += (spread_text(*spread.percentiles(name)),)
+            cells += (spread_text(*spread.percentiles(name)), pct(spread.between_sd(name)))
         rows.append(cells)
     header = ("outcome", "p", "95% CI", "n")
     if spread.computed:
-        header += ("over parameter draws: 10th-90th pct (median)",)
+        header += ("over parameter draws: 10th-90th pct (median)", "sd")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def row(cells) -> str:
         name, p, ci, n, *rest = cells
         text = (f"{name:<{widths[0]}}  {p:>{widths[1]}}  {ci:<{widths[2]}}  "
                 f"{n:>{widths[3]}}")
-        return "  ".join([text, *rest]).rstrip()
+        if rest:
+            text += f"  {rest[0]:<{widths[4]}}  {rest[1]:>{widths[5]}}"
+        return text.rstrip()
 
     lines.append(row(header))
     lines.append("  ".join("-" * w for w in widths))
@@ -110,8 +112,9 @@ def _num(x: float) -> str:
 def to_csv(result: RunResult) -> str:
     """One row per outcome: ``outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks``,
     then the spread over parameter draws ``spread_p10,spread_p50,spread_p90,spread_draws,
-    spread_worlds_per_draw`` (full-precision floats; an empty cell where p is undefined,
-    i.e. no worlds, and in the spread columns where no spread was computed)."""
+    spread_worlds_per_draw,spread_between_sd`` (full-precision floats; an empty cell
+    where p is undefined, i.e. no worlds, and in the spread columns where no spread was
+    computed)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -119,10 +122,10 @@ def to_csv(result: RunResult) -> str:
     spread = result.spread
     for name in OUTCOME_NAMES:
         est = outcomes[name]
-        spread_cells = ["", "", "", "", ""]
+        spread_cells = ["", "", "", "", "", ""]
         if spread.computed:
             spread_cells = [*(_num(x) for x in spread.percentiles(name)), spread.draws,
-                            spread.worlds_per_draw]
+                            spread.worlds_per_draw, _num(spread.between_sd(name))]
         writer.writerow([name, _num(est.p), _num(est.ci[0]), _num(est.ci[1]), est.n, est.k,
                          result.scenario, result.seed, result.horizon_weeks, *spread_cells])
     return buf.getvalue()

@@ -63,12 +63,14 @@ def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset
 
 
 def _outcome_rows(result) -> list[list[str]]:
-    """outcome, p, 95% CI, worlds, spread over parameter draws (empty if none), meaning."""
+    """outcome, p, 95% CI, worlds, spread over parameter draws and its sd (empty if
+    none), meaning."""
     from sim.ladder import OUTCOMES
 
     spread = result.spread
     return [[_e(name), pct(e.p), interval_text(*e.ci), f"{e.n:,}",
              spread_text(*spread.percentiles(name)) if spread.computed else "",
+             pct(spread.between_sd(name)) if spread.computed else "",
              _e(OUTCOMES[name])] for name, e in result.outcomes().items()]
 
 
@@ -106,8 +108,8 @@ def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str
                                                 else "") + "</p>",
             f"<p>{_e(scenario.description)}</p>", "<h2>Outcomes</h2>",
             _table(["outcome", "p", "95% CI", "worlds",
-                    "over parameter draws: 10th-90th pct (median)", "meaning"],
-                   _outcome_rows(result), {1, 2, 3, 4}),
+                    "over parameter draws: 10th-90th pct (median)", "sd", "meaning"],
+                   _outcome_rows(result), {1, 2, 3, 4, 5}),
             _spread_meta(result.spread),
             _img(outcomes_figure(result)), "<h2>Where the worlds are, week by week</h2>",
             _img(fan_chart_figure(result))]

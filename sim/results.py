@@ -82,7 +82,7 @@ SPREAD_FIXED = "parameters fixed"
 SPREAD_OFF = "off"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: an array field has no single truth value
 class Spread:
     """How much each probability moves across the scenario's parameter uncertainty.
 

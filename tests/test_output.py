@@ -169,7 +169,8 @@ def test_csv_parses_back_to_the_same_numbers(big):
         assert r["horizon_weeks"] == "52"
     header = to_csv(big).splitlines()[0]
     assert header == ("outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks,"
-                      "spread_p10,spread_p50,spread_p90,spread_draws,spread_worlds_per_draw")
+                      "spread_p10,spread_p50,spread_p90,spread_draws,spread_worlds_per_draw,"
+                      "spread_between_sd")
 
 
 def test_json_of_a_run_without_worlds_is_valid_json():

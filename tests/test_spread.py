@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from sim.cli import main
+from sim.formatting import pct, spread_text
 from sim.ladder import OUTCOME_NAMES
 from sim.montecarlo import (
     ChunkTask,
@@ -76,7 +77,7 @@ def test_fixed_parameters_report_no_spread(fixed):
     assert "parameters fixed" in format_table(result)
     assert all(result.to_dict()["outcomes"][name]["spread"] is None for name in OUTCOME_NAMES)
     rows = list(csv.DictReader(io.StringIO(to_csv(result))))
-    assert all(r["spread_p10"] == "" and r["spread_draws"] == "" for r in rows)
+    assert all(r["spread_p10"] == r["spread_draws"] == r["spread_between_sd"] == "" for r in rows)
 
 
 def test_fixed_parameters_forced_through_the_pass_spread_only_by_binomial_noise(fixed):
@@ -180,7 +181,8 @@ def test_table_json_and_csv_show_both(with_spread):
     assert "sqrt(p(1-p)/50)" in words
     row = next(line for line in table.splitlines() if line.startswith("border_clash "))
     p10, p50, p90 = with_spread.spread.percentiles("border_clash")
-    assert row.count("[") == 2 and row.rstrip().endswith(")")
+    assert spread_text(p10, p50, p90) in row
+    assert row.split()[-1] == pct(with_spread.spread.between_sd("border_clash"))
 
     data = json.loads(to_json(with_spread))
     assert data["parameter_spread"]["status"] == "computed"
