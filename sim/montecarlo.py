@@ -235,10 +235,12 @@ def run_scenario(
     draws, per_draw = spread if spread is not None else (0, DEFAULT_WORLDS_PER_DRAW)
     spread_worlds = draws * per_draw if uncertain_parameters(scenario) else 0
     main_progress = spread_progress = None
-    if progress is not None:  # one count over both passes
-        main_progress = lambda done, _total: progress(done, n_worlds + spread_worlds)  # noqa: E731
-        spread_progress = lambda done, _total: progress(n_worlds + done,  # noqa: E731
-                                                        n_worlds + spread_worlds)
+    if progress is not None:  # one count over both passes, the run's worlds first
+        def main_progress(done: int, _total: int) -> None:
+            progress(done, n_worlds + spread_worlds)
+
+        def spread_progress(done: int, _total: int) -> None:
+            progress(n_worlds + done, n_worlds + spread_worlds)
     total = Tally.empty(horizon)
     for part in map_ordered(run_chunk, tasks, workers=workers, executor=executor, dask=dask,
                             progress=main_progress, size=lambda t: t.n_worlds):
