@@ -3,6 +3,8 @@
 - ``pct``: a share as a percentage (``12.3%``; rare outcomes keep two digits, ``0.071%``).
 - ``estimate_text``: a probability with its interval, ``12.3% [11.7%, 12.9%]``, as every
   table, report, figure label and check prints it.
+- ``spread_text`` and ``spread_note``: a probability's spread over parameter draws,
+  ``[4.0%, 74.2%] (40.0%)``, and the line that says what it is (or why there is none).
 - ``plain`` and ``json_text``: any result (NumPy values, enums, paths, dates, objects
   with ``to_dict``) as plain JSON data; NaN becomes null, since JSON has no NaN.
 
@@ -36,6 +38,29 @@ def interval_text(low: float, high: float) -> str:
 def estimate_text(p: float, ci: tuple[float, float], sep: str = " ") -> str:
     """``12.3% [11.7%, 12.9%]``: a probability and its 95% interval."""
     return f"{pct(p)}{sep}{interval_text(*ci)}"
+
+
+def spread_text(p10: float, p50: float, p90: float) -> str:
+    """``[4.0%, 74.2%] (40.0%)``: the 10th-90th percentile of a per-draw probability over
+    parameter draws, and its median in brackets."""
+    return f"{interval_text(p10, p90)} ({pct(p50)})"
+
+
+def spread_note(status: str, draws: int, worlds_per_draw: int) -> str:
+    """The line under an outcome table that says what the parameter spread is, or why a
+    table has none (``status`` as in ``sim.results.Spread``)."""
+    if status == "parameters fixed":
+        return ("(spread over parameter draws: none, parameters fixed; the 95% CI is the "
+                "whole uncertainty of these numbers under the model)")
+    if status != "computed" or draws < 1:
+        return ("(95% CI: Monte Carlo noise only; the spread over parameter draws was not "
+                "computed: --spread G:m)")
+    noise = math.sqrt(0.25 / worlds_per_draw)
+    return (f"(95% CI: Monte Carlo noise of the average over all worlds. Spread: the "
+            f"probability under each of {draws:,} parameter draws x {worlds_per_draw:,} "
+            f"worlds, a separate pass; each per-draw value carries binomial noise of about "
+            f"sqrt(p(1-p)/{worlds_per_draw}), at most {pct(noise)}. sd: the per-draw "
+            f"probability's standard deviation across draws with that noise removed)")
 
 
 def signed_pct(x: float, minus: str = "-") -> str:

@@ -10,6 +10,10 @@ A chunk's numbers depend only on (scenario, seed, chunk index, chunk size, horiz
 any point values), so the merged result is the same whatever the number of workers, the
 backend (``sim.parallel``) or the order in which chunks finish (DESIGN.md, "Randomness
 and reproducibility").
+
+The parameter-spread pass (``run_spread``) uses the same recipe with ``ChunkTask.grouped``
+set: a group-chunk draws a few parameter sets and runs ``grouped`` worlds under each, on
+its own seed branch (``sim.seeding.spread_chunk_seed``), so the main run is untouched.
 """
 
 from collections.abc import Callable
@@ -20,8 +24,22 @@ import numpy as np
 
 from sim.model import EscalationModel
 from sim.parallel import Progress, map_ordered
-from sim.results import RunResult, Tally
-from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED, chunk_seed, dynamics_seed
+from sim.results import SPREAD_COMPUTED, SPREAD_FIXED, SPREAD_OFF, RunResult, Spread, Tally
+from sim.seeding import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_SEED,
+    chunk_seed,
+    dynamics_seed,
+    spread_chunk_seed,
+)
+
+# The default spread pass: G draws x m worlds per draw. m = 50 keeps a per-draw
+# probability's binomial noise at most 7 points (sqrt(.25/50)); G = 200 gives the 10th and
+# 90th percentiles from 20 draws beyond each. 200 x 50 = 10,000 worlds, the main run's
+# default, so the pass costs no more than the run it accompanies (``default_spread``).
+DEFAULT_DRAWS = 200
+DEFAULT_WORLDS_PER_DRAW = 50
+MIN_DRAWS = 10  # fewer draws give no percentiles worth printing
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,9 @@ class ChunkTask:
     n_worlds: int
     horizon_weeks: int
     points: Points | None = None
+    # The spread pass: ``grouped`` worlds share each parameter draw (``n_worlds`` is a
+    # multiple of it) and the chunk seeds from the spread branch. None: a main-run chunk.
+    grouped: int | None = None
 
 
 def chunk_sizes(n_worlds: int, chunk_size: int) -> list[int]:
@@ -73,9 +94,16 @@ def build_model(task: ChunkTask) -> EscalationModel:
     With ``task.points``, every point gets the same worlds (the same parameter draws and,
     through ``EscalationModel(blocks=K)``, the same weekly draws) with its own values of
     the points' keys, so a point's numbers equal a plain run with those values fixed.
+    With ``task.grouped`` (m), the chunk draws ``n_worlds / m`` parameter sets and each
+    is shared by m consecutive worlds, whose weekly draws stay independent.
     """
-    ss = chunk_seed(task.seed, task.index)
-    params = task.scenario.sample(ss, task.n_worlds)
+    if task.grouped is not None:
+        ss = spread_chunk_seed(task.seed, task.index)
+        draws = task.scenario.sample(ss, task.n_worlds // task.grouped)
+        params = {key: np.repeat(v, task.grouped) for key, v in draws.items()}
+    else:
+        ss = chunk_seed(task.seed, task.index)
+        params = task.scenario.sample(ss, task.n_worlds)
     blocks = 1
     if task.points is not None:
         blocks = len(task.points)
@@ -103,6 +131,75 @@ def run_chunk(task: ChunkTask, measure: Callable[[EscalationModel], Any] = tally
     return result
 
 
+def draw_counts(model: EscalationModel, worlds_per_draw: int) -> np.ndarray:
+    """The spread pass's measure: (draws, n_outcomes) int64, in how many of each draw's
+    worlds (consecutive groups of ``worlds_per_draw``) each outcome happened."""
+    ind = model.outcome_indicators()
+    return ind.reshape(ind.shape[0], -1, worlds_per_draw).sum(axis=2, dtype=np.int64).T
+
+
+def run_group_chunk(task: ChunkTask) -> np.ndarray:
+    """Run one group-chunk of the spread pass and return its per-draw outcome counts."""
+    return run_chunk(task, measure=lambda model: draw_counts(model, task.grouped))
+
+
+def uncertain_parameters(scenario) -> tuple[str, ...]:
+    """The parameters that vary between worlds (a distribution with some width)."""
+    return tuple(key for key, entry in scenario.parameters.items()
+                 if entry.dist.support()[0] != entry.dist.support()[1])
+
+
+def default_spread(n_worlds: int) -> tuple[int, int]:
+    """The spread pass that goes with a run of ``n_worlds``: m = 50 worlds per draw and
+    as many draws (at most 200) as fit in ``n_worlds`` worlds, so it never costs more
+    than the run; (0, m), i.e. off, when fewer than 10 draws would fit."""
+    draws = min(DEFAULT_DRAWS, n_worlds // DEFAULT_WORLDS_PER_DRAW)
+    return (draws if draws >= MIN_DRAWS else 0), DEFAULT_WORLDS_PER_DRAW
+
+
+def spread_tasks(scenario, draws: int, worlds_per_draw: int, seed: int, horizon_weeks: int,
+                 chunk_size: int = DEFAULT_CHUNK_SIZE) -> list[ChunkTask]:
+    """The group-chunks of a spread pass, in order: as many whole draws per chunk as fit
+    in ``chunk_size`` worlds (at least one)."""
+    per_chunk = max(1, chunk_size // worlds_per_draw)
+    return [ChunkTask(scenario, int(seed), i, size * worlds_per_draw, int(horizon_weeks),
+                      grouped=int(worlds_per_draw))
+            for i, size in enumerate(chunk_sizes(draws, per_chunk))]
+
+
+def run_spread(
+    scenario,
+    draws: int = DEFAULT_DRAWS,
+    worlds_per_draw: int = DEFAULT_WORLDS_PER_DRAW,
+    seed: int = DEFAULT_SEED,
+    horizon_weeks: int | None = None,
+    workers: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Progress | None = None,
+    executor: Any = None,
+    dask: Any = None,
+) -> Spread:
+    """The spread of each probability across the scenario's parameter uncertainty:
+    ``draws`` (G) parameter draws, ``worlds_per_draw`` (m) worlds each (see
+    ``sim.results.Spread``; each per-draw probability carries binomial noise of about
+    sqrt(p(1-p)/m)). A scenario with every parameter fixed runs nothing and says so;
+    ``draws=0`` switches the pass off. The same backends as ``run_scenario``, and the
+    result depends on (scenario, seed, G, m, chunk_size, horizon) only.
+    """
+    if draws < 0 or worlds_per_draw < 1:
+        raise ValueError(f"need draws >= 0 and worlds per draw >= 1, got {draws}:{worlds_per_draw}")
+    if draws == 0:
+        return Spread(SPREAD_OFF)
+    uncertain = uncertain_parameters(scenario)
+    if not uncertain:
+        return Spread(SPREAD_FIXED)
+    horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
+    tasks = spread_tasks(scenario, draws, worlds_per_draw, seed, horizon, chunk_size)
+    parts = list(map_ordered(run_group_chunk, tasks, workers=workers, executor=executor,
+                             dask=dask, progress=progress, size=lambda t: t.n_worlds))
+    return Spread(SPREAD_COMPUTED, draws, worlds_per_draw, np.concatenate(parts), uncertain)
+
+
 def one_world(scenario, seed: int, horizon_weeks: int | None = None,
               index: int = 0) -> EscalationModel:
     """One world of ``scenario`` (chunk ``index`` of one world), ready to step: what
@@ -121,22 +218,36 @@ def run_scenario(
     progress: Progress | None = None,
     executor: Any = None,
     dask: Any = None,
+    spread: tuple[int, int] | None = None,
 ) -> RunResult:
     """Monte Carlo estimate of a scenario's outcomes over ``n_worlds`` worlds.
 
     ``horizon_weeks`` defaults to the scenario's. ``workers``, ``executor`` and ``dask``
     choose the backend (``sim.parallel``); ``progress(worlds done, worlds)``. The result
     depends on (scenario, seed, n_worlds, chunk_size, horizon) only, never on the backend.
+    ``spread=(G, m)`` adds the parameter-spread pass (``run_spread``) after the run, on its
+    own seed branch: the run's own numbers are the same with or without it.
     """
     horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
     if horizon < 1:
         raise ValueError(f"the horizon must be at least 1 week, got {horizon}")
     tasks = chunk_tasks(scenario, n_worlds, seed, horizon, chunk_size)
+    draws, per_draw = spread if spread is not None else (0, DEFAULT_WORLDS_PER_DRAW)
+    spread_worlds = draws * per_draw if uncertain_parameters(scenario) else 0
+    main_progress = spread_progress = None
+    if progress is not None:  # one count over both passes, the run's worlds first
+        def main_progress(done: int, _total: int) -> None:
+            progress(done, n_worlds + spread_worlds)
+
+        def spread_progress(done: int, _total: int) -> None:
+            progress(n_worlds + done, n_worlds + spread_worlds)
     total = Tally.empty(horizon)
     for part in map_ordered(run_chunk, tasks, workers=workers, executor=executor, dask=dask,
-                            progress=progress, size=lambda t: t.n_worlds):
+                            progress=main_progress, size=lambda t: t.n_worlds):
         total = total + part
+    result_spread = run_spread(scenario, draws, per_draw, seed, horizon, workers, chunk_size,
+                               spread_progress, executor, dask)
     return RunResult(
         scenario=scenario.name, seed=int(seed), chunk_size=chunk_size, tally=total,
-        parameters=scenario.to_dict(),
+        parameters=scenario.to_dict(), spread=result_spread,
     )

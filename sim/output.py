@@ -11,15 +11,17 @@ import csv
 import io
 import math
 import os
+import textwrap
 from pathlib import Path
 
 from sim.files import atomic_write
-from sim.formatting import interval_text, json_text, pct, plain
+from sim.formatting import interval_text, json_text, pct, plain, spread_note, spread_text
 from sim.ladder import STATE_LABELS
 from sim.results import OUTCOME_NAMES, RunResult
 
 CSV_COLUMNS = ("outcome", "p", "ci_low", "ci_high", "n", "k", "scenario", "seed",
-               "horizon_weeks")
+               "horizon_weeks", "spread_p10", "spread_p50", "spread_p90", "spread_draws",
+               "spread_worlds_per_draw", "spread_between_sd")
 
 RESULTS_JSON = "results.json"
 OUTCOMES_CSV = "outcomes.csv"
@@ -44,23 +46,34 @@ def format_table(result: RunResult) -> str:
     ]
     rows = []
     outcomes = result.outcomes()
+    spread = result.spread
     for name in OUTCOME_NAMES:
         est = outcomes[name]
         ci = interval_text(*est.ci)
-        rows.append((name, pct(est.p), ci, f"{est.n:,}"))
+        cells = (name, pct(est.p), ci, f"{est.n:,}")
+        if spread.computed:
+            cells += (spread_text(*spread.percentiles(name)), pct(spread.between_sd(name)))
+        rows.append(cells)
     header = ("outcome", "p", "95% CI", "n")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    if spread.computed:
+        header += ("over parameter draws: 10th-90th pct (median)", "sd")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def row(cells) -> str:
-        name, p, ci, n = cells
-        return (f"{name:<{widths[0]}}  {p:>{widths[1]}}  {ci:<{widths[2]}}  "
-                f"{n:>{widths[3]}}").rstrip()
+        name, p, ci, n, *rest = cells
+        text = (f"{name:<{widths[0]}}  {p:>{widths[1]}}  {ci:<{widths[2]}}  "
+                f"{n:>{widths[3]}}")
+        if rest:
+            text += f"  {rest[0]:<{widths[4]}}  {rest[1]:>{widths[5]}}"
+        return text.rstrip()
 
     lines.append(row(header))
     lines.append("  ".join("-" * w for w in widths))
     lines.extend(row(r) for r in rows)
     lines.append("(p: share of worlds where it happened at least once within the horizon; "
                  "a rung outcome counts that rung or a higher one)")
+    lines.extend(textwrap.wrap(spread_note(spread.status, spread.draws, spread.worlds_per_draw),
+                               width=100, subsequent_indent=" "))
     lines.append("")
 
     median = result.median_first_clash_week()
@@ -97,16 +110,24 @@ def _num(x: float) -> str:
 
 
 def to_csv(result: RunResult) -> str:
-    """One row per outcome: ``outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks``
-    (full-precision floats; an empty cell where p is undefined, i.e. no worlds)."""
+    """One row per outcome: ``outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks``,
+    then the spread over parameter draws ``spread_p10,spread_p50,spread_p90,spread_draws,
+    spread_worlds_per_draw,spread_between_sd`` (full-precision floats; an empty cell
+    where p is undefined, i.e. no worlds, and in the spread columns where no spread was
+    computed)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     outcomes = result.outcomes()
+    spread = result.spread
     for name in OUTCOME_NAMES:
         est = outcomes[name]
+        spread_cells = ["", "", "", "", "", ""]
+        if spread.computed:
+            spread_cells = [*(_num(x) for x in spread.percentiles(name)), spread.draws,
+                            spread.worlds_per_draw, _num(spread.between_sd(name))]
         writer.writerow([name, _num(est.p), _num(est.ci[0]), _num(est.ci[1]), est.n, est.k,
-                         result.scenario, result.seed, result.horizon_weeks])
+                         result.scenario, result.seed, result.horizon_weeks, *spread_cells])
     return buf.getvalue()
 
 
@@ -134,6 +155,8 @@ def scenario_yaml(result: RunResult, resolved_scenario: dict) -> str:
         "It can be re-run as it is; the same options give the same numbers:\n"
         f"  escsim run scenario.resolved.yaml --seed {result.seed} -n {result.worlds}"
         f" --horizon {result.horizon_weeks} --chunk-size {result.chunk_size}"
+        + (f" --spread {result.spread.draws}:{result.spread.worlds_per_draw}"
+           if result.spread.computed else " --spread 0")
     ))
 
 
@@ -162,6 +185,25 @@ def write_run_dir(result: RunResult, out_dir: str | os.PathLike,
 # --- the `escsim run` command -------------------------------------------------------
 
 
+def spread_option(text: str) -> tuple[int, int]:
+    """An argparse type for ``--spread``: ``G:m`` (G draws x m worlds per draw, both
+    whole numbers, m at least 1) or ``0`` (no spread pass)."""
+    import argparse
+
+    if text.strip() == "0":
+        return (0, 1)
+    try:
+        draws, per_draw = (int(part.replace("_", "").replace(",", ""))
+                           for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected G:m (draws:worlds per draw, e.g. 200:50) or 0, got {text!r}") from None
+    if draws < 0 or per_draw < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected G >= 0 draws and m >= 1 worlds per draw, got {text!r}")
+    return (draws, per_draw)
+
+
 def cli_parse(sub) -> None:
     """``escsim run SCENARIO``: a scenario's Monte Carlo, printed and optionally saved."""
     from pathlib import Path
@@ -181,6 +223,10 @@ def cli_parse(sub) -> None:
                      help="worker processes (results do not depend on it)")
     run.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE,
                      help=f"worlds per chunk, part of the seeding (default {DEFAULT_CHUNK_SIZE})")
+    run.add_argument("--spread", type=spread_option, default=None, metavar="G:m",
+                     help="spread over parameter draws: G draws x m worlds per draw, a "
+                          "separate pass (default: m=50 and G=n/50, at most 200, so it costs "
+                          "no more than the run; 0 switches it off)")
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")
     run.add_argument("--out", type=Path, default=None,
                      help="directory for results.json, outcomes.csv, the resolved scenario "
@@ -199,11 +245,16 @@ def cli_action(args) -> int:
 
     if args.out is not None:
         check_out_dir(args.out)
+    from sim.montecarlo import default_spread, uncertain_parameters
+
     scenario = load_scenario(args.scenario)
-    with ProgressBar(args.worlds, "world", not args.no_progress) as bar:
+    spread = args.spread if args.spread is not None else default_spread(args.worlds)
+    spread_worlds = spread[0] * spread[1] if uncertain_parameters(scenario) else 0
+    with ProgressBar(args.worlds + spread_worlds, "world", not args.no_progress) as bar:
         result = run_scenario(
             scenario, n_worlds=args.worlds, seed=args.seed, horizon_weeks=args.horizon,
             workers=args.workers, chunk_size=args.chunk_size, progress=bar.callback,
+            spread=spread,
         )
     render = {"table": format_table, "json": to_json, "csv": to_csv}[args.format]
     sys.stdout.write(render(result).rstrip("\n") + "\n")

@@ -15,7 +15,14 @@ from matplotlib.figure import Figure
 
 from sim import __version__
 from sim.files import atomic_write
-from sim.formatting import estimate_text, interval_text, pct, signed_pct
+from sim.formatting import (
+    estimate_text,
+    interval_text,
+    pct,
+    signed_pct,
+    spread_note,
+    spread_text,
+)
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;max-width:980px;margin:2em auto;
@@ -48,8 +55,10 @@ def _page(title: str, body: list[str]) -> str:
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
             + "\n".join(body)
             + f"<p class=meta>Made by escsim {__version__}. Probabilities are shares of "
-              "simulated worlds with 95% Wilson intervals; they are conditional on the "
-              "model and its parameters, not forecasts of record.</p></body></html>")
+              "simulated worlds with 95% Wilson intervals (Monte Carlo noise only); the "
+              "spread over parameter draws shows how far they move with the parameters the "
+              "scenario leaves uncertain. Both are conditional on the model, not forecasts "
+              "of record.</p></body></html>")
 
 
 def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
@@ -61,10 +70,21 @@ def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset
 
 
 def _outcome_rows(result) -> list[list[str]]:
+    """outcome, p, 95% CI, worlds, spread over parameter draws and its sd (empty if
+    none), meaning."""
     from sim.ladder import OUTCOMES
 
+    spread = result.spread
     return [[_e(name), pct(e.p), interval_text(*e.ci), f"{e.n:,}",
+             spread_text(*spread.percentiles(name)) if spread.computed else "",
+             pct(spread.between_sd(name)) if spread.computed else "",
              _e(OUTCOMES[name])] for name, e in result.outcomes().items()]
+
+
+def _spread_meta(spread) -> str:
+    """What the spread column is (or why there is none), under a table."""
+    note = spread_note(spread.status, spread.draws, spread.worlds_per_draw)
+    return f"<p class=meta>{_e(note.strip('()'))}.</p>"
 
 
 def _inputs(scenario) -> str:
@@ -84,17 +104,20 @@ def _inputs(scenario) -> str:
 def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str:
     """A scenario run: description, inputs with provenance, outcomes, figures, claims."""
     from sim.analysis.check import check_scenario
-    from sim.montecarlo import run_scenario
+    from sim.montecarlo import default_spread, run_scenario
     from sim.plots import fan_chart_figure, outcomes_figure
 
-    result = run_scenario(scenario, n_worlds=n_worlds, seed=seed, workers=workers)
+    result = run_scenario(scenario, n_worlds=n_worlds, seed=seed, workers=workers,
+                          spread=default_spread(n_worlds))
     body = [f"<h1>Scenario: {_e(scenario.name)}</h1>",
             f"<p class=meta>{n_worlds:,} worlds, seed {seed}, horizon "
             f"{result.horizon_weeks} weeks" + (f", as of {scenario.as_of}" if scenario.as_of
                                                 else "") + "</p>",
             f"<p>{_e(scenario.description)}</p>", "<h2>Outcomes</h2>",
-            _table(["outcome", "p", "95% CI", "worlds", "meaning"], _outcome_rows(result),
-                   {1, 2, 3}),
+            _table(["outcome", "p", "95% CI", "worlds",
+                    "over parameter draws: 10th-90th pct (median)", "sd", "meaning"],
+                   _outcome_rows(result), {1, 2, 3, 4, 5}),
+            _spread_meta(result.spread),
             _img(outcomes_figure(result)), "<h2>Where the worlds are, week by week</h2>",
             _img(fan_chart_figure(result))]
     if scenario.claims:
@@ -139,16 +162,33 @@ def comparison_report(scenarios, n_worlds: int, seed: int, workers: int = 1,
                       outcome: str = "full_scale_invasion", attribution_worlds: int = 4000) -> str:
     """Lenses side by side under common random numbers, with what drives each gap."""
     from sim.analysis.compare import attribute_pairs, run_all
+    from sim.montecarlo import default_spread, run_spread
     from sim.plots import comparison_figure
     from sim.results import OUTCOME_NAMES
 
     names = [s.name for s in scenarios]
     results = run_all(scenarios, n_worlds, seed, workers)
-    rows = [[_e(o)] + [estimate_text(r.estimate(o).p, r.estimate(o).ci) for r in results]
+    draws, per_draw = default_spread(n_worlds)
+    spreads = [run_spread(s, draws, per_draw, seed, workers=workers) for s in scenarios]
+
+    def cell(result, spread, outcome: str) -> str:
+        est = result.estimate(outcome)
+        text = estimate_text(est.p, est.ci)
+        if spread.computed:
+            text += f"<br><span class=src>draws: {spread_text(*spread.percentiles(outcome))}</span>"
+        return text
+
+    rows = [[_e(o)] + [cell(r, sp, o) for r, sp in zip(results, spreads, strict=True)]
             for o in OUTCOME_NAMES]
+    notes = "".join(
+        f"<p class=meta>{_e(s.name)}: "
+        f"{_e(spread_note(sp.status, sp.draws, sp.worlds_per_draw))}</p>"
+        for s, sp in zip(scenarios, spreads, strict=True))
     body = [f"<h1>Comparison: {_e(', '.join(names))}</h1>",
-            f"<p class=meta>{n_worlds:,} worlds each, seed {seed}, common random numbers</p>",
-            _table(["outcome", *names], rows, set(range(1, len(names) + 1))),
+            f"<p class=meta>{n_worlds:,} worlds each, seed {seed}, common random numbers. "
+            "Each cell: the probability with its 95% interval; below it (“draws”) the "
+            "10th-90th percentile (median) of the probability over parameter draws.</p>",
+            _table(["outcome", *names], rows, set(range(1, len(names) + 1))), notes,
             _img(comparison_figure(names, results))]
     attributions = attribute_pairs(scenarios, outcome, attribution_worlds, seed, workers)
     if attributions:

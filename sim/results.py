@@ -13,7 +13,8 @@ import numpy as np
 from sim.ladder import N_STATES, OUTCOME_NAMES, STATE_LABELS, CstoResponse
 from sim.stats import wilson_interval
 
-__all__ = ["OUTCOME_NAMES", "Estimate", "RunResult", "Tally"]  # OUTCOME_NAMES: sim.ladder's
+# OUTCOME_NAMES: sim.ladder's, re-exported.
+__all__ = ["OUTCOME_NAMES", "Estimate", "RunResult", "Spread", "Tally"]
 
 
 @dataclass
@@ -76,6 +77,82 @@ class Estimate:
         return {"p": self.p, "ci": [self.ci[0], self.ci[1]], "n": self.n}
 
 
+SPREAD_COMPUTED = "computed"
+SPREAD_FIXED = "parameters fixed"
+SPREAD_OFF = "off"
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: an array field has no single truth value
+class Spread:
+    """How much each probability moves across the scenario's parameter uncertainty.
+
+    A separate pass draws ``draws`` (G) parameter sets and runs ``worlds_per_draw`` (m)
+    worlds under each; ``counts[g, i]`` is in how many of draw g's worlds outcome i
+    happened, so ``counts / m`` is the per-draw probability. Its 10th, 50th and 90th
+    percentiles over the draws say how far the answer depends on parameters the
+    scenario leaves uncertain; the main run's Wilson interval says only how precisely
+    the worlds pin down the probability averaged over them.
+
+    Each per-draw probability is itself estimated from m worlds, so it carries binomial
+    noise of about sqrt(p(1-p)/m) (``noise_sd``); that noise widens the percentiles a
+    little. ``between_sd`` removes it from the spread by the method of moments:
+    Var(observed) - mean(p̂(1-p̂))/(m-1), since E[p̂(1-p̂)] = p(1-p)(m-1)/m (floored at 0).
+
+    ``status``: ``"computed"``; ``"parameters fixed"`` (no parameter has a spread, so
+    there is nothing to spread over; ``counts`` is empty); ``"off"`` (not asked for).
+    """
+
+    status: str
+    draws: int = 0
+    worlds_per_draw: int = 0
+    counts: np.ndarray = field(default_factory=lambda: np.zeros((0, len(OUTCOME_NAMES)),
+                                                                dtype=np.int64))
+    uncertain_parameters: tuple[str, ...] = ()
+
+    @property
+    def computed(self) -> bool:
+        return self.status == SPREAD_COMPUTED and self.draws > 0
+
+    def per_draw(self, outcome: str) -> np.ndarray:
+        """(G,) the per-draw probability of ``outcome``."""
+        return self.counts[:, OUTCOME_NAMES.index(outcome)] / self.worlds_per_draw
+
+    def percentiles(self, outcome: str) -> tuple[float, float, float]:
+        """The 10th, 50th and 90th percentiles of the per-draw probability."""
+        p10, p50, p90 = np.percentile(self.per_draw(outcome), [10, 50, 90])
+        return float(p10), float(p50), float(p90)
+
+    def noise_sd(self, outcome: str) -> float:
+        """The typical binomial noise of one per-draw probability, sqrt(E[p(1-p)]/m)."""
+        p = self.per_draw(outcome)
+        m = self.worlds_per_draw
+        if m < 2:
+            return float("nan")
+        return float(np.sqrt(np.mean(p * (1 - p)) / (m - 1)))
+
+    def between_sd(self, outcome: str) -> float:
+        """The standard deviation of the per-draw probability across draws with the
+        binomial noise taken out (method of moments, floored at 0; NaN if G < 2)."""
+        p = self.per_draw(outcome)
+        if len(p) < 2 or self.worlds_per_draw < 2:
+            return float("nan")
+        var = float(np.var(p, ddof=1)) - self.noise_sd(outcome) ** 2
+        return float(np.sqrt(max(var, 0.0)))
+
+    def outcome_dict(self, outcome: str) -> dict | None:
+        """The JSON of one outcome's spread (None unless computed)."""
+        if not self.computed:
+            return None
+        p10, p50, p90 = self.percentiles(outcome)
+        return {"p10": p10, "p50": p50, "p90": p90, "between_sd": self.between_sd(outcome),
+                "noise_sd": self.noise_sd(outcome)}
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "draws": self.draws,
+                "worlds_per_draw": self.worlds_per_draw,
+                "uncertain_parameters": list(self.uncertain_parameters)}
+
+
 @dataclass
 class RunResult:
     """A finished run: what was run (scenario, seed, worlds, horizon, chunk size) and
@@ -86,6 +163,7 @@ class RunResult:
     chunk_size: int
     tally: Tally
     parameters: dict = field(default_factory=dict)  # resolved scenario, for the record
+    spread: Spread = field(default_factory=lambda: Spread(SPREAD_OFF))  # a separate pass
 
     @property
     def worlds(self) -> int:
@@ -131,7 +209,9 @@ class RunResult:
             "worlds": self.worlds,
             "horizon_weeks": self.horizon_weeks,
             "chunk_size": self.chunk_size,
-            "outcomes": {name: est.to_dict() for name, est in self.outcomes().items()},
+            "outcomes": {name: {**est.to_dict(), "spread": self.spread.outcome_dict(name)}
+                         for name, est in self.outcomes().items()},
+            "parameter_spread": self.spread.to_dict(),
             "median_first_clash_week": self.median_first_clash_week(),
             "first_clash_worlds": clash_n,
             "final_state_shares": self.final_state_shares(),

@@ -46,8 +46,13 @@ def test_logic_estimate_is_the_run_of_the_scenario_and_repeats():
     b = logic.estimate(scenario, levers)
     assert a.to_dict()["outcomes"] == b.to_dict()["outcomes"] and a.worlds == 10_000
     alone = run_scenario(scenario.with_overrides(levers), n_worlds=a.worlds, seed=a.seed,
-                         horizon_weeks=a.horizon_weeks)
+                         horizon_weeks=a.horizon_weeks, spread=logic.DASHBOARD_SPREAD)
     assert a.to_dict()["outcomes"] == alone.to_dict()["outcomes"]
+    # Beside each estimate, its spread over the draws of the parameters no lever fixes.
+    assert a.spread.computed and a.spread.draws * a.spread.worlds_per_draw < a.worlds
+    rows = logic.outcome_rows(a)
+    assert [r[0] for r in rows] == [n.replace("_", " ") for n in logic.SHOWN_OUTCOMES]
+    assert all(r[3].startswith("[") and r[3].endswith(")") for r in rows)
 
 
 def test_stepper_says_what_happened_each_week():

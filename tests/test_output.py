@@ -57,7 +57,8 @@ def test_json_has_the_contract_keys(result):
     assert data["scenario"] == "fixture" and data["seed"] == 7 and data["worlds"] == 1000
     assert data["horizon_weeks"] == 4
     assert data["outcomes"]["regional_war"] == {"p": 0.001, "ci": pytest.approx(
-        data["outcomes"]["regional_war"]["ci"]), "n": 1000}
+        data["outcomes"]["regional_war"]["ci"]), "n": 1000, "spread": None}
+    assert data["parameter_spread"]["status"] == "off"
     assert len(data["state_shares_by_week"]) == 5 and len(data["state_labels"]) == N_STATES
 
 
@@ -167,7 +168,9 @@ def test_csv_parses_back_to_the_same_numbers(big):
         assert r["scenario"] == "baseline" and r["seed"] == "42"
         assert r["horizon_weeks"] == "52"
     header = to_csv(big).splitlines()[0]
-    assert header == "outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks"
+    assert header == ("outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks,"
+                      "spread_p10,spread_p50,spread_p90,spread_draws,spread_worlds_per_draw,"
+                      "spread_between_sd")
 
 
 def test_json_of_a_run_without_worlds_is_valid_json():

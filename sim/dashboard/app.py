@@ -7,7 +7,7 @@ Run it with ``escsim dashboard`` (or ``solara run sim.dashboard.app``).
 import solara
 
 from sim.dashboard import logic
-from sim.formatting import pct
+from sim.formatting import spread_note
 from sim.plots import fan_chart_figure
 
 
@@ -15,12 +15,15 @@ from sim.plots import fan_chart_figure
 def Estimate(scenario, levers: dict):
     result = solara.use_memo(lambda: logic.estimate(scenario, levers),
                              dependencies=[scenario.name, tuple(sorted(levers.items()))])
-    rows = "\n".join(
-        f"| {name.replace('_', ' ')} | **{pct(e.p)}** | [{pct(e.ci[0])}, {pct(e.ci[1])}] |"
-        for name, e in ((n, result.estimate(n)) for n in logic.SHOWN_OUTCOMES))
+    note = spread_note(result.spread.status, result.spread.draws,
+                       result.spread.worlds_per_draw).strip("()")
+    rows = "\n".join(f"| {name} | **{p}** | {ci} | {spread} |"
+                     for name, p, ci, spread in logic.outcome_rows(result))
     solara.Markdown(f"#### Within {result.horizon_weeks} weeks ({result.worlds:,} worlds, "
-                    f"seed {result.seed}, 95% intervals)\n\n| outcome | p | 95% CI |\n"
-                    f"|---|---|---|\n{rows}")
+                    f"seed {result.seed}, 95% intervals)\n\n| outcome | p | 95% CI | "
+                    f"over parameter draws: 10th-90th pct (median) |\n"
+                    f"|---|---|---|---|\n{rows}\n\n"
+                    f"_{note}_")
     solara.FigureMatplotlib(fan_chart_figure(result), format="png",
                             dependencies=[scenario.name, tuple(sorted(levers.items()))])
 
