@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 solara = pytest.importorskip("solara")
@@ -81,6 +83,21 @@ def test_picking_a_lens_loads_its_levers():
     assert "Kopalyan" in text
     cred = rc.find(v.Slider, label=logic.LEVERS[0][1]).widget.v_model
     assert cred == pytest.approx(0.8)  # Kopalyan's beta(8, 2) mean
+
+
+def test_the_calibrated_scenario_is_offered_with_its_posterior_levers():
+    """The scenario calibrated on the record is a scenario like the others: it is listed,
+    its levers start at its posterior means, and its estimate is its own run."""
+    assert "calibrated" in logic.scenario_files()
+    scenario = logic.load("calibrated")
+    defaults = logic.lever_defaults(scenario)
+    posterior = pd.read_parquet(logic.SCENARIOS_DIR / "calibrated_posterior.parquet")
+    key = "usa_eu.sanctions_credibility"
+    mean = float(np.average(posterior[key], weights=posterior["weight"]))
+    step = next(step for k, _label, step in logic.LEVERS if k == key)
+    assert abs(defaults[key] - mean) <= step / 2 + 1e-9  # the mean, on the slider's grid
+    result = logic.estimate(scenario, {}, n_worlds=1_000, spread=(20, 25))
+    assert result.estimate("border_clash").n == 1_000
 
 
 def _free_port() -> int:

@@ -32,8 +32,10 @@ SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
 
 
 def scenario_files() -> dict[str, Path]:
-    """Scenarios a class can pick: the baseline, the lenses, the counterfactuals."""
-    files = {"baseline": SCENARIOS_DIR / "baseline.yaml"}
+    """Scenarios a class can pick: the baseline, the one calibrated on the record, the
+    lenses, the counterfactuals."""
+    files = {"baseline": SCENARIOS_DIR / "baseline.yaml",
+             "calibrated": SCENARIOS_DIR / "calibrated.yaml"}
     for folder in ("experts", "counterfactuals"):
         for path in sorted((SCENARIOS_DIR / folder).glob("*.yaml")):
             files[f"{folder}/{path.stem}"] = path
