@@ -19,12 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from sim.ladder import OUTCOMES, CstoResponse, Rung
+from sim.scenario.conditions import as_month
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean, shown
 
 COLUMNS = ("month", "highest_rung", "armenian_military_deaths", "ground_taken",
            "csto_reaction", "sanctions_on_azerbaijan", "treaty_step", "event", "source")
 CSTO_REACTIONS = {r.name.lower(): int(r) for r in CstoResponse}
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # The model runs in weeks; a calendar month is 52/12 of them, so 12 months are 52 weeks.
 WEEKS_PER_MONTH = 52 / 12
@@ -102,11 +102,10 @@ def month_weeks(start_month, months: int) -> list[int]:
 
 def parse_month(value) -> pd.Period:
     """A month from "YYYY-MM" text or a ``pandas.Period``; ValueError otherwise."""
-    if isinstance(value, pd.Period):
-        return value.asfreq("M")
-    if isinstance(value, str) and MONTH_PATTERN.match(value.strip()):
-        return pd.Period(value.strip(), freq="M")
-    raise ValueError(f"expected a month like 2022-01, found {shown(value)}")
+    month = as_month(value)
+    if month is None:
+        raise ValueError(f"expected a month like 2022-01, found {shown(value)}")
+    return month
 
 
 def _bool(text: str) -> bool | None:
@@ -125,11 +124,11 @@ def _check_row(file: str, line: int, row: dict, problems: list[Problem]) -> dict
 
     before = len(problems)
     out = {}
-    text = row["month"].strip()
-    if not MONTH_PATTERN.match(text):
-        fail("month", f"expected a month like 2022-01, found {shown(text)}")
+    month = as_month(row["month"])
+    if month is None:
+        fail("month", f"expected a month like 2022-01, found {shown(row['month'].strip())}")
     else:
-        out["month"] = pd.Period(text, freq="M")
+        out["month"] = month
     rung = _int(row["highest_rung"])
     if rung is None or not 0 <= rung <= 5:
         fail("highest_rung", f"expected a rung from 0 to 5, found {shown(row['highest_rung'])}")
@@ -199,8 +198,8 @@ def load_record(path) -> Record:
         typed = _check_row(file, line, row, problems)
         if typed is not None:
             rows.append(typed)
-        if MONTH_PATTERN.match(row["month"].strip()):
-            months.append((line, pd.Period(row["month"].strip(), freq="M")))
+        if (month := as_month(row["month"])) is not None:
+            months.append((line, month))
     _check_sequence(file, months, problems)
     if not raw:
         problems.append(Problem(file, 2, "", "the record has no months"))
