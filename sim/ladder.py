@@ -35,6 +35,26 @@ N_RUNGS = len(Rung)
 TOP_RUNG = int(Rung.FULL_SCALE_INVASION)
 
 
+# An operation (rungs 3-5; a border clash is one too, with no ground objective) is an
+# episode. The rung outcomes count a rung as reached once the world has stayed on it,
+# or higher, for this many consecutive weeks: a launched operation of stated minimum
+# length, not a single week's draw (issue "Actors that choose, remember and bargain").
+# Assumptions for the lengths: a clash or an incursion is a matter of days (September
+# 2022 lasted two), so one week counts; a corridor offensive that stops in its first
+# week is an aborted raid, so two; an invasion of the whole country is an operation of
+# weeks (the 2020 war lasted six), so three.
+MIN_WEEKS = np.array([0, 0, 1, 1, 2, 3], dtype=np.int16)
+
+
+class OperationEnd(IntEnum):
+    """How an operation ended this week (sticky counts per world in ``ops_ended``)."""
+
+    NONE = 0
+    HELD = 1  # its objective taken; Baku digs in and the guns fall to tension
+    REPELLED = 2  # Armenia's defence threw it back; fighting goes on at the border
+    WITHDRAWN = 3  # Baku stepped down before either, under pressure or by choice
+
+
 class CstoResponse(IntEnum):
     """The CSTO's strongest reaction so far in a world (ordered)."""
 
@@ -53,8 +73,10 @@ N_STATES = N_RUNGS + 2
 
 # The outcomes recorded per world: the one table every output, the model's indicators
 # and the dashboard read. Each is "happened at least once within the horizon" in a world
-# (the world's flags are sticky, and the rung outcomes read the highest rung reached, so
-# "that rung or a higher one"). The order is the order of every output.
+# (the world's flags are sticky). A rung outcome is an operation on that rung or a higher
+# one that lasted at least MIN_WEEKS of that rung in a row (1 week for a clash or an
+# incursion, 2 for a corridor offensive, 3 for a full-scale invasion): a week's launch
+# that Baku called off at once does not count. The order is the order of every output.
 
 
 @dataclass(frozen=True)
@@ -71,7 +93,9 @@ class Outcome:
 
 
 def _rung_outcome(name: str, rung: Rung, meaning: str) -> Outcome:
-    return Outcome(name, meaning, lambda w: w.max_rung >= rung, dashboard=True, rung=rung)
+    weeks = int(MIN_WEEKS[rung])
+    meaning = f"{meaning}, for at least {weeks} week{'s' if weeks > 1 else ''} in a row"
+    return Outcome(name, meaning, lambda w: w.sustained_rung >= rung, dashboard=True, rung=rung)
 
 
 def _csto_at_least(level: CstoResponse) -> Callable[["WorldState"], np.ndarray]:
@@ -79,13 +103,13 @@ def _csto_at_least(level: CstoResponse) -> Callable[["WorldState"], np.ndarray]:
 
 
 OUTCOME_TABLE: tuple[Outcome, ...] = (
-    _rung_outcome("border_clash", Rung.BORDER_CLASH, "rung 2 (border clash) or higher reached"),
+    _rung_outcome("border_clash", Rung.BORDER_CLASH, "rung 2 (border clash) or higher fought"),
     _rung_outcome("limited_incursion", Rung.LIMITED_INCURSION,
-                  "rung 3 (limited incursion) or higher reached"),
+                  "an operation on rung 3 (limited incursion) or higher"),
     _rung_outcome("corridor_offensive", Rung.CORRIDOR_OFFENSIVE,
-                  "rung 4 (corridor offensive) or higher reached"),
+                  "an operation on rung 4 (corridor offensive) or higher"),
     _rung_outcome("full_scale_invasion", Rung.FULL_SCALE_INVASION,
-                  "rung 5 (full-scale invasion) reached"),
+                  "a full-scale invasion (rung 5) launched and kept up"),
     Outcome("regional_war", "a third state fights (Russia/CSTO or a spill-over war); terminal",
             lambda w: w.war, dashboard=True),
     Outcome("peace_treaty", "peace treaty signed; terminal", lambda w: w.treaty, dashboard=True),

@@ -9,10 +9,13 @@ state), so memory does not grow with ``n_worlds x horizon``.
 import mesa
 import numpy as np
 
-from sim.actors import ACTOR_ORDER, PARAMS_BY_KEY, Actor, Views
-from sim.ladder import N_STATES, OUTCOME_TABLE, CstoResponse
+from sim.actors import ACTOR_ORDER, PARAMS_BY_KEY, Actor, Views, armenia, azerbaijan
+from sim.ladder import MIN_WEEKS, N_RUNGS, N_STATES, OUTCOME_TABLE, CstoResponse
 from sim.results import Tally
 from sim.state import WorldState
+
+OPERATION_RUNG = azerbaijan.OPERATION_RUNG
+LEVELS = np.arange(2, N_RUNGS)[:, None]  # the rungs whose runs of weeks are counted
 
 
 class EscalationModel(mesa.Model):
@@ -41,9 +44,11 @@ class EscalationModel(mesa.Model):
         if blocks < 1 or n % blocks:
             raise ValueError(f"{n} worlds do not split into {blocks} equal blocks")
         self.blocks = blocks
+        v = self.views
         self.world = WorldState.start(
             n, initial, denial=self.params["armenia.denial_capacity"],
-            turkey_stance=self.params["turkey.stance"],
+            resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
+            trust=armenia.trust_prior(v.armenia),
         )
         # One instance per class, in this order; a teacher may pass a subclass of an actor
         # with its own rule (notebook 05).
@@ -70,19 +75,39 @@ class EscalationModel(mesa.Model):
         return u if self.blocks == 1 else np.tile(u, (1, self.blocks))
 
     def step(self) -> None:
-        """One week: each agent acts once, in the fixed order of ``actor_classes``."""
+        """One week: each agent acts once, in the fixed order of ``actor_classes``; then
+        the actors with beliefs learn from the week, and the episode bookkeeping runs."""
         w = self.world
         w.week += 1
         for actor in self.actors:
             actor.step()
+        # An operation on Armenian soil (rung >= 3) that ran last week and not this one
+        # has ended: the episode Baku and Yerevan learn from.
+        operation = w.rung >= OPERATION_RUNG
+        ended = w.active & w.offence_open & ~operation
+        for actor in self.actors:
+            actor.learn(w, self.views, ended)
+        w.offence_open = np.where(w.active, operation, w.offence_open)
+        self._count_episode_weeks(w)
         w.active &= ~(w.treaty | w.war)
+        self.datacollector.collect(self)
+        if self.steps >= self.horizon_weeks:
+            self.running = False
+
+    @staticmethod
+    def _count_episode_weeks(w: WorldState) -> None:
+        """Runs of weeks on each rung 2..5 or higher, and the highest rung kept up for its
+        minimum length (``sim.ladder.MIN_WEEKS``): what the rung outcomes read."""
+        running = w.active
+        on = w.rung[None, :] >= LEVELS
+        runs = np.where(on, w.run_weeks + 1, 0)
+        w.run_weeks = np.where(running, runs, w.run_weeks).astype(w.run_weeks.dtype)
+        kept_up = (w.run_weeks >= MIN_WEEKS[2:, None]) * LEVELS
+        w.sustained_rung = np.maximum(w.sustained_rung, kept_up.max(axis=0)).astype(np.int8)
         w.max_rung = np.maximum(w.max_rung, w.rung)
         w.first_clash_week = np.where(
             (w.first_clash_week < 0) & (w.rung >= 2), w.week, w.first_clash_week
         ).astype(w.first_clash_week.dtype)
-        self.datacollector.collect(self)
-        if self.steps >= self.horizon_weeks:
-            self.running = False
 
     def run(self) -> "EscalationModel":
         """Step to the horizon and return self."""
@@ -99,7 +124,10 @@ class EscalationModel(mesa.Model):
         caches (Baku's fixed utilities), so from the next step on the model behaves as
         if it had been built with the new values. ``armenia.denial_capacity`` sets where
         Armenia's denial *starts*; changing it during a run sets the current denial of
-        the running worlds to the new value (the reforms then go on from there).
+        the running worlds to the new value (the reforms then go on from there). In the
+        same way a change of a belief's prior (``armenia.csto_appeal`` or
+        ``trust_strength``; ``usa_eu.sanctions_credibility`` or
+        ``azerbaijan.belief_strength``) resets that belief to the new prior.
         """
         n = self.n_worlds
         new = dict(self.params)
@@ -113,9 +141,18 @@ class EscalationModel(mesa.Model):
             new[key] = np.full(n, array) if array.ndim == 0 else array.copy()
         self.params = new
         self.views = Views.build(new)
+        w = self.world
         if "armenia.denial_capacity" in changes:
-            w = self.world
             w.denial = np.where(w.active, new["armenia.denial_capacity"], w.denial)
+        # A dated change of a belief's prior (Armenia freezing its CSTO participation) is
+        # what the record says the actor had learned by then: it replaces the belief.
+        if changes.keys() & {"armenia.csto_appeal", "armenia.trust_strength"}:
+            a, b = armenia.trust_prior(self.views.armenia)
+            w.trust_a, w.trust_b = np.where(w.active, a, w.trust_a), np.where(w.active, b, w.trust_b)
+        if changes.keys() & {"usa_eu.sanctions_credibility", "azerbaijan.belief_strength"}:
+            a, b = azerbaijan.resolve_prior(self.views.azerbaijan, self.views.usa_eu)
+            w.resolve_a = np.where(w.active, a, w.resolve_a)
+            w.resolve_b = np.where(w.active, b, w.resolve_b)
         for actor in self.actors:
             actor.refresh()
 

@@ -126,7 +126,7 @@ def test_ended_worlds_are_left_alone(cls):
         agent.step()
     for name, old in before.items():
         if isinstance(old, np.ndarray):
-            np.testing.assert_array_equal(getattr(w, name)[:100], old[:100], name)
+            np.testing.assert_array_equal(getattr(w, name)[..., :100], old[..., :100], name)
 
 
 @pytest.mark.parametrize("cls", ACTORS)

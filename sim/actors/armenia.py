@@ -1,10 +1,14 @@
-"""Armenia: defends (readiness at the border, porcupine denial in depth) and negotiates
-(the two treaty conditions Baku still demands).
+"""Armenia: defends (readiness at the border, porcupine denial in depth), chooses its
+concessions and whether to sign, and chooses whom to call on when attacked.
 
 Seed 001, Kopalyan: at the border Armenia "remains at a severe disadvantage", but its
 "porcupine strategy" of deterrence-by-denial aims "to make an attack so costly that
 Azerbaijan will refrain from attacking". Seed 000, Tasits: the remaining conditions are
-"the dissolution of the OSCE Minsk Group and the implementation of constitutional reform".
+"the dissolution of the OSCE Minsk Group and the implementation of constitutional
+reform". Every choice here is a two-option logit (:mod:`sim.actors.choice`): a
+concession's relief from pressure against its domestic cost; signing's peace against
+Moscow's pressure; invoking the CSTO against calling on the West, by Yerevan's trust in
+the alliance, a Beta belief that falls each time the CSTO leaves an attack unanswered.
 """
 
 from dataclasses import dataclass
@@ -13,6 +17,8 @@ from typing import ClassVar
 import numpy as np
 
 from sim.actors.base import Actor, keep
+from sim.actors.choice import binary_choice, binary_probability, reference_utility
+from sim.ladder import CstoResponse
 from sim.params import ActorParams, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -44,38 +50,67 @@ class Params(ActorParams):
         "resiliency model\"",
     )
     minsk_concession_rate: np.ndarray = param(
-        "weekly chance of agreeing to dissolve the OSCE Minsk Group, with no pressure",
+        "weekly chance of agreeing to dissolve the OSCE Minsk Group with no pressure: sets the "
+        "domestic cost of the concession",
         "probability per week", 0.0, 0.5, 0.02,
         f"{S000}: remaining conditions \"the dissolution of the OSCE Minsk Group\"; assumption "
         "for the rate: Yerevan signalled readiness, so months rather than years",
     )
     constitution_reform_rate: np.ndarray = param(
-        "weekly chance of a constitutional reform that removes the provisions Baku objects to",
+        "weekly chance of a constitutional reform removing the provisions Baku objects to, "
+        "with no pressure: sets its domestic cost",
         "probability per week", 0.0, 0.5, 0.004,
         f"{S000}: \"the implementation of constitutional reform in Armenia\"; assumption for "
         "the rate: a referendum takes years, about 20% within 12 months",
     )
     coercion_sensitivity: np.ndarray = param(
-        "how much military pressure multiplies the concession rates",
+        "how much military pressure adds to Yerevan's gain from conceding (the odds of a "
+        "concession are multiplied by 1 + sensitivity x pressure)",
         "multiplier", 0.0, 10.0, 1.0,
         f"{S000}: Tasits \"using this tactic as a means of pressure to expedite Armenia's "
         "agreement to remaining conditions\"",
     )
+    peace_value: np.ndarray = param(
+        "Yerevan's net gain from signing the treaty Baku offers, before Moscow's pressure",
+        "utility units", -5.0, 10.0, 2.0,
+        f"{S000}: Tasits \"the key point is the restoration of trust\"; assumption for the "
+        "size: Yerevan signs an offered treaty in about nine weeks of ten",
+    )
     csto_appeal: np.ndarray = param(
-        "chance that Armenia formally invokes the CSTO when attacked short of an invasion",
+        "Armenia's trust in the CSTO at the start (the mean of its Beta prior): its chance of "
+        "invoking the treaty when attacked short of an invasion",
         "probability", 0.0, 1.0, 0.3,
         f"{S001}: Pashinyan on the need to \"diversify security alliances\"; "
         "Kopalyan \"it no longer live under this false sense of security\"",
+    )
+    trust_strength: np.ndarray = param(
+        "weight of that prior, in attacks observed: how many unanswered attacks it takes to "
+        "halve the trust (about the same number)",
+        "pseudo-observations", 0.5, 50.0, 4.0,
+        "assumption: the alliance's record toward Armenia is a handful of episodes (2021, "
+        "2022, DOMAIN.md), so a few more move the belief",
+    )
+    decision_noise: np.ndarray = param(
+        "logit temperature of Yerevan's choices",
+        "utility units", 0.0, 5.0, 1.0,
+        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
+        "scale of Yerevan's utilities",
     )
 
 
 PARAMS = Params.specs()
 
 DEPTH_RUNG = 4  # the corridor offensive and the invasion meet denial in depth
+ATTACK_RUNG = 2  # from a border clash up, Armenia is under attack
+OPERATION_RUNG = 3  # an operation on sovereign territory: a test of the alliance
 
 # Pressure felt by Yerevan on each rung (assumption: rhetoric presses a little, fighting
 # more; under a corridor offensive or invasion Armenia fights rather than concedes).
 PRESSURE_PROFILE = np.array([0.0, 0.5, 1.0, 1.5, 0.0, 0.0])
+# What Moscow's work against the treaty takes from Yerevan's gain from conceding or
+# signing (assumption: the threat of unrest and of losing Russian goodwill; seed 001,
+# Yunusov: Moscow will "incite pro-Russian protests").
+SPOILER_PRESSURE = 2.0
 
 
 def readiness_for(rung: np.ndarray | int, border: np.ndarray, denial: np.ndarray) -> np.ndarray:
@@ -96,52 +131,148 @@ def operation_success(
     return advantage * (1.0 - readiness_for(rung, border, denial))
 
 
+def repel_chance(
+    rung: np.ndarray | int, advantage: np.ndarray, border: np.ndarray, denial: np.ndarray
+) -> np.ndarray:
+    """Weekly chance that Armenia's defence throws an operation (rungs 3-5) back: its
+    readiness for that fight times the part of the contest Baku's edge does not decide
+    (assumption for the form; seed 001, Kopalyan: Baku was deterred from continuing "due
+    to the high rate of losses")."""
+    return np.where(np.asarray(rung) >= OPERATION_RUNG,
+                    (1.0 - advantage) * readiness_for(rung, border, denial), 0.0)
+
+
 def grow_denial(denial: np.ndarray, arm: Params) -> np.ndarray:
     """Porcupine reforms raise denial capacity each week, capped at 1 (seed 001,
     Kopalyan: "qualitative improvements in training, NCO modeling")."""
     return np.minimum(1.0, denial + arm.reform_rate)
 
 
-def concede(
-    minsk: np.ndarray, constitution: np.ndarray, rung: np.ndarray, arm: Params,
-    u_minsk: np.ndarray, u_constitution: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Yerevan meets a remaining treaty condition with a weekly hazard raised by pressure.
+def concession_gains(rung: np.ndarray, spoiling: np.ndarray, arm: Params
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Yerevan's net utility of meeting each remaining condition this week (Minsk Group,
+    constitution): relief from military pressure less the domestic cost, less Moscow's
+    pressure when it works against the treaty.
 
     Seed 000, Tasits: the shooting allegations are "a means of pressure to expedite
-    Armenia's agreement to remaining conditions". Conditions, once met, stay met.
+    Armenia's agreement to remaining conditions". The domestic cost is the one the rate
+    parameters state (:func:`sim.actors.choice.reference_utility`); at unit noise the
+    relief multiplies the odds by 1 + ``coercion_sensitivity`` x pressure.
     """
-    boost = 1.0 + arm.coercion_sensitivity * PRESSURE_PROFILE[rung]
-    minsk = minsk | (u_minsk < arm.minsk_concession_rate * boost)
-    constitution = constitution | (u_constitution < arm.constitution_reform_rate * boost)
-    return minsk, constitution
+    relief = np.log1p(arm.coercion_sensitivity * PRESSURE_PROFILE[rung])
+    spoiled = SPOILER_PRESSURE * spoiling
+    return (reference_utility(arm.minsk_concession_rate, arm.decision_noise) + relief - spoiled,
+            reference_utility(arm.constitution_reform_rate, arm.decision_noise) + relief - spoiled)
+
+
+def concede(
+    minsk: np.ndarray, constitution: np.ndarray, rung: np.ndarray, spoiling: np.ndarray,
+    arm: Params, u_minsk: np.ndarray, u_constitution: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The conditions met after this week: each unmet one is conceded by logit choice on
+    :func:`concession_gains` (seed 000, Tasits); once met, a condition stays met."""
+    g_minsk, g_constitution = concession_gains(rung, spoiling, arm)
+    return (minsk | binary_choice(g_minsk, arm.decision_noise, u_minsk),
+            constitution | binary_choice(g_constitution, arm.decision_noise, u_constitution))
+
+
+def sign_gain(spoiling: np.ndarray, arm: Params) -> np.ndarray:
+    """Yerevan's net utility of signing the treaty Baku offers: the value of peace (seed
+    000, Tasits: "the restoration of trust") less Moscow's pressure when it works
+    against the treaty (seed 001: Russia's interest "to reestablish dominance over
+    Armenia")."""
+    return arm.peace_value - SPOILER_PRESSURE * spoiling
+
+
+def accept_treaty(offer: np.ndarray, spoiling: np.ndarray, arm: Params, u: np.ndarray
+                  ) -> np.ndarray:
+    """True where a treaty is signed this week: Baku offered and Yerevan accepts by
+    logit choice on :func:`sign_gain` (a treaty is both sides' choice; seed 000)."""
+    return offer & binary_choice(sign_gain(spoiling, arm), arm.decision_noise, u)
+
+
+def appeal_probability(rung: np.ndarray | int, trust: np.ndarray, arm: Params) -> np.ndarray:
+    """Chance that Armenia invokes the CSTO while attacked on ``rung``: a logit choice
+    whose reference chance is its trust, below an open invasion (seed 001, Kopalyan:
+    Armenia "no longer live under this false sense of security"); an invasion of the whole country triggers the
+    appeal regardless (assumption: no government would forgo it). Also what Baku and the
+    West expect of Yerevan. ``rung`` is (n,) or a (6, 1) column."""
+    rung = np.asarray(rung)
+    p = binary_probability(reference_utility(trust, arm.decision_noise), arm.decision_noise)
+    return np.where(rung >= 5, 1.0, np.where(rung >= ATTACK_RUNG, p, 0.0))
+
+
+def call_for_help(rung: np.ndarray, trust: np.ndarray, arm: Params, u: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Whether Armenia invokes the CSTO this week, and whether it calls on the West
+    instead (seed 001, Pashinyan: "diversify security alliances"); under an invasion it
+    does both. By logit choice on its trust (:func:`appeal_probability`)."""
+    appeal = binary_choice(reference_utility(trust, arm.decision_noise), arm.decision_noise, u)
+    attacked = rung >= ATTACK_RUNG
+    invasion = rung >= 5
+    return attacked & (appeal | invasion), attacked & (~appeal | invasion)
+
+
+def trust_prior(arm: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The Beta prior counts (a, b) of Armenia's trust in the CSTO: mean ``csto_appeal``,
+    weight ``trust_strength`` (assumption: a conjugate Beta-Bernoulli belief)."""
+    return arm.csto_appeal * arm.trust_strength, (1.0 - arm.csto_appeal) * arm.trust_strength
+
+
+def learn_trust(
+    a: np.ndarray, b: np.ndarray, operation_ended: np.ndarray, csto_level: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Beta-Bernoulli update of Yerevan's trust at the end of each operation on its
+    territory: helped (a CSTO military response) adds to ``a``, left alone to ``b``.
+    Seed 001, Kopalyan: Armenia "no longer live under this false sense of security"; the
+    CSTO's silence in 2021 and 2022 (DOMAIN.md)."""
+    helped = csto_level >= CstoResponse.MILITARY
+    return a + (operation_ended & helped), b + (operation_ended & ~helped)
 
 
 class Armenia(Actor):
-    """Responds after Baku's move: may concede a condition; its reforms go on."""
+    """Responds after Baku's move: calls for help, may concede a condition or accept the
+    treaty; its reforms go on."""
 
-    actor, label, draws_per_week = "armenia", "Armenia", 2
-    decides = ("minsk_dissolved", "constitution_reformed")
+    actor, label, draws_per_week = "armenia", "Armenia", 4
+    decides = ("minsk_dissolved", "constitution_reformed", "treaty", "appealed", "west_call")
 
     def decide(self, w, v, u):
-        """Which treaty conditions are met after this week (:func:`concede`)."""
-        return concede(w.minsk_dissolved, w.constitution_reformed, w.rung, v.armenia,
-                       u[0], u[1])
+        """Conditions met, treaty signed, and calls for help after this week
+        (:func:`concede`, :func:`accept_treaty`, :func:`call_for_help`)."""
+        minsk, constitution = concede(w.minsk_dissolved, w.constitution_reformed, w.rung,
+                                      w.spoiling, v.armenia, u[0], u[1])
+        treaty = w.treaty | accept_treaty(w.sign_offer, w.spoiling, v.armenia, u[2])
+        appealed, west = call_for_help(w.rung, w.trust_belief(), v.armenia, u[3])
+        return minsk, constitution, treaty, appealed, west
 
     def act(self, w, v, u):
-        minsk, constitution = self.decide(w, v, u)
+        minsk, constitution, treaty, appealed, west = self.decide(w, v, u)
         self.last = {
             "minsk": w.active & minsk & ~w.minsk_dissolved,
             "constitution": w.active & constitution & ~w.constitution_reformed,
+            "signed": w.active & treaty & ~w.treaty,
+            "appealed": w.active & appealed,
         }
         w.minsk_dissolved = keep(w.active, minsk, w.minsk_dissolved)
         w.constitution_reformed = keep(w.active, constitution, w.constitution_reformed)
+        w.treaty = keep(w.active, treaty, w.treaty)
+        w.appealed = keep(w.active, appealed, w.appealed)
+        w.west_call = keep(w.active, west, w.west_call)
         w.denial = keep(w.active, grow_denial(w.denial, v.armenia), w.denial)
+
+    def learn(self, w, v, operation_ended):
+        a, b = learn_trust(w.trust_a, w.trust_b, operation_ended & w.active, w.csto_level)
+        w.trust_a, w.trust_b = a, b
 
     def events(self, i):
         said = []
+        if self.last["signed"][i]:
+            said.append(f"{self.label} and Azerbaijan sign the peace treaty")
         if self.last["minsk"][i]:
             said.append(f"{self.label} agrees to dissolve the OSCE Minsk Group")
         if self.last["constitution"][i]:
             said.append(f"{self.label} reforms its constitution")
+        if self.last["appealed"][i]:
+            said.append(f"{self.label} invokes the CSTO")
         return said

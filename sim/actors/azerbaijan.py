@@ -1,12 +1,29 @@
-"""Azerbaijan: decides escalation each week, and whether to sign once its conditions are met.
+"""Azerbaijan: chooses its rung each week, conducts operations, and offers to sign once
+its conditions are met.
 
-Each week Baku compares, for the rung below, the current rung and the rung above, the
-expected gains (leverage over Armenia's remaining treaty conditions, the land link to
-Nakhchivan, claims on Armenian territory, Russian favour, Turkish backing) with the
-expected costs (sanctions weighted by the threat's credibility and the revenue at risk,
-isolation, casualties, a Russian/CSTO military response), and picks by logit choice.
-Moving costs ``change_cost``: an offensive needs preparation (seed 001, Areshev: "there
-are no signs of armed preparations for a full-scale invasion").
+Each week Baku compares, for every rung, the expected gains (leverage over Armenia's
+remaining treaty conditions, the land link to Nakhchivan, claims on Armenian territory,
+Russian favour, Turkish backing) with the expected costs (a sanctions spell, weighted by
+its belief in Western resolve and the revenue at risk; isolation; casualties; a
+Russian/CSTO military response) less a penalty on their spread (risk aversion), and
+picks by logit choice. Moving costs ``change_cost``: an offensive needs preparation
+(seed 001, Areshev: "there are no signs of armed preparations for a full-scale
+invasion").
+
+What Baku expects of the others is each actor's own rule, fed with what Baku believes:
+:func:`usa_eu.impose_probability` with its belief in Western resolve,
+:func:`csto.military_probability` with Armenia's current trust,
+:func:`russia.push_on_baku`, :func:`turkey.pull_on_baku`.
+
+Memory: the belief in Western resolve is Beta-Bernoulli (prior mean
+``usa_eu.sanctions_credibility``, weight ``belief_strength``): each imposition of
+sanctions counts as resolve shown, each operation on Armenian soil that ends with no
+sanctions standing as resolve missing (Schelling's salami tactics).
+
+Operations (rungs 3-5) are episodes: they take ground week by week, and end held (the
+objective taken), repelled (Armenia's defence throws them back) or withdrawn (Baku
+steps down). Ground taken and a corridor held, by force, by Russia or by an agreed
+transit route, change what later operations are worth.
 
 Rung profiles below (how much of each gain or cost bears on each rung) are modelling
 assumptions following the ladder in DOMAIN.md; their weights are parameters with sources.
@@ -19,8 +36,8 @@ import numpy as np
 
 from sim.actors import armenia, csto, russia, turkey, usa_eu, world
 from sim.actors.base import Actor, keep
-from sim.actors.choice import logit_choice
-from sim.ladder import N_RUNGS, Rung
+from sim.actors.choice import binary_choice, logit_choice, reference_utility
+from sim.ladder import N_RUNGS, OperationEnd, Rung
 from sim.params import ActorParams, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -35,9 +52,10 @@ class Params(ActorParams):
     actor: ClassVar[str] = "azerbaijan"
 
     risk_aversion: np.ndarray = param(
-        "extra weight on uncertain costs (casualties, sanctions, a great-power response); "
-        "0 = risk-neutral, 1 = counts them double",
-        "share", 0.0, 1.0, 0.8,
+        "weight on the spread of a rung's payoff: its utility is the expected payoff less "
+        "this times the standard deviation of the uncertain parts (sanctions, a great-power "
+        "response, whether an operation takes its ground); 0 = risk-neutral",
+        "per standard deviation", 0.0, 2.0, 0.8,
         f"{S001}: Kopalyan \"Aliyev, regardless of rumors, is a highly risk-averse actor\"",
     )
     revenue_exposure: np.ndarray = param(
@@ -99,10 +117,25 @@ class Params(ActorParams):
         "utility scale",
     )
     sign_propensity: np.ndarray = param(
-        "weekly chance of signing the treaty once both conditions are met and guns are quiet",
+        "weekly chance that Baku offers to sign once both conditions are met and guns are "
+        "quiet, with no mediation",
         "probability per week", 0.0, 1.0, 0.1,
         f"{S000}: Tasits names the two conditions \"for signing a peace treaty\"; assumption "
         "for the rate: a signing ceremony within months once they are met",
+    )
+    patience: np.ndarray = param(
+        "weekly discount factor: how much next week's cost of a sanctions spell counts now",
+        "factor per week", 0.0, 0.99, 0.9,
+        f"assumption: a consolidated, pragmatic leadership looks a few months ahead (cf. {S000} "
+        "Tasits \"Azerbaijan's leadership is quite pragmatic\"); 0.9 weighs a half-year "
+        "spell as about nine weeks",
+    )
+    belief_strength: np.ndarray = param(
+        "weight of Baku's prior about Western resolve, in tests observed (the prior's mean is "
+        "usa_eu.sanctions_credibility)",
+        "pseudo-observations", 0.5, 50.0, 4.0,
+        "assumption: the West had never been tested over Armenia proper before 2021 "
+        "(DOMAIN.md: no sanctions ever imposed), so a handful of episodes move the belief",
     )
 
 
@@ -122,88 +155,124 @@ ISOLATION_PROFILE = np.array([0.0, 0.0, 0.4, 0.5, 0.7, 1.0])
 # Readiness multiplies the casualty cost by up to this factor (seed 001, Kopalyan: deterred
 # from continuing "due to the high rate of losses").
 DENIAL_COST_FACTOR = 2.0
+# Ground an operation takes per week if it succeeds, and its objective (assumption: rung
+# 3 "a position or two", about 40 km2 as in May 2021 and September 2022; rung 4 the
+# ~5 km x ~60 km strip through Syunik (Kopalyan, seed 001); rung 5 the whole country,
+# an objective no operation reaches before it ends otherwise).
+OCCUPATION_KM2_PER_WEEK = np.array([0.0, 0.0, 0.0, 30.0, 100.0, 200.0])
+OBJECTIVE_KM2 = np.array([np.inf, np.inf, np.inf, 40.0, 300.0, np.inf])
+OPERATION_RUNG = 3
 
 RUNGS = np.arange(N_RUNGS)[:, None]  # column of rungs, broadcast against (n,) parameters
 DEPTH_RUNG = armenia.DEPTH_RUNG
+LOW, DEEP = slice(0, DEPTH_RUNG), slice(DEPTH_RUNG, N_RUNGS)
 
 
-def fixed_utilities(
-    az: Params, arm: armenia.Params, ru: russia.Params, us: usa_eu.Params, co: csto.Params,
-    wd: world.Params,
-) -> np.ndarray:
-    """The part of Baku's weekly utility per rung that only parameters decide: (6, n).
+@dataclass(frozen=True)
+class FixedTerms:
+    """The parts of Baku's weekly calculus that only parameters decide (each (6, n)):
+    the expected payoff and the variance of the ground taken on rungs 0-3, which meet
+    border readiness, fixed in a run."""
 
-    Everything in :func:`rung_utilities` except what changes during a run (leverage
-    while conditions remain, Turkey's line this week, and Armenia's denial in depth on
-    rungs 4-5). Computed once per run, and again when parameters change; see
-    :func:`rung_utilities` for the seed arguments each term encodes. What Baku expects
-    of the others is each actor's own rule: :func:`usa_eu.sanction_probability`,
-    :func:`csto.military_probability`, :func:`russia.push_on_baku`.
-    """
-    risk = 1.0 + az.risk_aversion
-    sanctions = (
-        usa_eu.sanction_probability(RUNGS, us)
-        * us.sanctions_severity * az.revenue_exposure * wd.oil_price_index
-    )
-    great_power = csto.military_probability(RUNGS, co, ru, arm) * az.great_power_war_cost
-    fixed = (
-        russia.push_on_baku(ru)
-        - az.isolation_cost * ISOLATION_PROFILE[:, None]
-        - risk * (sanctions + great_power)
-    )
-    # Rungs below the corridor meet border readiness, which does not change in a run.
-    low = slice(0, DEPTH_RUNG)
+    mean: np.ndarray
+    ground_variance: np.ndarray
+    csto_answers: tuple[np.ndarray, np.ndarray]  # csto.answer_probabilities per rung
+
+
+def _ground(az: Params, rows: slice, success, readiness, secured=0.0):
+    """Value of the ground an operation on ``rows`` would take (the corridor's less what
+    is already secured), its chance, and the casualties (raised by readiness)."""
+    value = (az.corridor_value * (1.0 - secured) * CORRIDOR_PROFILE[rows, None]
+             + az.territorial_ambition * TERRITORY_PROFILE[rows, None])
+    losses = (az.casualty_cost * CASUALTY_PROFILE[rows, None]
+              * (1.0 + DENIAL_COST_FACTOR * readiness))
+    return success * value - losses, success * (1.0 - success) * value**2
+
+
+def fixed_terms(az: Params, arm: armenia.Params, ru: russia.Params, co: csto.Params
+                ) -> FixedTerms:
+    """Russian favour, isolation, and ground less losses on the rungs below the corridor
+    (seed 001: Kopalyan on Russian pressure and losses; seed 000: Tasits on isolation),
+    and Moscow's answer to an attack on each rung, with and without Armenia's appeal.
+    Computed once per run, and again when parameters change."""
+    mean = russia.push_on_baku(ru) - az.isolation_cost * ISOLATION_PROFILE[:, None]
+    variance = np.zeros_like(mean)
     border = arm.border_readiness
-    success = armenia.operation_success(RUNGS[low], az.military_advantage, border, border)
-    fixed[low] += _ground_and_losses(az, low, success, border, risk)
-    return fixed
+    success = armenia.operation_success(RUNGS[LOW], az.military_advantage, border, border)
+    payoff, spread = _ground(az, LOW, success, border)
+    mean[LOW] += payoff
+    variance[LOW] = spread
+    return FixedTerms(mean, variance, csto.answer_probabilities(RUNGS, co, ru))
 
 
-def _ground_and_losses(az: Params, rows: slice, success, readiness, risk) -> np.ndarray:
-    """Value of ground taken less casualties (raised by readiness) on ``rows`` of rungs."""
-    ground = (
-        az.corridor_value * CORRIDOR_PROFILE[rows, None]
-        + az.territorial_ambition * TERRITORY_PROFILE[rows, None]
-    ) * success
-    losses = (
-        az.casualty_cost * CASUALTY_PROFILE[rows, None]
-        * (1.0 + DENIAL_COST_FACTOR * readiness)
-    )
-    return ground - risk * losses
+def corridor_secured(corridor_held, russian_corridor, tr: world.Params) -> np.ndarray:
+    """Share of the corridor gain already settled: held by Baku after a corridor
+    offensive, taken by Russia (seed 001, Kopalyan: "Russia will swoop in after and reap
+    the benefits"), or given by an agreed transit route (August 2025)."""
+    return np.maximum(np.maximum(corridor_held, russian_corridor), tr.transit_route)
+
+
+def sanction_terms(
+    az: Params, us: usa_eu.Params, wd: world.Params, belief: np.ndarray, west_call,
+    sanctioned: np.ndarray, quiet_weeks: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected cost and variance of sanctions on each rung (6, n).
+
+    Not sanctioned: the West's own rule (:func:`usa_eu.impose_probability`) with Baku's
+    belief about its resolve in place of the true one, times a spell's discounted cost
+    (seed 001, Mirgadirov: revenues "underpinning his personal authority"). Sanctioned:
+    fighting restarts the lifting count, so it costs the weeks of calm thrown away.
+    """
+    weekly = us.sanctions_severity * az.revenue_exposure * wd.oil_price_index
+    spell = weekly * usa_eu.spell_weeks(az.patience, us)
+    p = usa_eu.impose_probability(RUNGS, us, belief, west_call) * ~sanctioned
+    d = np.minimum(az.patience, 0.999)
+    lost = weekly * d ** (us.lift_after_weeks - quiet_weeks) * (1.0 - d**quiet_weeks) / (1.0 - d)
+    delay = np.where(sanctioned, lost, 0.0) * (RUNGS >= usa_eu.ATTACK_RUNG)
+    return p * spell + delay, p * (1.0 - p) * spell**2
 
 
 def rung_utilities(
-    az: Params,
-    tk: turkey.Params,
-    fixed: np.ndarray,
-    denial: np.ndarray,
-    conditions_unmet: np.ndarray,
-    turkey_stance: np.ndarray,
+    az: Params, arm: armenia.Params, ru: russia.Params, us: usa_eu.Params, co: csto.Params,
+    tk: turkey.Params, wd: world.Params, fixed: FixedTerms, w,
 ) -> np.ndarray:
-    """Baku's expected weekly utility of being on each rung: shape (6, n).
+    """Baku's expected weekly utility of fighting on each rung, less risk aversion times
+    the spread: shape (6, n).
 
     Gains: leverage while treaty conditions remain (seed 000, Tasits), the corridor and
     territory weighted by the chance of success (seed 001, Areshev, Mikaelian), Russian
     favour (seed 001, Kopalyan) and Turkey's line (seed 001, Mikaelian vs Yunusov).
-    Costs: expected sanctions scaled by revenue exposure and oil price (seed 001,
-    Mirgadirov, Kopalyan), isolation (seed 000, Tasits), casualties raised by Armenian
-    readiness (seed 001, Kopalyan), and the expected Russian/CSTO response (seed 000).
-    Uncertain costs are weighted by ``1 + risk_aversion``. ``fixed`` is
-    :func:`fixed_utilities` for the same parameters.
+    Costs: a sanctions spell (seed 001, Mirgadirov, Kopalyan), isolation (seed 000,
+    Tasits), casualties raised by Armenian readiness (seed 001, Kopalyan), the expected
+    Russian/CSTO response (seed 000). Seed 001, Kopalyan: "Aliyev ... is a highly
+    risk-averse actor": the spread of the uncertain parts counts against a rung. ``w``
+    is the world state (beliefs, conditions, denial, what is already secured).
     """
-    utilities = (
-        fixed
-        + az.leverage_value * conditions_unmet * LEVERAGE_PROFILE[:, None]
-        + turkey.pull_on_baku(tk, turkey_stance)
+    mean = (
+        fixed.mean
+        + az.leverage_value * w.conditions_unmet() * LEVERAGE_PROFILE[:, None]
+        + turkey.pull_on_baku(tk, w.turkey_stance)
     )
-    deep = slice(DEPTH_RUNG, N_RUNGS)
-    success = armenia.operation_success(RUNGS[deep], az.military_advantage, denial, denial)
-    utilities[deep] += _ground_and_losses(az, deep, success, denial, 1.0 + az.risk_aversion)
-    return utilities
+    variance = fixed.ground_variance.copy()
+    success = armenia.operation_success(RUNGS[DEEP], az.military_advantage, w.denial, w.denial)
+    secured = corridor_secured(w.corridor_held, w.russian_corridor, wd)
+    payoff, spread = _ground(az, DEEP, success, w.denial, secured)
+    mean[DEEP] += payoff
+    variance[DEEP] = spread
+    trust = w.trust_belief()
+    west_call = 1.0 - armenia.appeal_probability(RUNGS, trust, arm) * (RUNGS < 5)
+    s_mean, s_var = sanction_terms(az, us, wd, w.resolve_belief(), west_call,
+                                   w.sanctioned, w.quiet_weeks)
+    p_war = csto.military_probability(RUNGS, co, ru, arm, trust, fixed.csto_answers)
+    war_cost = az.great_power_war_cost
+    mean -= s_mean + p_war * war_cost
+    variance += s_var + p_war * (1.0 - p_war) * war_cost**2
+    return mean - az.risk_aversion * np.sqrt(variance)
 
 
 def choose_rung(rung: np.ndarray, utilities: np.ndarray, az: Params, u: np.ndarray) -> np.ndarray:
-    """Next week's rung, any rung of the ladder, by logit choice.
+    """This week's rung, any rung of the ladder, by logit choice from ``rung`` (where the
+    last week left Baku).
 
     Moving costs ``change_cost`` per rung crossed (Kahn's ladder: rungs separated by
     thresholds; seed 001, Areshev: "no signs of armed preparations for a full-scale
@@ -217,75 +286,144 @@ def choose_rung(rung: np.ndarray, utilities: np.ndarray, az: Params, u: np.ndarr
     return logit_choice(options, az.decision_noise, u).astype(rung.dtype)
 
 
-def sign_treaty(
-    rung: np.ndarray, conditions_unmet: np.ndarray, az: Params, us: usa_eu.Params,
-    u: np.ndarray,
-) -> np.ndarray:
-    """True where Baku signs this week: both conditions met (seed 000, Tasits), guns
-    quiet (rung <= 1), with a weekly chance raised by Western mediation."""
-    chance = np.minimum(1.0, az.sign_propensity * (1.0 + us.mediation))
-    return (conditions_unmet == 0) & (rung <= 1) & (u < chance)
+def offer_gain(az: Params, us: usa_eu.Params) -> np.ndarray:
+    """Baku's net utility of offering to sign once its conditions are met: the utility
+    its reference chance stands for, plus Western mediation (assumption: mediation
+    makes signing easier but cannot replace the conditions; seed 000, Tasits: "the
+    establishment of some mechanisms for interaction")."""
+    return reference_utility(az.sign_propensity, az.decision_noise) + us.mediation
 
 
-# Ground taken per week of operations on each rung, if the operation succeeds (assumption:
-# rung 3 "a position or two"; rung 4 the ~5 km x ~60 km strip through Syunik (Kopalyan,
-# seed 001) in about five weeks; rung 5 an advance on the whole country).
-OCCUPATION_KM2_PER_WEEK = np.array([0.0, 0.0, 0.0, 10.0, 60.0, 200.0])
+def offer_treaty(start: np.ndarray, conditions_unmet: np.ndarray, az: Params,
+                 us: usa_eu.Params, u: np.ndarray) -> np.ndarray:
+    """True where Baku offers to sign this week: both of its conditions met (seed 000,
+    Tasits names them the conditions "for signing a peace treaty"), guns quiet (rung
+    <= 1), and a logit choice on :func:`offer_gain`. Yerevan then accepts or not
+    (:func:`sim.actors.armenia.accept_treaty`)."""
+    ready = (conditions_unmet == 0) & (start <= Rung.TENSION)
+    return ready & binary_choice(offer_gain(az, us), az.decision_noise, u)
 
 
-def occupy(occupied_km2: np.ndarray, rung: np.ndarray, success: np.ndarray) -> np.ndarray:
-    """Armenian territory held after this week's operations (170 km2 at March 2024, seed
-    001). Ground is kept after a climb-down, as after May 2021 and September 2022."""
-    return occupied_km2 + OCCUPATION_KM2_PER_WEEK[rung] * success
+def conduct_operations(
+    rung: np.ndarray, last_rung: np.ndarray, last_end: np.ndarray, op_km2: np.ndarray,
+    success: np.ndarray, repel: np.ndarray, u: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One week of operations: (ground taken, ground of the operation so far, how an
+    operation ended this week, the rung Baku's next choice starts from).
+
+    An operation is a run of weeks on one rung >= 3. It takes its expected ground each
+    week (``success`` x the rung's pace); it ends repelled when Armenia's defence throws
+    it back (chance ``repel``: next week starts from a border clash), held once its
+    objective is taken (next week starts from tension, the ground kept, as after May 2021
+    and September 2022), or withdrawn when Baku chose a lower rung. Assumptions for the
+    paces and objectives (seed 001: "a position or two"; the ~5 x 60 km strip).
+    """
+    operating = rung >= OPERATION_RUNG
+    repelled = operating & (u < repel)
+    ground = np.where(repelled, 0.0, OCCUPATION_KM2_PER_WEEK[rung] * success)
+    new_episode = (rung != last_rung) | (last_end != OperationEnd.NONE)
+    so_far = np.where(operating, np.where(new_episode, 0.0, op_km2) + ground, 0.0)
+    held = operating & ~repelled & (so_far >= OBJECTIVE_KM2[rung])
+    withdrawn = ((last_rung >= OPERATION_RUNG) & (last_end == OperationEnd.NONE)
+                 & (rung < last_rung))
+    end = np.select([held, repelled, withdrawn],
+                    [OperationEnd.HELD, OperationEnd.REPELLED, OperationEnd.WITHDRAWN],
+                    OperationEnd.NONE).astype(np.int8)
+    start = np.where(held, Rung.TENSION, np.where(repelled, Rung.BORDER_CLASH, rung))
+    return ground, so_far, end, start.astype(rung.dtype)
+
+
+def resolve_prior(az: Params, us: usa_eu.Params) -> tuple[np.ndarray, np.ndarray]:
+    """Beta prior counts (a, b) of Baku's belief in Western resolve: mean
+    ``usa_eu.sanctions_credibility`` (Baku reads the threat as the experts do, seed 001
+    Kopalyan), weight ``belief_strength`` (assumption: a conjugate Beta-Bernoulli
+    belief)."""
+    m = us.sanctions_credibility
+    return m * az.belief_strength, (1.0 - m) * az.belief_strength
+
+
+def learn_resolve(
+    a: np.ndarray, b: np.ndarray, imposed: np.ndarray, operation_ended: np.ndarray,
+    sanctioned: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Beta-Bernoulli update of Baku's belief in Western resolve: sanctions imposed count
+    as resolve shown (``a``); an operation on Armenian soil that ends with no sanctions
+    standing as resolve missing (``b``). Schelling's salami tactics (DOMAIN.md): each
+    unpunished step makes the next look safer; seed 001, Kopalyan: the threat of U.S.
+    sanctions is what deterred Aliyev."""
+    return a + imposed, b + (operation_ended & ~sanctioned)
 
 
 class Azerbaijan(Actor):
-    """Moves second each week, after Turkey: signs, or picks next week's rung."""
+    """Moves second each week, after Turkey: may offer to sign, picks its rung, fights."""
 
-    actor, label, decides, draws_per_week = "azerbaijan", "Azerbaijan", ("rung",), 2
+    actor, label, draws_per_week = "azerbaijan", "Azerbaijan", 3
+    decides = ("rung",)
 
     def refresh(self):
         # The parameter-only part of the calculus, computed once per set of parameters.
         v = self.model.views
-        self.fixed_utilities = fixed_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu,
-                                               v.csto, v.world)
+        self.fixed = fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
 
     def decide(self, w, v, u):
-        """Next week's rung for every world (:func:`choose_rung`, with draw ``u[1]``;
-        ``u[0]`` is the signing draw), from ``self.utilities``: Baku's expected utility
-        of each rung this week, shape (6, n), which :meth:`act` computes before calling
-        it. Override to try another rule (notebook 05): the signing, the ground taken
-        and the bookkeeping around it stay the same."""
-        return (choose_rung(w.rung, self.utilities, v.azerbaijan, u[1]),)
+        """This week's rung for every world (:func:`choose_rung` from ``w.start_rung``,
+        with draw ``u[1]``; ``u[0]`` is the offer draw, ``u[2]`` the repel draw), from
+        ``self.utilities``: Baku's utility of each rung this week, shape (6, n), which
+        :meth:`act` computes before calling it. Override to try another rule (notebook
+        05): the offer, the operations and the bookkeeping around it stay the same."""
+        return (choose_rung(w.start_rung, self.utilities, v.azerbaijan, u[1]),)
 
     def act(self, w, v, u):
-        unmet = w.conditions_unmet()
+        az = v.azerbaijan
+        offers = offer_treaty(w.start_rung, w.conditions_unmet(), az, v.usa_eu, u[0]) & w.active
         # Kept on the agent until next week for the decision (and an override) to read.
-        # Holding it also spares the allocator from handing a (6, n) block back to the
-        # system and faulting it in again each week, which measured 10% of a run.
-        signs = sign_treaty(w.rung, unmet, v.azerbaijan, v.usa_eu, u[0]) & w.active
-        self.utilities = rung_utilities(v.azerbaijan, v.turkey, self.fixed_utilities,
-                                        w.denial, unmet, w.turkey_stance)
-        moving = w.active & ~signs
+        self.utilities = rung_utilities(az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey,
+                                        v.world, self.fixed, w)
         (chosen,) = self.decide(w, v, u)
-        new_rung = keep(moving, chosen, w.rung)
-        new_rung = np.where(signs, 0, new_rung).astype(w.rung.dtype)
-        success = armenia.operation_success(new_rung, v.azerbaijan.military_advantage,
+        new_rung = np.where(offers, Rung.NEGOTIATION, keep(w.active, chosen, w.rung))
+        new_rung = new_rung.astype(w.rung.dtype)
+        success = armenia.operation_success(new_rung, az.military_advantage,
                                             v.armenia.border_readiness, w.denial)
-        w.occupied_km2 = keep(moving, occupy(w.occupied_km2, new_rung, success), w.occupied_km2)
-        self.last = {"move": new_rung.astype(np.int16) - w.rung, "signed": signs}
-        w.treaty = w.treaty | signs
+        repel = armenia.repel_chance(new_rung, az.military_advantage,
+                                     v.armenia.border_readiness, w.denial)
+        ground, so_far, end, start = conduct_operations(
+            new_rung, w.rung, w.op_end, w.op_km2, success, repel, u[2])
+        a = w.active
+        self.last = {"move": new_rung.astype(np.int16) - w.rung, "offered": offers,
+                     "end": np.where(a, end, OperationEnd.NONE)}
+        self.sanctioned_before = w.sanctioned.copy()
+        w.occupied_km2 = keep(a, w.occupied_km2 + ground, w.occupied_km2)
+        w.op_km2 = keep(a, so_far, w.op_km2)
+        w.op_end = keep(a, end, OperationEnd.NONE).astype(np.int8)
+        for code in (OperationEnd.HELD, OperationEnd.REPELLED, OperationEnd.WITHDRAWN):
+            w.ops_ended[code - 1] += a & (end == code)
+        w.corridor_held = w.corridor_held | (a & (end == OperationEnd.HELD) & (new_rung >= 4))
+        w.start_rung = keep(a, start, w.start_rung).astype(w.rung.dtype)
+        w.sign_offer = offers
         w.rung = new_rung
+
+    def learn(self, w, v, operation_ended):
+        imposed = w.sanctioned & ~self.sanctioned_before
+        w.resolve_a, w.resolve_b = learn_resolve(w.resolve_a, w.resolve_b, imposed,
+                                                 operation_ended, w.sanctioned)
 
     def events(self, i):
         w = self.model.world
         rung = Rung(int(w.rung[i]))
-        if self.last["signed"][i]:
-            return [f"{self.label} signs the peace treaty"]
-        if self.last["move"][i] > 0:
-            return [f"{self.label} escalates to {rung.label}"]
-        if self.last["move"][i] < 0:
-            return [f"{self.label} steps down to {rung.label}"]
-        if rung >= Rung.BORDER_CLASH and w.active[i]:
-            return [f"{self.label} keeps up the {rung.label}"]
-        return []
+        said = []
+        if self.last["offered"][i]:
+            said.append(f"{self.label} offers to sign the peace treaty")
+        elif self.last["move"][i] > 0:
+            said.append(f"{self.label} escalates to {rung.label}")
+        elif self.last["move"][i] < 0:
+            said.append(f"{self.label} steps down to {rung.label}")
+        elif rung >= Rung.BORDER_CLASH and w.active[i]:
+            said.append(f"{self.label} keeps up the {rung.label}")
+        end = int(self.last["end"][i])
+        if end == OperationEnd.HELD:
+            said.append(f"the {rung.label} takes its objective; {self.label} digs in")
+        elif end == OperationEnd.REPELLED:
+            said.append(f"Armenia throws back the {rung.label}")
+        elif end == OperationEnd.WITHDRAWN:
+            said.append(f"{self.label} calls off its operation")
+        return said

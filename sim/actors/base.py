@@ -15,6 +15,9 @@ decides while the match keeps the history:
 - :meth:`Actor.act` is the bookkeeping around it: it takes the week's random draws,
   keeps the decision only for running worlds, records what changed in ``last`` (for
   narration) and applies the consequences. Subclasses leave it alone.
+- :meth:`Actor.learn` is memory: at the end of the week, once everyone has acted, an
+  actor with beliefs updates them from what it saw (Baku's belief in Western resolve,
+  Armenia's trust in the CSTO).
 
 Every agent draws ``draws_per_week`` full-length arrays each week whatever the state
 (``model.uniforms``, the model's seeded generator underneath), which keeps each world's
@@ -64,6 +67,12 @@ class Actor(mesa.Agent):
     def act(self, w: "WorldState", v: "Views", u: np.ndarray) -> None:
         """Bookkeeping around :meth:`decide` (see the module docstring)."""
         raise NotImplementedError
+
+    def learn(self, w: "WorldState", v: "Views", operation_ended: np.ndarray) -> None:
+        """Update this actor's beliefs at the end of the week, after every actor has
+        acted (none by default). ``operation_ended`` is True in the worlds where an
+        operation on Armenian soil (rung 3 or higher) ended this week: the episode the
+        actors learn from. Called by the model for running worlds only."""
 
     def events(self, i: int) -> list[str]:
         """What this actor did in world ``i`` last week, as short phrases (none by

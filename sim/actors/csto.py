@@ -1,11 +1,13 @@
-"""The CSTO: none / statement / monitoring mission / military response.
+"""The CSTO: none / statement / monitoring mission / military response, chosen by Moscow.
 
 Armenia is a member and the treaty obliges help for a member under attack; whether it is
-honoured depends on Moscow (DOMAIN.md). Seed 000 (Tasits) expects a reaction to an open
-invasion; seed 001 (Kopalyan, Mikaelian) describes the obligation as hollow. Prior:
-alliance commitments were honoured in about 74.5% of cases (Leeds, Long & Mitchell
-2000), but the CSTO honoured none toward Armenia in 2021 and 2022.
-:func:`military_probability` is used both for what the CSTO does and for what Baku
+honoured depends on Moscow (DOMAIN.md), so the CSTO's answer is Russia's choice, by the
+same logit machinery as Baku's, over the four ordered answers. Its gains are the duty
+(how binding the obligation is, engaged when Armenia invokes it) and Moscow's own wish to
+defend Armenia; its costs are what each answer takes, a war most, the more so while the
+war in Ukraine ties Russia down. Seed 000 (Tasits) expects a reaction to an open
+invasion; seed 001 (Kopalyan, Mikaelian) describes the obligation as hollow.
+:func:`response_probabilities` is used both for what the CSTO does and for what Baku
 expects it to do.
 """
 
@@ -17,6 +19,7 @@ import numpy as np
 import sim.actors.armenia as armenia
 import sim.actors.russia as russia
 from sim.actors.base import Actor, keep
+from sim.actors.choice import logit_choice, logit_probabilities, reference_utility
 from sim.ladder import CstoResponse
 from sim.params import ActorParams, param
 
@@ -30,13 +33,15 @@ class Params(ActorParams):
     actor: ClassVar[str] = "csto"
 
     obligation_strength: np.ndarray = param(
-        "how binding the CSTO's duty to help an attacked member is in practice",
-        "probability weight", 0.0, 1.0, 0.2,
+        "how binding the CSTO's duty to help an attacked member is in practice: the weight "
+        "of the duty in Moscow's choice of answer",
+        "share", 0.0, 1.0, 0.2,
         "assumption: between the 74.5% honour rate of alliances (Leeds, Long & Mitchell 2000) "
         "and the CSTO's record toward Armenia in 2021-2022 (none honoured), DOMAIN.md",
     )
     statement_propensity: np.ndarray = param(
-        "weekly chance of at least a statement while a member's territory is under attack",
+        "weekly chance of at least a statement while a member's territory is under attack and "
+        "the duty is not engaged",
         "probability per week", 0.0, 1.0, 0.3,
         f"{S000}: \"Russia and the CSTO would not be able to ignore this\"",
     )
@@ -44,56 +49,92 @@ class Params(ActorParams):
 
 PARAMS = Params.specs()
 
-# Relative weight of a military response by rung (assumption): nothing for rhetoric or a
-# clash, a little for an incursion, more for the corridor, most for an open invasion.
-MILITARY_PROFILE = np.array([0.0, 0.0, 0.0, 0.1, 0.3, 0.6])
-# Relative weight of a monitoring mission by rung (assumption: a cheap, visible gesture).
-MONITORING_PROFILE = np.array([0.0, 0.0, 0.1, 0.3, 0.4, 0.4])
-# Relative weight of a statement (assumption: any attack on the territory invites one).
-STATEMENT_PROFILE = np.array([0.0, 0.0, 0.5, 1.0, 1.0, 1.0])
+# How far the duty is engaged on each rung (assumption): not by rhetoric; a little by a
+# clash, more by an incursion and a corridor offensive, fully by an open invasion.
+DUTY_PROFILE = np.array([0.0, 0.0, 0.3, 0.6, 0.8, 1.0])
+# Utility weights of the answers (assumption, in units of Moscow's decision noise): a
+# statement is cheap and answers the duty a little; a monitoring mission answers it
+# more at some cost; force answers it fully, and Moscow's own will to defend Armenia,
+# at the cost of a war, the larger the more Ukraine ties Russia down.
+STATEMENT_DUTY = 2.0
+MISSION_DUTY, MISSION_COST = 4.0, 3.0
+MILITARY_DUTY, WAR_COST = 6.0, 3.0
+ATTACK_RUNG = 2  # below a border clash there is nothing to answer
 
 
-def appeal_weight(rung: np.ndarray | int, csto_appeal: np.ndarray) -> np.ndarray:
-    """Armenia must invoke the treaty below an open invasion; an invasion of the whole
-    country triggers it regardless (assumption: no government would forgo the appeal)."""
-    return np.where(np.asarray(rung) >= 5, 1.0, csto_appeal)
+def answer_utilities(
+    rung: np.ndarray | int, invoked: np.ndarray | float, co: Params, ru: russia.Params
+) -> np.ndarray:
+    """Moscow's utility of each answer (none, statement, mission, force): shape (4, n),
+    or (4, 6, n) for a column of rungs.
+
+    Seed 000 (Tasits): "They would have to react if this happens"; seed 001 (Kopalyan):
+    Armenia "no longer live under this false sense of security"; seed 001 (Yunusov):
+    "that equipment was all transferred to Ukraine". ``invoked`` is whether Armenia
+    invoked the treaty (1 or 0).
+    """
+    rung = np.asarray(rung)
+    duty = co.obligation_strength * invoked * DUTY_PROFILE[rung]
+    will = russia.russian_willingness(ru)
+    none = np.zeros(np.broadcast(duty, will).shape)
+    utilities = np.stack([
+        none,
+        reference_utility(co.statement_propensity, ru.decision_noise) + STATEMENT_DUTY * duty,
+        MISSION_DUTY * duty - MISSION_COST,
+        MILITARY_DUTY * (duty + will) - WAR_COST * (1.0 + ru.ukraine_constraint),
+    ])
+    # Below a clash only silence is on offer.
+    utilities[1:] = np.where(rung >= ATTACK_RUNG, utilities[1:], -np.inf)
+    return utilities
+
+
+def response_probabilities(
+    rung: np.ndarray | int, appeal: np.ndarray, co: Params, ru: russia.Params
+) -> np.ndarray:
+    """Chance of each answer (4, ...) on ``rung``, given the chance ``appeal`` that
+    Armenia invoked the treaty (1 or 0 for a known appeal, a probability for an
+    expectation: the two cases are mixed). What Baku expects is read from here (seed
+    000, Tasits: Russia and the CSTO "would have to react")."""
+    with_appeal, without = answer_probabilities(rung, co, ru)
+    return appeal * with_appeal + (1.0 - appeal) * without
+
+
+def answer_probabilities(
+    rung: np.ndarray | int, co: Params, ru: russia.Params
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chance of each answer (4, ...) on ``rung`` when Armenia has invoked the treaty,
+    and when it has not: the logit of :func:`answer_utilities` (seed 000, Tasits; seed
+    001, Kopalyan). Parameters alone decide them, so Baku computes them once per run."""
+    return (logit_probabilities(answer_utilities(rung, 1.0, co, ru), ru.decision_noise),
+            logit_probabilities(answer_utilities(rung, 0.0, co, ru), ru.decision_noise))
 
 
 def military_probability(
-    rung: np.ndarray | int, co: Params, ru: russia.Params, arm: armenia.Params
+    rung: np.ndarray | int, co: Params, ru: russia.Params, arm: armenia.Params,
+    trust: np.ndarray, answers: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Weekly probability of a CSTO/Russian military response on ``rung``.
-
-    Seed 000 (Tasits): "They would have to react if this happens"; seed 001 (Kopalyan):
-    Armenia "no longer live under this false sense of security". The response needs the
-    obligation, Russia's willingness and Armenia's appeal together.
-    """
-    return (
-        co.obligation_strength * russia.russian_willingness(ru)
-        * appeal_weight(rung, arm.csto_appeal) * MILITARY_PROFILE[rung]
-    )
+    """Weekly chance of a CSTO/Russian military response on ``rung``, as Baku expects
+    it: Armenia's appeal from its own rule (:func:`armenia.appeal_probability`, on its
+    current trust), Moscow's answer from :func:`response_probabilities` (seed 000,
+    Tasits: "These are quite strong deterrents for Azerbaijan"). ``answers``
+    may pass :func:`answer_probabilities` for the same rungs, computed once."""
+    with_appeal, without = answers if answers is not None else answer_probabilities(rung, co, ru)
+    appeal = armenia.appeal_probability(rung, trust, arm)
+    force = CstoResponse.MILITARY
+    return appeal * with_appeal[force] + (1.0 - appeal) * without[force]
 
 
 def respond(
-    level: np.ndarray, rung: np.ndarray, co: Params, ru: russia.Params, arm: armenia.Params,
+    level: np.ndarray, rung: np.ndarray, appealed: np.ndarray, co: Params, ru: russia.Params,
     u: np.ndarray,
 ) -> np.ndarray:
-    """The CSTO's strongest response so far (ordered :class:`CstoResponse`): a
-    statement, a monitoring mission or force, as Putin described in seed 001 (Yunusov:
-    "If they attack [internationally recognized Armenian territory], then the CSTO will
-    come to help").
-
-    One uniform draw per world is compared with nested thresholds, so a stronger
-    response is always drawn from inside the range of a weaker one.
-    """
-    p_mil = military_probability(rung, co, ru, arm)
-    p_mon = np.maximum(p_mil, co.obligation_strength * MONITORING_PROFILE[rung])
-    p_stm = np.maximum(p_mon, co.statement_propensity * STATEMENT_PROFILE[rung])
-    this_week = np.select(
-        [u < p_mil, u < p_mon, u < p_stm],
-        [CstoResponse.MILITARY, CstoResponse.MONITORING_MISSION, CstoResponse.STATEMENT],
-        default=CstoResponse.NONE,
-    ).astype(level.dtype)
+    """The CSTO's strongest answer so far (ordered :class:`CstoResponse`): Moscow picks
+    this week's answer by logit choice over :func:`answer_utilities` (seed 001, Yunusov:
+    Putin said "If they attack [internationally recognized Armenian territory], then the
+    CSTO will come to help"). The answers are ordered, so with common random numbers a
+    world where force looks better is never answered more weakly."""
+    utilities = answer_utilities(rung, appealed.astype(np.float64), co, ru)
+    this_week = logit_choice(utilities, ru.decision_noise, u).astype(level.dtype)
     return np.maximum(level, this_week)
 
 
@@ -104,7 +145,7 @@ class Csto(Actor):
 
     def decide(self, w, v, u):
         """The CSTO's strongest response so far after this week (:func:`respond`)."""
-        return (respond(w.csto_level, w.rung, v.csto, v.russia, v.armenia, u[0]),)
+        return (respond(w.csto_level, w.rung, w.appealed, v.csto, v.russia, u[0]),)
 
     def act(self, w, v, u):
         (level,) = self.decide(w, v, u)

@@ -3,6 +3,12 @@
 Seed 001 experts (Mikaelian, Kopalyan, Yunusov) describe Moscow pushing Baku to attack
 and planning to "swoop in" on the corridor; seed 000 (Tasits) holds that Russia "would
 have to react" to an open invasion. Both views are parameter settings of these rules.
+
+Moscow chooses, by the same logit machinery as Baku: whether to swoop on the corridor
+while Baku fights for it (its corridor interest, scaled by what Baku won), whether to
+stir unrest (its wish to undermine Yerevan, the stronger when Yerevan turns to the
+West) and whether to work against a treaty that is within reach (the spoiler). Its
+answer for the CSTO is in :mod:`sim.actors.csto`.
 """
 
 from dataclasses import dataclass
@@ -12,6 +18,7 @@ import numpy as np
 
 import sim.actors.armenia as armenia
 from sim.actors.base import Actor, keep
+from sim.actors.choice import binary_choice, reference_utility
 from sim.params import ActorParams, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -43,16 +50,31 @@ class Params(ActorParams):
         "Russian army]\"",
     )
     corridor_swoop: np.ndarray = param(
-        "weekly chance that Russian troops take control of the corridor while it is being seized",
+        "weekly chance that Russian troops take control of the corridor while an offensive "
+        "that certainly takes its ground is under way, with no troops tied down in Ukraine",
         "probability per week", 0.0, 1.0, 0.15,
         f"{S001}: Kopalyan \"the entire risk and burden of attacking Armenia and creating the "
         "corridor falls on Azerbaijan, while Russia will swoop in after and reap the benefits\"",
     )
     destabilisation: np.ndarray = param(
-        "weekly chance, while fighting goes on, that Moscow incites pro-Russian unrest in Armenia",
+        "weekly chance, while fighting goes on, that Moscow incites pro-Russian unrest in "
+        "Armenia, before Yerevan turns to the West",
         "probability per week", 0.0, 1.0, 0.04,
         f"{S001}: Yunusov \"Moscow will attempt to capitalize on the fighting to incite "
         "pro-Russian protests there\"",
+    )
+    spoiler: np.ndarray = param(
+        "Moscow's gain from blocking a treaty once Baku's conditions are met (it loses the "
+        "corridor and its hold on Yerevan to a settlement it does not broker)",
+        "utility units", 0.0, 6.0, 1.0,
+        f"{S001}: Kopalyan \"Putin needs it to reestablish dominance over Armenia\"; "
+        "assumption for the size: Moscow works against a ready treaty about half the time",
+    )
+    decision_noise: np.ndarray = param(
+        "logit temperature of Moscow's choices (its own and the CSTO's answer)",
+        "utility units", 0.0, 5.0, 1.0,
+        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
+        "scale of Moscow's utilities",
     )
 
 
@@ -77,46 +99,97 @@ def russian_willingness(ru: Params) -> np.ndarray:
     return ru.defend_armenia * (1.0 - ru.ukraine_constraint)
 
 
+# How much Yerevan calling on the West adds to Moscow's gain from stirring unrest
+# (assumption; seed 001, Kopalyan: states "expected to align with Moscow's foreign policy
+# objectives, eschewing Western influences").
+WEST_RESENTMENT = 1.5
+# What working against a treaty costs Moscow (assumption: spent goodwill in Baku).
+SPOILING_COST = 1.0
+# What manning the corridor costs Moscow per unit of its Ukraine constraint (assumption:
+# troops for Syunik come from the same stretched army; seed 001, Yunusov: "that equipment
+# was all transferred to Ukraine").
+TROOPS_COST = 1.0
+
+
+def swoop_gain(success: np.ndarray, ru: Params) -> np.ndarray:
+    """Moscow's net utility of taking the corridor during an offensive: the utility its
+    reference chance stands for, scaled by what Baku won (the odds are multiplied by the
+    chance the offensive takes its ground), less the troops it takes while Ukraine ties
+    the army down. Seed 001, Kopalyan: "Russia will swoop in after and reap the
+    benefits"; Yunusov on the equipment "transferred to Ukraine"."""
+    odds = np.log(np.maximum(success, 1e-12))
+    return (reference_utility(ru.corridor_swoop, ru.decision_noise) + odds
+            - TROOPS_COST * ru.ukraine_constraint)
+
+
 def swoop_on_corridor(
     corridor: np.ndarray, rung: np.ndarray, success: np.ndarray, ru: Params, u: np.ndarray
 ) -> np.ndarray:
-    """Russian troops take the corridor during a corridor offensive or invasion (seed 001,
-    Kopalyan: "the corridor will be monitored and manned by Russian troops"); sticky.
-    ``success`` is the chance the offensive takes its ground
-    (:func:`sim.actors.armenia.operation_success`): Moscow swoops in on what Baku won."""
-    attempt = (rung >= 4) & (u < ru.corridor_swoop * success)
-    return corridor | attempt
+    """Russian troops take the corridor during a corridor offensive or invasion, by logit
+    choice on :func:`swoop_gain` (seed 001, Kopalyan: "the corridor will be monitored and
+    manned by Russian troops"); sticky. ``success`` is the chance the offensive takes its
+    ground (:func:`sim.actors.armenia.operation_success`)."""
+    return corridor | ((rung >= 4) & binary_choice(swoop_gain(success, ru), ru.decision_noise, u))
 
 
-def incite_unrest(unrest: np.ndarray, rung: np.ndarray, ru: Params, u: np.ndarray) -> np.ndarray:
-    """Pro-Russian unrest in Armenia once there is fighting (rung >= 2), seed 001 Yunusov;
-    sticky."""
-    return unrest | ((rung >= 2) & (u < ru.destabilisation))
+def unrest_gain(west_call: np.ndarray, ru: Params) -> np.ndarray:
+    """Moscow's net utility of inciting unrest while there is fighting: its reference
+    log-odds, raised when Yerevan calls on the West. Seed 001, Yunusov: "Moscow will
+    attempt to capitalize on the fighting to incite pro-Russian protests there"."""
+    return reference_utility(ru.destabilisation, ru.decision_noise) + WEST_RESENTMENT * west_call
+
+
+def incite_unrest(
+    unrest: np.ndarray, rung: np.ndarray, west_call: np.ndarray, ru: Params, u: np.ndarray
+) -> np.ndarray:
+    """Pro-Russian unrest in Armenia once there is fighting (rung >= 2), by logit choice
+    on :func:`unrest_gain` (seed 001, Yunusov); sticky."""
+    return unrest | ((rung >= 2) & binary_choice(unrest_gain(west_call, ru), ru.decision_noise, u))
+
+
+def spoil_gain(conditions_unmet: np.ndarray, ru: Params) -> np.ndarray:
+    """Moscow's net utility of working against the treaty this week: its ``spoiler``
+    gain, the larger the nearer the treaty (share of Baku's conditions met), less what
+    it costs (seed 001, Kopalyan: Putin "needs it to reestablish dominance over
+    Armenia")."""
+    return ru.spoiler * (1.0 - conditions_unmet) - SPOILING_COST
+
+
+def spoil_treaty(conditions_unmet: np.ndarray, ru: Params, u: np.ndarray) -> np.ndarray:
+    """True where Moscow works against the treaty this week (logit choice on
+    :func:`spoil_gain`; seed 001): Yerevan feels it next week in its concessions and
+    its signature (:data:`sim.actors.armenia.SPOILER_PRESSURE`)."""
+    return (conditions_unmet < 1.0) & binary_choice(spoil_gain(conditions_unmet, ru),
+                                                    ru.decision_noise, u)
 
 
 class Russia(Actor):
-    """Reacts to the week's fighting: may swoop on the corridor and stir unrest."""
+    """Reacts to the week's fighting: may swoop on the corridor, stir unrest, and work
+    against the treaty."""
 
-    actor, label, draws_per_week = "russia", "Russia", 2
-    decides = ("russian_corridor", "unrest")
+    actor, label, draws_per_week = "russia", "Russia", 3
+    decides = ("russian_corridor", "unrest", "spoiling")
 
     def decide(self, w, v, u):
-        """Corridor control and unrest after this week (:func:`swoop_on_corridor`,
-        :func:`incite_unrest`)."""
+        """Corridor control, unrest and spoiling after this week (:func:`swoop_on_corridor`,
+        :func:`incite_unrest`, :func:`spoil_treaty`)."""
         success = armenia.operation_success(
             w.rung, v.azerbaijan.military_advantage, v.armenia.border_readiness, w.denial
         )
         return (swoop_on_corridor(w.russian_corridor, w.rung, success, v.russia, u[0]),
-                incite_unrest(w.unrest, w.rung, v.russia, u[1]))
+                incite_unrest(w.unrest, w.rung, w.west_call, v.russia, u[1]),
+                spoil_treaty(w.conditions_unmet(), v.russia, u[2]))
 
     def act(self, w, v, u):
-        corridor, unrest = self.decide(w, v, u)
+        corridor, unrest, spoiling = self.decide(w, v, u)
         self.last = {
             "corridor": w.active & corridor & ~w.russian_corridor,
             "unrest": w.active & unrest & ~w.unrest,
+            "spoiling": w.active & spoiling,
         }
         w.russian_corridor = keep(w.active, corridor, w.russian_corridor)
         w.unrest = keep(w.active, unrest, w.unrest)
+        w.spoiling = keep(w.active, spoiling, w.spoiling)
 
     def events(self, i):
         said = []
@@ -124,4 +197,6 @@ class Russia(Actor):
             said.append(f"{self.label}'s troops take control of the corridor")
         if self.last["unrest"][i]:
             said.append("pro-Russian unrest breaks out in Armenia")
+        if self.last["spoiling"][i]:
+            said.append(f"{self.label} works against the treaty")
         return said

@@ -3,6 +3,11 @@
 Seed 001 experts disagree: Mikaelian calls Erdogan "Aliyev's main patron" and the driver
 of Baku's uncompromising line; Yunusov says Turkey "now seeks to mitigate tensions"
 because a war would provoke the West. ``turkey.stance`` spans that disagreement.
+
+Each week Ankara chooses its line, by the same logit machinery as Baku, among
+restraining Baku (-1), staying neutral (0) and backing it (+1): its patronage pulls
+toward backing; a Western reaction already under way (sanctions) and the normalisation
+with Armenia that a treaty within reach promises pull toward restraint.
 """
 
 from dataclasses import dataclass
@@ -11,6 +16,7 @@ from typing import ClassVar
 import numpy as np
 
 from sim.actors.base import Actor, keep
+from sim.actors.choice import logit_choice
 from sim.params import ActorParams, param
 
 S001 = "001_9c941c53d8712548.txt"
@@ -23,7 +29,8 @@ class Params(ActorParams):
     actor: ClassVar[str] = "turkey"
 
     stance: np.ndarray = param(
-        "Turkey's line toward Baku's escalation: +1 drives it, -1 restrains it",
+        "Turkey's patronage: its inclination toward Baku's escalation, +1 drives it, -1 "
+        "restrains it (the weight of backing over restraint in its choice)",
         "signed share", -1.0, 1.0, 0.0,
         f"{S001}: Mikaelian \"Erdoğan plays the leading role here, certainly\" vs Yunusov "
         "\"Turkey is now less actively supporting Azerbaijan\"",
@@ -35,10 +42,26 @@ class Params(ActorParams):
         "in Turkey\"",
     )
     western_sensitivity: np.ndarray = param(
-        "how far Turkey swings toward restraint once the West has imposed sanctions",
+        "how far a Western reaction (sanctions in force) pulls Turkey toward restraint",
         "signed share", 0.0, 2.0, 0.5,
         f"{S001}: Yunusov \"Turkey recognizes that a conflict between Azerbaijan and Armenia "
         "would provoke strong Western reactions, which is not in Turkey's interest\"",
+    )
+
+
+    normalisation_value: np.ndarray = param(
+        "how far the normalisation with Armenia that a treaty within reach promises pulls "
+        "Turkey toward restraint",
+        "signed share", 0.0, 2.0, 0.5,
+        "assumption: DOMAIN.md \"normalisation with Armenia hinges on the treaty\"; the size "
+        f"matches western_sensitivity; cf. {S001} Yunusov \"Turkey is now less actively "
+        "supporting Azerbaijan\"",
+    )
+    decision_noise: np.ndarray = param(
+        "logit temperature of Ankara's choice of line",
+        "utility units", 0.0, 5.0, 1.0,
+        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
+        "scale of Ankara's utilities",
     )
 
 
@@ -49,10 +72,33 @@ PARAMS = Params.specs()
 INFLUENCE_PROFILE = np.array([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
 
 
-def current_stance(tk: Params, sanctioned: np.ndarray) -> np.ndarray:
-    """Turkey's stance this week: its line, pulled toward restraint once sanctions are
-    imposed (seed 001, Yunusov, above). Clipped to [-1, 1]."""
-    return np.clip(tk.stance - tk.western_sensitivity * sanctioned, -1.0, 1.0)
+# Turkey's options, in order: restrain Baku, stay neutral, back it.
+LINES = np.array([-1.0, 0.0, 1.0])
+# Utility scale of the drive (assumption: a patron at stance +-1 takes its line about
+# nine weeks in ten at unit noise) and the cost of taking sides at all (assumption:
+# activism, either way, spends capital with Moscow and the West).
+DRIVE_SCALE, ACTIVISM_COST = 3.0, 1.0
+
+
+def line_utilities(tk: Params, sanctioned: np.ndarray, conditions_unmet: np.ndarray
+                   ) -> np.ndarray:
+    """Ankara's utility of each line (restrain, neutral, back): shape (3, n). The drive
+    is its patronage (seed 001: Mikaelian "Erdoğan is Aliyev's main patron") less the
+    pull of a Western reaction (Yunusov: a war "would provoke strong Western reactions,
+    which is not in Turkey's interest") and of normalisation once the treaty is within
+    reach (DOMAIN.md); taking sides costs a little either way (assumption)."""
+    drive = DRIVE_SCALE * (tk.stance - tk.western_sensitivity * sanctioned
+                           - tk.normalisation_value * (1.0 - conditions_unmet))
+    return LINES[:, None] * drive - ACTIVISM_COST * np.abs(LINES)[:, None]
+
+
+def choose_line(tk: Params, sanctioned: np.ndarray, conditions_unmet: np.ndarray,
+                u: np.ndarray) -> np.ndarray:
+    """Turkey's line this week, -1, 0 or +1, by logit choice on :func:`line_utilities`
+    (seed 001, Mikaelian vs Yunusov); ordered, so with common random numbers a more
+    patronising Turkey never takes a more restraining line."""
+    return LINES[logit_choice(line_utilities(tk, sanctioned, conditions_unmet),
+                              tk.decision_noise, u)]
 
 
 def pull_on_baku(tk: Params, stance: np.ndarray) -> np.ndarray:
@@ -68,11 +114,11 @@ BACKS, RESTRAINS, NEUTRAL = "backs Baku", "restrains Baku", "stays neutral"
 class Turkey(Actor):
     """Sets its line first each week; Baku sees it the same week."""
 
-    actor, label, decides = "turkey", "Turkey", ("turkey_stance",)
+    actor, label, decides, draws_per_week = "turkey", "Turkey", ("turkey_stance",), 1
 
     def decide(self, w, v, u):
-        """Turkey's stance this week (:func:`current_stance`); draws nothing."""
-        return (current_stance(v.turkey, w.sanctioned),)
+        """Turkey's line this week (:func:`choose_line`)."""
+        return (choose_line(v.turkey, w.sanctioned, w.conditions_unmet(), u[0]),)
 
     def act(self, w, v, u):
         (stance,) = self.decide(w, v, u)
@@ -82,5 +128,5 @@ class Turkey(Actor):
     def describe(self, i: int) -> str:
         """Turkey's line this week in world ``i``, in words."""
         stance = float(self.last["stance"][i])
-        words = BACKS if stance > 0.2 else RESTRAINS if stance < -0.2 else NEUTRAL
+        words = BACKS if stance > 0 else RESTRAINS if stance < 0 else NEUTRAL
         return f"{self.label} {words}"

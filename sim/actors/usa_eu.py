@@ -1,10 +1,18 @@
 """US/EU: the sanctions threat, monitors and mediation.
 
-The threat of US sanctions is what the seed experts name as the deterrent on Baku; its
-bite is tempered by European gas dependence. The same function,
-:func:`sanction_probability`, is what the US/EU actually do each week *and* what
-Azerbaijan expects them to do (rational expectations), so the threat is never written
-twice.
+The threat of US sanctions is what the seed experts name as the deterrent on Baku (seed
+001: Kopalyan, Mirgadirov, Yunusov's "ultimatum"); the West's resolve is tempered by
+European gas dependence and the region's low priority (Mikaelian). Each week in which
+Baku fights on Armenian soil the US/EU choose, by the same logit machinery as Baku,
+whether to impose sanctions: their gain is their credibility, weighed by how visible the
+aggression is; their cost is the gas and the attention it would take.
+
+Sanctions are a stock: once imposed they stand, and cost Baku every week, until the
+lifting condition is met (``lift_after_weeks`` calm weeks in a row).
+
+:func:`impose_probability` is both what the US/EU do each week and what Baku expects of
+them; Baku only puts its own belief about Western resolve in the place of the true one
+(:mod:`sim.actors.azerbaijan`).
 """
 
 from dataclasses import dataclass
@@ -13,6 +21,7 @@ from typing import ClassVar
 import numpy as np
 
 from sim.actors.base import Actor, keep
+from sim.actors.choice import binary_choice, binary_probability
 from sim.params import ActorParams, param
 
 S001 = "001_9c941c53d8712548.txt"
@@ -25,21 +34,39 @@ class Params(ActorParams):
     actor: ClassVar[str] = "usa_eu"
 
     sanctions_credibility: np.ndarray = param(
-        "weight Baku puts on the US/EU actually imposing the threatened sanctions",
-        "probability weight", 0.0, 1.0, 0.6,
+        "the West's resolve to punish an attack on Armenia: the weight of its credibility "
+        "in its sanctions choice (and the mean of Baku's prior belief about it)",
+        "share", 0.0, 1.0, 0.6,
         f"{S001}: Kopalyan \"what has deterred Aliyev from attacking Armenia in the last two "
         "years has been the threat of U.S. sanctions\"",
     )
     sanctions_severity: np.ndarray = param(
-        "cost to Baku of sanctions once imposed, before scaling by revenue exposure and oil price",
-        "utility units", 0.0, 30.0, 6.0,
-        f"{S001}: Mirgadirov \"It is doubtful Aliyev would want to face sanctions\"",
+        "cost to Baku of each week sanctions stand, before scaling by revenue exposure and "
+        "oil price",
+        "utility units per week", 0.0, 10.0, 1.0,
+        f"{S001}: Mirgadirov \"It is doubtful Aliyev would want to face sanctions\"; "
+        "assumption for the size: a sanctions spell weighs about as much as a week of the "
+        "other costs at a corridor offensive",
     )
     gas_dependence: np.ndarray = param(
-        "EU dependence on Azerbaijani gas; the share of Western resolve it cancels",
+        "EU dependence on Azerbaijani gas: what imposing sanctions would cost the West",
         "share", 0.0, 1.0, 0.25,
         f"{S001}: \"the European Commission signed a Memorandum of Understanding with "
         "Azerbaijan regarding strategic energy partnership\"",
+    )
+    low_priority: np.ndarray = param(
+        "the West's reluctance to spend attention and capital on the region",
+        "utility units", 0.0, 10.0, 3.0,
+        f"{S001}: Mikaelian \"the West is not deeply immersed in this region and does not "
+        "consider it a priority\"; assumption for the size: with it and gas, a West of full "
+        "resolve sanctions an invasion in most weeks and a clash rarely",
+    )
+    lift_after_weeks: np.ndarray = param(
+        "lifting condition: sanctions are lifted after this many calm weeks in a row "
+        "(rung 0-1)",
+        "weeks", 4.0, 104.0, 26.0,
+        "assumption: sanctions are lifted for sustained compliance, not a lull; half a year "
+        "of calm (no sanctions were ever imposed over the conflict, DOMAIN.md)",
     )
     monitor_presence: np.ndarray = param(
         "strength of EU monitoring on the border (EUMA); makes clashes and incursions attributable",
@@ -48,67 +75,115 @@ class Params(ActorParams):
         "in Armenia (EUMA)] to leave the border ... Pashinyan categorically refused\"",
     )
     mediation: np.ndarray = param(
-        "Western mediation effort; multiplies the weekly chance of signing once conditions are met",
-        "multiplier - 1", 0.0, 3.0, 0.5,
+        "Western mediation effort: adds to Baku's gain from signing once it is on the table",
+        "utility units", 0.0, 3.0, 0.5,
         "assumption: mediation speeds signature but cannot replace the two conditions; cf. "
         "000_b6c8157d2dc91f0e.txt \"the establishment of some mechanisms for interaction\"",
+    )
+    decision_noise: np.ndarray = param(
+        "logit temperature of the West's choices",
+        "utility units", 0.0, 5.0, 1.0,
+        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
+        "scale of the West's utilities",
     )
 
 
 PARAMS = Params.specs()
 
-# Weekly probability that a fully resolved West imposes sanctions while Baku sits on each
-# rung. Assumption (shape): nothing for rhetoric; rare for a clash; likely once ground is
-# taken on sovereign Armenian territory, as the "ultimatum" described by Yunusov (seed 001:
-# "any incursion into sovereign Armenian territory would elicit a different response").
-SANCTION_TRIGGER = np.array([0.0, 0.0, 0.01, 0.06, 0.35, 0.7])
+# How much a resolved West's credibility is at stake on each rung (assumption, shape):
+# nothing for rhetoric; a clash rarely; an incursion into sovereign territory more (seed
+# 001, Yunusov: "any incursion into sovereign Armenian territory would elicit a
+# different response"); a corridor offensive or an invasion most (Kopalyan: "they are
+# not going to tolerate a full-scale invasion").
+OUTRAGE = np.array([0.0, 0.0, 0.5, 2.0, 4.5, 6.5])
+# Rungs on which there is an attack to punish (below it, sanctions are not on the table).
+ATTACK_RUNG = 2
 # Extra attribution from monitors, by rung (assumption: monitors matter most where blame
 # is disputed, i.e. clashes and small incursions, not for an open invasion).
 MONITOR_BOOST = np.array([0.0, 0.0, 1.0, 0.5, 0.0, 0.0])
+# What gas dependence costs a West that sanctions (utility units at full dependence).
+GAS_COST = 8.0
+# How much Armenia's call on the West, instead of the CSTO, raises the stake
+# (assumption; seed 001: Pashinyan's need to "diversify security alliances").
+WEST_CALL_BOOST = 0.5
 
 
-def western_resolve(us: Params) -> np.ndarray:
-    """Effective resolve: the threat's credibility less what gas dependence cancels.
-
-    Seed 001, Mikaelian: the West "is not deeply immersed in this region and does not
-    consider it a priority"; the 2022 energy MoU ties the EU to Baku's gas.
-    """
-    return us.sanctions_credibility * (1.0 - us.gas_dependence)
-
-
-def sanction_probability(rung: np.ndarray | int, us: Params) -> np.ndarray:
-    """Weekly probability that the US/EU impose sanctions while Azerbaijan is on ``rung``.
-
-    ``rung`` may be an int array of shape (n,) (what is happening) or a column of all
-    rungs with shape (6, 1) (what Baku expects for each option). Seed 001, Kopalyan and
-    Yunusov: the US threat of sanctions is what deterred an attack on Armenia.
-    """
-    trigger = SANCTION_TRIGGER[rung] * (1.0 + us.monitor_presence * MONITOR_BOOST[rung])
-    return np.minimum(1.0, western_resolve(us) * trigger)
-
-
-def impose_sanctions(
-    sanctioned: np.ndarray, rung: np.ndarray, us: Params, u: np.ndarray
+def sanction_gain(
+    rung: np.ndarray | int, us: Params, resolve: np.ndarray, west_call: np.ndarray
 ) -> np.ndarray:
-    """US/EU decision: sanctions, once imposed, stay for the horizon (none had ever been
-    imposed over the conflict by 2025, DOMAIN.md; lifting is out of scope)."""
-    return sanctioned | (u < sanction_probability(rung, us))
+    """The West's net utility of imposing sanctions while Baku fights on ``rung``.
+
+    Gain: its credibility (``resolve``), weighed by what is at stake on the rung and how
+    attributable the attack is (monitors) and raised when Armenia calls on the West
+    (seed 001, Kopalyan: Western "political, economic, and now military investments"
+    in Armenia). Cost: gas dependence (the 2022 energy MoU) and low priority (Mikaelian).
+    ``rung`` is (n,) for this week or a (6, 1) column for every option; ``west_call`` is
+    whether (or the chance that) Armenia called on the West.
+    """
+    stake = OUTRAGE[rung] * (1.0 + us.monitor_presence * MONITOR_BOOST[rung])
+    stake = stake * (1.0 + WEST_CALL_BOOST * west_call)
+    return resolve * stake - GAS_COST * us.gas_dependence - us.low_priority
+
+
+def impose_probability(
+    rung: np.ndarray | int, us: Params, resolve: np.ndarray, west_call: np.ndarray
+) -> np.ndarray:
+    """Weekly chance that the US/EU impose sanctions while Baku fights on ``rung``: the
+    logit of :func:`sanction_gain`, zero below a border clash (seed 001: the US threat
+    of sanctions is what deterred an attack). The West's own choice passes its true
+    resolve (``sanctions_credibility``); Baku's expectation passes its belief."""
+    p = binary_probability(sanction_gain(rung, us, resolve, west_call), us.decision_noise)
+    return np.where(np.asarray(rung) >= ATTACK_RUNG, p, 0.0)
+
+
+def decide_sanctions(
+    sanctioned: np.ndarray, quiet_weeks: np.ndarray, rung: np.ndarray, west_call: np.ndarray,
+    us: Params, u: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sanctions in force after this week, and the calm weeks counted toward lifting.
+
+    Not sanctioned: the West imposes by logit choice (:func:`impose_probability`, seed
+    001 Kopalyan). Sanctioned: they stand, and are lifted once Baku has kept to rung 0-1
+    for ``lift_after_weeks`` weeks in a row (assumption: the stated lifting condition);
+    any fighting restarts the count.
+    """
+    imposed = binary_choice(
+        sanction_gain(rung, us, us.sanctions_credibility, west_call), us.decision_noise, u
+    ) & (rung >= ATTACK_RUNG)
+    calm = rung < ATTACK_RUNG
+    quiet = np.where(sanctioned & calm, quiet_weeks + 1, 0).astype(quiet_weeks.dtype)
+    lifted = sanctioned & (quiet >= us.lift_after_weeks)
+    return (sanctioned & ~lifted) | (~sanctioned & imposed), np.where(lifted, 0, quiet)
+
+
+def spell_weeks(az_patience: np.ndarray, us: Params) -> np.ndarray:
+    """What a sanctions spell of the shortest length the lifting condition allows is
+    worth in weeks of its cost, discounted by Baku's weekly ``patience`` (assumption:
+    Baku prices a spell by its shortest length, 1 + d + ... + d^(L-1))."""
+    d = np.minimum(az_patience, 0.999)
+    return (1.0 - d ** us.lift_after_weeks) / (1.0 - d)
 
 
 class UsEu(Actor):
     """Decides on sanctions last among the actors; Turkey and Baku see them next week."""
 
-    actor, label, decides, draws_per_week = "usa_eu", "the US/EU", ("sanctioned",), 1
+    actor, label, draws_per_week = "usa_eu", "the US/EU", 1
+    decides = ("sanctioned", "quiet_weeks")
 
     def decide(self, w, v, u):
-        """Whether sanctions stand in each world after this week (:func:`impose_sanctions`)."""
-        return (impose_sanctions(w.sanctioned, w.rung, v.usa_eu, u[0]),)
+        """Sanctions and the lifting count after this week (:func:`decide_sanctions`)."""
+        return decide_sanctions(w.sanctioned, w.quiet_weeks, w.rung, w.west_call, v.usa_eu, u[0])
 
     def act(self, w, v, u):
-        (sanctioned,) = self.decide(w, v, u)
+        sanctioned, quiet = self.decide(w, v, u)
         sanctioned = keep(w.active, sanctioned, w.sanctioned)
-        self.last = {"sanctioned": sanctioned & ~w.sanctioned}
+        self.last = {"imposed": sanctioned & ~w.sanctioned, "lifted": w.sanctioned & ~sanctioned}
         w.sanctioned = sanctioned
+        w.quiet_weeks = keep(w.active, quiet, w.quiet_weeks).astype(w.quiet_weeks.dtype)
 
     def events(self, i):
-        return [f"{self.label} impose sanctions"] if self.last["sanctioned"][i] else []
+        if self.last["imposed"][i]:
+            return [f"{self.label} impose sanctions"]
+        if self.last["lifted"][i]:
+            return [f"{self.label} lift their sanctions after months of calm"]
+        return []

@@ -1,4 +1,5 @@
-"""The environment: oil prices and the chance that a full-scale war spreads.
+"""The environment: oil prices, an agreed transit route, and the chance that a
+full-scale war spreads.
 
 Its agent moves last each week, after the six actors: a full-scale invasion may draw in
 a further state (seed 001, Mikaelian's "broader war"). The oil price is read by Baku's
@@ -34,6 +35,15 @@ class Params(ActorParams):
         "probability per week", 0.0, 0.5, 0.03,
         f"{S001}: Mikaelian \"There is also a scenario of a broader war\"; \"Neither Armenia "
         "nor Iran and France desire this outcome\"",
+    )
+
+
+    transit_route: np.ndarray = param(
+        "share of the land link to Nakhchivan that an agreed transit route (TRIPP, August "
+        "2025) gives Baku without fighting: an alternative path to the corridor gain",
+        "share", 0.0, 1.0, 0.0,
+        "assumption: no route was agreed at the seeds' dates (March 2024, March 2025); the "
+        "conditions timeline sets it from 2025-08-08",
     )
 
 
