@@ -54,8 +54,9 @@ class Params(ActorParams):
     risk_aversion: np.ndarray = param(
         "weight on the spread of a rung's payoff: its utility is the expected payoff less "
         "this times the standard deviation of the uncertain parts (sanctions, a great-power "
-        "response, whether an operation takes its ground); 0 = risk-neutral",
-        "per standard deviation", 0.0, 2.0, 0.8,
+        "response, whether an operation takes its ground); 0 = risk-neutral, 1 = a rung is "
+        "worth its payoff one standard deviation below the mean",
+        "per standard deviation", 0.0, 1.0, 0.8,
         f"{S001}: Kopalyan \"Aliyev, regardless of rumors, is a highly risk-averse actor\"",
     )
     revenue_exposure: np.ndarray = param(
