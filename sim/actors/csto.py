@@ -49,17 +49,21 @@ class Params(ActorParams):
 
 PARAMS = Params.specs()
 
-# How far the duty is engaged on each rung (assumption): not by rhetoric; a little by a
-# clash, more by an incursion and a corridor offensive, fully by an open invasion.
+# How far an attack on each rung engages the alliance (assumption): not rhetoric; a
+# clash a little, an incursion and a corridor offensive more, an open invasion fully. It
+# weighs both the treaty duty (when Armenia invokes it) and Moscow's own will to defend.
 DUTY_PROFILE = np.array([0.0, 0.0, 0.3, 0.6, 0.8, 1.0])
 # Utility weights of the answers (assumption, in units of Moscow's decision noise): a
 # statement is cheap and answers the duty a little; a monitoring mission answers it
-# more at some cost; force answers it fully, and Moscow's own will to defend Armenia,
-# at the cost of a war, the larger the more Ukraine ties Russia down.
+# more at some cost; force answers it fully, with Moscow's own will to defend Armenia,
+# at the cost of a war, the larger the more Ukraine ties Russia down. Sized so that a
+# fully binding, invoked duty makes force the likeliest answer to an open invasion and
+# an unlikely one to an incursion, and an empty duty makes force rare.
 STATEMENT_DUTY = 2.0
 MISSION_DUTY, MISSION_COST = 4.0, 3.0
-MILITARY_DUTY, WAR_COST = 6.0, 3.0
+MILITARY_DUTY, WAR_COST = 6.0, 4.0
 ATTACK_RUNG = 2  # below a border clash there is nothing to answer
+FORCE_RUNG = 3  # force answers an operation on Armenian soil, not a border clash
 
 
 def answer_utilities(
@@ -75,7 +79,7 @@ def answer_utilities(
     """
     rung = np.asarray(rung)
     duty = co.obligation_strength * invoked * DUTY_PROFILE[rung]
-    will = russia.russian_willingness(ru)
+    will = russia.russian_willingness(ru) * DUTY_PROFILE[rung]
     none = np.zeros(np.broadcast(duty, will).shape)
     utilities = np.stack([
         none,
@@ -83,8 +87,9 @@ def answer_utilities(
         MISSION_DUTY * duty - MISSION_COST,
         MILITARY_DUTY * (duty + will) - WAR_COST * (1.0 + ru.ukraine_constraint),
     ])
-    # Below a clash only silence is on offer.
+    # Below a clash only silence is on offer, and force only answers an operation.
     utilities[1:] = np.where(rung >= ATTACK_RUNG, utilities[1:], -np.inf)
+    utilities[3] = np.where(rung >= FORCE_RUNG, utilities[3], -np.inf)
     return utilities
 
 
