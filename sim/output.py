@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sim.files import atomic_write
 from sim.formatting import interval_text, json_text, pct, plain, spread_note, spread_text
-from sim.ladder import STATE_LABELS
+from sim.ladder import MIN_WEEKS, STATE_LABELS, Rung
 from sim.results import OUTCOME_NAMES, RunResult
 
 CSV_COLUMNS = ("outcome", "p", "ci_low", "ci_high", "n", "k", "scenario", "seed",
@@ -70,8 +70,11 @@ def format_table(result: RunResult) -> str:
     lines.append(row(header))
     lines.append("  ".join("-" * w for w in widths))
     lines.extend(row(r) for r in rows)
-    lines.append("(p: share of worlds where it happened at least once within the horizon; "
-                 "a rung outcome counts that rung or a higher one)")
+    lines.extend(textwrap.wrap(
+        "(p: share of worlds where it happened at least once within the horizon; a rung "
+        "outcome is an operation on that rung or higher kept up for its minimum length: "
+        + ", ".join(f"{r.label} {MIN_WEEKS[r]} wk" for r in Rung if MIN_WEEKS[r]) + ")",
+        width=100, subsequent_indent=" "))
     lines.extend(textwrap.wrap(spread_note(spread.status, spread.draws, spread.worlds_per_draw),
                                width=100, subsequent_indent=" "))
     lines.append("")
