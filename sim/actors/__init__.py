@@ -32,10 +32,12 @@ PARAMS_BY_KEY: dict[str, ParamSpec] = {spec.key: spec for spec in PARAMETERS}
 if len(PARAMS_BY_KEY) != len(PARAMETERS):
     raise RuntimeError("duplicate parameter keys in the registry")
 
-# One step = every agent acts once, in this order: Turkey sets its line, Baku moves,
-# Yerevan responds, the CSTO and Russia react to the attack, the West decides on
-# sanctions (which Turkey and Baku see next week), and last the environment: a
-# full-scale war may spread.
+# One step = every agent acts once, in this order: Turkey chooses its line, Baku offers
+# to sign or picks its rung and fights, Yerevan answers (concessions, the treaty, a call
+# on the CSTO or the West), Moscow chooses the CSTO's answer and its own moves (corridor,
+# unrest, spoiling), the West decides on sanctions (which Turkey and Baku see next week),
+# and last the environment: a full-scale war may spread. Then the actors with beliefs
+# learn from the week (EscalationModel.step).
 ACTOR_ORDER: tuple[type[Actor], ...] = (
     turkey.Turkey, azerbaijan.Azerbaijan, armenia.Armenia, csto.Csto, russia.Russia,
     usa_eu.UsEu, world.World,
