@@ -222,13 +222,18 @@ def sanction_terms(
     Not sanctioned: the West's own rule (:func:`usa_eu.impose_probability`) with Baku's
     belief about its resolve in place of the true one, times a spell's discounted cost
     (seed 001, Mirgadirov: revenues "underpinning his personal authority"). Sanctioned:
-    fighting restarts the lifting count, so it costs the weeks of calm thrown away.
+    fighting restarts the lifting count, so it costs the weeks of sanctions it adds.
     """
     weekly = us.sanctions_severity * az.revenue_exposure * wd.oil_price_index
     spell = weekly * usa_eu.spell_weeks(az.patience, us)
     p = usa_eu.impose_probability(RUNGS, us, belief, west_call) * ~sanctioned
+    # Fighting this week throws away the q calm weeks counted so far and this week's:
+    # lifting comes q + 1 weeks later, at the end of the spell (weeks L-q-1 .. L-1 from
+    # now, discounted).
     d = np.minimum(az.patience, 0.999)
-    lost = weekly * d ** (us.lift_after_weeks - quiet_weeks) * (1.0 - d**quiet_weeks) / (1.0 - d)
+    extra = quiet_weeks + 1.0
+    wait = np.maximum(us.lift_after_weeks - extra, 0.0)
+    lost = weekly * d**wait * (1.0 - d**extra) / (1.0 - d)
     delay = np.where(sanctioned, lost, 0.0) * (RUNGS >= usa_eu.ATTACK_RUNG)
     return p * spell + delay, p * (1.0 - p) * spell**2
 
