@@ -15,7 +15,9 @@ A tie (two options of equal utility) is split evenly by the logit rule
 (:mod:`sim.actors.choice`); where ties arise (a reference chance is worth nothing at
 zero noise, :func:`sim.actors.choice.reference_utility`) the test checks the choice
 falls among the tied options, about half and half. The same week also checks that the
-actor took exactly its ``draws_per_week`` arrays of draws in these varied states.
+actor took exactly its ``draws_per_week`` arrays of draws in these varied states, and
+the last test that each of those arrays decides something (no draw is idle or shared by
+two choices, so the count is the actor's number of random choices).
 """
 
 import copy
@@ -23,7 +25,7 @@ import copy
 import numpy as np
 import pytest
 
-from sim.actors import PARAMETERS, armenia, azerbaijan, csto, russia, turkey, usa_eu
+from sim.actors import ACTOR_ORDER, PARAMETERS, armenia, azerbaijan, csto, russia, turkey, usa_eu
 from sim.ladder import N_RUNGS, CstoResponse
 from sim.model import EscalationModel
 from tests.helpers import Start
@@ -294,3 +296,34 @@ def test_the_west_sanctions_iff_sanctions_pay(seed):
     lifted = b.sanctioned & ~attack & (b.quiet_weeks + 1 >= us.lift_after_weeks)
     np.testing.assert_array_equal(a.sanctioned[b.sanctioned], ~lifted[b.sanctioned])
     _assert_both_ways(lifted[b.sanctioned], "lifted")
+
+
+# Every draw decides something.
+
+@pytest.mark.parametrize("cls", [pytest.param(c, id=c.__name__) for c in ACTOR_ORDER])
+def test_every_draw_decides_something(cls):
+    """Each of the actor's ``draws_per_week`` arrays changes the week's outcome in some
+    world when it is moved from one end of [0, 1) to the other, the others held at 1/2:
+    the draw count is exactly the actor's random choices (parameters and states varied,
+    noise as drawn from its range)."""
+    rng = np.random.default_rng(7)
+    m = EscalationModel(_random_params(rng), Start(), 52, np.random.default_rng(7))
+    _random_state(m.world, rng)
+    m.world.quiet_weeks[:] = 0
+
+    def week_with(u):
+        twin = copy.deepcopy(m)
+        agent = next(a for a in twin.actors if isinstance(a, cls))
+        agent.act(twin.world, twin.views, u)
+        return twin.world
+
+    for row in range(cls.draws_per_week):
+        outcomes = []
+        for end in (1e-9, 1.0 - 1e-9):
+            u = np.full((cls.draws_per_week, N), 0.5)
+            u[row] = end
+            outcomes.append(week_with(u))
+        changed = [name for name, value in vars(outcomes[0]).items()
+                   if isinstance(value, np.ndarray)
+                   and not np.array_equal(value, getattr(outcomes[1], name))]
+        assert changed, f"{cls.__name__}: draw {row} decides nothing"
