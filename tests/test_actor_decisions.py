@@ -25,7 +25,18 @@ import copy
 import numpy as np
 import pytest
 
-from sim.actors import ACTOR_ORDER, PARAMETERS, armenia, azerbaijan, csto, russia, turkey, usa_eu
+from sim.actors import (
+    ACTOR_MODULES,
+    ACTOR_ORDER,
+    PARAMETERS,
+    armenia,
+    azerbaijan,
+    csto,
+    russia,
+    turkey,
+    usa_eu,
+)
+from sim.actors.base import Actor
 from sim.ladder import N_RUNGS, CstoResponse
 from sim.model import EscalationModel
 from tests.helpers import Start
@@ -299,6 +310,17 @@ def test_the_west_sanctions_iff_sanctions_pay(seed):
 
 
 # Every draw decides something.
+
+def test_the_draw_tests_cover_every_actor():
+    """The draw-count tests here and in test_actor_contract.py run over ACTOR_ORDER: it
+    holds every agent class the actor modules define, and each states its own draw
+    count (none inherits the base's 0 by omission)."""
+    defined = {c for mod in ACTOR_MODULES for c in vars(mod).values()
+               if isinstance(c, type) and issubclass(c, Actor) and c.__module__ == mod.__name__}
+    assert defined == set(ACTOR_ORDER)
+    for cls in ACTOR_ORDER:
+        assert "draws_per_week" in vars(cls) and cls.draws_per_week >= 1, cls.__name__
+
 
 @pytest.mark.parametrize("cls", [pytest.param(c, id=c.__name__) for c in ACTOR_ORDER])
 def test_every_draw_decides_something(cls):
