@@ -8,7 +8,7 @@ from sim import ladder
 from sim.dashboard.logic import SHOWN_OUTCOMES
 from sim.ladder import OUTCOME_TABLE, CstoResponse, Rung
 from sim.results import OUTCOME_NAMES
-from tests.helpers import model
+from tests.helpers import FROZEN_LADDER, Start, model
 
 # The output contract's order (README, JSON, CSV): pinned here so the table keeps it.
 CONTRACT_ORDER = (
@@ -68,6 +68,7 @@ def test_indicators_read_the_world_state_as_their_meanings_say():
     assert np.any(w.max_rung > w.sustained_rung)
     np.testing.assert_array_equal(ind["regional_war"], w.war)
     np.testing.assert_array_equal(ind["peace_treaty"], w.treaty)
+    np.testing.assert_array_equal(ind["sanctions_imposed"], w.ever_sanctioned)
     np.testing.assert_array_equal(ind["csto_statement"], w.csto_level >= CstoResponse.STATEMENT)
     np.testing.assert_array_equal(ind["csto_military_response"],
                                   w.csto_level == CstoResponse.MILITARY)
@@ -86,3 +87,14 @@ def test_outcome_counts_per_block_add_up_to_the_indicators():
     assert counts.shape == (3, len(OUTCOME_TABLE))
     np.testing.assert_array_equal(counts.sum(axis=0), ind.sum(axis=1))
     np.testing.assert_array_equal(counts[1], ind[:, 1_000:2_000].sum(axis=1))
+
+
+def test_sanctions_imposed_counts_sanctions_since_lifted():
+    """Sanctions are a stock that is lifted after calm weeks; the outcome is whether they
+    were ever imposed, so a world whose sanctions were lifted still counts. Baku is
+    pinned at tension (frozen ladder) from a start under sanctions, lifted after 4 calm
+    weeks."""
+    m = model(50, seed=2, horizon=10, start=Start(sanctions_imposed=True),
+              usa_eu__lift_after_weeks=4, **FROZEN_LADDER).run()
+    assert not m.world.sanctioned.any()
+    assert m.outcome_indicators()[OUTCOME_NAMES.index("sanctions_imposed")].all()
