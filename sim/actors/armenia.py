@@ -194,9 +194,10 @@ def accept_treaty(offer: np.ndarray, spoiling: np.ndarray, arm: Params, u: np.nd
 def appeal_probability(rung: np.ndarray | int, trust: np.ndarray, arm: Params) -> np.ndarray:
     """Chance that Armenia invokes the CSTO while attacked on ``rung``: a logit choice
     whose reference chance is its trust, below an open invasion (seed 001, Kopalyan:
-    Armenia "no longer live under this false sense of security"); an invasion of the whole country triggers the
-    appeal regardless (assumption: no government would forgo it). Also what Baku and the
-    West expect of Yerevan. ``rung`` is (n,) or a (6, 1) column."""
+    Armenia "no longer live under this false sense of security"); an invasion of the
+    whole country triggers the appeal regardless (assumption: no government would forgo
+    it). Also what Baku and the West expect of Yerevan. ``rung`` is (n,) or a (6, 1)
+    column."""
     rung = np.asarray(rung)
     p = binary_probability(reference_utility(trust, arm.decision_noise), arm.decision_noise)
     return np.where(rung >= 5, 1.0, np.where(rung >= ATTACK_RUNG, p, 0.0))
