@@ -114,7 +114,7 @@ OUTCOME_TABLE: tuple[Outcome, ...] = (
             lambda w: w.war, dashboard=True),
     Outcome("peace_treaty", "peace treaty signed; terminal", lambda w: w.treaty, dashboard=True),
     Outcome("sanctions_imposed", "US/EU sanctions imposed on Azerbaijan",
-            lambda w: w.sanctioned, dashboard=True),
+            lambda w: w.ever_sanctioned, dashboard=True),
     Outcome("csto_statement", "the CSTO reacted at least with a statement",
             _csto_at_least(CstoResponse.STATEMENT), dashboard=False),
     Outcome("csto_monitoring_mission", "the CSTO sent at least a monitoring mission",

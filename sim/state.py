@@ -40,6 +40,7 @@ class WorldState:
     sign_offer: np.ndarray  # bool, Baku offers to sign this week
     spoiling: np.ndarray  # bool, Russia works against the treaty this week
     sanctioned: np.ndarray  # bool, US/EU sanctions in force
+    ever_sanctioned: np.ndarray  # bool, sanctions were in force at some week (sticky)
     quiet_weeks: np.ndarray  # int16, consecutive calm weeks while sanctions stand
     csto_level: np.ndarray  # int8, strongest CstoResponse so far
     appealed: np.ndarray  # bool, Armenia invoked the CSTO this week
@@ -85,6 +86,7 @@ class WorldState:
             sign_offer=zeros.copy(),
             spoiling=zeros.copy(),
             sanctioned=np.full(n, initial.sanctions_imposed, dtype=bool),
+            ever_sanctioned=np.full(n, initial.sanctions_imposed, dtype=bool),
             quiet_weeks=np.zeros(n, dtype=np.int16),
             csto_level=np.zeros(n, dtype=np.int8),
             appealed=zeros.copy(),

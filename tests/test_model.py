@@ -1,5 +1,7 @@
 """The model: hand-computable reference cases, one world vs the batch, terminal states."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -17,36 +19,52 @@ def _estimate(m, outcome: str) -> tuple[int, int]:
 
 def test_treaty_probability_matches_the_hand_computed_answer():
     """Degenerate case: the ladder is frozen at tension, the constitution is already
-    reformed, Baku signs at once (sign propensity 1), and only the Minsk condition is
-    left, met with weekly hazard q = rate x (1 + coercion x 0.5) at rung 1. Baku moves
-    before Armenia in a week, so the treaty comes the week after the concession:
-    P(treaty within H weeks) = 1 - (1 - q)^(H - 1)."""
-    rate, coercion, horizon, n = 0.02, 1.0, 30, 40_000
+    reformed, Baku offers at once whenever it may (sign propensity 1), Moscow never
+    spoils (zero noise, no spoiler gain), and only the Minsk condition is left.
+
+    At unit noise Yerevan concedes it with weekly chance q, whose odds are the rate's
+    x (1 + coercion x 0.5) at tension; Baku moves before Armenia in a week, so it offers
+    from the week after, and Yerevan accepts each offer with chance a = sigmoid(peace
+    value). P(treaty within H) = sum over t < H of q (1 - q)^(t - 1) (1 - (1 - a)^(H - t)).
+    """
+    rate, coercion, peace, horizon, n = 0.02, 1.0, 1.0, 30, 40_000
     m = model(
         n, seed=5, horizon=horizon, start=Start(constitution_reformed=True),
         armenia__minsk_concession_rate=rate, armenia__coercion_sensitivity=coercion,
-        azerbaijan__sign_propensity=1.0, usa_eu__mediation=0.0, **FROZEN_LADDER,
+        armenia__peace_value=peace, azerbaijan__sign_propensity=1.0,
+        russia__spoiler=0.0, russia__decision_noise=0.0, **FROZEN_LADDER,
     ).run()
-    q = rate * (1 + coercion * 0.5)
-    truth = 1 - (1 - q) ** (horizon - 1)
+    odds = rate / (1 - rate) * (1 + coercion * 0.5)
+    q = odds / (1 + odds)
+    a = 1 / (1 + math.exp(-peace))
+    truth = sum(q * (1 - q) ** (t - 1) * (1 - (1 - a) ** (horizon - t))
+                for t in range(1, horizon))
     k, n = _estimate(m, "peace_treaty")
     lo, hi = wilson_interval(k, n, confidence=0.999)
     assert lo <= truth <= hi, (k / n, truth)
 
 
 def test_sanctions_probability_matches_the_hand_computed_answer():
-    """Degenerate case: Baku is pinned at a limited incursion (rung 3), no CSTO war can
-    end a world, no treaty. The weekly sanction chance is credibility x (1 - gas) x
-    0.06 x (1 + monitors x 0.5); P(sanctions within H) = 1 - (1 - s)^H."""
+    """Degenerate case: Baku is pinned at a limited incursion (rung 3) that neither
+    takes ground nor is thrown back (no edge, no readiness), so no operation ends;
+    Moscow never answers with force (zero noise, no duty); Yerevan, trusting the CSTO
+    not at all, calls on the West every week. The West's weekly gain is then
+    cred x 2 x (1 + mon x 0.5) x 1.5 - 8 x gas - 3, imposed with chance s = sigmoid(gain)
+    at unit noise, and sanctions stand while the fighting goes on:
+    P(sanctions within H) = 1 - (1 - s)^H."""
     cred, gas, mon, horizon, n = 0.8, 0.25, 0.6, 26, 40_000
     m = model(
         n, seed=6, horizon=horizon, start=Start(rung=3),
         usa_eu__sanctions_credibility=cred, usa_eu__gas_dependence=gas,
         usa_eu__monitor_presence=mon, csto__obligation_strength=0.0,
+        russia__decision_noise=0.0, armenia__csto_appeal=0.0,
+        azerbaijan__military_advantage=0.0, armenia__border_readiness=0.0,
         armenia__minsk_concession_rate=0.0, armenia__constitution_reform_rate=0.0,
         **FROZEN_LADDER,
     ).run()
-    s = cred * (1 - gas) * 0.06 * (1 + mon * 0.5)
+    assert np.all(m.world.rung == 3) and np.all(m.world.west_call)
+    gain = cred * 2.0 * (1 + mon * 0.5) * 1.5 - 8 * gas - 3
+    s = 1 / (1 + math.exp(-gain))
     truth = 1 - (1 - s) ** horizon
     k, n = _estimate(m, "sanctions_imposed")
     lo, hi = wilson_interval(k, n, confidence=0.999)
@@ -105,11 +123,16 @@ def test_state_counts_cover_every_world_every_week():
 
 
 def test_ground_is_only_taken_from_an_incursion_up():
-    m = model(2_000, seed=8, **FROZEN_LADDER, start=Start(rung=2)).run()
+    """A clash takes no ground. An incursion that meets no readiness takes success x
+    30 km2 a week (edge 0.5: 15 km2) until its 40 km2 objective is held (week 3, 45
+    km2); then Baku digs in at tension and the ladder, frozen, keeps it there."""
+    sure = dict(armenia__border_readiness=0.0, azerbaijan__military_advantage=0.5,
+                russia__decision_noise=0.0, **FROZEN_LADDER)
+    m = model(2_000, seed=8, start=Start(rung=2), **sure).run()
     assert np.all(m.world.occupied_km2 == 170.0)
-    m = model(2_000, seed=8, horizon=5, **FROZEN_LADDER, start=Start(rung=4),
-              csto__obligation_strength=0.0).run()
-    assert np.all(m.world.occupied_km2 > 170.0)
+    m = model(2_000, seed=8, horizon=6, start=Start(rung=3), **sure).run()
+    np.testing.assert_array_equal(m.world.occupied_km2, 170.0 + 45.0)
+    assert np.all(m.world.rung <= 1)  # tension, or an offer of the treaty
 
 
 def test_parameter_arrays_must_share_one_shape():
@@ -146,24 +169,30 @@ def _dotted(overrides: dict) -> dict:
 
 def test_a_change_before_the_first_week_is_the_same_as_building_with_it():
     """update_parameters rebuilds everything derived from the parameters (the typed
-    views, Baku's cached fixed utilities): a change at week 0 gives the same bytes as a
-    model built with the new values."""
+    views, Baku's cached fixed terms, the beliefs whose prior changed): a change at
+    week 0 gives the same bytes as a model built with the new values."""
     from sim.model import EscalationModel
     from tests.helpers import params
 
     n = 3_000
     readiness = np.linspace(0.0, 1.0, n)
     changed = model(n, seed=14)
-    stale = changed.actors[1].fixed_utilities.copy()
+    stale = changed.actors[1].fixed
     changed.update_parameters({"usa_eu.sanctions_credibility": 0.1, "russia.push": 4.0,
                                "armenia.border_readiness": readiness})
     p = params(n, usa_eu__sanctions_credibility=0.1, russia__push=4.0)
     p["armenia.border_readiness"] = readiness
     built = EscalationModel(p, Start(), 52, np.random.default_rng(14))
     assert changed.views.usa_eu.sanctions_credibility[0] == 0.1
-    assert not np.array_equal(stale, changed.actors[1].fixed_utilities)
-    np.testing.assert_array_equal(changed.actors[1].fixed_utilities,
-                                  built.actors[1].fixed_utilities)
+    fresh, rebuilt = changed.actors[1].fixed, built.actors[1].fixed
+    assert not np.array_equal(stale.mean, fresh.mean)
+    np.testing.assert_array_equal(fresh.mean, rebuilt.mean)
+    np.testing.assert_array_equal(fresh.ground_variance, rebuilt.ground_variance)
+    for got, want in zip(fresh.csto_answers, rebuilt.csto_answers, strict=True):
+        np.testing.assert_array_equal(got, want)
+    # The belief whose prior changed starts from the new prior, as in the built model.
+    np.testing.assert_array_equal(changed.world.resolve_a, built.world.resolve_a)
+    np.testing.assert_array_equal(changed.world.resolve_b, built.world.resolve_b)
     a, b = changed.run().tally(), built.run().tally()
     np.testing.assert_array_equal(a.state_counts, b.state_counts)
     np.testing.assert_array_equal(a.co_occurrence, b.co_occurrence)
@@ -171,23 +200,25 @@ def test_a_change_before_the_first_week_is_the_same_as_building_with_it():
 
 def test_a_change_at_week_k_leaves_the_weeks_before_and_rules_the_weeks_after():
     """Freezing the ladder at week k: the first k weeks are those of the unchanged run
-    (same seed, same bytes), and from week k on no running world changes rung."""
+    (same seed, same bytes), and from week k on every running world fights on the rung
+    its last week left it to start from (its own rung, or tension after an operation
+    held, a clash after one repelled), unless Baku offers the treaty (rung 0)."""
     k, n = 8, 4_000
     usual = model(n, seed=15, horizon=30)
     frozen = model(n, seed=15, horizon=30)
-    rungs_after = []
     for week in range(30):
         if week == k:
             frozen.update_parameters(_dotted(FROZEN_LADDER))
-            at_k = frozen.world.rung.copy()
+        w = frozen.world
+        start, running = w.start_rung.copy(), w.active.copy()
         usual.step()
         frozen.step()
         if week >= k:
-            rungs_after.append(np.where(frozen.world.treaty, at_k, frozen.world.rung))
+            expected = np.where(w.sign_offer, 0, start)
+            np.testing.assert_array_equal(w.rung[running], expected[running])
     counts_usual = np.array(usual.datacollector.model_vars["state_counts"])
     counts_frozen = np.array(frozen.datacollector.model_vars["state_counts"])
     np.testing.assert_array_equal(counts_usual[: k + 1], counts_frozen[: k + 1])
-    assert all(np.array_equal(r, at_k) for r in rungs_after)
     # The unchanged run keeps moving after week k, so the check above can fail.
     assert not np.array_equal(counts_usual[k + 1:, :6], counts_usual[k:-1, :6])
 

@@ -1,4 +1,10 @@
-"""Tier 1 and 2 for the pure decision rules: known answers and statistical truth."""
+"""Tier 1 and 2 for the pure decision rules: known answers and statistical truth.
+
+Known answers are computed here by hand from the documented formulas (the two-option
+logit 1 / (1 + exp(-gain / noise)), the rung and answer profiles), not copied from a run.
+"""
+
+import math
 
 import numpy as np
 import pytest
@@ -6,15 +12,26 @@ import pytest
 from sim.actors import PARAMETERS, armenia, azerbaijan, csto, russia, turkey, usa_eu, world
 from sim.actors.choice import logit_choice, logit_probabilities
 from sim.ladder import CstoResponse
-from tests.helpers import views
+from sim.state import WorldState
+from tests.helpers import Start, views
 
 RUNGS = np.arange(6)
 
 
 def _grid(n: int) -> np.ndarray:
     """n uniforms evenly spread over (0, 1): the share below q is q to within 1/n, so a
-    hazard's known answer can be checked exactly, without sampling noise."""
+    known chance can be checked exactly, without sampling noise."""
     return (np.arange(n) + 0.5) / n
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _odds_times(p: float, factor: float) -> float:
+    """The chance whose odds are ``factor`` times those of ``p``."""
+    odds = p / (1.0 - p) * factor
+    return odds / (1.0 + odds)
 
 
 def test_logit_probabilities_known_answer():
@@ -52,40 +69,128 @@ def test_unavailable_option_is_never_chosen():
     assert choice.min() >= 1
 
 
-def test_sanction_probability_shape_and_bounds():
-    probs = usa_eu.sanction_probability(RUNGS[:, None], views(1).usa_eu)[:, 0]
-    assert probs[0] == probs[1] == 0.0  # rhetoric draws no sanctions
-    assert np.all(np.diff(probs[2:]) > 0)  # the higher the rung, the likelier
+# The US/EU: sanctions by logit choice on their credibility against gas and priority.
+
+def test_impose_probability_known_answers():
+    """At defaults (resolve 0.6, monitors 0.7, gas 0.25, low priority 3, unit noise)
+    the gain on rung r is 0.6 x OUTRAGE[r] x (1 + 0.7 x MONITOR_BOOST[r]) - 8 x 0.25
+    - 3; a call on the West multiplies the stake by 1.5; rhetoric draws nothing."""
+    us = views(1).usa_eu
+    cost = 8 * 0.25 + 3
+    stakes = {2: 0.5 * (1 + 0.7), 3: 2.0 * (1 + 0.35), 4: 4.5, 5: 6.5}
+    for west_call, boost in ((0.0, 1.0), (1.0, 1.5)):
+        p = usa_eu.impose_probability(RUNGS[:, None], us, np.array([0.6]),
+                                      np.array([west_call]))[:, 0]
+        assert p[0] == p[1] == 0.0
+        expected = [_sigmoid(0.6 * stakes[r] * boost - cost) for r in (2, 3, 4, 5)]
+        np.testing.assert_allclose(p[2:], expected, rtol=1e-12)
+        assert np.all(np.diff(p[2:]) > 0)  # the higher the rung, the likelier
+
+
+def test_impose_probability_at_zero_noise_is_the_sign_of_the_gain():
+    """A West that sanctions whenever its credibility outweighs gas and attention: at
+    full gas dependence (cost 8 + 3) even full resolve (stake 6.5 at an invasion) loses."""
     full_gas = views(1, usa_eu__sanctions_credibility=1.0, usa_eu__gas_dependence=1.0,
-                     usa_eu__monitor_presence=1.0).usa_eu
-    assert usa_eu.sanction_probability(np.array([5]), full_gas)[0] == 0.0  # gas cancels resolve
+                     usa_eu__decision_noise=0.0).usa_eu
+    p = usa_eu.impose_probability(RUNGS[:, None], full_gas, np.ones(1), np.zeros(1))[:, 0]
+    assert np.all(p < 1e-300)  # exp(-700) at most: the gain is clipped, not infinite
+    no_gas = views(1, usa_eu__gas_dependence=0.0, usa_eu__decision_noise=0.0).usa_eu
+    # Gain 1.0 x stake - 3: positive from the corridor offensive (4.5) up.
+    p = usa_eu.impose_probability(RUNGS[:, None], no_gas, np.ones(1), np.zeros(1))[:, 0]
+    np.testing.assert_allclose(p, [0, 0, 0, 0, 1, 1], rtol=0, atol=1e-300)
 
 
-def test_no_csto_military_response_without_obligation():
-    v = views(4, csto__obligation_strength=0.0)
-    assert np.all(csto.military_probability(np.array([2, 3, 4, 5]), v.csto, v.russia,
-                                            v.armenia) == 0.0)
+def test_impose_probability_rises_with_resolve():
+    us = views(11).usa_eu
+    resolve = np.linspace(0.0, 1.0, 11)
+    for rung in (2, 3, 4, 5):
+        p = usa_eu.impose_probability(rung, us, resolve, np.zeros(11))
+        assert np.all(np.diff(p) > 0), rung
 
 
-def test_csto_response_is_nested_and_sticky():
-    n = 20_000
-    v = views(n, csto__obligation_strength=1.0, russia__defend_armenia=1.0,
-              russia__ukraine_constraint=0.0, armenia__csto_appeal=1.0)
+# The CSTO: Moscow's ordered answer.
+
+def test_answer_utilities_known_answers():
+    """Full duty engaged at an invasion, no will of Moscow's own, no Ukraine constraint,
+    a coin-flip statement (reference utility 0): none 0, statement 2 x 1, mission
+    4 x 1 - 3, force 6 x 1 - 3 x 1."""
+    v = views(1, csto__obligation_strength=1.0, csto__statement_propensity=0.5,
+              russia__defend_armenia=0.0, russia__ukraine_constraint=0.0)
+    np.testing.assert_allclose(csto.answer_utilities(5, 1.0, v.csto, v.russia)[:, 0],
+                               [0.0, 2.0, 1.0, 3.0], atol=1e-12)
+    probs = csto.answer_probabilities(5, v.csto, v.russia)[0][:, 0]
+    weights = np.exp([0.0, 2.0, 1.0, 3.0])
+    np.testing.assert_allclose(probs, weights / weights.sum(), rtol=1e-12)
+    # Not invoked, at defaults, on a clash: the statement keeps its reference chance's
+    # utility log(0.3 / 0.7); force is Moscow's will 0.15 x 0.4 against a war's cost.
+    d = views(1)
+    np.testing.assert_allclose(
+        csto.answer_utilities(2, 0.0, d.csto, d.russia)[:, 0],
+        [0.0, math.log(0.3 / 0.7), -3.0, 6 * 0.15 * 0.4 - 3 * 1.6], rtol=1e-12)
+
+
+def test_below_a_clash_only_silence_is_on_offer():
+    v = views(1, csto__obligation_strength=1.0, russia__defend_armenia=1.0)
+    with_appeal, without = csto.answer_probabilities(RUNGS[:, None], v.csto, v.russia)
+    for probs in (with_appeal, without):
+        np.testing.assert_array_equal(probs[:, :2, 0], [[1, 1], [0, 0], [0, 0], [0, 0]])
+
+
+def test_no_military_response_when_neither_duty_nor_will_outweighs_a_war():
+    """At zero noise Moscow picks the best answer: with no obligation and no will of
+    its own, force (6 x 0 - 3 x 1.6) never is."""
+    v = views(4, csto__obligation_strength=0.0, russia__defend_armenia=0.0,
+              russia__decision_noise=0.0)
+    p = csto.military_probability(np.array([2, 3, 4, 5]), v.csto, v.russia, v.armenia,
+                                  np.full(4, 0.5))
+    assert np.all(p == 0.0)
+
+
+def test_military_probability_mixes_armenias_appeal():
+    """Baku's expectation: appeal x P(force | invoked) + (1 - appeal) x P(force | not),
+    the appeal from Armenia's own rule; an invasion is always appealed."""
+    v = views(1, csto__obligation_strength=0.8)
+    trust = np.array([0.25])
+    with_appeal, without = csto.answer_probabilities(RUNGS[:, None], v.csto, v.russia)
+    got = csto.military_probability(RUNGS[:, None], v.csto, v.russia, v.armenia, trust)[:, 0]
+    appeal = np.array([0, 0, 0.25, 0.25, 0.25, 1.0])  # unit noise: the chance is the trust
+    expected = appeal * with_appeal[3, :, 0] + (1 - appeal) * without[3, :, 0]
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert with_appeal[3, 5, 0] > without[3, 5, 0]  # the appeal engages the duty
+
+
+def test_respond_frequencies_nesting_and_stickiness():
+    """Answers drawn by respond match answer_probabilities (each within 5 standard
+    errors over 40,000 worlds); the level never falls, and peace adds nothing."""
+    n = 40_000
+    v = views(n, csto__obligation_strength=1.0, russia__ukraine_constraint=0.0)
     rung = np.full(n, 5, dtype=np.int8)
     level = np.zeros(n, dtype=np.int8)
     u = np.random.default_rng(3).random(n)
-    new = csto.respond(level, rung, v.csto, v.russia, v.armenia, u)
-    # Known answer: military with probability 1 * 1 * 1 * 0.6 at rung 5.
-    assert abs((new == CstoResponse.MILITARY).mean() - 0.6) < 5 * np.sqrt(0.24 / n)
-    again = csto.respond(new, np.zeros(n, dtype=np.int8), v.csto, v.russia, v.armenia, u)
-    np.testing.assert_array_equal(again, new)  # peace: nothing new
+    new = csto.respond(level, rung, np.ones(n, dtype=bool), v.csto, v.russia, u)
+    truth = csto.answer_probabilities(5, v.csto, v.russia)[0][:, 0]
+    freq = np.bincount(new, minlength=4) / n
+    assert np.all(np.abs(freq - truth) < 5 * np.sqrt(truth * (1 - truth) / n))
+    again = csto.respond(new, np.zeros(n, dtype=np.int8), np.ones(n, dtype=bool), v.csto,
+                         v.russia, u)
+    np.testing.assert_array_equal(again, new)
+    lower = csto.respond(np.full(n, CstoResponse.MILITARY, dtype=np.int8), rung,
+                         np.ones(n, dtype=bool), v.csto, v.russia, u)
+    assert np.all(lower == CstoResponse.MILITARY)
 
 
-def _utilities(v) -> np.ndarray:
-    fixed = azerbaijan.fixed_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
-                                       v.world)
-    return azerbaijan.rung_utilities(v.azerbaijan, v.turkey, fixed, v.armenia.denial_capacity,
-                                     np.ones(1), v.turkey.stance)[:, 0]
+# Azerbaijan: the utility of each rung and what it expects of the others.
+
+def _world(v, n: int = 1, start: Start | None = None) -> WorldState:
+    return WorldState.start(n, start or Start(), denial=v.armenia.denial_capacity,
+                            resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
+                            trust=armenia.trust_prior(v.armenia))
+
+
+def _utilities(v, w=None) -> np.ndarray:
+    fixed = azerbaijan.fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
+    return azerbaijan.rung_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
+                                     v.turkey, v.world, fixed, w or _world(v))[:, 0]
 
 
 def test_utilities_rank_rungs_as_the_experts_describe_at_defaults():
@@ -97,6 +202,7 @@ def test_utilities_rank_rungs_as_the_experts_describe_at_defaults():
 
 
 def test_rung_utilities_fall_with_credibility_and_readiness():
+    """Resolve enters through Baku's prior belief; denial through the deep rungs."""
     for key in ("usa_eu__sanctions_credibility", "armenia__denial_capacity"):
         lo, hi = _utilities(views(1, **{key: 0.1})), _utilities(views(1, **{key: 0.9}))
         assert hi[5] < lo[5], key
@@ -104,61 +210,90 @@ def test_rung_utilities_fall_with_credibility_and_readiness():
 
 
 def test_bakus_expectations_are_the_other_actors_own_rules():
-    """Baku's fixed utilities move exactly as the US/EU's, the CSTO's and Russia's own
-    functions say: doubling the sanctions' severity subtracts (1 + risk aversion) x
-    the US/EU's sanction probability x severity x exposure x oil once more."""
-    base, severe = views(1), views(1, usa_eu__sanctions_severity=12.0)
-    fixed = [azerbaijan.fixed_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
-                                        v.world)[:, 0] for v in (base, severe)]
-    az, wd = base.azerbaijan, base.world
-    expected = ((1 + az.risk_aversion) * usa_eu.sanction_probability(RUNGS[:, None],
-                                                                     base.usa_eu)[:, 0]
-                * 6.0 * az.revenue_exposure * wd.oil_price_index)
-    np.testing.assert_allclose(fixed[0] - fixed[1], expected, rtol=1e-12)
+    """Risk-neutral, Baku's utility moves exactly as the other actors' own functions
+    say: raising the sanctions' severity subtracts the West's impose_probability (with
+    Baku's belief, and Armenia's appeal rule deciding the call on the West) times the
+    extra discounted spell; raising the cost of a great-power war subtracts the CSTO's
+    military_probability times the extra cost."""
+    base = dict(azerbaijan__risk_aversion=0.0)
+    v = views(1, **base)
+    w = _world(v)
+    belief, trust = w.resolve_belief(), w.trust_belief()
+    appeal = armenia.appeal_probability(RUNGS[:, None], trust, v.armenia)
+    west_call = 1 - appeal * (RUNGS[:, None] < 5)
+    p_sanction = usa_eu.impose_probability(RUNGS[:, None], v.usa_eu, belief, west_call)[:, 0]
+    d, weeks = 0.9, 26  # default patience and lifting condition
+    spell_weeks = (1 - d**weeks) / (1 - d)
+    extra = (3.0 - 1.0) * 0.8 * 1.0 * spell_weeks  # severity x exposure x oil
+    severe = views(1, usa_eu__sanctions_severity=3.0, **base)
+    np.testing.assert_allclose(_utilities(v) - _utilities(severe, w), p_sanction * extra,
+                               rtol=1e-9, atol=1e-12)
+    p_war = csto.military_probability(RUNGS[:, None], v.csto, v.russia, v.armenia, trust)[:, 0]
+    costly = views(1, azerbaijan__great_power_war_cost=50.0, **base)
+    np.testing.assert_allclose(_utilities(v) - _utilities(costly, w), p_war * 30.0,
+                               rtol=1e-9, atol=1e-12)
+    assert p_sanction[5] > p_sanction[2] > 0 and p_war[5] > 0
 
 
-def test_operation_success_known_answers():
+def test_choose_rung_at_zero_noise_is_the_best_option_net_of_moving():
+    az = views(3, azerbaijan__decision_noise=0.0, azerbaijan__change_cost=1.0).azerbaijan
+    utilities = np.repeat([[0.0], [1.0], [0.0], [2.5], [0.0], [4.0]], 3, axis=1)
+    start = np.array([1, 3, 5], dtype=np.int8)
+    # From 1: rung 1 (1) beats 3 (2.5 - 2) and 5 (4 - 4); from 3: 3 (2.5) beats 5 (4 - 2)
+    # and 1 (1 - 2); from 5: 5 (4) beats 3 (2.5 - 2).
+    got = azerbaijan.choose_rung(start, utilities, az, np.full(3, 0.5))
+    np.testing.assert_array_equal(got, [1, 3, 5])
+
+
+def test_operation_success_and_repel_known_answers():
     """Baku's edge less the readiness that applies: border readiness up to rung 3,
-    denial in depth from the corridor up (seed 001, Kopalyan)."""
+    denial in depth from the corridor up (seed 001, Kopalyan); the defence throws an
+    operation back with chance (1 - edge) x readiness, only from rung 3."""
     adv, border, denial = np.array([0.8]), np.array([0.2]), np.array([0.5])
     got = [armenia.operation_success(r, adv, border, denial)[0] for r in (2, 3, 4, 5)]
     np.testing.assert_allclose(got, [0.64, 0.64, 0.4, 0.4], rtol=1e-12)
     assert armenia.operation_success(3, np.array([0.0]), border, denial)[0] == 0.0
+    got = [armenia.repel_chance(r, adv, border, denial)[0] for r in (1, 2, 3, 4, 5)]
+    np.testing.assert_allclose(got, [0.0, 0.0, 0.04, 0.1, 0.1], rtol=1e-12)
 
 
-# Russia: the corridor and unrest.
+# Russia: the corridor, unrest, the spoiler.
 
 def test_swoop_on_corridor_known_answers_at_the_boundaries():
     n = 6
     u, success, held = _grid(n), np.ones(n), np.zeros(n, dtype=bool)
     never = views(n, russia__corridor_swoop=0.0).russia
-    always = views(n, russia__corridor_swoop=1.0).russia
+    always = views(n, russia__corridor_swoop=1.0, russia__ukraine_constraint=0.0).russia
     assert not russia.swoop_on_corridor(held, RUNGS, success, never, u).any()
     # Only a corridor offensive or invasion (rungs 4, 5) is swooped on.
     np.testing.assert_array_equal(russia.swoop_on_corridor(held, RUNGS, success, always, u),
                                   RUNGS >= 4)
-    # An offensive that takes no ground leaves nothing to swoop on.
-    assert not russia.swoop_on_corridor(held, RUNGS, np.zeros(n), always, u).any()
-    # Once held, always held, even in peace and at zero hazard.
+    # An offensive that takes no ground leaves nothing to swoop on (odds x 1e-12).
+    coin = views(n, russia__corridor_swoop=0.5).russia
+    assert russia.swoop_gain(np.zeros(1), coin)[0] < math.log(1e-12) + 1e-9
+    # Once held, always held, even in peace and at zero chance.
     np.testing.assert_array_equal(
         russia.swoop_on_corridor(np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), success,
                                  never, u), np.ones(n, dtype=bool))
 
 
 def test_swoop_on_corridor_rate_and_monotonicity():
-    """Weekly chance corridor_swoop x success at rung 4 (exact on an even grid of
-    uniforms), rising in both."""
+    """At unit noise the odds of a swoop are the reference odds x the chance the
+    offensive takes its ground / e^(Ukraine constraint): exact on an even grid."""
     n = 10_000
     u, rung, held = _grid(n), np.full(n, 4, dtype=np.int8), np.zeros(n, dtype=bool)
     shares = {}
     for swoop in (0.1, 0.3):
         for success in (0.5, 1.0):
-            ru = views(n, russia__corridor_swoop=swoop).russia
-            taken = russia.swoop_on_corridor(held, rung, np.full(n, success), ru, u)
-            shares[swoop, success] = taken.mean()
-            assert abs(taken.mean() - swoop * success) <= 1 / n
-    assert shares[0.1, 0.5] < shares[0.1, 1.0] < shares[0.3, 1.0]
-    assert shares[0.1, 0.5] < shares[0.3, 0.5]
+            for ukraine in (0.0, 0.6):
+                ru = views(n, russia__corridor_swoop=swoop,
+                           russia__ukraine_constraint=ukraine).russia
+                taken = russia.swoop_on_corridor(held, rung, np.full(n, success), ru, u)
+                shares[swoop, success, ukraine] = taken.mean()
+                truth = _odds_times(swoop, success * math.exp(-ukraine))
+                assert abs(taken.mean() - truth) <= 1 / n, (swoop, success, ukraine)
+    assert shares[0.1, 0.5, 0] < shares[0.1, 1.0, 0] < shares[0.3, 1.0, 0]
+    assert shares[0.3, 1.0, 0.6] < shares[0.3, 1.0, 0]  # Ukraine ties the troops down
 
 
 def test_incite_unrest_known_answers_and_monotonicity():
@@ -166,82 +301,138 @@ def test_incite_unrest_known_answers_and_monotonicity():
     u, calm = _grid(n), np.zeros(n, dtype=bool)
     never = views(n, russia__destabilisation=0.0).russia
     always = views(6, russia__destabilisation=1.0).russia
-    assert not russia.incite_unrest(calm, np.full(n, 5, dtype=np.int8), never, u).any()
+    no_call, call = np.zeros(n), np.ones(n)
+    assert not russia.incite_unrest(calm, np.full(n, 5, dtype=np.int8), no_call, never, u).any()
     # Only fighting (rung >= 2) is exploited.
     np.testing.assert_array_equal(
-        russia.incite_unrest(np.zeros(6, dtype=bool), RUNGS, always, _grid(6)), RUNGS >= 2)
-    # Sticky: unrest, once started, stays at zero hazard and in peace.
-    assert russia.incite_unrest(np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), never,
-                                u).all()
-    shares = [russia.incite_unrest(calm, np.full(n, 2, dtype=np.int8),
-                                   views(n, russia__destabilisation=d).russia, u).mean()
-              for d in (0.04, 0.2)]
-    assert abs(shares[0] - 0.04) <= 1 / n and abs(shares[1] - 0.2) <= 1 / n
+        russia.incite_unrest(np.zeros(6, dtype=bool), RUNGS, np.zeros(6), always, _grid(6)),
+        RUNGS >= 2)
+    # Sticky: unrest, once started, stays at zero chance and in peace.
+    assert russia.incite_unrest(np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), no_call,
+                                never, u).all()
+    clash = np.full(n, 2, dtype=np.int8)
+    for d in (0.04, 0.2):
+        ru = views(n, russia__destabilisation=d).russia
+        # Unit noise: the reference chance itself; a call on the West multiplies the odds
+        # by e^1.5 (Moscow's resentment).
+        assert abs(russia.incite_unrest(calm, clash, no_call, ru, u).mean() - d) <= 1 / n
+        assert abs(russia.incite_unrest(calm, clash, call, ru, u).mean()
+                   - _odds_times(d, math.exp(1.5))) <= 1 / n
 
 
-# Armenia: concessions under pressure.
+def test_spoil_treaty_known_answers():
+    """Gain = spoiler x share of conditions met - 1: at the default spoiler 1, a coin
+    flip once both are met, sigmoid(-0.5) with one met, never with none."""
+    n = 10_000
+    ru = views(n).russia
+    for unmet, truth in ((0.0, 0.5), (0.5, _sigmoid(-0.5)), (1.0, 0.0)):
+        got = russia.spoil_treaty(np.full(n, unmet), ru, _grid(n)).mean()
+        assert abs(got - truth) <= 1 / n, unmet
+
+
+# Armenia: concessions under pressure, calls for help.
 
 def test_concede_known_answers_at_the_boundaries():
     n = 6
     none = np.zeros(n, dtype=bool)
+    quiet = np.zeros(n, dtype=bool)
     frozen = views(n, armenia__minsk_concession_rate=0.0,
                    armenia__constitution_reform_rate=0.0).armenia
-    minsk, constitution = armenia.concede(none, none, RUNGS, frozen, _grid(n), _grid(n))
+    minsk, constitution = armenia.concede(none, none, RUNGS, quiet, frozen, _grid(n), _grid(n))
     assert not minsk.any() and not constitution.any()
-    certain = views(n, armenia__minsk_concession_rate=0.5, armenia__constitution_reform_rate=0.5,
-                    armenia__coercion_sensitivity=10.0).armenia
-    # Under pressure (rungs 1-3) the boosted hazard reaches 1; on 0, 4 and 5 it stays 0.5.
+    # At zero noise Yerevan concedes exactly where the relief is positive: under pressure
+    # (rungs 1-3); on 0, 4 and 5 the gain is 0, a tie, taken half the time (u = 0.7: no).
+    sure = views(n, armenia__minsk_concession_rate=0.5, armenia__constitution_reform_rate=0.5,
+                 armenia__decision_noise=0.0).armenia
     u = np.full(n, 0.7)
-    minsk, constitution = armenia.concede(none, none, RUNGS, certain, u, u)
     expected = (RUNGS >= 1) & (RUNGS <= 3)
-    np.testing.assert_array_equal(minsk, expected)
-    np.testing.assert_array_equal(constitution, expected)
+    for met in armenia.concede(none, none, RUNGS, quiet, sure, u, u):
+        np.testing.assert_array_equal(met, expected)
+    # Moscow's spoiling (-2) outweighs the relief of any rung (at most log(2.5)).
+    spoiled = armenia.concede(none, none, RUNGS, np.ones(n, dtype=bool), sure, u, u)
+    assert not any(c.any() for c in spoiled)
     # Conditions once met stay met.
     met = np.ones(n, dtype=bool)
-    assert all(c.all() for c in armenia.concede(met, met, RUNGS, frozen, u, u))
+    assert all(c.all() for c in armenia.concede(met, met, RUNGS, quiet, frozen, u, u))
 
 
 def test_concede_rate_follows_the_pressure_profile():
-    """Hazard = rate x (1 + coercion x pressure[rung]), exact on an even grid; rising
-    with coercion where there is pressure, and each condition has its own draw."""
+    """At unit noise the odds of a concession are the reference odds x (1 + coercion x
+    pressure[rung]) / e^(2 x spoiling): exact on an even grid; each condition has its
+    own draw."""
     n = 20_000
     none, u = np.zeros(n, dtype=bool), _grid(n)
     for rung, pressure in enumerate(armenia.PRESSURE_PROFILE):
         for coercion in (0.0, 2.0):
-            arm = views(n, armenia__minsk_concession_rate=0.05,
-                        armenia__constitution_reform_rate=0.01,
-                        armenia__coercion_sensitivity=coercion).armenia
-            rungs = np.full(n, rung, dtype=np.int8)
-            minsk, constitution = armenia.concede(none, none, rungs, arm, u, 1 - u)
-            boost = 1 + coercion * pressure
-            assert abs(minsk.mean() - 0.05 * boost) <= 1 / n, (rung, coercion)
-            assert abs(constitution.mean() - 0.01 * boost) <= 1 / n, (rung, coercion)
-            if pressure > 0 and coercion > 0:
+            for spoiling in (False, True):
+                arm = views(n, armenia__minsk_concession_rate=0.05,
+                            armenia__constitution_reform_rate=0.01,
+                            armenia__coercion_sensitivity=coercion).armenia
+                rungs = np.full(n, rung, dtype=np.int8)
+                minsk, constitution = armenia.concede(none, none, rungs,
+                                                      np.full(n, spoiling), arm, u, 1 - u)
+                factor = (1 + coercion * pressure) * math.exp(-2.0 * spoiling)
+                case = (rung, coercion, spoiling)
+                assert abs(minsk.mean() - _odds_times(0.05, factor)) <= 1 / n, case
+                assert abs(constitution.mean() - _odds_times(0.01, factor)) <= 1 / n, case
                 assert not np.any(minsk & constitution)  # u and 1 - u: separate draws
 
 
-# Turkey: its line, pulled by Western sanctions.
+def test_appeal_and_call_for_help():
+    """At unit noise Yerevan invokes the CSTO with its trust as the chance; it calls on
+    the West otherwise; under an invasion it does both; in peace neither."""
+    n = 10_000
+    arm = views(n).armenia
+    trust = np.full(n, 0.3)
+    p = armenia.appeal_probability(RUNGS[:, None], trust[:1], arm)[:, 0]
+    np.testing.assert_allclose(p, [0, 0, 0.3, 0.3, 0.3, 1.0], rtol=1e-12)
+    for rung in range(6):
+        appealed, west = armenia.call_for_help(np.full(n, rung), trust, arm, _grid(n))
+        if rung < 2:
+            assert not appealed.any() and not west.any()
+        elif rung < 5:
+            assert abs(appealed.mean() - 0.3) <= 1 / n
+            np.testing.assert_array_equal(west, ~appealed)
+        else:
+            assert appealed.all() and west.all()
 
-@pytest.mark.parametrize("stance, sensitivity, sanctioned, expected", [
-    (0.3, 0.5, False, 0.3),  # no sanctions: its own line
-    (0.3, 0.5, True, -0.2),  # sanctions pull toward restraint
-    (0.3, 0.0, True, 0.3),  # insensitive to the West
-    (-1.0, 2.0, True, -1.0),  # clipped at full restraint
-    (1.0, 2.0, True, -1.0),
-    (1.0, 0.0, False, 1.0),
+
+# Turkey: its line, chosen among restraint, neutrality and backing.
+
+@pytest.mark.parametrize("stance, sensitivity, sanctioned, unmet, drive, expected", [
+    (1.0, 0.5, False, 1.0, 3.0, 1),  # a patron backs Baku: drive 3 beats activism cost 1
+    (0.3, 0.5, False, 1.0, 0.9, 0),  # a lukewarm one stays neutral
+    (1.0, 0.5, True, 1.0, 1.5, 1),  # sanctions pull, a patron still backs
+    (0.3, 0.5, True, 1.0, -0.6, 0),
+    (0.0, 2.0, True, 1.0, -6.0, -1),  # a sensitive Turkey restrains under sanctions
+    (1.0, 0.0, False, 0.0, 1.5, 1),  # normalisation in reach pulls 0.5 of the stance
+    (0.0, 0.0, False, 0.0, -1.5, -1),  # ... enough to make a neutral Turkey restrain
 ])
-def test_current_stance_known_answers(stance, sensitivity, sanctioned, expected):
-    tk = views(1, turkey__stance=stance, turkey__western_sensitivity=sensitivity).turkey
-    assert turkey.current_stance(tk, np.array([sanctioned]))[0] == pytest.approx(expected)
+def test_choose_line_at_zero_noise_known_answers(stance, sensitivity, sanctioned, unmet,
+                                                  drive, expected):
+    """Utilities (restrain, neutral, back) = (-drive - 1, 0, drive - 1), drive = 3 x
+    (stance - sensitivity x sanctioned - normalisation (0.5) x share of conditions met);
+    at zero noise the line is the best of them."""
+    tk = views(1, turkey__stance=stance, turkey__western_sensitivity=sensitivity,
+               turkey__decision_noise=0.0).turkey
+    args = np.array([sanctioned]), np.array([unmet])
+    np.testing.assert_allclose(turkey.line_utilities(tk, *args)[:, 0],
+                               [-drive - 1, 0.0, drive - 1], atol=1e-12)
+    assert turkey.choose_line(tk, *args, np.array([0.5]))[0] == expected
 
 
-def test_current_stance_falls_with_western_sensitivity_under_sanctions():
-    sens = np.linspace(0.0, 2.0, 21)
-    tk = turkey.Params(**{**vars(views(21).turkey), "western_sensitivity": sens})
-    stance = turkey.current_stance(tk, np.ones(21, dtype=bool))
-    assert np.all(np.diff(stance) <= 0) and stance[0] > stance[-1]
-    np.testing.assert_array_equal(turkey.current_stance(tk, np.zeros(21, dtype=bool)),
-                                  tk.stance)
+def test_choose_line_is_monotone_in_the_stance_under_common_draws():
+    n = 20_000
+    u = np.random.default_rng(7).random(n)
+    lines = [turkey.choose_line(views(n, turkey__stance=s).turkey, np.zeros(n, dtype=bool),
+                                np.ones(n), u) for s in (-0.5, 0.0, 0.5)]
+    assert np.all(lines[0] <= lines[1]) and np.all(lines[1] <= lines[2])
+    assert lines[0].mean() < lines[1].mean() < lines[2].mean()
+    # Sanctions in force pull a sensitive Turkey toward restraint.
+    tk = views(n, turkey__stance=0.5, turkey__western_sensitivity=1.0).turkey
+    sanctioned = turkey.choose_line(tk, np.ones(n, dtype=bool), np.ones(n), u)
+    free = turkey.choose_line(tk, np.zeros(n, dtype=bool), np.ones(n), u)
+    assert np.all(sanctioned <= free) and sanctioned.mean() < free.mean()
 
 
 # The environment: a full-scale war may spread.

@@ -179,6 +179,8 @@ class UsEu(Actor):
         sanctioned = keep(w.active, sanctioned, w.sanctioned)
         self.last = {"imposed": sanctioned & ~w.sanctioned, "lifted": w.sanctioned & ~sanctioned}
         w.sanctioned = sanctioned
+        # Sanctions can be lifted; the outcome "sanctions imposed" is whether they ever were.
+        w.ever_sanctioned = w.ever_sanctioned | sanctioned
         w.quiet_weeks = keep(w.active, quiet, w.quiet_weeks).astype(w.quiet_weeks.dtype)
 
     def events(self, i):

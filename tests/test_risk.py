@@ -1,0 +1,60 @@
+"""Risk attitude (issue 11): Baku's rung utility is the expected payoff less
+``risk_aversion`` x the standard deviation of its uncertain parts, so of two options with
+the same expected payoff the riskier one is worth less, the more so the more averse Baku
+is. Built through the real azerbaijan.rung_utilities."""
+
+import numpy as np
+import pytest
+
+from sim.actors import Views, armenia, azerbaijan
+from sim.state import WorldState
+from tests.helpers import Start, params
+
+
+def _utilities(p: dict) -> np.ndarray:
+    v = Views.build(p)
+    n = len(next(iter(p.values())))
+    w = WorldState.start(n, Start(), denial=v.armenia.denial_capacity,
+                         resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
+                         trust=armenia.trust_prior(v.armenia))
+    fixed = azerbaijan.fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
+    return azerbaijan.rung_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
+                                     v.turkey, v.world, fixed, w)
+
+
+def _gamble_and_sure_thing(risk_aversion: float) -> np.ndarray:
+    """Two worlds alike but for the corridor offensive (rung 4) Baku weighs: in the
+    first, a corridor worth 10 taken with chance 0.5 (mean 5, variance 25); in the
+    second, one worth 5 taken for sure (mean 5, variance 0). With no sanctions cost, no
+    great-power war cost and no territory beyond the corridor, that is their only
+    uncertain part."""
+    p = params(2, armenia__denial_capacity=0.0, azerbaijan__territorial_ambition=0.0,
+               usa_eu__sanctions_severity=0.0, azerbaijan__great_power_war_cost=0.0,
+               azerbaijan__risk_aversion=risk_aversion)
+    p["azerbaijan.military_advantage"] = np.array([0.5, 1.0])
+    p["azerbaijan.corridor_value"] = np.array([10.0, 5.0])
+    return _utilities(p)
+
+
+def test_equal_means_are_equal_utilities_when_risk_neutral():
+    u = _gamble_and_sure_thing(0.0)
+    assert u[4, 0] == pytest.approx(u[4, 1], abs=1e-12)
+
+
+def test_the_riskier_option_loses_more_as_risk_aversion_grows():
+    """The sure thing's edge is risk aversion x the gamble's standard deviation (5)."""
+    gaps = []
+    for ra in (0.25, 0.8, 2.0):
+        u = _gamble_and_sure_thing(ra)
+        gaps.append(u[4, 1] - u[4, 0])
+        assert gaps[-1] == pytest.approx(ra * 5.0, rel=1e-12)
+    assert gaps[0] < gaps[1] < gaps[2]
+
+
+def test_certain_rungs_are_untouched_by_risk_aversion():
+    """Rhetoric (rungs 0-1) has no uncertain part at default values: its utility does
+    not depend on risk aversion, while every fighting rung's falls."""
+    calm, averse = (_utilities(params(1, azerbaijan__risk_aversion=ra))[:, 0]
+                    for ra in (0.0, 2.0))
+    np.testing.assert_allclose(averse[:2], calm[:2], rtol=1e-12)
+    assert np.all(averse[2:] < calm[2:])
