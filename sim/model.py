@@ -148,7 +148,8 @@ class EscalationModel(mesa.Model):
         # what the record says the actor had learned by then: it replaces the belief.
         if changes.keys() & {"armenia.csto_appeal", "armenia.trust_strength"}:
             a, b = armenia.trust_prior(self.views.armenia)
-            w.trust_a, w.trust_b = np.where(w.active, a, w.trust_a), np.where(w.active, b, w.trust_b)
+            w.trust_a = np.where(w.active, a, w.trust_a)
+            w.trust_b = np.where(w.active, b, w.trust_b)
         if changes.keys() & {"usa_eu.sanctions_credibility", "azerbaijan.belief_strength"}:
             a, b = azerbaijan.resolve_prior(self.views.azerbaijan, self.views.usa_eu)
             w.resolve_a = np.where(w.active, a, w.resolve_a)
