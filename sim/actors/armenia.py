@@ -194,9 +194,10 @@ def accept_treaty(offer: np.ndarray, spoiling: np.ndarray, arm: Params, u: np.nd
 def appeal_probability(rung: np.ndarray | int, trust: np.ndarray, arm: Params) -> np.ndarray:
     """Chance that Armenia invokes the CSTO while attacked on ``rung``: a logit choice
     whose reference chance is its trust, below an open invasion (seed 001, Kopalyan:
-    Armenia "no longer live under this false sense of security"); an invasion of the whole country triggers the
-    appeal regardless (assumption: no government would forgo it). Also what Baku and the
-    West expect of Yerevan. ``rung`` is (n,) or a (6, 1) column."""
+    Armenia "no longer live under this false sense of security"); an invasion of the
+    whole country triggers the appeal regardless (assumption: no government would forgo
+    it). Also what Baku and the West expect of Yerevan. ``rung`` is (n,) or a (6, 1)
+    column."""
     rung = np.asarray(rung)
     p = binary_probability(reference_utility(trust, arm.decision_noise), arm.decision_noise)
     return np.where(rung >= 5, 1.0, np.where(rung >= ATTACK_RUNG, p, 0.0))
@@ -248,11 +249,17 @@ class Armenia(Actor):
 
     def act(self, w, v, u):
         minsk, constitution, treaty, appealed, west = self.decide(w, v, u)
+        offered = w.active & w.sign_offer
         self.last = {
             "minsk": w.active & minsk & ~w.minsk_dissolved,
             "constitution": w.active & constitution & ~w.constitution_reformed,
             "signed": w.active & treaty & ~w.treaty,
-            "appealed": w.active & appealed,
+            "refused": offered & ~treaty,
+            "pressed": w.spoiling.copy(),  # Moscow's work against the treaty last week
+            # A call for help is told when Yerevan turns to an ally it did not call on
+            # last week, not every week of the same fight.
+            "appealed": w.active & appealed & ~w.appealed,
+            "west": w.active & west & ~w.west_call,
         }
         w.minsk_dissolved = keep(w.active, minsk, w.minsk_dissolved)
         w.constitution_reformed = keep(w.active, constitution, w.constitution_reformed)
@@ -268,11 +275,18 @@ class Armenia(Actor):
     def events(self, i):
         said = []
         if self.last["signed"][i]:
-            said.append(f"{self.label} and Azerbaijan sign the peace treaty")
+            said.append(f"{self.label} accepts: the peace treaty is signed")
+        elif self.last["refused"][i]:
+            why = " under Russian pressure" if self.last["pressed"][i] else ""
+            said.append(f"{self.label} turns the offer down{why}")
         if self.last["minsk"][i]:
             said.append(f"{self.label} agrees to dissolve the OSCE Minsk Group")
         if self.last["constitution"][i]:
             said.append(f"{self.label} reforms its constitution")
-        if self.last["appealed"][i]:
+        if self.last["appealed"][i] and self.last["west"][i]:
+            said.append(f"{self.label} invokes the CSTO and calls on the West")
+        elif self.last["appealed"][i]:
             said.append(f"{self.label} invokes the CSTO")
+        elif self.last["west"][i]:
+            said.append(f"{self.label} calls on the West rather than the CSTO")
         return said
