@@ -3,8 +3,11 @@
 :func:`step_world` is the one way a world is stepped and told: ``escsim watch``, the
 dashboard's "step one week" and any report that follows one world all call it. The
 phrases come from the actors themselves (each agent's ``events``, naming it by its
-``label``); this module decides nothing. The ``watch`` command's parser and action live
-here too (:func:`cli_parse`, :func:`cli_action`).
+``label``); this module decides nothing. It also tells the two beliefs the actors carry
+from week to week (Baku's estimate of Western resolve, Armenia's trust in the CSTO):
+a week's line says when one moved, and :func:`beliefs` says where both stand. The
+``watch`` command's parser and action live here too (:func:`cli_parse`,
+:func:`cli_action`).
 """
 
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ class Week:
     events: tuple[str, ...]
     mood: str  # the background of a quiet week, e.g. "Turkey stays neutral"
     ended: bool  # the world ended this week (treaty or regional war)
+    learned: tuple[str, ...] = ()  # beliefs that moved this week, e.g. "... falls to 72%"
 
     @property
     def quiet(self) -> bool:
@@ -28,9 +32,40 @@ class Week:
 
     def line(self) -> str:
         """e.g. "Week 12: Azerbaijan escalates to border clash; the US/EU impose
-        sanctions", or "Week 3: quiet (Turkey stays neutral)"."""
+        sanctions (Baku's estimate of Western resolve rises to 75% from 60%)", or
+        "Week 3: quiet (Turkey stays neutral)"."""
         text = "; ".join(self.events) if self.events else f"quiet ({self.mood})"
+        if self.learned:
+            text += f" ({'; '.join(self.learned)})"
         return f"Week {self.week}: {text}"
+
+
+# The beliefs told, in this order: (how narration names it, the WorldState method that
+# gives its current mean).
+BELIEFS = (("Baku's estimate of Western resolve", "resolve_belief"),
+           ("Armenia's trust in the CSTO", "trust_belief"))
+
+
+def belief_values(model, i: int = 0) -> tuple[float, ...]:
+    """The current mean of each belief in :data:`BELIEFS`, in world ``i``."""
+    return tuple(float(getattr(model.world, method)()[i]) for _name, method in BELIEFS)
+
+
+def beliefs(model, i: int = 0) -> str:
+    """Where the two beliefs stand in world ``i``, e.g. "Baku's estimate of Western
+    resolve 60%, Armenia's trust in the CSTO 30%"."""
+    return ", ".join(f"{name} {100 * value:.0f}%"
+                     for (name, _m), value in zip(BELIEFS, belief_values(model, i), strict=True))
+
+
+def belief_moves(before: tuple[float, ...], after: tuple[float, ...]) -> tuple[str, ...]:
+    """The beliefs that moved between two readings of :func:`belief_values`, in words."""
+    said = []
+    for (name, _m), old, new in zip(BELIEFS, before, after, strict=True):
+        if abs(new - old) > 1e-12:
+            verb = "rises" if new > old else "falls"
+            said.append(f"{name} {verb} to {100 * new:.0f}% from {100 * old:.0f}%")
+    return tuple(said)
 
 
 def week_events(model, i: int = 0) -> list[str]:
@@ -39,10 +74,10 @@ def week_events(model, i: int = 0) -> list[str]:
 
 
 def describe_mood(model, i: int = 0) -> str:
-    """The background of a quiet week: the line of the actor that describes one
-    (Turkey's, seed 001: driver or restrainer)."""
-    teller = next((a for a in model.actors if hasattr(a, "describe")), None)
-    return teller.describe(i) if teller is not None else "no news"
+    """The background of a quiet week: the lines of the actors that describe one
+    (Turkey's, seed 001: driver or restrainer; Russia's work against the treaty)."""
+    said = [a.describe(i) for a in model.actors if hasattr(a, "describe")]
+    return "; ".join(s for s in said if s) or "no news"
 
 
 def is_over(model, i: int = 0) -> bool:
@@ -53,9 +88,11 @@ def is_over(model, i: int = 0) -> bool:
 
 def step_world(model, i: int = 0) -> Week:
     """Step ``model`` one week and say what happened in world ``i``."""
+    before = belief_values(model, i)
     model.step()
     return Week(week=model.world.week, events=tuple(week_events(model, i)),
-                mood=describe_mood(model, i), ended=not bool(model.world.active[i]))
+                mood=describe_mood(model, i), ended=not bool(model.world.active[i]),
+                learned=belief_moves(before, belief_values(model, i)))
 
 
 def narrate(model, i: int = 0, quiet_weeks: bool = False):
@@ -73,7 +110,7 @@ def ending(model, i: int = 0) -> str:
     return (f"End: rung {w['rung']} ({Rung(w['rung']).label}), highest {w['max_rung']}, "
             f"occupied {w['occupied_km2']:.0f} km2, "
             f"sanctions {'yes' if w['sanctioned'] else 'no'}, "
-            f"treaty {'signed' if w['treaty'] else 'not signed'}")
+            f"treaty {'signed' if w['treaty'] else 'not signed'}; {beliefs(model, i)}")
 
 
 def cli_parse(sub) -> None:

@@ -8,7 +8,7 @@ from sim.actors.azerbaijan import Azerbaijan
 from sim.actors.usa_eu import UsEu
 from sim.ladder import Rung
 from sim.model import EscalationModel
-from sim.narrate import Week, is_over, narrate, step_world, week_events
+from sim.narrate import Week, ending, is_over, narrate, step_world, week_events
 from tests.helpers import FROZEN_LADDER, Start, model, params
 
 
@@ -98,3 +98,59 @@ def test_step_world_is_what_watch_and_the_dashboard_print():
 def test_week_line_format():
     assert Week(3, ("A does x", "B does y"), "calm", False).line() == "Week 3: A does x; B does y"
     assert Week(4, (), "calm", False).line() == "Week 4: quiet (calm)"
+
+
+class StepsDown(Azerbaijan):
+    """A Baku that always steps down to tension (the override hook, notebook 05)."""
+
+    def decide(self, w, v, u):
+        return (np.ones_like(w.rung),)
+
+
+def test_a_withdrawal_is_told_once_with_what_both_sides_learned():
+    """An incursion called off with no sanctions standing and no CSTO help: one phrase for
+    the withdrawal, and the two Beta beliefs' moves, worked by hand: resolve 0.6 x 4 = 2.4
+    of 4 prior counts, 2.4 / 5 = 48%; trust 0.3 x 4 = 1.2 of 4, 1.2 / 5 = 24%."""
+    classes = tuple(StepsDown if c is Azerbaijan else c for c in ACTOR_ORDER)
+    p = params(1, usa_eu__sanctions_credibility=0.6, azerbaijan__belief_strength=4.0,
+               armenia__csto_appeal=0.3, armenia__trust_strength=4.0)
+    m = EscalationModel(p, Start(rung=3), 10, np.random.default_rng(1), actor_classes=classes)
+    week = step_world(m)
+    assert week.events[0] == "Azerbaijan calls off the limited incursion and steps down to tension"
+    assert not any("steps down" in e for e in week.events[1:])
+    assert week.learned == ("Baku's estimate of Western resolve falls to 48% from 60%",
+                            "Armenia's trust in the CSTO falls to 24% from 30%")
+    assert week.line().endswith("(Baku's estimate of Western resolve falls to 48% from 60%; "
+                                "Armenia's trust in the CSTO falls to 24% from 30%)")
+    assert step_world(m).learned == ()  # nothing more to learn while it stays calm
+    assert ending(m).endswith("Baku's estimate of Western resolve 48%, "
+                              "Armenia's trust in the CSTO 24%")
+
+
+def test_a_bargained_treaty_is_told_offer_refusal_spoiler_and_signature():
+    """Both conditions met: Baku offers every week (sign_propensity 1); Yerevan refuses at
+    a negative peace value, and says why once Moscow works against the treaty (which is
+    news only the first week, background after); at a positive value it signs."""
+    met = Start(rung=0, minsk_group_dissolved=True, constitution_reformed=True)
+    common = dict(azerbaijan__sign_propensity=1.0, russia__spoiler=6.0,
+                  russia__decision_noise=0.0, armenia__decision_noise=0.0)
+    m = model(1, seed=1, horizon=5, start=met, armenia__peace_value=-5.0, **common)
+    first, second = step_world(m), step_world(m)
+    assert first.events[:2] == ("Azerbaijan offers to sign the peace treaty",
+                                "Armenia turns the offer down")
+    assert "Russia starts working against the treaty" in first.events
+    assert "Armenia turns the offer down under Russian pressure" in second.events
+    assert not any(e.startswith("Russia") for e in second.events)
+    assert "Russia works against the treaty" in second.mood
+    m = model(1, seed=1, horizon=5, start=met, armenia__peace_value=10.0, **common)
+    week = step_world(m)
+    assert "Armenia accepts: the peace treaty is signed" in week.events and week.ended
+
+
+def test_lifted_sanctions_are_told_with_the_lifting_condition():
+    m = model(1, seed=1, horizon=10, start=Start(sanctions_imposed=True),
+              usa_eu__lift_after_weeks=4.0, **FROZEN_LADDER)
+    weeks = [step_world(m) for _ in range(4)]
+    assert "the US/EU lift their sanctions after 4 calm weeks" in weeks[3].events
+    assert not any("lift" in e for w in weeks[:3] for e in w.events)
+    assert not m.world.sanctioned[0]

@@ -249,11 +249,17 @@ class Armenia(Actor):
 
     def act(self, w, v, u):
         minsk, constitution, treaty, appealed, west = self.decide(w, v, u)
+        offered = w.active & w.sign_offer
         self.last = {
             "minsk": w.active & minsk & ~w.minsk_dissolved,
             "constitution": w.active & constitution & ~w.constitution_reformed,
             "signed": w.active & treaty & ~w.treaty,
-            "appealed": w.active & appealed,
+            "refused": offered & ~treaty,
+            "pressed": w.spoiling.copy(),  # Moscow's work against the treaty last week
+            # A call for help is told when Yerevan turns to an ally it did not call on
+            # last week, not every week of the same fight.
+            "appealed": w.active & appealed & ~w.appealed,
+            "west": w.active & west & ~w.west_call,
         }
         w.minsk_dissolved = keep(w.active, minsk, w.minsk_dissolved)
         w.constitution_reformed = keep(w.active, constitution, w.constitution_reformed)
@@ -269,11 +275,18 @@ class Armenia(Actor):
     def events(self, i):
         said = []
         if self.last["signed"][i]:
-            said.append(f"{self.label} and Azerbaijan sign the peace treaty")
+            said.append(f"{self.label} accepts: the peace treaty is signed")
+        elif self.last["refused"][i]:
+            why = " under Russian pressure" if self.last["pressed"][i] else ""
+            said.append(f"{self.label} turns the offer down{why}")
         if self.last["minsk"][i]:
             said.append(f"{self.label} agrees to dissolve the OSCE Minsk Group")
         if self.last["constitution"][i]:
             said.append(f"{self.label} reforms its constitution")
-        if self.last["appealed"][i]:
+        if self.last["appealed"][i] and self.last["west"][i]:
+            said.append(f"{self.label} invokes the CSTO and calls on the West")
+        elif self.last["appealed"][i]:
             said.append(f"{self.label} invokes the CSTO")
+        elif self.last["west"][i]:
+            said.append(f"{self.label} calls on the West rather than the CSTO")
         return said

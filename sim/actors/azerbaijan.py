@@ -396,7 +396,7 @@ class Azerbaijan(Actor):
             new_rung, w.rung, w.op_end, w.op_km2, success, repel, u[2])
         a = w.active
         self.last = {"move": new_rung.astype(np.int16) - w.rung, "offered": offers,
-                     "end": np.where(a, end, OperationEnd.NONE)}
+                     "end": np.where(a, end, OperationEnd.NONE), "from": w.rung.copy()}
         self.sanctioned_before = w.sanctioned.copy()
         w.occupied_km2 = keep(a, w.occupied_km2 + ground, w.occupied_km2)
         w.op_km2 = keep(a, so_far, w.op_km2)
@@ -416,20 +416,22 @@ class Azerbaijan(Actor):
     def events(self, i):
         w = self.model.world
         rung = Rung(int(w.rung[i]))
+        end = int(self.last["end"][i])
         said = []
         if self.last["offered"][i]:
             said.append(f"{self.label} offers to sign the peace treaty")
+        elif end == OperationEnd.WITHDRAWN:
+            # The step down is the withdrawal: one phrase, naming the operation ended.
+            called_off = Rung(int(self.last["from"][i])).label
+            said.append(f"{self.label} calls off the {called_off} and steps down to {rung.label}")
         elif self.last["move"][i] > 0:
             said.append(f"{self.label} escalates to {rung.label}")
         elif self.last["move"][i] < 0:
             said.append(f"{self.label} steps down to {rung.label}")
         elif rung >= Rung.BORDER_CLASH and w.active[i]:
             said.append(f"{self.label} keeps up the {rung.label}")
-        end = int(self.last["end"][i])
         if end == OperationEnd.HELD:
             said.append(f"the {rung.label} takes its objective; {self.label} digs in")
         elif end == OperationEnd.REPELLED:
             said.append(f"Armenia throws back the {rung.label}")
-        elif end == OperationEnd.WITHDRAWN:
-            said.append(f"{self.label} calls off its operation")
         return said

@@ -170,6 +170,12 @@ class Russia(Actor):
     actor, label, draws_per_week = "russia", "Russia", 3
     decides = ("russian_corridor", "unrest", "spoiling")
 
+    def __init__(self, model):
+        super().__init__(model)
+        # Narration only: whether Moscow has worked against the treaty yet in each world
+        # (its first week of spoiling is news; later weeks are background).
+        self.has_spoiled = np.zeros(model.world.n, dtype=bool)
+
     def decide(self, w, v, u):
         """Corridor control, unrest and spoiling after this week (:func:`swoop_on_corridor`,
         :func:`incite_unrest`, :func:`spoil_treaty`)."""
@@ -186,7 +192,9 @@ class Russia(Actor):
             "corridor": w.active & corridor & ~w.russian_corridor,
             "unrest": w.active & unrest & ~w.unrest,
             "spoiling": w.active & spoiling,
+            "first_spoiling": w.active & spoiling & ~self.has_spoiled,
         }
+        self.has_spoiled = self.has_spoiled | self.last["spoiling"]
         w.russian_corridor = keep(w.active, corridor, w.russian_corridor)
         w.unrest = keep(w.active, unrest, w.unrest)
         w.spoiling = keep(w.active, spoiling, w.spoiling)
@@ -197,6 +205,10 @@ class Russia(Actor):
             said.append(f"{self.label}'s troops take control of the corridor")
         if self.last["unrest"][i]:
             said.append("pro-Russian unrest breaks out in Armenia")
-        if self.last["spoiling"][i]:
-            said.append(f"{self.label} works against the treaty")
+        if self.last["first_spoiling"][i]:
+            said.append(f"{self.label} starts working against the treaty")
         return said
+
+    def describe(self, i: int) -> str:
+        """Moscow's work against the treaty this week, as background (or "")."""
+        return f"{self.label} works against the treaty" if self.last["spoiling"][i] else ""

@@ -187,5 +187,6 @@ class UsEu(Actor):
         if self.last["imposed"][i]:
             return [f"{self.label} impose sanctions"]
         if self.last["lifted"][i]:
-            return [f"{self.label} lift their sanctions after months of calm"]
+            weeks = int(np.ceil(self.model.views.usa_eu.lift_after_weeks[i]))
+            return [f"{self.label} lift their sanctions after {weeks} calm weeks"]
         return []

@@ -10,6 +10,10 @@ from sim.dashboard import logic
 from sim.formatting import spread_note
 from sim.plots import fan_chart_figure
 
+# A lever's help text sits under its slider, small and grey: what the model does with it.
+HELP_STYLE = {"font-size": "0.8em", "color": "#666", "display": "block",
+              "margin": "-12px 0 8px 0"}
+
 
 @solara.component
 def Estimate(scenario, levers: dict):
@@ -50,7 +54,8 @@ def OneWorld(scenario, levers: dict):
     with solara.Row():
         solara.Button("Step one week", on_click=step, color="primary")
         solara.Button("Reset", on_click=reset)
-    solara.Markdown(f"**Week {week}** of one world")
+    beliefs = current[1].beliefs() if current else ""
+    solara.Markdown(f"**Week {week}** of one world" + (f" · {beliefs}" if beliefs else ""))
     solara.Markdown("\n\n".join(reversed(shown[-12:])) or "_Press the button to start._")
 
 
@@ -68,9 +73,15 @@ def Dashboard(scenario):
     with solara.Columns([1, 2]):
         with solara.Column():
             solara.Markdown(f"_{scenario.description.strip()}_")
+            group = None
             for key, (low, high, step, label) in ranges.items():
+                actor = key.split(".")[0]
+                if actor != group:
+                    group = actor
+                    solara.Markdown(f"**{logic.ACTOR_TITLES[actor]}**")
                 solara.SliderFloat(label, value=shown[key], min=low, max=high, step=step,
                                    on_value=setter(key))
+                solara.Text(logic.lever_help(key), style=HELP_STYLE)
             solara.Markdown("Sliders start at the scenario's mean; a lever you move is set "
                             "to that value in every world, the others keep their spread.")
         with solara.Column():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.ladder import DASHBOARD_OUTCOMES
 from sim.montecarlo import ChunkTask, build_model, run_scenario
-from sim.narrate import is_over, step_world
+from sim.narrate import beliefs, is_over, step_world
 from sim.package_data import scenarios_dir
 from sim.scenario import load_scenario
 
@@ -18,16 +18,33 @@ DASHBOARD_SEED = 2025
 # worlds, less than the estimate's own 10,000, so the page stays quick).
 DASHBOARD_SPREAD = (100, 40)
 
-# The levers a class moves: (parameter, label, step). Ranges are the parameters' own.
+# The levers a class moves: (parameter, label, step), grouped by actor (the group's title
+# is ACTOR_TITLES[actor]). Ranges and help texts are the parameters' own (the registry's
+# range and meaning). Beside the experts' central arguments (the West's resolve, Russia's
+# push, the CSTO's obligation, Turkey's line, Armenia's denial, Baku's risk attitude),
+# the levers of issue "Actors that choose, remember and bargain": how sanctions end, the
+# Russian spoiler, Yerevan's gain from peace, the two beliefs and how fast they learn,
+# and the transit route as another path to the corridor.
 LEVERS: tuple[tuple[str, str, float], ...] = (
-    ("usa_eu.sanctions_credibility", "US/EU sanctions threat: credibility", 0.05),
+    ("usa_eu.sanctions_credibility", "Western resolve (sanctions threat credibility)", 0.05),
+    ("usa_eu.lift_after_weeks", "Calm weeks before sanctions are lifted", 1.0),
+    ("usa_eu.gas_dependence", "EU dependence on Azerbaijani gas", 0.05),
     ("russia.push", "Russian push on Baku", 0.25),
-    ("turkey.stance", "Turkey: restrains (-1) ... drives (+1)", 0.1),
-    ("armenia.denial_capacity", "Armenian readiness (denial in depth)", 0.05),
+    ("russia.spoiler", "Russian gain from blocking the treaty (spoiler)", 0.25),
+    ("russia.ukraine_constraint", "Russian capacity tied down in Ukraine", 0.05),
     ("csto.obligation_strength", "CSTO obligation strength", 0.05),
-    ("azerbaijan.risk_aversion", "Azerbaijani risk aversion", 0.05),
+    ("turkey.stance", "Turkey: restrains (-1) ... drives (+1)", 0.1),
+    ("armenia.denial_capacity", "Armenian readiness in depth (porcupine denial)", 0.05),
+    ("armenia.peace_value", "Yerevan's gain from signing an offered treaty", 0.5),
+    ("armenia.csto_appeal", "Armenia's trust in the CSTO at the start", 0.05),
+    ("armenia.trust_strength", "Weight of that trust (attacks it takes to halve it)", 0.5),
+    ("azerbaijan.risk_aversion", "Baku's risk aversion (weight on the spread)", 0.05),
+    ("azerbaijan.belief_strength", "Weight of Baku's prior about Western resolve", 0.5),
     ("world.oil_price_index", "Oil price (1 = March 2025)", 0.1),
+    ("world.transit_route", "Agreed transit route (share of the corridor given)", 0.05),
 )
+ACTOR_TITLES = {"usa_eu": "US/EU", "russia": "Russia", "csto": "CSTO", "turkey": "Turkey",
+                "armenia": "Armenia", "azerbaijan": "Azerbaijan", "world": "The world"}
 SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
 
 
@@ -48,6 +65,16 @@ def lever_ranges() -> dict[str, tuple[float, float, float, str]]:
 
     return {key: (PARAMS_BY_KEY[key].low, PARAMS_BY_KEY[key].high, step, label)
             for key, label, step in LEVERS}
+
+
+def lever_help(key: str) -> str:
+    """A lever's help text: the parameter's meaning and unit as the registry states them
+    (``escsim params``), so the page says what the model does with it."""
+    from sim.actors import PARAMS_BY_KEY
+
+    spec = PARAMS_BY_KEY[key]
+    meaning = spec.meaning[0].upper() + spec.meaning[1:]
+    return f"{meaning} ({spec.unit}, {spec.low:g} to {spec.high:g})"
 
 
 def lever_defaults(scenario) -> dict[str, float]:
@@ -102,6 +129,10 @@ class WorldStepper:
     @property
     def finished(self) -> bool:
         return is_over(self.model, 0)
+
+    def beliefs(self) -> str:
+        """The two beliefs as they stand (:func:`sim.narrate.beliefs`)."""
+        return beliefs(self.model, 0)
 
     def step(self) -> str:
         """Advance one week and return what happened, in words (:func:`sim.narrate.step_world`)."""
