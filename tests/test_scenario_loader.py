@@ -47,7 +47,7 @@ def test_a_good_file_loads_with_its_values(tmp_path):
     assert s.name == "test" and s.horizon_weeks == 26 and str(s.as_of) == "2024-03-01"
     assert s.initial.rung == 2 and s.initial.sanctions_imposed and s.initial.occupied_km2 == 170
     p = s.parameters
-    # A beta spans the parameter's registered range (risk aversion: 0 to 2).
+    # A beta spans the parameter's registered range (risk aversion: 0 to 1).
     assert p["azerbaijan.risk_aversion"].dist == Beta(2, 2, 0.0, 1.0)
     assert p["azerbaijan.risk_aversion"].source == "assumption: test"
     assert p["azerbaijan.decision_noise"].dist == Fixed(2.0)
