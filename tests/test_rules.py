@@ -113,20 +113,24 @@ def test_impose_probability_rises_with_resolve():
 def test_answer_utilities_known_answers():
     """Full duty engaged at an invasion, no will of Moscow's own, no Ukraine constraint,
     a coin-flip statement (reference utility 0): none 0, statement 2 x 1, mission
-    4 x 1 - 3, force 6 x 1 - 3 x 1."""
+    4 x 1 - 3, force 6 x 1 - 4 x 1."""
     v = views(1, csto__obligation_strength=1.0, csto__statement_propensity=0.5,
               russia__defend_armenia=0.0, russia__ukraine_constraint=0.0)
     np.testing.assert_allclose(csto.answer_utilities(5, 1.0, v.csto, v.russia)[:, 0],
-                               [0.0, 2.0, 1.0, 3.0], atol=1e-12)
+                               [0.0, 2.0, 1.0, 2.0], atol=1e-12)
     probs = csto.answer_probabilities(5, v.csto, v.russia)[0][:, 0]
-    weights = np.exp([0.0, 2.0, 1.0, 3.0])
+    weights = np.exp([0.0, 2.0, 1.0, 2.0])
     np.testing.assert_allclose(probs, weights / weights.sum(), rtol=1e-12)
     # Not invoked, at defaults, on a clash: the statement keeps its reference chance's
-    # utility log(0.3 / 0.7); force is Moscow's will 0.15 x 0.4 against a war's cost.
+    # utility log(0.3 / 0.7); force does not answer a clash. On an incursion force is
+    # Moscow's will 0.15 x 0.4, engaged 0.6 by the rung, against a war's cost 4 x 1.6.
     d = views(1)
     np.testing.assert_allclose(
         csto.answer_utilities(2, 0.0, d.csto, d.russia)[:, 0],
-        [0.0, math.log(0.3 / 0.7), -3.0, 6 * 0.15 * 0.4 - 3 * 1.6], rtol=1e-12)
+        [0.0, math.log(0.3 / 0.7), -3.0, -np.inf], rtol=1e-12)
+    np.testing.assert_allclose(
+        csto.answer_utilities(3, 0.0, d.csto, d.russia)[:, 0],
+        [0.0, math.log(0.3 / 0.7), -3.0, 6 * 0.15 * 0.4 * 0.6 - 4 * 1.6], rtol=1e-12)
 
 
 def test_below_a_clash_only_silence_is_on_offer():

@@ -68,11 +68,12 @@ def _sanction_terms(sanctioned: bool, quiet: int):
 
 def test_bakus_delay_cost_while_sanctioned():
     """Sanctioned, no new spell is at stake; fighting (rung >= 2) throws away the calm
-    weeks counted: weekly x d^(L - q) x (1 + d + ... + d^(q - 1)), weekly = severity 1 x
-    exposure 0.8 x oil 1, d = 0.9, L = 26. Rhetoric (rungs 0-1) costs nothing."""
+    weeks counted and this week's, adding q + 1 weeks at the end of the spell: weekly x
+    d^(L - q - 1) x (1 + d + ... + d^q), weekly = severity 1 x exposure 0.8 x oil 1,
+    d = 0.9, L = 26. Rhetoric (rungs 0-1) costs nothing."""
     for quiet in (0, 3, 25):
         mean, variance = _sanction_terms(True, quiet)
-        lost = 0.8 * 0.9 ** (26 - quiet) * sum(0.9**k for k in range(quiet))
+        lost = 0.8 * 0.9 ** (26 - quiet - 1) * sum(0.9**k for k in range(quiet + 1))
         np.testing.assert_allclose(mean[:, 0], [0, 0, lost, lost, lost, lost], rtol=1e-12)
         np.testing.assert_array_equal(variance, 0.0)
     assert _sanction_terms(True, 25)[0][2, 0] > _sanction_terms(True, 3)[0][2, 0] > 0
