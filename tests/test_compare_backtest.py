@@ -68,17 +68,17 @@ def test_lens_gap_splits_exactly_and_reverses_sign():
     the gap to 1e-12, and going the other way gives every group the opposite part
     (A with S from B is B with the rest from A: the same scenarios, the same worlds)."""
     a, b = _lenses()
-    there = attribute(a, b, "full_scale_invasion", n_worlds=1_000, seed=7)
-    back = attribute(b, a, "full_scale_invasion", n_worlds=1_000, seed=7)
-    p = {s.name: run_scenario(s, n_worlds=1_000, seed=7).estimate("full_scale_invasion").p
+    there = attribute(a, b, "corridor_offensive", n_worlds=1_000, seed=7)
+    back = attribute(b, a, "corridor_offensive", n_worlds=1_000, seed=7)
+    p = {s.name: run_scenario(s, n_worlds=1_000, seed=7).estimate("corridor_offensive").p
          for s in (a, b)}
     assert (there.p_a, there.p_b) == (p["mikaelian"], p["kopalyan"])
-    assert there.gap < -0.2 and there.runs == 2 ** len(there.differing)
+    assert there.gap < -0.04 and there.runs == 2 ** len(there.differing)
     assert there.total == pytest.approx(there.gap, abs=1e-12)
     assert back.parts == pytest.approx({g: -v for g, v in there.parts.items()}, abs=1e-12)
     assert there.parts["csto"] == 0.0  # the lenses agree on the CSTO
     # The old single swaps do not add up to the gap (here they overshoot it).
-    assert abs(there.swap_total - there.gap) > 0.05
+    assert abs(there.swap_total - there.gap) > 0.03
 
 
 def test_swap_group_takes_only_that_group():
