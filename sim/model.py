@@ -9,7 +9,15 @@ state), so memory does not grow with ``n_worlds x horizon``.
 import mesa
 import numpy as np
 
-from sim.actors import ACTOR_ORDER, PARAMS_BY_KEY, Actor, Views, armenia, azerbaijan
+from sim.actors import (
+    ACTOR_ORDER,
+    PARAMS_BY_KEY,
+    Actor,
+    Views,
+    armenia,
+    azerbaijan,
+    start_world,
+)
 from sim.ladder import MIN_WEEKS, N_RUNGS, N_STATES, OUTCOME_TABLE, CstoResponse
 from sim.results import Tally
 from sim.state import WorldState
@@ -44,12 +52,7 @@ class EscalationModel(mesa.Model):
         if blocks < 1 or n % blocks:
             raise ValueError(f"{n} worlds do not split into {blocks} equal blocks")
         self.blocks = blocks
-        v = self.views
-        self.world = WorldState.start(
-            n, initial, denial=self.params["armenia.denial_capacity"],
-            resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
-            trust=armenia.trust_prior(v.armenia),
-        )
+        self.world = start_world(n, initial, self.views)
         # One instance per class, in this order; a teacher may pass a subclass of an actor
         # with its own rule (notebook 05).
         self.actors: list[Actor] = [cls(self) for cls in actor_classes]

@@ -47,3 +47,20 @@ class MapOnly:
         tasks = list(tasks)
         done = {i: fn(t) for i, t in reversed(list(enumerate(tasks)))}
         return (done[i] for i in range(len(tasks)))
+
+
+def world(v: Views, n: int = 1, start: Start | None = None):
+    """``n`` worlds at week 0 under the parameters ``v`` (beliefs at their priors)."""
+    from sim.actors import start_world
+
+    return start_world(n, start or Start(), v)
+
+
+def bakus_utilities(v: Views, w) -> np.ndarray:
+    """Baku's utility of each rung (6, n) in the state ``w``, through the model's own
+    functions (the parameter-only terms, then this week's)."""
+    from sim.actors import azerbaijan
+
+    fixed = azerbaijan.fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
+    return azerbaijan.rung_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
+                                     v.turkey, v.world, fixed, w)

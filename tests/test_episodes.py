@@ -193,19 +193,13 @@ def test_the_end_of_an_operation_is_what_the_actors_learn_from():
 def test_a_corridor_secured_takes_the_corridor_out_of_bakus_later_gains():
     """Risk-neutral, a corridor held (by Baku, by Russia, or given by a transit route)
     removes corridor_value x success from rungs 4 and 5 and leaves rungs 0-3 alone."""
-    from sim.actors import armenia, azerbaijan
-    from sim.state import WorldState
-    from tests.helpers import views
+    from tests.helpers import bakus_utilities, views, world
 
     def utilities(v, **state):
-        w = WorldState.start(1, Start(), denial=v.armenia.denial_capacity,
-                             resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
-                             trust=armenia.trust_prior(v.armenia))
+        w = world(v)
         for name, value in state.items():
             setattr(w, name, np.array([value]))
-        fixed = azerbaijan.fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
-        return azerbaijan.rung_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
-                                         v.turkey, v.world, fixed, w)[:, 0]
+        return bakus_utilities(v, w)[:, 0]
 
     v = views(1, azerbaijan__risk_aversion=0.0)
     free = utilities(v)

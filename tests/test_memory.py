@@ -99,16 +99,12 @@ def test_a_lower_belief_makes_fighting_look_better_to_baku():
 
 
 def _utilities(v, **state):
-    from sim.state import WorldState
+    from tests.helpers import bakus_utilities, world
 
-    w = WorldState.start(1, Start(), denial=v.armenia.denial_capacity,
-                         resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
-                         trust=armenia.trust_prior(v.armenia))
+    w = world(v)
     for name, value in state.items():
         setattr(w, name, np.array([value]))
-    fixed = azerbaijan.fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
-    return azerbaijan.rung_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
-                                     v.turkey, v.world, fixed, w)[:, 0]
+    return bakus_utilities(v, w)[:, 0]
 
 
 def test_an_operation_left_unanswered_lowers_armenias_trust():

@@ -6,20 +6,14 @@ is. Built through the real azerbaijan.rung_utilities."""
 import numpy as np
 import pytest
 
-from sim.actors import Views, armenia, azerbaijan
-from sim.state import WorldState
-from tests.helpers import Start, params
+from sim.actors import Views
+from tests.helpers import bakus_utilities, params, world
 
 
 def _utilities(p: dict) -> np.ndarray:
     v = Views.build(p)
     n = len(next(iter(p.values())))
-    w = WorldState.start(n, Start(), denial=v.armenia.denial_capacity,
-                         resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
-                         trust=armenia.trust_prior(v.armenia))
-    fixed = azerbaijan.fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
-    return azerbaijan.rung_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
-                                     v.turkey, v.world, fixed, w)
+    return bakus_utilities(v, world(v, n))
 
 
 def _gamble_and_sure_thing(risk_aversion: float) -> np.ndarray:

@@ -12,8 +12,8 @@ import pytest
 from sim.actors import PARAMETERS, armenia, azerbaijan, csto, russia, turkey, usa_eu, world
 from sim.actors.choice import logit_choice, logit_probabilities
 from sim.ladder import CstoResponse
-from sim.state import WorldState
-from tests.helpers import Start, views
+from tests.helpers import bakus_utilities, views
+from tests.helpers import world as start_worlds
 
 RUNGS = np.arange(6)
 
@@ -185,16 +185,11 @@ def test_respond_frequencies_nesting_and_stickiness():
 
 # Azerbaijan: the utility of each rung and what it expects of the others.
 
-def _world(v, n: int = 1, start: Start | None = None) -> WorldState:
-    return WorldState.start(n, start or Start(), denial=v.armenia.denial_capacity,
-                            resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
-                            trust=armenia.trust_prior(v.armenia))
+_world = start_worlds
 
 
 def _utilities(v, w=None) -> np.ndarray:
-    fixed = azerbaijan.fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
-    return azerbaijan.rung_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
-                                     v.turkey, v.world, fixed, w or _world(v))[:, 0]
+    return bakus_utilities(v, w or start_worlds(v))[:, 0]
 
 
 def test_utilities_rank_rungs_as_the_experts_describe_at_defaults():

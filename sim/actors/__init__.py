@@ -21,6 +21,7 @@ import numpy as np
 from sim.actors import armenia, azerbaijan, csto, russia, turkey, usa_eu, world
 from sim.actors.base import Actor
 from sim.params import ParamSpec
+from sim.state import WorldState
 
 ACTOR_MODULES = (azerbaijan, armenia, russia, turkey, usa_eu, csto, world)
 
@@ -66,3 +67,14 @@ class Views:
     def build(cls, params: dict[str, np.ndarray]) -> "Views":
         """The views over ``params`` (every key ``actor.name``, arrays of shape (n,))."""
         return cls(**{f.name: f.type.from_dict(params) for f in fields(cls)})
+
+
+def start_world(n: int, initial, v: Views) -> WorldState:
+    """``n`` worlds at week 0 under the parameters ``v``: the scenario's ``initial``
+    block, Armenia's starting denial, and the two beliefs at their priors
+    (:func:`azerbaijan.resolve_prior`, :func:`armenia.trust_prior`)."""
+    return WorldState.start(
+        n, initial, denial=v.armenia.denial_capacity,
+        resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
+        trust=armenia.trust_prior(v.armenia),
+    )
