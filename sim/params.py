@@ -60,6 +60,18 @@ def param(meaning: str, unit: str, low: float, high: float, default: float, sour
     return field(metadata={"spec": (meaning, unit, low, high, default, source)})
 
 
+def noise_param(choices: str, whose: str):
+    """The ``decision_noise`` field every choosing actor declares: the logit temperature
+    of ``choices`` (e.g. "Yerevan's choices"), whose unit value sets the scale of
+    ``whose`` utilities (an assumption, the same for every actor but Baku, whose noise
+    is calibrated)."""
+    return param(
+        f"logit temperature of {choices}", "utility units", 0.0, 5.0, 1.0,
+        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
+        f"scale of {whose} utilities",
+    )
+
+
 @dataclass(frozen=True)
 class ActorParams:
     """Base of an actor's typed parameter view: one frozen dataclass per actor, one

@@ -19,7 +19,7 @@ import numpy as np
 from sim.actors.base import Actor, keep
 from sim.actors.choice import binary_choice, binary_probability, reference_utility
 from sim.ladder import CstoResponse
-from sim.params import ActorParams, param
+from sim.params import ActorParams, noise_param, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
 S001 = "001_9c941c53d8712548.txt"
@@ -90,12 +90,7 @@ class Params(ActorParams):
         "assumption: the alliance's record toward Armenia is a handful of episodes (2021, "
         "2022, DOMAIN.md), so a few more move the belief",
     )
-    decision_noise: np.ndarray = param(
-        "logit temperature of Yerevan's choices",
-        "utility units", 0.0, 5.0, 1.0,
-        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
-        "scale of Yerevan's utilities",
-    )
+    decision_noise: np.ndarray = noise_param("Yerevan's choices", "Yerevan's")
 
 
 PARAMS = Params.specs()

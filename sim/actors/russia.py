@@ -19,7 +19,7 @@ import numpy as np
 import sim.actors.armenia as armenia
 from sim.actors.base import Actor, keep
 from sim.actors.choice import binary_choice, reference_utility
-from sim.params import ActorParams, param
+from sim.params import ActorParams, noise_param, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
 S001 = "001_9c941c53d8712548.txt"
@@ -70,12 +70,8 @@ class Params(ActorParams):
         f"{S001}: Kopalyan \"Putin needs it to reestablish dominance over Armenia\"; "
         "assumption for the size: Moscow works against a ready treaty about half the time",
     )
-    decision_noise: np.ndarray = param(
-        "logit temperature of Moscow's choices (its own and the CSTO's answer)",
-        "utility units", 0.0, 5.0, 1.0,
-        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
-        "scale of Moscow's utilities",
-    )
+    decision_noise: np.ndarray = noise_param(
+        "Moscow's choices (its own and the CSTO's answer)", "Moscow's")
 
 
 PARAMS = Params.specs()

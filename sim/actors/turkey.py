@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.actors.base import Actor, keep
 from sim.actors.choice import logit_choice
-from sim.params import ActorParams, param
+from sim.params import ActorParams, noise_param, param
 
 S001 = "001_9c941c53d8712548.txt"
 
@@ -57,12 +57,7 @@ class Params(ActorParams):
         f"matches western_sensitivity; cf. {S001} Yunusov \"Turkey is now less actively "
         "supporting Azerbaijan\"",
     )
-    decision_noise: np.ndarray = param(
-        "logit temperature of Ankara's choice of line",
-        "utility units", 0.0, 5.0, 1.0,
-        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
-        "scale of Ankara's utilities",
-    )
+    decision_noise: np.ndarray = noise_param("Ankara's choice of line", "Ankara's")
 
 
 PARAMS = Params.specs()

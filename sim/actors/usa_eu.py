@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.actors.base import Actor, keep
 from sim.actors.choice import binary_choice, binary_probability
-from sim.params import ActorParams, param
+from sim.params import ActorParams, noise_param, param
 
 S001 = "001_9c941c53d8712548.txt"
 
@@ -80,12 +80,7 @@ class Params(ActorParams):
         "assumption: mediation speeds signature but cannot replace the two conditions; cf. "
         "000_b6c8157d2dc91f0e.txt \"the establishment of some mechanisms for interaction\"",
     )
-    decision_noise: np.ndarray = param(
-        "logit temperature of the West's choices",
-        "utility units", 0.0, 5.0, 1.0,
-        "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
-        "scale of the West's utilities",
-    )
+    decision_noise: np.ndarray = noise_param("the West's choices", "the West's")
 
 
 PARAMS = Params.specs()
