@@ -30,6 +30,7 @@ def copy_of_this_tree(dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_against_a_copy_measures_each_side_from_its_own_tree(capsys, tmp_path):
     before = copy_of_this_tree(tmp_path / "before")
     code, out, err = run_cli(capsys, "bench", "--against", before, "--worlds", "2000",
@@ -85,6 +86,7 @@ def test_against_refuses_sweep(capsys, tmp_path):
     assert code == 2 and "--sweep" in err
 
 
+@pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_a_child_that_imports_another_sim_is_caught(tmp_path):
     """A tree whose PYTHONPATH leads to a different ``sim`` than its own is refused, so a
     mix-up of the two packages cannot pass as a measurement."""

@@ -63,6 +63,7 @@ def test_groups_equal_in_both_lenses_get_exactly_zero_when_run():
         attribute(a, b, "corridor_offensive", 10, 1, players=["nato"])
 
 
+@pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_lens_gap_splits_exactly_and_reverses_sign():
     """Mikaelian -> Kopalyan: the ends are plain runs of each lens, the parts add up to
     the gap to 1e-12, and going the other way gives every group the opposite part
@@ -94,6 +95,7 @@ def test_swap_group_takes_only_that_group():
     assert group_differs(a, b, INITIAL_GROUP) and not group_differs(a, a, "usa_eu")
 
 
+@pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_compare_command_table_json_and_figure(capsys, tmp_path):
     lenses = [str(REPO / "scenarios" / "experts" / f"{n}.yaml") for n in ("kopalyan", "mikaelian")]
     code = main(["compare", *lenses, "-n", "2000", "--attribution-worlds", "1000",

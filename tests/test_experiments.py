@@ -208,6 +208,7 @@ design:
     assert len(points) == 4 and points["azerbaijan.change_cost"].between(0, 15).all()
 
 
+@pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_prim_boxes_for_scenario_discovery(tmp_path):
     pytest.importorskip("ema_workbench")
     body = GRID + "discovery:\n  outcome: limited_incursion\n  threshold: 0.15\n"

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from sim.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,6 +29,7 @@ def test_scenario_report_with_claims(tmp_path, capsys):
     assert "full_scale_invasion" in text and "[" in text  # numbers with intervals
 
 
+@pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_comparison_and_sweep_reports(tmp_path, capsys):
     lenses = [str(REPO / "scenarios" / "experts" / f"{n}.yaml") for n in ("yunusov", "areshev")]
     assert main(["report", *lenses, "-o", str(tmp_path / "c"), "-n", "800"]) == 0
