@@ -332,9 +332,9 @@ def conduct_operations(
     held = operating & ~repelled & (so_far >= OBJECTIVE_KM2[rung])
     withdrawn = ((last_rung >= OPERATION_RUNG) & (last_end == OperationEnd.NONE)
                  & (rung < last_rung))
-    end = np.select([held, repelled, withdrawn],
-                    [OperationEnd.HELD, OperationEnd.REPELLED, OperationEnd.WITHDRAWN],
-                    OperationEnd.NONE).astype(np.int8)
+    end = np.where(held, OperationEnd.HELD, np.where(
+        repelled, OperationEnd.REPELLED,
+        np.where(withdrawn, OperationEnd.WITHDRAWN, OperationEnd.NONE))).astype(np.int8)
     start = np.where(held, Rung.TENSION, np.where(repelled, Rung.BORDER_CLASH, rung))
     return ground, so_far, end, start.astype(rung.dtype)
 
