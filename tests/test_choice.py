@@ -23,12 +23,14 @@ GAINS = np.array([-50.0, -3.0, -0.4, 0.0, 0.25, 2.0, 40.0])
 def test_binary_probability_is_the_two_option_logit(noise):
     n = len(GAINS)
     two = logit_probabilities(np.stack([np.zeros(n), GAINS]), np.full(n, noise))
+    # Relative 1e-12, and absolute 1e-15: the tanh form of the logistic rounds chances
+    # below about 1e-16 to 0, under the resolution of a uniform draw (2^-53).
     np.testing.assert_allclose(binary_probability(GAINS, np.full(n, noise)), two[1],
-                               rtol=1e-12, atol=1e-300)
+                               rtol=1e-12, atol=1e-15)
     # ... and the hand-computed logistic.
     expected = [1 / (1 + math.exp(-g / noise)) if g / noise > -700 else 0.0 for g in GAINS]
     np.testing.assert_allclose(binary_probability(GAINS, np.full(n, noise)), expected,
-                               rtol=1e-12, atol=1e-300)
+                               rtol=1e-12, atol=1e-15)
 
 
 def test_zero_noise_is_the_argmax_with_ties_split():

@@ -17,7 +17,6 @@ evenly): the contract tests check every actor's rule against its own utilities t
 """
 
 import numpy as np
-from scipy.special import expit, logit
 
 # Noise below this is treated as zero: utilities are divided by it, and exp() of the
 # scaled differences then underflows to exactly 0 for every option but the best.
@@ -62,9 +61,11 @@ def binary_probability(gain: np.ndarray, noise: np.ndarray) -> np.ndarray:
     ``gain``: the two-option logit, 1 / (1 + exp(-gain / noise)) (equal to
     ``logit_probabilities([0, gain], noise)[1]``). At zero noise: 1 if the gain is
     positive, 0 if negative, 1/2 on a tie."""
-    # scipy's expit is the logistic as one ufunc that cannot overflow: on the small
-    # batches a calibration runs, the number of NumPy calls is the cost.
-    return expit(gain / _scale(noise))
+    # The logistic written with tanh, which cannot overflow, so nothing is clamped: fewer
+    # NumPy calls (the cost on a calibration's 8-world batches) and a faster kernel on
+    # large batches than 1 / (1 + exp(-z)) or scipy's expit (measured). Chances below
+    # about 1e-16 come out as 0, below the resolution of the uniform draws.
+    return 0.5 + 0.5 * np.tanh(0.5 * (gain / _scale(noise)))
 
 
 def binary_choice(gain: np.ndarray, noise: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -88,4 +89,5 @@ def reference_utility(p: np.ndarray, noise: np.ndarray) -> np.ndarray:
 def log_odds(p: np.ndarray) -> np.ndarray:
     """The utility gain that a two-option logit at unit noise turns into the chance
     ``p``: log(p / (1 - p)), with p kept inside [1e-9, 1 - 1e-9]."""
-    return logit(np.maximum(np.minimum(p, 1.0 - 1e-9), 1e-9))
+    p = np.clip(p, 1e-9, 1.0 - 1e-9)
+    return np.log(p / (1.0 - p))
