@@ -33,6 +33,15 @@ class Rung(IntEnum):
 
 N_RUNGS = len(Rung)
 TOP_RUNG = int(Rung.FULL_SCALE_INVASION)
+# Thresholds the actors' rules share, defined once: from a border clash up Armenia is
+# under attack (sanctions, the CSTO's answer and Yerevan's calls for help are on the
+# table); from a limited incursion up an operation stands on Armenian soil (an episode
+# that ends held, repelled or withdrawn, a test of Western resolve and of the alliance,
+# the only attack force answers); from a corridor offensive up the fight meets denial
+# in depth rather than border readiness.
+ATTACK_RUNG = int(Rung.BORDER_CLASH)
+OPERATION_RUNG = int(Rung.LIMITED_INCURSION)
+DEPTH_RUNG = int(Rung.CORRIDOR_OFFENSIVE)
 
 
 # An operation (rungs 3-5; a border clash is one too, with no ground objective) is an

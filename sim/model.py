@@ -18,11 +18,10 @@ from sim.actors import (
     azerbaijan,
     start_world,
 )
-from sim.ladder import MIN_WEEKS, N_RUNGS, N_STATES, OUTCOME_TABLE, CstoResponse
+from sim.ladder import MIN_WEEKS, N_RUNGS, N_STATES, OPERATION_RUNG, OUTCOME_TABLE, CstoResponse
 from sim.results import Tally
 from sim.state import WorldState
 
-OPERATION_RUNG = azerbaijan.OPERATION_RUNG
 LEVELS = np.arange(2, N_RUNGS)[:, None]  # the rungs whose runs of weeks are counted
 
 

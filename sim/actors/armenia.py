@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.actors.base import Actor, keep
 from sim.actors.choice import binary_choice, binary_probability, reference_utility
-from sim.ladder import CstoResponse
+from sim.ladder import ATTACK_RUNG, DEPTH_RUNG, OPERATION_RUNG, CstoResponse, Rung
 from sim.params import ActorParams, noise_param, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -95,9 +95,6 @@ class Params(ActorParams):
 
 PARAMS = Params.specs()
 
-DEPTH_RUNG = 4  # the corridor offensive and the invasion meet denial in depth
-ATTACK_RUNG = 2  # from a border clash up, Armenia is under attack
-OPERATION_RUNG = 3  # an operation on sovereign territory: a test of the alliance
 
 # Pressure felt by Yerevan on each rung (assumption: rhetoric presses a little, fighting
 # more; under a corridor offensive or invasion Armenia fights rather than concedes).
@@ -195,7 +192,7 @@ def appeal_probability(rung: np.ndarray | int, trust: np.ndarray, arm: Params) -
     column."""
     rung = np.asarray(rung)
     p = binary_probability(reference_utility(trust, arm.decision_noise), arm.decision_noise)
-    return np.where(rung >= 5, 1.0, np.where(rung >= ATTACK_RUNG, p, 0.0))
+    return np.where(rung >= Rung.FULL_SCALE_INVASION, 1.0, np.where(rung >= ATTACK_RUNG, p, 0.0))
 
 
 def call_for_help(rung: np.ndarray, trust: np.ndarray, arm: Params, u: np.ndarray
@@ -205,7 +202,7 @@ def call_for_help(rung: np.ndarray, trust: np.ndarray, arm: Params, u: np.ndarra
     does both. By logit choice on its trust (:func:`appeal_probability`)."""
     appeal = binary_choice(reference_utility(trust, arm.decision_noise), arm.decision_noise, u)
     attacked = rung >= ATTACK_RUNG
-    invasion = rung >= 5
+    invasion = rung >= Rung.FULL_SCALE_INVASION
     return attacked & (appeal | invasion), attacked & (~appeal | invasion)
 
 

@@ -37,7 +37,7 @@ import numpy as np
 from sim.actors import armenia, csto, russia, turkey, usa_eu, world
 from sim.actors.base import Actor, keep
 from sim.actors.choice import binary_choice, logit_choice, reference_utility
-from sim.ladder import N_RUNGS, OperationEnd, Rung
+from sim.ladder import ATTACK_RUNG, DEPTH_RUNG, N_RUNGS, OPERATION_RUNG, OperationEnd, Rung
 from sim.params import ActorParams, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -162,10 +162,8 @@ DENIAL_COST_FACTOR = 2.0
 # an objective no operation reaches before it ends otherwise).
 OCCUPATION_KM2_PER_WEEK = np.array([0.0, 0.0, 0.0, 30.0, 100.0, 200.0])
 OBJECTIVE_KM2 = np.array([np.inf, np.inf, np.inf, 40.0, 300.0, np.inf])
-OPERATION_RUNG = 3
 
 RUNGS = np.arange(N_RUNGS)[:, None]  # column of rungs, broadcast against (n,) parameters
-DEPTH_RUNG = armenia.DEPTH_RUNG
 LOW, DEEP = slice(0, DEPTH_RUNG), slice(DEPTH_RUNG, N_RUNGS)
 
 
@@ -234,7 +232,7 @@ def sanction_terms(
     extra = quiet_weeks + 1.0
     wait = np.maximum(us.lift_after_weeks - extra, 0.0)
     lost = weekly * d**wait * (1.0 - d**extra) / (1.0 - d)
-    delay = np.where(sanctioned, lost, 0.0) * (RUNGS >= usa_eu.ATTACK_RUNG)
+    delay = np.where(sanctioned, lost, 0.0) * (RUNGS >= ATTACK_RUNG)
     return p * spell + delay, p * (1.0 - p) * spell**2
 
 
@@ -403,7 +401,8 @@ class Azerbaijan(Actor):
         w.op_end = keep(a, end, OperationEnd.NONE).astype(np.int8)
         for code in (OperationEnd.HELD, OperationEnd.REPELLED, OperationEnd.WITHDRAWN):
             w.ops_ended[code - 1] += a & (end == code)
-        w.corridor_held = w.corridor_held | (a & (end == OperationEnd.HELD) & (new_rung >= 4))
+        held_corridor = (end == OperationEnd.HELD) & (new_rung >= DEPTH_RUNG)
+        w.corridor_held = w.corridor_held | (a & held_corridor)
         w.start_rung = keep(a, start, w.start_rung).astype(w.rung.dtype)
         w.sign_offer = offers
         w.rung = new_rung

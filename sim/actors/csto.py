@@ -20,7 +20,7 @@ import sim.actors.armenia as armenia
 import sim.actors.russia as russia
 from sim.actors.base import Actor, keep
 from sim.actors.choice import logit_choice, logit_probabilities, reference_utility
-from sim.ladder import CstoResponse
+from sim.ladder import ATTACK_RUNG, OPERATION_RUNG, CstoResponse
 from sim.params import ActorParams, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -62,8 +62,6 @@ DUTY_PROFILE = np.array([0.0, 0.0, 0.3, 0.6, 0.8, 1.0])
 STATEMENT_DUTY = 2.0
 MISSION_DUTY, MISSION_COST = 4.0, 3.0
 MILITARY_DUTY, WAR_COST = 6.0, 4.0
-ATTACK_RUNG = 2  # below a border clash there is nothing to answer
-FORCE_RUNG = 3  # force answers an operation on Armenian soil, not a border clash
 
 
 def answer_utilities(
@@ -89,7 +87,7 @@ def answer_utilities(
     ])
     # Below a clash only silence is on offer, and force only answers an operation.
     utilities[1:] = np.where(rung >= ATTACK_RUNG, utilities[1:], -np.inf)
-    utilities[3] = np.where(rung >= FORCE_RUNG, utilities[3], -np.inf)
+    utilities[3] = np.where(rung >= OPERATION_RUNG, utilities[3], -np.inf)
     return utilities
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import sim.actors.armenia as armenia
 from sim.actors.base import Actor, keep
 from sim.actors.choice import binary_choice, reference_utility
+from sim.ladder import ATTACK_RUNG, DEPTH_RUNG
 from sim.params import ActorParams, noise_param, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -125,7 +126,8 @@ def swoop_on_corridor(
     choice on :func:`swoop_gain` (seed 001, Kopalyan: "the corridor will be monitored and
     manned by Russian troops"); sticky. ``success`` is the chance the offensive takes its
     ground (:func:`sim.actors.armenia.operation_success`)."""
-    return corridor | ((rung >= 4) & binary_choice(swoop_gain(success, ru), ru.decision_noise, u))
+    swoop = binary_choice(swoop_gain(success, ru), ru.decision_noise, u)
+    return corridor | ((rung >= DEPTH_RUNG) & swoop)
 
 
 def unrest_gain(west_call: np.ndarray, ru: Params) -> np.ndarray:
@@ -140,7 +142,8 @@ def incite_unrest(
 ) -> np.ndarray:
     """Pro-Russian unrest in Armenia once there is fighting (rung >= 2), by logit choice
     on :func:`unrest_gain` (seed 001, Yunusov); sticky."""
-    return unrest | ((rung >= 2) & binary_choice(unrest_gain(west_call, ru), ru.decision_noise, u))
+    stir = binary_choice(unrest_gain(west_call, ru), ru.decision_noise, u)
+    return unrest | ((rung >= ATTACK_RUNG) & stir)
 
 
 def spoil_gain(conditions_unmet: np.ndarray, ru: Params) -> np.ndarray:

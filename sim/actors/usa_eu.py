@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.actors.base import Actor, keep
 from sim.actors.choice import binary_choice, binary_probability
+from sim.ladder import ATTACK_RUNG  # below it there is no attack to punish
 from sim.params import ActorParams, noise_param, param
 
 S001 = "001_9c941c53d8712548.txt"
@@ -91,8 +92,6 @@ PARAMS = Params.specs()
 # different response"); a corridor offensive or an invasion most (Kopalyan: "they are
 # not going to tolerate a full-scale invasion").
 OUTRAGE = np.array([0.0, 0.0, 0.5, 2.0, 4.5, 6.5])
-# Rungs on which there is an attack to punish (below it, sanctions are not on the table).
-ATTACK_RUNG = 2
 # Extra attribution from monitors, by rung (assumption: monitors matter most where blame
 # is disputed, i.e. clashes and small incursions, not for an open invasion).
 MONITOR_BOOST = np.array([0.0, 0.0, 1.0, 0.5, 0.0, 0.0])
