@@ -35,7 +35,8 @@ def Estimate(scenario, levers: dict):
 @solara.component
 def OneWorld(scenario, levers: dict):
     stepper, set_stepper = solara.use_state(None)
-    lines, set_lines = solara.use_state([])
+    no_lines: list[str] = []
+    lines, set_lines = solara.use_state(no_lines)
     key = (scenario.name, tuple(sorted(levers.items())))
     current = stepper if stepper is not None and stepper[0] == key else None
 
@@ -49,7 +50,7 @@ def OneWorld(scenario, levers: dict):
         set_stepper(None)
         set_lines([])
 
-    shown = lines if current else []
+    shown = lines if current else no_lines
     week = current[1].week if current else 0
     with solara.Row():
         solara.Button("Step one week", on_click=step, color="primary")
@@ -75,7 +76,7 @@ def Dashboard(scenario):
             solara.Markdown(f"_{scenario.description.strip()}_")
             group = None
             for key, (low, high, step, label) in ranges.items():
-                actor = key.split(".")[0]
+                actor = key.actor
                 if actor != group:
                     group = actor
                     solara.Markdown(f"**{logic.ACTOR_TITLES[actor]}**")
