@@ -34,7 +34,8 @@ def Estimate(scenario, levers: dict):
 
 @solara.component
 def OneWorld(scenario, levers: dict):
-    stepper, set_stepper = solara.use_state(None)
+    no_stepper: tuple[tuple, logic.WorldStepper] | None = None  # (lever key, stepper)
+    stepper, set_stepper = solara.use_state(no_stepper)
     no_lines: list[str] = []
     lines, set_lines = solara.use_state(no_lines)
     key = (scenario.name, tuple(sorted(levers.items())))
@@ -64,7 +65,8 @@ def OneWorld(scenario, levers: dict):
 def Dashboard(scenario):
     # Only the levers a student moves are fixed; the others keep the scenario's own
     # distributions, so the page opens on the scenario's numbers.
-    levers, set_levers = solara.use_state({})
+    no_levers: dict[str, float] = {}
+    levers, set_levers = solara.use_state(no_levers)
     shown = {**logic.lever_defaults(scenario), **levers}
     ranges = logic.lever_ranges()
 
