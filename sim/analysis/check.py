@@ -30,6 +30,7 @@ from sim.analysis.words import MAPPINGS, Band, Mapping, band_for, normalise
 from sim.ladder import RUNG_OUTCOMES
 from sim.montecarlo import run_scenario
 from sim.results import Estimate
+from sim.scenario import Scenario
 from sim.scenario.claims import Claim
 
 CONSISTENT, INCONSISTENT, INCONCLUSIVE = "consistent", "inconsistent", "inconclusive"
@@ -141,7 +142,7 @@ def with_user_mapping(user: dict[str, Band] | None) -> tuple[Mapping, ...]:
     return (*MAPPINGS, Mapping("user", "the --mapping file", user))
 
 
-def check_scenario(scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None,
+def check_scenario(scenario: Scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None,
                    workers: int = 1, progress=None) -> list[ClaimCheck]:
     """Check every claim of ``scenario``; one run per distinct claim horizon.
     ``mapping``: a user's phrase-to-band dict, read as a further column."""

@@ -24,11 +24,12 @@ from sim.formatting import estimate_text, pct, signed_pct
 from sim.montecarlo import run_scenario
 from sim.params import ParamKey
 from sim.results import OUTCOME_NAMES, RunResult
+from sim.scenario import Scenario
 
 INITIAL_GROUP = "initial"
 
 
-def parameter_groups(scenario) -> dict[str, list[str]]:
+def parameter_groups(scenario: Scenario) -> dict[str, list[str]]:
     """Parameter keys by actor group, in registry order."""
     groups: dict[str, list[str]] = {}
     for key in scenario.parameters:
