@@ -222,7 +222,7 @@ def run_against(before: Tree, after: Tree, worlds: int = 100_000, weeks: int = 5
     """The batched cost per world-week of two trees, before then after in each of
     ``rounds`` rounds (so slow drift of the machine hits both sides alike), best of the
     rounds per side; peak memory is the largest of a side's runs."""
-    runs = {"before": [], "after": []}
+    runs: dict[str, list[dict]] = {"before": [], "after": []}
     for round_ in range(1, rounds + 1):
         for side, tree in (("before", before), ("after", after)):
             result = measure_tree(tree, worlds, weeks)

@@ -66,10 +66,13 @@ class ProgressBar:
         return self.update if self.bar is not None else None
 
     def update(self, done: int, total: int, rate: float | None = None) -> None:
-        self.bar.total = total
+        bar = self.bar
+        if bar is None:  # not a terminal: nothing to draw
+            return
+        bar.total = total
         if rate is not None and self.rate_unit:
-            self.bar.set_postfix_str(f"{rate:,.0f} {self.rate_unit}", refresh=False)
-        self.bar.update(done - self.bar.n)
+            bar.set_postfix_str(f"{rate:,.0f} {self.rate_unit}", refresh=False)
+        bar.update(done - bar.n)
 
     def __enter__(self) -> "ProgressBar":
         return self

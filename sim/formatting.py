@@ -84,7 +84,9 @@ def plain(obj):
         return plain(obj.item())
     if isinstance(obj, Enum):
         return plain(obj.value)
-    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
+    if isinstance(obj, str):
+        return str(obj)  # a str subclass (a ParamKey) as plain text: YAML refuses subclasses
+    if isinstance(obj, bool) or obj is None or isinstance(obj, int):
         return obj
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None

@@ -6,6 +6,8 @@ DataCollector records aggregates over worlds per week (how many worlds are in ea
 state), so memory does not grow with ``n_worlds x horizon``.
 """
 
+from collections.abc import Mapping
+
 import mesa
 import numpy as np
 
@@ -117,19 +119,19 @@ class EscalationModel(mesa.Model):
             self.step()
         return self
 
-    def update_parameters(self, changes: dict[str, float | np.ndarray]) -> None:
+    def update_parameters(self, changes: Mapping[str, float | np.ndarray]) -> None:
         """Change parameters between weeks (a condition switched on at its date, as
         calibration does over the record period).
 
         ``changes`` maps keys (``actor.name``) to a value for every world or an array of
         shape (n,). The typed views are rebuilt and every agent recomputes what it
         caches (Baku's fixed utilities), so from the next step on the model behaves as
-        if it had been built with the new values. ``armenia.denial_capacity`` sets where
-        Armenia's denial *starts*; changing it during a run sets the current denial of
-        the running worlds to the new value (the reforms then go on from there). In the
-        same way a change of a belief's prior (``armenia.csto_appeal`` or
-        ``trust_strength``; ``usa_eu.sanctions_credibility`` or
-        ``azerbaijan.belief_strength``) resets that belief to the new prior.
+        if it had been built with the new values. A parameter that sets where some state
+        *starts* declares it (``resets`` in its :class:`~sim.params.ParamSpec`): changing
+        it during a run resets that state of the running worlds. Armenia's denial takes
+        the new start value (the reforms then go on from there); a belief's prior
+        (Armenia's trust in the CSTO, Baku's belief in Western resolve) replaces the
+        belief.
         """
         n = self.n_worlds
         new = dict(self.params)
@@ -144,15 +146,16 @@ class EscalationModel(mesa.Model):
         self.params = new
         self.views = Views.build(new)
         w = self.world
-        if "armenia.denial_capacity" in changes:
-            w.denial = np.where(w.active, new["armenia.denial_capacity"], w.denial)
+        resets = {PARAMS_BY_KEY[key].resets for key in changes}
+        if "denial" in resets:
+            w.denial = np.where(w.active, self.views.armenia.denial_capacity, w.denial)
         # A dated change of a belief's prior (Armenia freezing its CSTO participation) is
         # what the record says the actor had learned by then: it replaces the belief.
-        if changes.keys() & {"armenia.csto_appeal", "armenia.trust_strength"}:
+        if "trust" in resets:
             a, b = armenia.trust_prior(self.views.armenia)
             w.trust_a = np.where(w.active, a, w.trust_a)
             w.trust_b = np.where(w.active, b, w.trust_b)
-        if changes.keys() & {"usa_eu.sanctions_credibility", "azerbaijan.belief_strength"}:
+        if "resolve" in resets:
             a, b = azerbaijan.resolve_prior(self.views.azerbaijan, self.views.usa_eu)
             w.resolve_a = np.where(w.active, a, w.resolve_a)
             w.resolve_b = np.where(w.active, b, w.resolve_b)
@@ -168,9 +171,8 @@ class EscalationModel(mesa.Model):
         """
         self.remove_all_agents()
         self.actors = []
-        self.world = None
+        del self.world, self.views  # a released model is not used again
         self.params = {}
-        self.views = None
 
     def outcome_indicators(self) -> np.ndarray:
         """(n_outcomes, n) booleans: which outcome happened in which world so far, in the

@@ -25,6 +25,7 @@ import numpy as np
 from sim.model import EscalationModel
 from sim.parallel import Progress, map_ordered
 from sim.results import SPREAD_COMPUTED, SPREAD_FIXED, SPREAD_OFF, RunResult, Spread, Tally
+from sim.scenario import Scenario
 from sim.seeding import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_SEED,
@@ -59,7 +60,7 @@ class ChunkTask:
     """One chunk of a run: everything a worker needs, picklable. With ``points``, the
     model holds ``len(points)`` copies of the chunk's worlds (one per point)."""
 
-    scenario: object  # a sim.scenario.Scenario
+    scenario: Scenario
     seed: int
     index: int
     n_worlds: int
@@ -80,7 +81,7 @@ def chunk_sizes(n_worlds: int, chunk_size: int) -> list[int]:
     return [chunk_size] * full + ([rest] if rest else [])
 
 
-def chunk_tasks(scenario, n_worlds: int, seed: int, horizon_weeks: int,
+def chunk_tasks(scenario: Scenario, n_worlds: int, seed: int, horizon_weeks: int,
                 chunk_size: int = DEFAULT_CHUNK_SIZE,
                 points: Points | None = None) -> list[ChunkTask]:
     """The chunks of ``n_worlds`` worlds, in order."""
@@ -140,10 +141,13 @@ def draw_counts(model: EscalationModel, worlds_per_draw: int) -> np.ndarray:
 
 def run_group_chunk(task: ChunkTask) -> np.ndarray:
     """Run one group-chunk of the spread pass and return its per-draw outcome counts."""
-    return run_chunk(task, measure=lambda model: draw_counts(model, task.grouped))
+    grouped = task.grouped
+    if grouped is None:
+        raise ValueError("not a group-chunk of the spread pass (ChunkTask.grouped is None)")
+    return run_chunk(task, measure=lambda model: draw_counts(model, grouped))
 
 
-def uncertain_parameters(scenario) -> tuple[str, ...]:
+def uncertain_parameters(scenario: Scenario) -> tuple[str, ...]:
     """The parameters that vary between worlds (a distribution with some width)."""
     return tuple(key for key, entry in scenario.parameters.items()
                  if entry.dist.support()[0] != entry.dist.support()[1])
@@ -157,8 +161,8 @@ def default_spread(n_worlds: int) -> tuple[int, int]:
     return (draws if draws >= MIN_DRAWS else 0), DEFAULT_WORLDS_PER_DRAW
 
 
-def spread_tasks(scenario, draws: int, worlds_per_draw: int, seed: int, horizon_weeks: int,
-                 chunk_size: int = DEFAULT_CHUNK_SIZE) -> list[ChunkTask]:
+def spread_tasks(scenario: Scenario, draws: int, worlds_per_draw: int, seed: int,
+                 horizon_weeks: int, chunk_size: int = DEFAULT_CHUNK_SIZE) -> list[ChunkTask]:
     """The group-chunks of a spread pass, in order: as many whole draws per chunk as fit
     in ``chunk_size`` worlds (at least one)."""
     per_chunk = max(1, chunk_size // worlds_per_draw)
@@ -168,7 +172,7 @@ def spread_tasks(scenario, draws: int, worlds_per_draw: int, seed: int, horizon_
 
 
 def run_spread(
-    scenario,
+    scenario: Scenario,
     draws: int = DEFAULT_DRAWS,
     worlds_per_draw: int = DEFAULT_WORLDS_PER_DRAW,
     seed: int = DEFAULT_SEED,
@@ -200,7 +204,7 @@ def run_spread(
     return Spread(SPREAD_COMPUTED, draws, worlds_per_draw, np.concatenate(parts), uncertain)
 
 
-def one_world(scenario, seed: int, horizon_weeks: int | None = None,
+def one_world(scenario: Scenario, seed: int, horizon_weeks: int | None = None,
               index: int = 0) -> EscalationModel:
     """One world of ``scenario`` (chunk ``index`` of one world), ready to step: what
     ``escsim watch``, the dashboard and the benchmark's per-replication runs use."""
@@ -209,7 +213,7 @@ def one_world(scenario, seed: int, horizon_weeks: int | None = None,
 
 
 def run_scenario(
-    scenario,
+    scenario: Scenario,
     n_worlds: int = 10_000,
     seed: int = DEFAULT_SEED,
     horizon_weeks: int | None = None,

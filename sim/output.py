@@ -50,11 +50,11 @@ def format_table(result: RunResult) -> str:
     for name in OUTCOME_NAMES:
         est = outcomes[name]
         ci = interval_text(*est.ci)
-        cells = (name, pct(est.p), ci, f"{est.n:,}")
+        cells: tuple[str, ...] = (name, pct(est.p), ci, f"{est.n:,}")
         if spread.computed:
             cells += (spread_text(*spread.percentiles(name)), pct(spread.between_sd(name)))
         rows.append(cells)
-    header = ("outcome", "p", "95% CI", "n")
+    header: tuple[str, ...] = ("outcome", "p", "95% CI", "n")
     if spread.computed:
         header += ("over parameter draws: 10th-90th pct (median)", "sd")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -125,7 +125,7 @@ def to_csv(result: RunResult) -> str:
     spread = result.spread
     for name in OUTCOME_NAMES:
         est = outcomes[name]
-        spread_cells = ["", "", "", "", "", ""]
+        spread_cells: list[object] = ["", "", "", "", "", ""]
         if spread.computed:
             spread_cells = [*(_num(x) for x in spread.percentiles(name)), spread.draws,
                             spread.worlds_per_draw, _num(spread.between_sd(name))]

@@ -2,10 +2,15 @@
 and provenance. An actor declares each parameter once, as a field of its typed view
 (:class:`ActorParams`, via :func:`param`); its :class:`ParamSpec` is derived from that
 field, and :mod:`sim.actors` collects them into one registry.
+
+A parameter's name is a :class:`ParamKey`: the one place that knows its spellings (the
+actor and name of the nested YAML, the dotted ``actor.name`` of outputs and overrides,
+the ``actor__name`` the inference library needs).
 """
 
+import re
 from dataclasses import dataclass, field, fields
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
@@ -18,6 +23,76 @@ def is_traceable(source: str) -> bool:
     return text.startswith("assumption:") or any(text.startswith(f) for f in SEED_FILES)
 
 
+_PART = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"  # snake_case without a double underscore
+_DOTTED = re.compile(rf"({_PART})\.({_PART})")
+_SAFE = re.compile(rf"({_PART})__({_PART})")
+
+
+class ParamKey(str):
+    """A parameter's key, ``actor.name``: a ``str`` equal to its dotted form (so it keys
+    the parameter dicts as a plain string would), that also gives the other spellings.
+
+    ``ParamKey("usa_eu.sanctions_credibility")`` (or :meth:`parse`) checks the text;
+    :meth:`of` builds one from an actor and a name (the nested YAML), :meth:`from_safe`
+    reads the inference library's spelling. Neither part may hold a double underscore,
+    so the safe spelling reads back unambiguously.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, text: str) -> "ParamKey":
+        if _DOTTED.fullmatch(text) is None:
+            raise ValueError(f"not a parameter key: {text!r} (expected actor.name in "
+                             "snake_case, like 'azerbaijan.risk_aversion')")
+        return super().__new__(cls, text)
+
+    @classmethod
+    def parse(cls, text: str) -> "ParamKey":
+        """The key spelled ``actor.name``; ``ValueError`` naming the text otherwise."""
+        return text if isinstance(text, ParamKey) else cls(text)
+
+    @classmethod
+    def of(cls, actor: str, name: str) -> "ParamKey":
+        """The key of parameter ``name`` of ``actor`` (a scenario file's nesting)."""
+        return cls(f"{actor}.{name}")
+
+    @classmethod
+    def from_safe(cls, safe: str) -> "ParamKey":
+        """The key spelled ``actor__name`` (:attr:`safe`); ``ValueError`` otherwise."""
+        match = _SAFE.fullmatch(safe)
+        if match is None:
+            raise ValueError(f"not a parameter key in the safe spelling: {safe!r} (expected "
+                             "actor__name, like 'azerbaijan__risk_aversion')")
+        return cls.of(*match.groups())
+
+    @property
+    def actor(self) -> str:
+        return self.partition(".")[0]
+
+    @property
+    def name(self) -> str:
+        return self.partition(".")[2]
+
+    @property
+    def dotted(self) -> str:
+        """``actor.name`` as a plain ``str`` (what outputs and messages print)."""
+        return str(self)
+
+    @property
+    def safe(self) -> str:
+        """``actor__name``: no dots, for the inference library (pyabc nests on dots)."""
+        return f"{self.actor}__{self.name}"
+
+
+# What a change of a parameter during a run resets in the running worlds
+# (``EscalationModel.update_parameters``): the parameter sets where that state *starts*.
+RESETS = {
+    "denial": "Armenia's current denial capacity",
+    "trust": "Armenia's belief in the CSTO (its Beta prior)",
+    "resolve": "Baku's belief in Western resolve (its Beta prior)",
+}
+
+
 @dataclass(frozen=True)
 class ParamSpec:
     """One behavioural parameter.
@@ -26,7 +101,8 @@ class ParamSpec:
     ``csto`` or ``world``); ``key`` (``actor.name``) is how scenario files and outputs
     name it. ``default`` is the value used when no scenario sets it; ``source`` is the
     provenance of that default: a seed file name plus a short quote, or
-    ``assumption: <reason>``.
+    ``assumption: <reason>``. ``resets`` names the state of a running world that a change
+    of this parameter resets (a key of :data:`RESETS`), or None.
     """
 
     actor: str
@@ -37,6 +113,7 @@ class ParamSpec:
     high: float
     default: float
     source: str
+    resets: str | None = None
 
     def __post_init__(self) -> None:
         if not self.low <= self.default <= self.high:
@@ -47,20 +124,24 @@ class ParamSpec:
             raise ValueError(
                 f"{self.key}: source must cite a seed file or start with 'assumption:'"
             )
+        if self.resets is not None and self.resets not in RESETS:
+            raise ValueError(f"{self.key}: resets must be one of {', '.join(RESETS)}")
 
     @property
-    def key(self) -> str:
-        return f"{self.actor}.{self.name}"
+    def key(self) -> ParamKey:
+        return ParamKey.of(self.actor, self.name)
 
 
-def param(meaning: str, unit: str, low: float, high: float, default: float, source: str):
+def param(meaning: str, unit: str, low: float, high: float, default: float, source: str,
+          *, resets: str | None = None) -> Any:
     """A field of an actor's :class:`ActorParams`: the field's name is the parameter's
     name, the arguments are the rest of its :class:`ParamSpec`. Declaring the two in one
-    place means the typed view and the registry cannot drift apart."""
-    return field(metadata={"spec": (meaning, unit, low, high, default, source)})
+    place means the typed view and the registry cannot drift apart. (Typed ``Any``, as
+    :func:`dataclasses.field` is, so it can stand as the default of an array field.)"""
+    return field(metadata={"spec": (meaning, unit, low, high, default, source, resets)})
 
 
-def noise_param(choices: str, whose: str):
+def noise_param(choices: str, whose: str) -> Any:
     """The ``decision_noise`` field every choosing actor declares: the logit temperature
     of ``choices`` (e.g. "Yerevan's choices"), whose unit value sets the scale of
     ``whose`` utilities (an assumption, the same for every actor but Baku, whose noise
@@ -90,7 +171,7 @@ class ActorParams:
         return tuple(ParamSpec(cls.actor, f.name, *f.metadata["spec"]) for f in fields(cls))
 
     @classmethod
-    def from_dict(cls, values: dict[str, np.ndarray]) -> "ActorParams":
+    def from_dict(cls, values: dict[str, np.ndarray]) -> Self:
         """The view over a model's parameter dict (keys ``actor.name``); arrays are shared,
         not copied."""
-        return cls(**{f.name: values[f"{cls.actor}.{f.name}"] for f in fields(cls)})
+        return cls(**{f.name: values[ParamKey.of(cls.actor, f.name)] for f in fields(cls)})

@@ -9,6 +9,7 @@ claims. Every number comes from a run made here with the seed the report names.
 import base64
 import html
 import io
+from collections.abc import Container
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -61,7 +62,7 @@ def _page(title: str, body: list[str]) -> str:
               "of record.</p></body></html>")
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+def _table(head: list[str], rows: list[list[str]], numeric: Container[int] = frozenset()) -> str:
     th = "".join(f"<th>{_e(h)}</th>" for h in head)
     trs = "".join("<tr>" + "".join(
         f"<td class=num>{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r))

@@ -4,6 +4,7 @@ import numpy as np
 
 from sim.actors import Views, defaults
 from sim.model import EscalationModel
+from sim.params import ParamKey
 from sim.scenario import InitialState
 
 # Where worlds start; the scenario's own type, short-named for the tests.
@@ -14,7 +15,7 @@ def params(n: int, **overrides: float) -> dict[str, np.ndarray]:
     """Every parameter at its default for ``n`` worlds; overrides use ``actor__name``."""
     values = defaults()
     for key, value in overrides.items():
-        dotted = key.replace("__", ".")
+        dotted = ParamKey.from_safe(key)
         if dotted not in values:
             raise KeyError(dotted)
         values[dotted] = value

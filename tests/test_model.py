@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sim.ladder import N_STATES, TREATY_STATE
+from sim.params import ParamKey
 from sim.results import RunResult
 from sim.stats import wilson_interval
 from tests.helpers import FROZEN_LADDER, Start, model
@@ -164,7 +165,7 @@ def test_release_drops_the_arrays_of_a_finished_batch():
 
 
 def _dotted(overrides: dict) -> dict:
-    return {k.replace("__", "."): v for k, v in overrides.items()}
+    return {ParamKey.from_safe(k): v for k, v in overrides.items()}
 
 
 def test_a_change_before_the_first_week_is_the_same_as_building_with_it():

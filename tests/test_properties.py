@@ -17,7 +17,7 @@ SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
 def parameter_values(draw):
     """Any value in range for every parameter."""
     return {
-        spec.key.replace(".", "__"): draw(st.floats(spec.low, spec.high, allow_nan=False))
+        spec.key.safe: draw(st.floats(spec.low, spec.high, allow_nan=False))
         for spec in PARAMETERS
     }
 

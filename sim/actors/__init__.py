@@ -14,13 +14,14 @@ This package also keeps the registry of every behavioural parameter
 (:class:`Views`).
 """
 
-from dataclasses import dataclass, fields
+import difflib
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim.actors import armenia, azerbaijan, csto, russia, turkey, usa_eu, world
 from sim.actors.base import Actor
-from sim.params import ParamSpec
+from sim.params import ParamKey, ParamSpec
 from sim.state import WorldState
 
 ACTOR_MODULES = (azerbaijan, armenia, russia, turkey, usa_eu, csto, world)
@@ -45,6 +46,17 @@ ACTOR_ORDER: tuple[type[Actor], ...] = (
 )
 
 
+def registered(text: str) -> ParamKey:
+    """The key ``text`` names, which must be a registered parameter: code that names a
+    parameter (the dashboard's levers, calibration's defaults) goes through this, so a
+    renamed parameter fails at import rather than silently dropping out."""
+    if text not in PARAMS_BY_KEY:
+        close = difflib.get_close_matches(text, list(PARAMS_BY_KEY), n=1)
+        raise KeyError(f"no parameter {text!r} in the registry"
+                       + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return ParamKey.parse(text)
+
+
 def defaults() -> dict[str, float]:
     """Every parameter's default value, keyed ``actor.name``."""
     return {spec.key: spec.default for spec in PARAMETERS}
@@ -66,7 +78,7 @@ class Views:
     @classmethod
     def build(cls, params: dict[str, np.ndarray]) -> "Views":
         """The views over ``params`` (every key ``actor.name``, arrays of shape (n,))."""
-        return cls(**{f.name: f.type.from_dict(params) for f in fields(cls)})
+        return cls(**{mod.Params.actor: mod.Params.from_dict(params) for mod in ACTOR_MODULES})
 
 
 def start_world(n: int, initial, v: Views) -> WorldState:

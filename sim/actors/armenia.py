@@ -41,7 +41,7 @@ class Params(ActorParams):
         "porcupine deterrence-by-denial against a corridor offensive or invasion, at the start",
         "share", 0.0, 1.0, 0.45,
         f"{S001}: Kopalyan \"Armenia is not trying to win a war, but rather to make an attack "
-        "so costly that Azerbaijan will refrain from attacking\"",
+        "so costly that Azerbaijan will refrain from attacking\"", resets="denial",
     )
     reform_rate: np.ndarray = param(
         "weekly growth of denial capacity as the porcupine reforms proceed",
@@ -81,14 +81,14 @@ class Params(ActorParams):
         "invoking the treaty when attacked short of an invasion",
         "probability", 0.0, 1.0, 0.3,
         f"{S001}: Pashinyan on the need to \"diversify security alliances\"; "
-        "Kopalyan \"it no longer live under this false sense of security\"",
+        "Kopalyan \"it no longer live under this false sense of security\"", resets="trust",
     )
     trust_strength: np.ndarray = param(
         "weight of that prior, in attacks observed: how many unanswered attacks it takes to "
         "halve the trust (about the same number)",
         "pseudo-observations", 0.5, 50.0, 4.0,
         "assumption: the alliance's record toward Armenia is a handful of episodes (2021, "
-        "2022, DOMAIN.md), so a few more move the belief",
+        "2022, DOMAIN.md), so a few more move the belief", resets="trust",
     )
     decision_noise: np.ndarray = noise_param("Yerevan's choices", "Yerevan's")
 

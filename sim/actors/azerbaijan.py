@@ -137,6 +137,7 @@ class Params(ActorParams):
         "pseudo-observations", 0.5, 50.0, 4.0,
         "assumption: the West had never been tested over Armenia proper before 2021 "
         "(DOMAIN.md: no sanctions ever imposed), so a handful of episodes move the belief",
+        resets="resolve",
     )
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 import numpy as np
+from numpy.typing import ArrayLike
 
 if TYPE_CHECKING:
     from sim.actors import Views
@@ -80,6 +81,6 @@ class Actor(mesa.Agent):
         return []
 
 
-def keep(active: np.ndarray, new: np.ndarray, old: np.ndarray) -> np.ndarray:
+def keep(active: np.ndarray, new: ArrayLike, old: ArrayLike) -> np.ndarray:
     """New values for running worlds, the old ones for worlds that have ended."""
     return np.where(active, new, old)

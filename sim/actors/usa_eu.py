@@ -39,7 +39,7 @@ class Params(ActorParams):
         "in its sanctions choice (and the mean of Baku's prior belief about it)",
         "share", 0.0, 1.0, 0.6,
         f"{S001}: Kopalyan \"what has deterred Aliyev from attacking Armenia in the last two "
-        "years has been the threat of U.S. sanctions\"",
+        "years has been the threat of U.S. sanctions\"", resets="resolve",
     )
     sanctions_severity: np.ndarray = param(
         "cost to Baku of each week sanctions stand, before scaling by revenue exposure and "

@@ -25,10 +25,13 @@ model (or that the encoding misses an assumption the expert left unsaid).
 
 from dataclasses import dataclass, replace
 
+from sim.actors import registered
 from sim.analysis.words import MAPPINGS, Band, Mapping, band_for, normalise
 from sim.ladder import RUNG_OUTCOMES
 from sim.montecarlo import run_scenario
 from sim.results import Estimate
+from sim.scenario import Scenario
+from sim.scenario.claims import Claim
 
 CONSISTENT, INCONSISTENT, INCONCLUSIVE = "consistent", "inconsistent", "inconclusive"
 UNMAPPED = "unmapped"  # a user mapping without the claim's phrase
@@ -57,14 +60,14 @@ class ClaimCheck:
     """One claim, the model's estimate for it, and its verdict under each mapping (the
     first is ICD 203; ``band``, ``verdict`` and ``side`` are that one's)."""
 
-    claim: object  # sim.scenario.claims.Claim
+    claim: Claim
     estimate: Estimate
     readings: tuple[Reading, ...]
     horizon_weeks: int
     method: str = "share of worlds in the run"
 
     @property
-    def band(self) -> Band:
+    def band(self) -> Band | None:
         return self.readings[0].band
 
     @property
@@ -83,7 +86,8 @@ class ClaimCheck:
     def to_dict(self) -> dict:
         return {**self.claim.to_dict(), "estimate": self.estimate.to_dict(),
                 "horizon_weeks": self.horizon_weeks, "method": self.method,
-                "band": [self.band.low, self.band.high], "verdict": self.verdict,
+                "band": None if self.band is None else [self.band.low, self.band.high],
+                "verdict": self.verdict,
                 "side": self.side,
                 "verdicts": {r.mapping: r.to_dict() for r in self.readings},
                 "flips": self.flips}
@@ -138,7 +142,7 @@ def with_user_mapping(user: dict[str, Band] | None) -> tuple[Mapping, ...]:
     return (*MAPPINGS, Mapping("user", "the --mapping file", user))
 
 
-def check_scenario(scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None,
+def check_scenario(scenario: Scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None,
                    workers: int = 1, progress=None) -> list[ClaimCheck]:
     """Check every claim of ``scenario``; one run per distinct claim horizon.
     ``mapping``: a user's phrase-to-band dict, read as a further column."""
@@ -168,7 +172,8 @@ def check_scenario(scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None
 
 # Baku's ladder held still: moving one rung costs the most the range allows at the
 # least noise, a weight of exp(-75) against staying.
-HOLD_RUNG = {"azerbaijan.change_cost": 15.0, "azerbaijan.decision_noise": 0.2}
+HOLD_RUNG = {registered("azerbaijan.change_cost"): 15.0,
+             registered("azerbaijan.decision_noise"): 0.2}
 
 
 def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
@@ -201,9 +206,10 @@ def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
         lines.append(f"    model {estimate_text(est.p, est.ci)}, n={est.n:,}")
         for r in c.readings:
             bound = "(no reading)" if r.band is None else r.band.describe()
+            printed = None if r.band is None else r.band.printed
             row = (f" (model {r.beyond_row} the printed row, "
-                   f"{100 * r.band.printed[0]:g}-{100 * r.band.printed[1]:g}%)"
-                   if r.beyond_row else "")
+                   f"{100 * printed[0]:g}-{100 * printed[1]:g}%)"
+                   if r.beyond_row and printed is not None else "")
             lines.append(f"      {r.mapping:<{width}}  {bound:<12}  {r.verdict.upper()}"
                          + (f" ({r.side})" if r.side else "") + row)
         if c.flips:

@@ -22,16 +22,18 @@ from dataclasses import dataclass, replace
 from sim.analysis.shapley import coalitions, shapley_values
 from sim.formatting import estimate_text, pct, signed_pct
 from sim.montecarlo import run_scenario
+from sim.params import ParamKey
 from sim.results import OUTCOME_NAMES, RunResult
+from sim.scenario import Scenario
 
 INITIAL_GROUP = "initial"
 
 
-def parameter_groups(scenario) -> dict[str, list[str]]:
+def parameter_groups(scenario: Scenario) -> dict[str, list[str]]:
     """Parameter keys by actor group, in registry order."""
     groups: dict[str, list[str]] = {}
     for key in scenario.parameters:
-        groups.setdefault(key.split(".", 1)[0], []).append(key)
+        groups.setdefault(ParamKey.parse(key).actor, []).append(key)
     return groups
 
 
@@ -137,7 +139,8 @@ def attribute(a, b, outcome: str, n_worlds: int, seed: int, workers: int = 1,
     value = {c: run_scenario(take_groups(a, b, c), n_worlds=n_worlds, seed=seed,
                              workers=workers, horizon_weeks=a.horizon_weeks
                              ).estimate(outcome).p for c in coalitions(players)}
-    none, everyone = frozenset(), frozenset(players)
+    none: frozenset[str] = frozenset()
+    everyone = frozenset(players)
     shapley = shapley_values(players, value.__getitem__)
     parts = {g: shapley.get(g, 0.0) for g in groups}
     swaps = {g: value[frozenset([g])] - value[none] if g in players else 0.0 for g in groups}

@@ -26,6 +26,7 @@ is scored; a later origin is forecast but not scored (``observed`` is None). Sco
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,7 +158,8 @@ def scores(forecasts: list[Forecast]) -> dict:
     o = np.array([f.observed for f in scored], dtype=bool)
     p = np.array([f.p for f in scored], dtype=float)
     n = min((f.n for f in scored), default=1)
-    out = {"model": {"brier": brier(p, o), "log_loss": log_loss(p, o, 1 / (2 * n))}}
+    out: dict[str, Any] = {"model": {"brier": brier(p, o),
+                                     "log_loss": log_loss(p, o, 1 / (2 * n))}}
     for ref in REFERENCES:
         q = np.array([getattr(f, ref) for f in scored], dtype=float)
         out[ref] = {"brier": brier(q, o), "log_loss": log_loss(q, o)}

@@ -70,7 +70,7 @@ class Band:
         return AT_MOST if self.low <= 0.0 else BAND
 
     def describe(self) -> str:
-        if self.reading == AT_LEAST:
+        if self.high is None or self.reading == AT_LEAST:
             return f">= {100 * self.low:g}%"
         if self.reading == AT_MOST:
             return f"<= {100 * self.high:g}%"
@@ -158,14 +158,16 @@ def _read(table: dict[str, Band], column: int) -> dict[str, Band]:
     out = {}
     for phrase, reading in READINGS.items():
         row = table[reading[column]]
+        if row.high is None:
+            raise ValueError(f"the published row {reading[column]!r} has no upper bound")
         if reading[0] == AT_MOST:
             out[phrase] = Band(0.0, row.high, (row.low, row.high))
         elif reading[0] == AT_LEAST:
             out[phrase] = Band(row.low, None, (row.low, row.high))
         else:
             out[phrase] = row
-    for phrase, floors in RULED_IN_FLOORS.items():
-        out[phrase] = Band(floors[column - 1], None)
+    for phrase, (icd_floor, kent_floor, _why) in RULED_IN_FLOORS.items():
+        out[phrase] = Band((icd_floor, kent_floor)[column - 1], None)
     return out
 
 

@@ -6,6 +6,7 @@ directory in the way) ends with one message and exit 2, before any simulation.
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sim.scenario import Problem, ScenarioError
@@ -146,7 +147,7 @@ class _mapper:
 
     def __init__(self, args) -> None:
         self.args = args
-        self.closers = []
+        self.closers: list[Callable[[], object]] = []
 
     def __enter__(self):
         from functools import partial

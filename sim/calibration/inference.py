@@ -20,7 +20,7 @@ import pyabc
 
 from sim.calibration.priors import Prior, choose_priors, pyabc_prior
 from sim.calibration.sampler import SeededMappingSampler
-from sim.calibration.simulator import RecordSimulator, key_of, safe_name
+from sim.calibration.simulator import RecordSimulator
 from sim.calibration.summary import (
     MonthlyRecord,
     RecordDistance,
@@ -30,7 +30,9 @@ from sim.calibration.summary import (
     statistics,
 )
 from sim.ladder import CstoResponse
-from sim.scenario import Problem, ScenarioError
+from sim.params import ParamKey
+from sim.record.monthly import Record
+from sim.scenario import Problem, Scenario, ScenarioError
 
 DB_NAME = "calibration.db"
 DEFAULT_PARTICLES = 200
@@ -42,8 +44,8 @@ DEFAULT_RECORDS = 8
 class Setup:
     """A calibration problem, ready to run."""
 
-    record: object  # sim.record.Record
-    scenario: object  # the given scenario (calibrated.yaml extends it)
+    record: Record
+    scenario: Scenario  # the given scenario (calibrated.yaml extends it)
     start: pd.Period
     until: pd.Period
     priors: tuple[Prior, ...]
@@ -54,7 +56,7 @@ class Setup:
     schedule_notes: tuple[str, ...]
 
     @property
-    def keys(self) -> tuple[str, ...]:
+    def keys(self) -> tuple[ParamKey, ...]:
         return tuple(p.key for p in self.priors)
 
     @property
@@ -154,11 +156,11 @@ def run_abc(setup: Setup, out: Path, particles: int, generations: int, map_=map,
     return history, time.perf_counter() - began
 
 
-def posterior_frame(history: pyabc.History, keys: tuple[str, ...]) -> pd.DataFrame:
+def posterior_frame(history: pyabc.History, keys: tuple[ParamKey, ...]) -> pd.DataFrame:
     """The last population: one row per particle, a column per parameter key and its
     pyabc weight (normalised to sum to 1), in pyabc's particle order."""
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    out = pd.DataFrame({key: frame[safe_name(key)].to_numpy(dtype=np.float64) for key in keys})
+    out = pd.DataFrame({key.dotted: frame[key.safe].to_numpy(dtype=np.float64) for key in keys})
     out["weight"] = np.asarray(weights, dtype=np.float64) / np.sum(weights)
     return out
 
@@ -227,10 +229,6 @@ def simulate_draws(setup: Setup, values: dict[str, np.ndarray], seed: int) -> Mo
     """One batched run: a world per row of ``values`` (calibrated keys -> arrays)."""
     n = len(next(iter(values.values())))
     return setup.simulator.monthly(values, np.random.SeedSequence([int(seed), 3]), n)
-
-
-def key_names(frame: pd.DataFrame) -> list[str]:
-    return [key_of(c) for c in frame.columns if c != "weight"]
 
 
 def synthetic_record(setup: Setup, values: dict[str, float], seed: int) -> pd.DataFrame:

@@ -45,8 +45,7 @@ def calibrated_scenario(setup: Setup, scenario_path: Path, out: Path) -> dict:
 
     groups: dict[str, dict] = {}
     for prior in setup.priors:
-        actor, name = prior.key.split(".", 1)
-        groups.setdefault(actor, {})[name] = {
+        groups.setdefault(prior.key.actor, {})[prior.key.name] = {
             "posterior": {"file": POSTERIOR, "column": prior.key},
             "meaning": PARAMS_BY_KEY[prior.key].meaning,
             "source": (f"assumption: calibrated by ABC-SMC on the monthly record "
@@ -75,7 +74,7 @@ def write_outputs(setup: Setup, history, out: Path, wall_seconds: float, setting
     diag = diagnostics(setup, history, wall_seconds, settings, command)
     written.append(atomic_write(out / DIAGNOSTICS, json.dumps(diag, indent=2) + "\n"))
 
-    prior_draws = {
+    prior_draws: dict[str, np.ndarray] = {
         p.key: p.dist.sample(np.random.default_rng(parameter_seed(
             np.random.SeedSequence(seed), p.key)), 4000)
         for p in setup.priors

@@ -24,10 +24,22 @@ from dataclasses import dataclass
 
 import pyabc
 
-from sim.calibration.simulator import safe_name
-from sim.scenario import Beta, Fixed, Posterior, Problem, Triangular, TruncNormal, Uniform
+from sim.actors import registered
+from sim.params import ParamKey, ParamSpec
+from sim.scenario import (
+    Beta,
+    Distribution,
+    Fixed,
+    Posterior,
+    Problem,
+    Scenario,
+    Triangular,
+    TruncNormal,
+    Uniform,
+)
 
-DEFAULT_PARAMETERS = (
+# In this order: the particle seed reads the values in the order of the keys.
+DEFAULT_PARAMETERS: tuple[ParamKey, ...] = tuple(map(registered, (
     "azerbaijan.decision_noise",
     "azerbaijan.change_cost",
     "azerbaijan.casualty_cost",
@@ -35,22 +47,22 @@ DEFAULT_PARAMETERS = (
     "azerbaijan.great_power_war_cost",
     "csto.statement_propensity",
     "usa_eu.sanctions_credibility",
-)
+)))
 
 
 @dataclass(frozen=True)
 class Prior:
     """One calibrated parameter's prior and where it came from."""
 
-    key: str
-    dist: object  # a sim.scenario distribution
+    key: ParamKey
+    dist: Distribution
     origin: str  # "scenario" or "registry range (the scenario fixes it)"
 
     def rv(self) -> pyabc.RV:
         return to_rv(self.dist)
 
 
-def to_rv(dist) -> pyabc.RV:
+def to_rv(dist: Distribution) -> pyabc.RV:
     """The pyabc random variable (a scipy.stats distribution) equal to ``dist``."""
     if isinstance(dist, Uniform):
         return pyabc.RV("uniform", dist.low, dist.high - dist.low)
@@ -65,14 +77,15 @@ def to_rv(dist) -> pyabc.RV:
     raise TypeError(f"no prior for {type(dist).__name__}")
 
 
-def choose_priors(scenario, named: list[str] | None, registry: dict,
+def choose_priors(scenario: Scenario, named: list[str] | None, registry: dict[str, ParamSpec],
                   where: str) -> tuple[list[Prior], list[Problem]]:
     """The priors of the parameters to calibrate (``named``, or the default set), and the
     problems with them (unknown key, a fixed value the user named, a posterior)."""
     from sim.scenario.problems import did_you_mean
 
     keys = list(named) if named else list(DEFAULT_PARAMETERS)
-    priors, problems = [], []
+    priors: list[Prior] = []
+    problems: list[Problem] = []
     for key in dict.fromkeys(keys):
         spec = registry.get(key)
         if spec is None:
@@ -88,13 +101,13 @@ def choose_priors(scenario, named: list[str] | None, registry: dict,
                                     f"({dist.value:g}) in the scenario, so it has no prior: "
                                     "give it a distribution there to calibrate it"))
         elif isinstance(dist, Fixed):
-            priors.append(Prior(key, Uniform(spec.low, spec.high),
+            priors.append(Prior(spec.key, Uniform(spec.low, spec.high),
                                 f"registry range [{spec.low:g}, {spec.high:g}] (the scenario "
                                 f"fixes it at {dist.value:g})"))
         else:
-            priors.append(Prior(key, dist, "scenario"))
+            priors.append(Prior(spec.key, dist, "scenario"))
     return priors, problems
 
 
 def pyabc_prior(priors: list[Prior]) -> pyabc.Distribution:
-    return pyabc.Distribution(**{safe_name(p.key): p.rv() for p in priors})
+    return pyabc.Distribution(**{p.key.safe: p.rv() for p in priors})

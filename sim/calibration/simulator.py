@@ -15,6 +15,7 @@ or machine runs it; the inference library's own proposals are seeded separately
 (:mod:`sim.calibration.sampler`).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,16 +23,9 @@ import numpy as np
 from sim.calibration.summary import MonthlyRecord, monthly_from_weekly, statistics
 from sim.ladder import CstoResponse
 from sim.model import EscalationModel
+from sim.params import ParamKey
+from sim.scenario import Scenario
 from sim.seeding import dynamics_seed
-
-
-def safe_name(key: str) -> str:
-    """A parameter key as the inference library names it (no dots: pyabc nests on them)."""
-    return key.replace(".", "__")
-
-
-def key_of(name: str) -> str:
-    return name.replace("__", ".")
 
 
 def particle_seed(seed: int, values: list[float]) -> np.random.SeedSequence:
@@ -47,14 +41,15 @@ class RecordSimulator:
     ``scenario`` is the scenario as of the first month; ``schedule`` the parameter
     changes by week (``parameter_schedule``); ``weeks_per_month`` how many model weeks
     each calendar month gets; ``spans`` the sub-periods the statistics are taken over;
-    ``keys`` the calibrated parameters, in a fixed order.
+    ``keys`` the calibrated parameters, in a fixed order (pyabc names them by their
+    ``safe`` spelling: it nests on dots).
     """
 
-    scenario: object
-    schedule: tuple
+    scenario: Scenario
+    schedule: tuple[tuple[int, dict[str, float]], ...]
     weeks_per_month: tuple[int, ...]
     spans: tuple[tuple[int, int], ...]
-    keys: tuple[str, ...]
+    keys: tuple[ParamKey, ...]
     records: int
     seed: int
 
@@ -62,7 +57,7 @@ class RecordSimulator:
     def weeks(self) -> int:
         return int(sum(self.weeks_per_month))
 
-    def monthly(self, values: dict[str, np.ndarray], seed_seq: np.random.SeedSequence,
+    def monthly(self, values: Mapping[str, np.ndarray | float], seed_seq: np.random.SeedSequence,
                 n: int) -> MonthlyRecord:
         """``n`` simulated records with the given calibrated values (arrays of shape (n,));
         the other parameters drawn per world from the scenario."""
@@ -93,7 +88,7 @@ class RecordSimulator:
     def __call__(self, particle: dict) -> dict:
         """pyabc's model: a particle (safe names -> values) to the statistics of
         ``records`` simulated records, shape (records, n_statistics)."""
-        values = [float(particle[safe_name(k)]) for k in self.keys]
+        values = [float(particle[k.safe]) for k in self.keys]
         record = self.monthly(dict(zip(self.keys, values, strict=True)),
                               particle_seed(self.seed, values), self.records)
         return {"stats": statistics(record, list(self.spans))}

@@ -34,8 +34,10 @@ def Estimate(scenario, levers: dict):
 
 @solara.component
 def OneWorld(scenario, levers: dict):
-    stepper, set_stepper = solara.use_state(None)
-    lines, set_lines = solara.use_state([])
+    no_stepper: tuple[tuple, logic.WorldStepper] | None = None  # (lever key, stepper)
+    stepper, set_stepper = solara.use_state(no_stepper)
+    no_lines: list[str] = []
+    lines, set_lines = solara.use_state(no_lines)
     key = (scenario.name, tuple(sorted(levers.items())))
     current = stepper if stepper is not None and stepper[0] == key else None
 
@@ -49,7 +51,7 @@ def OneWorld(scenario, levers: dict):
         set_stepper(None)
         set_lines([])
 
-    shown = lines if current else []
+    shown = lines if current else no_lines
     week = current[1].week if current else 0
     with solara.Row():
         solara.Button("Step one week", on_click=step, color="primary")
@@ -63,7 +65,8 @@ def OneWorld(scenario, levers: dict):
 def Dashboard(scenario):
     # Only the levers a student moves are fixed; the others keep the scenario's own
     # distributions, so the page opens on the scenario's numbers.
-    levers, set_levers = solara.use_state({})
+    no_levers: dict[str, float] = {}
+    levers, set_levers = solara.use_state(no_levers)
     shown = {**logic.lever_defaults(scenario), **levers}
     ranges = logic.lever_ranges()
 
@@ -75,7 +78,7 @@ def Dashboard(scenario):
             solara.Markdown(f"_{scenario.description.strip()}_")
             group = None
             for key, (low, high, step, label) in ranges.items():
-                actor = key.split(".")[0]
+                actor = key.actor
                 if actor != group:
                     group = actor
                     solara.Markdown(f"**{logic.ACTOR_TITLES[actor]}**")

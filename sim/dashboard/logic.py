@@ -5,11 +5,13 @@ their slider ranges, the live Monte Carlo estimate, and one world stepped in wor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.actors import PARAMS_BY_KEY, registered
 from sim.ladder import DASHBOARD_OUTCOMES
 from sim.montecarlo import ChunkTask, build_model, run_scenario
 from sim.narrate import beliefs, is_over, step_world
 from sim.package_data import scenarios_dir
-from sim.scenario import load_scenario
+from sim.params import ParamKey
+from sim.scenario import Scenario, load_scenario
 
 SCENARIOS_DIR = scenarios_dir()  # package data: works from an installed wheel too
 DASHBOARD_WORLDS = 10_000
@@ -24,8 +26,9 @@ DASHBOARD_SPREAD = (100, 40)
 # push, the CSTO's obligation, Turkey's line, Armenia's denial, Baku's risk attitude),
 # the levers of issue "Actors that choose, remember and bargain": how sanctions end, the
 # Russian spoiler, Yerevan's gain from peace, the two beliefs and how fast they learn,
-# and the transit route as another path to the corridor.
-LEVERS: tuple[tuple[str, str, float], ...] = (
+# and the transit route as another path to the corridor. Each key is checked against
+# the registry at import (a renamed parameter fails there, not silently on the page).
+_LEVERS = (
     ("usa_eu.sanctions_credibility", "Western resolve (sanctions threat credibility)", 0.05),
     ("usa_eu.lift_after_weeks", "Calm weeks before sanctions are lifted", 1.0),
     ("usa_eu.gas_dependence", "EU dependence on Azerbaijani gas", 0.05),
@@ -43,6 +46,8 @@ LEVERS: tuple[tuple[str, str, float], ...] = (
     ("world.oil_price_index", "Oil price (1 = March 2025)", 0.1),
     ("world.transit_route", "Agreed transit route (share of the corridor given)", 0.05),
 )
+LEVERS: tuple[tuple[ParamKey, str, float], ...] = tuple(
+    (registered(key), label, step) for key, label, step in _LEVERS)
 ACTOR_TITLES = {"usa_eu": "US/EU", "russia": "Russia", "csto": "CSTO", "turkey": "Turkey",
                 "armenia": "Armenia", "azerbaijan": "Azerbaijan", "world": "The world"}
 SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
@@ -59,10 +64,8 @@ def scenario_files() -> dict[str, Path]:
     return files
 
 
-def lever_ranges() -> dict[str, tuple[float, float, float, str]]:
+def lever_ranges() -> dict[ParamKey, tuple[float, float, float, str]]:
     """key -> (low, high, step, label)."""
-    from sim.actors import PARAMS_BY_KEY
-
     return {key: (PARAMS_BY_KEY[key].low, PARAMS_BY_KEY[key].high, step, label)
             for key, label, step in LEVERS}
 
@@ -70,20 +73,18 @@ def lever_ranges() -> dict[str, tuple[float, float, float, str]]:
 def lever_help(key: str) -> str:
     """A lever's help text: the parameter's meaning and unit as the registry states them
     (``escsim params``), so the page says what the model does with it."""
-    from sim.actors import PARAMS_BY_KEY
-
     spec = PARAMS_BY_KEY[key]
     meaning = spec.meaning[0].upper() + spec.meaning[1:]
     return f"{meaning} ({spec.unit}, {spec.low:g} to {spec.high:g})"
 
 
-def lever_defaults(scenario) -> dict[str, float]:
+def lever_defaults(scenario: Scenario) -> dict[str, float]:
     """Each lever at the scenario's mean value (rounded to the slider's step)."""
     means = scenario.means()
     return {key: round(round(means[key] / step) * step, 6) for key, _label, step in LEVERS}
 
 
-def estimate(scenario, levers: dict[str, float], n_worlds: int = DASHBOARD_WORLDS,
+def estimate(scenario: Scenario, levers: dict[str, float], n_worlds: int = DASHBOARD_WORLDS,
              seed: int = DASHBOARD_SEED, spread: tuple[int, int] = DASHBOARD_SPREAD):
     """The scenario with the levers set (fixed values), run over ``n_worlds`` worlds,
     with the spread over the remaining parameters' draws (``spread``: G draws x m worlds).
@@ -111,7 +112,7 @@ def outcome_rows(result) -> list[tuple[str, str, str, str]]:
 class WorldStepper:
     """One world of the scenario (with the levers set), stepped a week at a time."""
 
-    scenario: object
+    scenario: Scenario
     levers: dict[str, float]
     seed: int = 1
     lines: list[str] = field(default_factory=list)

@@ -27,7 +27,7 @@ from sim.ladder import OUTCOME_NAMES
 from sim.model import EscalationModel
 from sim.montecarlo import Points, chunk_tasks, run_chunk
 from sim.parallel import map_as_completed
-from sim.scenario import ScenarioError
+from sim.scenario import Scenario, ScenarioError
 from sim.scenario.problems import Problem
 from sim.seeding import DEFAULT_CHUNK_SIZE
 from sim.stats import wilson_interval
@@ -38,7 +38,7 @@ class BlockTask:
     """K points over the study's worlds: everything a worker needs, picklable."""
 
     index: int
-    scenario: object
+    scenario: Scenario
     points: Points  # K points: their values of the varied keys
     seed: int
     worlds: int

@@ -116,8 +116,8 @@ def load_study(path) -> Study:
         parameters = {k: [float(v) for v in e.dist.support()]
                       for k, e in scenario.parameters.items()
                       if e.dist.support()[0] < e.dist.support()[1]}
-    if c.problems:
-        raise ScenarioError(c.problems)
+    if c.problems or name is None or scenario is None or seed is None or worlds is None:
+        raise ScenarioError(c.problems)  # (a missing value is among the problems)
     return Study(name=name, scenario=scenario, seed=seed, worlds=worlds, outcomes=outcomes,
                  method=method, parameters=parameters, samples=samples, levels=levels,
                  horizon_weeks=horizon or scenario.horizon_weeks,

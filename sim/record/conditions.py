@@ -13,6 +13,7 @@ from dataclasses import replace
 import pandas as pd
 
 from sim.record.monthly import month_weeks, parse_month
+from sim.scenario import Scenario
 from sim.scenario.conditions import SHIPPED_CONDITIONS, Conditions, apply_conditions
 from sim.scenario.conditions import load_conditions as _load
 from sim.scenario.problems import Problem, ScenarioError
@@ -33,7 +34,7 @@ def _month(value, what: str) -> pd.Period:
         raise ScenarioError([Problem(f"<{what}>", None, what, str(err))]) from None
 
 
-def scenario_as_of(scenario, month, conditions: Conditions | None = None):
+def scenario_as_of(scenario: Scenario, month, conditions: Conditions | None = None) -> Scenario:
     """``scenario`` with every change dated on or before the 1st of ``month`` applied
     ("YYYY-MM" or a Period, inside the file's from..until, else ScenarioError)."""
     conditions = conditions or load_conditions()
@@ -51,7 +52,7 @@ def _week_of(day, start: pd.Period, weeks: list[int]) -> int:
     return first + min(weeks[offset] - 1, (day.day - 1) * weeks[offset] // days)
 
 
-def parameter_schedule(scenario, start_month, months: int,
+def parameter_schedule(scenario: Scenario, start_month, months: int,
                        conditions: Conditions | None = None) -> list[tuple[int, dict[str, float]]]:
     """Parameter changes that take effect during a run of ``months`` months set up as of
     ``start_month``: (0-based week, {"actor.name": value}), in week order.

@@ -5,6 +5,7 @@ The format is documented in :mod:`sim.scenario.schema`.
 
 from sim.scenario.distributions import (
     Beta,
+    Distribution,
     Fixed,
     Posterior,
     Triangular,
@@ -16,6 +17,6 @@ from sim.scenario.scenario import InitialState, Scenario, load_scenario
 from sim.scenario.schema import ParamEntry
 
 __all__ = [
-    "Beta", "Fixed", "InitialState", "ParamEntry", "Posterior", "Problem", "Scenario",
-    "ScenarioError", "Triangular", "TruncNormal", "Uniform", "load_scenario",
+    "Beta", "Distribution", "Fixed", "InitialState", "ParamEntry", "Posterior", "Problem",
+    "Scenario", "ScenarioError", "Triangular", "TruncNormal", "Uniform", "load_scenario",
 ]

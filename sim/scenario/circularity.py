@@ -14,6 +14,7 @@ stock phrases do not collide, and short enough to catch a quote cut differently.
 
 import re
 
+from sim.params import ParamKey
 from sim.scenario.problems import Problem
 from sim.scenario.yamlio import key_line
 
@@ -46,8 +47,8 @@ def circular_sources(scenario, data: dict | None = None) -> list[Problem]:
             where = str(entry.origin) if entry.origin else "the built-in default"
             line = None
             if entry.origin == scenario.path and data:
-                actor, name = key.split(".", 1)
-                node = ((data.get("parameters") or {}).get(actor) or {}).get(name)
+                k = ParamKey.parse(key)
+                node = ((data.get("parameters") or {}).get(k.actor) or {}).get(k.name)
                 line = key_line(node, "source") if isinstance(node, dict) else None
             problems.append(Problem(
                 str(scenario.path), line, f"parameters.{key}.source",

@@ -60,7 +60,7 @@ class Claim:
     horizon_weeks: int | None = None
 
     def to_dict(self) -> dict:
-        out = {"who": self.who, "outcome": self.outcome, "words": self.words,
+        out: dict[str, object] = {"who": self.who, "outcome": self.outcome, "words": self.words,
                "quote": self.quote, "source": self.source}
         if self.given:
             out["given"] = self.given

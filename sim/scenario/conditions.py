@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.params import ParamKey
 from sim.scenario.problems import Problem, ScenarioError, shown, type_name
 from sim.scenario.schema import ParamEntry, read_layer
 from sim.scenario.yamlio import item_line, key_line, load_yaml
@@ -119,7 +120,8 @@ def load_conditions(path=None, registry=None) -> Conditions:
             fail(key_line(data, key) or 1, key, f"expected a month like 2021-01, found "
                                                 f"{shown(data.get(key))}")
         months[key] = month
-    if None not in months.values() and months["from"] > months["until"]:
+    start, end = months["from"], months["until"]
+    if start is not None and end is not None and start > end:
         fail(key_line(data, "until"), "until", f"{months['until']} is before from: "
                                                f"{months['from']}")
     levers = data.get("levers_without_parameter", {})
@@ -189,7 +191,7 @@ def _read_change(path: Path, item, line, kp: str, registry, problems) -> Change 
     for p in found:  # read as a scenario fragment: say where in the conditions file
         problems.append(Problem(p.file, p.line or key_line(item, p.key_path.split(".")[0])
                                 or line, f"{kp}.{p.key_path}", p.message))
-    if len(problems) > before:
+    if len(problems) > before or date is None:  # (a missing date is among the problems)
         return None
     params: dict[str, ParamEntry | None] = {k: None for k in restore_params}
     for key, entry in layer.parameters.items():
@@ -204,14 +206,17 @@ def _take_scenario_values(node, registry, nested: bool) -> list[str]:
     by the scenario reader) and return their keys."""
     from sim.scenario.schema import INITIAL_FIELDS
 
-    taken = []
+    taken: list[str] = []
     if not isinstance(node, dict):
         return taken
     groups = [(actor, group) for actor, group in node.items() if isinstance(group, dict)] \
         if nested else [(None, node)]
     for actor, group in groups:
         for name in [n for n, v in group.items() if v == SCENARIO_VALUE]:
-            key = f"{actor}.{name}" if nested else str(name)
+            try:
+                key = ParamKey.of(str(actor), str(name)) if nested else str(name)
+            except ValueError:  # not a key's spelling: left for the scenario reader
+                continue
             if (nested and key in registry) or (not nested and key in INITIAL_FIELDS):
                 del group[name]
                 taken.append(key)

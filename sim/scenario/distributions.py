@@ -10,9 +10,34 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from scipy.special import ndtr, ndtri
+
+
+class Distribution(Protocol):
+    """A parameter's distribution as every caller uses it (a scenario's entries, the
+    overrides, calibration priors); each kind below satisfies it."""
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` independent values drawn from ``rng``."""
+        ...
+
+    def mean(self) -> float: ...
+
+    def support(self) -> tuple[float, float]:
+        """The lowest and highest value it can draw."""
+        ...
+
+    def to_dict(self) -> dict:
+        """As a scenario file writes it (``{"uniform": [lo, hi]}``, ...)."""
+        ...
+
+    def describe(self) -> str:
+        """One short line for messages and reports."""
+        ...
+
 
 # The YAML keys that name a distribution, in the order the docs list them.
 KINDS = ("value", "uniform", "beta", "triangular", "normal", "posterior")
@@ -49,19 +74,19 @@ class Uniform:
     low: float
     high: float
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
 
-    def mean(self):
+    def mean(self) -> float:
         return (self.low + self.high) / 2
 
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return {"uniform": [float(self.low), float(self.high)]}
 
-    def describe(self):
+    def describe(self) -> str:
         return f"uniform({_g(self.low)}, {_g(self.high)})"
 
 
@@ -74,20 +99,20 @@ class Beta:
     low: float
     high: float
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
 
-    def mean(self):
+    def mean(self) -> float:
         return self.low + (self.high - self.low) * self.a / (self.a + self.b)
 
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return {"beta": {"a": float(self.a), "b": float(self.b), "low": float(self.low),
                          "high": float(self.high)}}
 
-    def describe(self):
+    def describe(self) -> str:
         return f"beta({_g(self.a)}, {_g(self.b)}) on [{_g(self.low)}, {_g(self.high)}]"
 
 
@@ -97,19 +122,19 @@ class Triangular:
     mode: float
     high: float
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, n)
 
-    def mean(self):
+    def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
 
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return {"triangular": [float(self.low), float(self.mode), float(self.high)]}
 
-    def describe(self):
+    def describe(self) -> str:
         return f"triangular({_g(self.low)}, {_g(self.mode)}, {_g(self.high)})"
 
 
@@ -127,24 +152,24 @@ class TruncNormal:
         hi = ndtr((self.high - self.mu) / self.sd)
         return float(lo), float(hi)
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         a, b = self._cdf_bounds()
         x = self.mu + self.sd * ndtri(a + rng.random(n) * (b - a))
         return np.clip(x, self.low, self.high)  # guards the last ulp at the bounds
 
-    def mean(self):
+    def mean(self) -> float:
         a, b = self._cdf_bounds()
         alpha, beta = (self.low - self.mu) / self.sd, (self.high - self.mu) / self.sd
         pdf = lambda z: np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)  # noqa: E731
         return float(self.mu + self.sd * (pdf(alpha) - pdf(beta)) / (b - a))
 
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return {"normal": {"mean": float(self.mu), "sd": float(self.sd)}}
 
-    def describe(self):
+    def describe(self) -> str:
         return (f"normal({_g(self.mu)}, {_g(self.sd)}) truncated to "
                 f"[{_g(self.low)}, {_g(self.high)}]")
 
@@ -178,25 +203,25 @@ class Posterior:
             return rng.integers(0, len(self.values), n)
         return rng.choice(len(self.values), size=n, p=self.weights)
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.values[self.rows(rng, n)]
 
-    def mean(self):
+    def mean(self) -> float:
         if self.weights is None:
             return float(self.values.mean())
         return float(self.values @ self.weights)
 
-    def support(self):
+    def support(self) -> tuple[float, float]:
         return (float(self.values.min()), float(self.values.max()))
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return {"posterior": {"file": self.file, "column": self.column}}
 
-    def describe(self):
+    def describe(self) -> str:
         return f"posterior({self.column} in {self.file}, {len(self.values)} samples)"
 
 
-def stream_name(dist, key: str) -> str:
+def stream_name(dist: Distribution, key: str) -> str:
     """The name of the random stream a parameter draws from: its own key, except that
     the columns of one posterior file share the file's stream (joint draws)."""
     return dist.stream if isinstance(dist, Posterior) else key
@@ -252,5 +277,3 @@ def _finite(series, what: str) -> np.ndarray:
         raise ValueError(f"{what} holds values that are not finite numbers")
     return values
 
-
-Distribution = Fixed | Uniform | Beta | Triangular | TruncNormal | Posterior

@@ -12,15 +12,14 @@ def cli_action(args) -> int:
     from sim.actors import PARAMETERS
     from sim.formatting import json_text
 
-    rows = [
-        {"key": s.key, "meaning": s.meaning, "unit": s.unit, "range": [s.low, s.high],
-         "default": s.default, "source": s.source}
-        for s in PARAMETERS
-    ]
     if args.format == "json":
-        print(json_text(rows))
+        print(json_text([
+            {"key": s.key, "meaning": s.meaning, "unit": s.unit, "range": [s.low, s.high],
+             "default": s.default, "source": s.source}
+            for s in PARAMETERS
+        ]))
         return 0
-    for r in rows:
-        print(f"{r['key']}  (default {r['default']:g}, range {r['range'][0]:g}..{r['range'][1]:g}"
-              f" {r['unit']})\n    {r['meaning']}\n    source: {r['source']}")
+    for s in PARAMETERS:
+        print(f"{s.key}  (default {s.default:g}, range {s.low:g}..{s.high:g}"
+              f" {s.unit})\n    {s.meaning}\n    source: {s.source}")
     return 0

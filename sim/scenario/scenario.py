@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.params import ParamSpec
+from sim.params import ParamKey, ParamSpec
 from sim.scenario.circularity import circular_sources
+from sim.scenario.claims import Claim, Observed
 from sim.scenario.conditions import apply_conditions, load_conditions
 from sim.scenario.distributions import Fixed, stream_name
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
@@ -53,8 +54,8 @@ class Scenario:
     parameters: dict[str, ParamEntry] = field(default_factory=dict)
     path: Path | None = None
     extends_chain: list[Path] = field(default_factory=list)
-    claims: list = field(default_factory=list)  # sim.scenario.claims.Claim
-    observed: object | None = None  # sim.scenario.claims.Observed (history cases)
+    claims: list[Claim] = field(default_factory=list)
+    observed: Observed | None = None  # (history cases)
 
     @classmethod
     def from_defaults(cls, name: str = "defaults",
@@ -105,14 +106,14 @@ class Scenario:
         """The scenario with ``extends`` resolved, as plain data a scenario file can hold."""
         groups: dict[str, dict] = {}
         for key, entry in self.parameters.items():
-            actor, name = key.split(".", 1)
+            k = ParamKey.parse(key)
             item = entry.dist.to_dict()
             if entry.meaning:
                 item["meaning"] = entry.meaning
             if entry.source:
                 item["source"] = entry.source
-            groups.setdefault(actor, {})[name] = item
-        out = {"name": self.name}
+            groups.setdefault(k.actor, {})[k.name] = item
+        out: dict[str, object] = {"name": self.name}
         if self.description:
             out["description"] = self.description
         if self.as_of is not None:
@@ -150,6 +151,7 @@ def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem]) -
         return None
     layer, found = read_layer(path, data, registry)
     problems.extend(found)
+    base: Scenario | None
     if layer.extends is None:
         base = Scenario.from_defaults(registry=registry)
     else:

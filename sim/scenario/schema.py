@@ -47,11 +47,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.params import ParamSpec, is_traceable
-from sim.scenario.claims import read_claims, read_observed
+from sim.params import ParamKey, ParamSpec, is_traceable
+from sim.scenario.claims import Claim, Observed, read_claims, read_observed
 from sim.scenario.distributions import (
     KINDS,
     Beta,
+    Distribution,
     Fixed,
     Triangular,
     TruncNormal,
@@ -76,7 +77,7 @@ MAX_HORIZON = 520
 class ParamEntry:
     """A parameter's distribution, meaning and provenance, and the file that set it."""
 
-    dist: object  # a distribution from sim.scenario.distributions
+    dist: Distribution
     meaning: str | None = None
     source: str | None = None
     origin: Path | None = None
@@ -99,8 +100,8 @@ class Layer:
     extends_line: int | None = None
     initial: dict = field(default_factory=dict)
     parameters: dict[str, ParamEntry] = field(default_factory=dict)
-    claims: list | None = None  # list of sim.scenario.claims.Claim
-    observed: object | None = None  # sim.scenario.claims.Observed
+    claims: list[Claim] | None = None
+    observed: Observed | None = None
 
 
 class Checker:
@@ -230,7 +231,7 @@ def _read_parameters(c, layer, node, line) -> None:
         c.unknown_keys(group, names, f"parameters.{actor}", f"{actor} parameter")
         for name in names:
             if name in group:
-                spec = c.registry[f"{actor}.{name}"]
+                spec = c.registry[ParamKey.of(actor, name)]
                 entry = _read_entry(c, spec, group[name], key_line(group, name))
                 if entry is not None:
                     entry.origin = layer.path
@@ -272,7 +273,8 @@ def _numbers(c: Checker, node, count: int, line, kp: str) -> list[float] | None:
                          f"{shown(node)}")
         return None
     values = [c.number(v, item_line(node, i) or line, f"{kp}[{i}]") for i, v in enumerate(node)]
-    return None if None in values else values
+    numbers = [v for v in values if v is not None]
+    return numbers if len(numbers) == count else None
 
 
 def _fields(c: Checker, node, required, optional, line, kp: str) -> dict | None:
@@ -345,7 +347,8 @@ def _read_posterior(c: Checker, node, line, kp: str):
         return None
 
 
-def _in_range(c: Checker, spec: ParamSpec, dist, line, kp: str):
+def _in_range(c: Checker, spec: ParamSpec, dist: Distribution, line, kp: str
+              ) -> Distribution | None:
     lo, hi = dist.support()
     if lo < spec.low or hi > spec.high:
         found = f"{lo:g}" if lo == hi else f"values from {lo:g} to {hi:g}"

@@ -15,6 +15,7 @@ stream, which is linear in the file's length and expands nothing.
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -180,8 +181,9 @@ def _bad_timestamp(text: str, file: str) -> Problem | None:
     return None
 
 
-def load_yaml(path: Path) -> tuple[object, list[Problem]]:
-    """The YAML document at ``path`` and the problems that stop it being read."""
+def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    """The YAML document at ``path`` (untyped data: the readers check each value) and the
+    problems that stop it being read."""
     file = str(path)
     text, problems = _read_text(path)
     if text is None:
@@ -212,7 +214,7 @@ def load_yaml(path: Path) -> tuple[object, list[Problem]]:
                                                             f"not valid YAML: {err}")]
     if data is None:
         return None, [Problem(file, None, "", "the file is empty")]
-    problems: list[Problem] = []
+    problems = []  # the document is read: start the list of its own problems
     _tagged(data, "", file, node_line(data), problems)
     if not isinstance(data, dict):
         problems.append(Problem(file, 1, "", "the top level must be a mapping of keys "
