@@ -26,8 +26,8 @@ model (or that the encoding misses an assumption the expert left unsaid).
 from dataclasses import dataclass, replace
 
 from sim.analysis.words import MAPPINGS, Band, Mapping, band_for, normalise
-from sim.ladder import RUNG_OUTCOMES
 from sim.montecarlo import run_scenario
+from sim.outcomes import RUNG_OUTCOMES
 from sim.results import Estimate
 
 CONSISTENT, INCONSISTENT, INCONCLUSIVE = "consistent", "inconsistent", "inconclusive"

@@ -2,11 +2,12 @@
 
 For every origin month the world is set up as of that month
 (:func:`sim.record.scenario_as_of`: only conditions dated on or before its 1st), run
-for H months (the weeks of :func:`sim.record.month_weeks`), and each event of
-:data:`sim.record.RECORD_EVENTS` is forecast by the model outcome of the same name:
-"happened at least once in the H months from the origin". The record's
-``limited_incursion`` (rung >= 3 or ground taken) is matched to the model's (rung >= 3
-reached), because in the model taking ground is what rung 3 is.
+for H months (the weeks of :func:`sim.record.month_weeks`), and each outcome a month of
+the record shows (:func:`sim.record.record_outcomes`, the rows of :mod:`sim.outcomes`
+with a month reader) is forecast by the model: "happened at least once in the H months
+from the origin". The record's ``limited_incursion`` (rung >= 3 or ground taken) is
+matched to the model's (rung >= 3 reached), because in the model taking ground is what
+rung 3 is.
 
 Every forecast whose window (origin to origin + H - 1) lies wholly inside the record
 is scored; a later origin is forecast but not scored (``observed`` is None). Scores:
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.record import RECORD_EVENTS, Record, month_weeks, observed_events, scenario_as_of
+from sim.record import Record, month_weeks, observed_events, record_outcomes, scenario_as_of
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 from sim.stats import wilson_interval
 
@@ -82,10 +83,10 @@ def check_origins(record: Record, origins: list[pd.Period], outcomes: list[str])
     problems = [Problem(str(record.path), None, "--origins", f"origin {o} is outside the record "
                         f"({record.first_month} to {record.last_month})")
                 for o in origins if not record.first_month <= o <= record.last_month]
+    events = [o.name for o in record_outcomes()]
     problems += [Problem("<command line>", None, "--outcomes", f"unknown outcome '{o}'; the "
-                         f"record's events are {', '.join(RECORD_EVENTS)}"
-                         f"{did_you_mean(o, RECORD_EVENTS)}")
-                 for o in outcomes if o not in RECORD_EVENTS]
+                         f"record's events are {', '.join(events)}{did_you_mean(o, events)}")
+                 for o in outcomes if o not in events]
     if problems:
         raise ScenarioError(problems)
 
@@ -112,7 +113,7 @@ def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizo
                       ) -> list[Forecast]:
     """Each origin's forecast of each outcome, with what happened and the references.
     Every origin uses the same seed (common random numbers across origins)."""
-    outcomes = list(outcomes or RECORD_EVENTS)
+    outcomes = list(outcomes or (o.name for o in record_outcomes()))
     check_origins(record, origins, outcomes)
     events = observed_events(record)
     forecasts = []

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calibration.summary import MonthlyRecord, monthly_from_weekly, statistics
-from sim.ladder import CstoResponse
+from sim.calibration.summary import CSTO, SANCTIONS, MonthlyRecord, monthly_from_weekly, statistics
 from sim.model import EscalationModel
 from sim.seeding import dynamics_seed
 
@@ -75,8 +74,8 @@ class RecordSimulator:
         rung = np.empty((self.weeks, n), dtype=np.int8)
         csto = np.empty((self.weeks, n), dtype=bool)
         sanctioned = np.empty((self.weeks, n), dtype=bool)
-        start_csto = model.world.csto_level >= CstoResponse.STATEMENT
-        start_sanctioned = model.world.sanctioned.copy()
+        start_csto = CSTO.in_week(model.world)
+        start_sanctioned = SANCTIONS.in_week(model.world).copy()
         for week in range(self.weeks):
             if week in changes:
                 # Conditions switch on at their dates, calibrated parameters included: a
@@ -84,8 +83,8 @@ class RecordSimulator:
                 model.update_parameters(changes[week])
             model.step()
             rung[week] = model.world.rung
-            csto[week] = model.world.csto_level >= CstoResponse.STATEMENT
-            sanctioned[week] = model.world.sanctioned
+            csto[week] = CSTO.in_week(model.world)
+            sanctioned[week] = SANCTIONS.in_week(model.world)
         model.release()
         return monthly_from_weekly(rung, csto, sanctioned, list(self.weeks_per_month),
                                    start_csto, start_sanctioned)

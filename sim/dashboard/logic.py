@@ -5,9 +5,9 @@ their slider ranges, the live Monte Carlo estimate, and one world stepped in wor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.ladder import DASHBOARD_OUTCOMES
 from sim.montecarlo import ChunkTask, build_model, run_scenario
 from sim.narrate import beliefs, is_over, step_world
+from sim.outcomes import DASHBOARD_OUTCOMES
 from sim.package_data import scenarios_dir
 from sim.scenario import load_scenario
 
