@@ -10,11 +10,11 @@ matched to the model's (rung >= 3 reached), because in the model taking ground i
 rung 3 is.
 
 Every forecast whose window (origin to origin + H - 1) lies wholly inside the record
-is scored; a later origin is forecast but not scored (``observed`` is None). Scores:
+is scored; a later origin is forecast but not scored (``observed`` is None). Scores
+(the rules of :mod:`sim.scoring`):
 
-- Brier score, mean of (p - o)^2;
-- log loss, mean of -[o ln p + (1 - o) ln(1 - p)], with a model p kept inside
-  [1 / (2n), 1 - 1 / (2n)] for n worlds (a Monte Carlo 0 means "fewer than 1 in n");
+- Brier score;
+- log loss, with a model p kept inside [1 / (2n), 1 - 1 / (2n)] for n worlds;
 - skill, 1 - Brier(model) / Brier(reference), against two reference forecasts that use
   only months before the origin, never the months being scored:
   * climatology: the share of the rolling H-month windows of the record that end before
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim import scoring
 from sim.record import Record, month_weeks, observed_events, record_outcomes, scenario_as_of
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 from sim.stats import wilson_interval
@@ -75,7 +76,7 @@ def reference_share(events: pd.Series, origin: pd.Period, months: int,
     starts = pd.period_range(first, origin - months, freq="M") if first <= origin - months \
         else []
     hits = [window_happened(events, s, months) for s in starts]
-    return (sum(bool(h) for h in hits) + 0.5) / (len(hits) + 1)
+    return scoring.smoothed_rate(sum(bool(h) for h in hits), len(hits))
 
 
 def check_origins(record: Record, origins: list[pd.Period], outcomes: list[str]) -> None:
@@ -137,33 +138,19 @@ def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizo
     return forecasts
 
 
-def brier(p: np.ndarray, o: np.ndarray) -> float:
-    return float(np.mean((p - o) ** 2)) if len(p) else float("nan")
-
-
-def log_loss(p: np.ndarray, o: np.ndarray, eps: float = 0.0) -> float:
-    if not len(p):
-        return float("nan")
-    p = np.clip(p, eps, 1 - eps)
-    return float(-np.mean(np.where(o, np.log(p), np.log1p(-p))))
-
-
-def _skill(model: float, reference: float) -> float:
-    return 1 - model / reference if reference > 0 else float("nan")
-
-
 def scores(forecasts: list[Forecast]) -> dict:
     """Brier, log loss and skill of the scored forecasts (see the module docstring)."""
     scored = [f for f in forecasts if f.observed is not None]
     o = np.array([f.observed for f in scored], dtype=bool)
     p = np.array([f.p for f in scored], dtype=float)
     n = min((f.n for f in scored), default=1)
-    out = {"model": {"brier": brier(p, o), "log_loss": log_loss(p, o, 1 / (2 * n))}}
+    out = {"model": {"brier": scoring.brier(p, o),
+                     "log_loss": scoring.log_loss(p, o, scoring.monte_carlo_eps(n))}}
     for ref in REFERENCES:
         q = np.array([getattr(f, ref) for f in scored], dtype=float)
-        out[ref] = {"brier": brier(q, o), "log_loss": log_loss(q, o)}
+        out[ref] = {"brier": scoring.brier(q, o), "log_loss": scoring.log_loss(q, o)}
     for ref in REFERENCES:
-        out[f"skill_vs_{ref}"] = _skill(out["model"]["brier"], out[ref]["brier"])
+        out[f"skill_vs_{ref}"] = scoring.skill(out["model"]["brier"], out[ref]["brier"])
     out["forecasts"] = len(scored)
     return out
 
