@@ -20,7 +20,8 @@ from sim.actors import (
     azerbaijan,
     start_world,
 )
-from sim.ladder import MIN_WEEKS, N_RUNGS, N_STATES, OPERATION_RUNG, OUTCOME_TABLE, CstoResponse
+from sim.ladder import MIN_WEEKS, N_RUNGS, N_STATES, OPERATION_RUNG, CstoResponse
+from sim.outcomes import OUTCOME_TABLE
 from sim.results import Tally
 from sim.state import WorldState
 
@@ -176,8 +177,8 @@ class EscalationModel(mesa.Model):
 
     def outcome_indicators(self) -> np.ndarray:
         """(n_outcomes, n) booleans: which outcome happened in which world so far, in the
-        order of ``sim.ladder.OUTCOME_TABLE``."""
-        return np.stack([outcome.indicator(self.world) for outcome in OUTCOME_TABLE])
+        order of ``sim.outcomes.OUTCOME_TABLE``."""
+        return np.stack([outcome.in_worlds(self.world) for outcome in OUTCOME_TABLE])
 
     def outcome_counts(self) -> np.ndarray:
         """(blocks, n_outcomes) int64: in how many worlds of each block each outcome

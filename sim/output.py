@@ -17,7 +17,8 @@ from pathlib import Path
 from sim.files import atomic_write
 from sim.formatting import interval_text, json_text, pct, plain, spread_note, spread_text
 from sim.ladder import MIN_WEEKS, STATE_LABELS, Rung
-from sim.results import OUTCOME_NAMES, RunResult
+from sim.outcomes import OUTCOME_NAMES
+from sim.results import RunResult
 
 CSV_COLUMNS = ("outcome", "p", "ci_low", "ci_high", "n", "k", "scenario", "seed",
                "horizon_weeks", "spread_p10", "spread_p50", "spread_p90", "spread_draws",

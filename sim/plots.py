@@ -20,8 +20,9 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
 from sim.files import atomic_write
 from sim.formatting import estimate_text, pct
-from sim.ladder import N_RUNGS, RUNG_OUTCOMES, STATE_LABELS, TREATY_STATE, WAR_STATE
-from sim.results import OUTCOME_NAMES, RunResult
+from sim.ladder import N_RUNGS, STATE_LABELS, TREATY_STATE, WAR_STATE
+from sim.outcomes import OUTCOME_NAMES, RUNG_OUTCOMES
+from sim.results import RunResult
 
 DPI = 120
 

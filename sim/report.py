@@ -73,7 +73,7 @@ def _table(head: list[str], rows: list[list[str]], numeric: Container[int] = fro
 def _outcome_rows(result) -> list[list[str]]:
     """outcome, p, 95% CI, worlds, spread over parameter draws and its sd (empty if
     none), meaning."""
-    from sim.ladder import OUTCOMES
+    from sim.outcomes import OUTCOMES
 
     spread = result.spread
     return [[_e(name), pct(e.p), interval_text(*e.ci), f"{e.n:,}",
@@ -164,8 +164,8 @@ def comparison_report(scenarios, n_worlds: int, seed: int, workers: int = 1,
     """Lenses side by side under common random numbers, with what drives each gap."""
     from sim.analysis.compare import attribute_pairs, run_all
     from sim.montecarlo import default_spread, run_spread
+    from sim.outcomes import OUTCOME_NAMES
     from sim.plots import comparison_figure
-    from sim.results import OUTCOME_NAMES
 
     names = [s.name for s in scenarios]
     results = run_all(scenarios, n_worlds, seed, workers)

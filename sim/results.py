@@ -10,11 +10,11 @@ from statistics import median
 
 import numpy as np
 
-from sim.ladder import N_STATES, OUTCOME_NAMES, STATE_LABELS, CstoResponse
+from sim.ladder import N_STATES, STATE_LABELS, CstoResponse
+from sim.outcomes import OUTCOME_NAMES
 from sim.stats import wilson_interval
 
-# OUTCOME_NAMES: sim.ladder's, re-exported.
-__all__ = ["OUTCOME_NAMES", "Estimate", "RunResult", "Spread", "Tally"]
+__all__ = ["Estimate", "RunResult", "Spread", "Tally"]
 
 
 @dataclass

@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.ladder import OUTCOMES
 from sim.montecarlo import ChunkTask, build_model
-from sim.results import OUTCOME_NAMES
+from sim.outcomes import OUTCOME_NAMES, OUTCOMES
 from sim.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]

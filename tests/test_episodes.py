@@ -12,8 +12,9 @@ import pytest
 
 from sim.actors import ACTOR_ORDER
 from sim.actors.azerbaijan import OBJECTIVE_KM2, Azerbaijan, conduct_operations
-from sim.ladder import MIN_WEEKS, OUTCOME_NAMES, OperationEnd, Rung
+from sim.ladder import MIN_WEEKS, OperationEnd, Rung
 from sim.model import EscalationModel
+from sim.outcomes import OUTCOME_NAMES
 from tests.helpers import FROZEN_LADDER, Start, model, params
 
 NONE, HELD, REPELLED, WITHDRAWN = (int(e) for e in OperationEnd)

@@ -11,8 +11,8 @@ handful of events.
 
 import pytest
 
-from sim.ladder import OUTCOME_NAMES
 from sim.montecarlo import run_scenario
+from sim.outcomes import OUTCOME_NAMES
 from sim.package_data import scenarios_dir
 from sim.scenario import load_scenario
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.ladder import OUTCOME_NAMES
 from sim.montecarlo import ChunkTask, chunk_sizes, run_chunk, run_scenario
+from sim.outcomes import OUTCOME_NAMES
 from sim.scenario import load_scenario
 from tests.helpers import MapOnly
 

@@ -1,13 +1,13 @@
-"""The outcome table (sim.ladder.OUTCOME_TABLE) is the one definition of the outcomes:
+"""The outcome table (sim.outcomes.OUTCOME_TABLE) is the one definition of the outcomes:
 names and order of every output, meanings, indicators, rung outcomes and what the
 dashboard shows all come from it."""
 
 import numpy as np
 
-from sim import ladder
+from sim import ladder, outcomes
 from sim.dashboard.logic import SHOWN_OUTCOMES
-from sim.ladder import OUTCOME_TABLE, CstoResponse, Rung
-from sim.results import OUTCOME_NAMES
+from sim.ladder import CstoResponse, Rung
+from sim.outcomes import OUTCOME_NAMES, OUTCOME_TABLE
 from tests.helpers import FROZEN_LADDER, Start, model
 
 # The output contract's order (README, JSON, CSV): pinned here so the table keeps it.
@@ -21,9 +21,9 @@ CONTRACT_ORDER = (
 
 def test_every_view_is_read_off_the_one_table():
     names = tuple(o.name for o in OUTCOME_TABLE)
-    assert names == CONTRACT_ORDER == OUTCOME_NAMES == tuple(ladder.OUTCOMES)
-    assert all(ladder.OUTCOMES[o.name] == o.meaning and o.meaning for o in OUTCOME_TABLE)
-    assert ladder.RUNG_OUTCOMES == {"border_clash": Rung.BORDER_CLASH,
+    assert names == CONTRACT_ORDER == OUTCOME_NAMES == tuple(outcomes.OUTCOMES)
+    assert all(outcomes.OUTCOMES[o.name] == o.meaning and o.meaning for o in OUTCOME_TABLE)
+    assert outcomes.RUNG_OUTCOMES == {"border_clash": Rung.BORDER_CLASH,
                                     "limited_incursion": Rung.LIMITED_INCURSION,
                                     "corridor_offensive": Rung.CORRIDOR_OFFENSIVE,
                                     "full_scale_invasion": Rung.FULL_SCALE_INVASION}
@@ -61,7 +61,7 @@ def test_indicators_read_the_world_state_as_their_meanings_say():
     sustained = _sustained_from_history(np.array(rungs), np.array(running), start=1)
     np.testing.assert_array_equal(w.sustained_rung, sustained)
     ind = dict(zip(OUTCOME_NAMES, m.outcome_indicators(), strict=True))
-    for name, rung in ladder.RUNG_OUTCOMES.items():
+    for name, rung in outcomes.RUNG_OUTCOMES.items():
         np.testing.assert_array_equal(ind[name], sustained >= rung, name)
     # "Fought even for a week" is kept apart, and here it differs from the outcome.
     np.testing.assert_array_equal(w.max_rung, np.max(rungs, axis=0).clip(min=1))

@@ -12,9 +12,10 @@ from ruamel.yaml import YAML
 
 from sim.formatting import pct
 from sim.ladder import N_STATES, STATE_LABELS, CstoResponse
+from sim.outcomes import OUTCOME_NAMES
 from sim.output import format_table, to_csv, to_json, write_run_dir
 from sim.plots import plot_fan_chart, plot_outcomes
-from sim.results import OUTCOME_NAMES, RunResult, Tally
+from sim.results import RunResult, Tally
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ import pytest
 from sim.ladder import CstoResponse
 from sim.record import (
     COLUMNS,
-    RECORD_EVENTS,
     load_conditions,
     load_record,
     month_weeks,
     observed_events,
     parameter_schedule,
+    record_outcomes,
     scenario_as_of,
 )
 from sim.scenario import ScenarioError, load_scenario
@@ -57,7 +57,7 @@ def test_shipped_record_loads_with_the_readmes_counts():
     assert f.index[f["csto_reaction"] == CstoResponse.STATEMENT].astype(str).tolist() == [
         "2021-05", "2022-09"]
     events = observed_events(record)
-    assert list(events.columns) == list(RECORD_EVENTS)
+    assert list(events.columns) == [o.name for o in record_outcomes()]
     assert events.sum().to_dict() == {"border_clash": 13, "limited_incursion": 4,
                                       "csto_statement": 2, "sanctions_imposed": 0,
                                       "peace_treaty": 0}

@@ -13,7 +13,6 @@ import pytest
 
 from sim.cli import main
 from sim.formatting import pct, spread_text
-from sim.ladder import OUTCOME_NAMES
 from sim.montecarlo import (
     ChunkTask,
     build_model,
@@ -24,6 +23,7 @@ from sim.montecarlo import (
     spread_tasks,
     uncertain_parameters,
 )
+from sim.outcomes import OUTCOME_NAMES
 from sim.output import CSV_COLUMNS, format_table, to_csv, to_json
 from sim.results import Spread
 from sim.scenario import load_scenario

@@ -25,15 +25,20 @@ random stream aligned across scenarios. :meth:`Actor.events` says in words what 
 actor did in one world last week, naming the actor by its ``label``.
 """
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import mesa
 import numpy as np
 from numpy.typing import ArrayLike
 
 if TYPE_CHECKING:
-    from sim.actors import Views
     from sim.state import WorldState
+
+
+class ParamViews(Protocol):
+    """Every actor's typed parameter view, as the base class knows them: the model
+    passes a :class:`sim.actors.Views`, which this module cannot name because it is
+    built from the actors' modules, which import this one (an import circle)."""
 
 
 class Actor(mesa.Agent):
@@ -57,7 +62,7 @@ class Actor(mesa.Agent):
     def step(self) -> None:
         self.act(self.model.world, self.model.views, self.model.uniforms(self.draws_per_week))
 
-    def decide(self, w: "WorldState", v: "Views", u: np.ndarray) -> tuple[np.ndarray, ...]:
+    def decide(self, w: "WorldState", v: ParamViews, u: np.ndarray) -> tuple[np.ndarray, ...]:
         """The override hook: this week's decision for every world, as new values of the
         fields named in ``decides`` (in that order). ``w`` is the state before the
         decision, ``v`` every actor's parameters, ``u`` this actor's draws for the week
@@ -65,11 +70,11 @@ class Actor(mesa.Agent):
         for worlds still running."""
         raise NotImplementedError
 
-    def act(self, w: "WorldState", v: "Views", u: np.ndarray) -> None:
+    def act(self, w: "WorldState", v: ParamViews, u: np.ndarray) -> None:
         """Bookkeeping around :meth:`decide` (see the module docstring)."""
         raise NotImplementedError
 
-    def learn(self, w: "WorldState", v: "Views", operation_ended: np.ndarray) -> None:
+    def learn(self, w: "WorldState", v: ParamViews, operation_ended: np.ndarray) -> None:
         """Update this actor's beliefs at the end of the week, after every actor has
         acted (none by default). ``operation_ended`` is True in the worlds where an
         operation on Armenian soil (rung 3 or higher) ended this week: the episode the

@@ -4,26 +4,24 @@ with ``--record``).
 
 A case is a scenario set to the conditions as of a date plus ``observed:`` outcomes of
 the following 12 months (format: :mod:`sim.scenario.claims`). Every outcome a case
-records is scored:
+records is scored by the rules of :mod:`sim.scoring`:
 
-- Brier score, mean of (p - o)^2 over case-outcomes (0 is perfect);
-- log loss, mean of -[o ln p + (1 - o) ln(1 - p)], with p kept inside
-  [1 / (2n), 1 - 1 / (2n)] for n worlds, because a Monte Carlo estimate of 0 is "fewer
-  than one in n", not impossible;
+- Brier score over case-outcomes (0 is perfect);
+- log loss, with p kept inside [1 / (2n), 1 - 1 / (2n)] for n worlds;
 - skill against a base-rate forecast, 1 - Brier(model) / Brier(base rate). The base rate
-  of an outcome is its frequency over the cases run, shrunk toward 1/2 as (k + 0.5) /
-  (m + 1) for k of m cases (a Jeffreys-style estimate: never 0 or 1 from few cases).
-  It is in-sample, which flatters the base rate; skill above 0 is then a fair sign.
+  of an outcome is its frequency over the cases run, smoothed as (k + 0.5) / (m + 1) for
+  k of m cases. It is in-sample, which flatters the base rate; skill above 0 is then a
+  fair sign.
 """
 
 import argparse
 import json
-import math
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim import scoring
 from sim.montecarlo import run_scenario
 from sim.scenario.problems import Problem, ScenarioError
 from sim.seeding import DEFAULT_SEED
@@ -60,22 +58,24 @@ def base_rates(rows: list[Row]) -> dict[str, float]:
         k_m = counts.setdefault(r.outcome, [0, 0])
         k_m[0] += r.observed
         k_m[1] += 1
-    return {o: (k + 0.5) / (m + 1) for o, (k, m) in counts.items()}
+    return {o: scoring.smoothed_rate(k, m) for o, (k, m) in counts.items()}
+
+
+def _columns(pairs) -> tuple[list[float], list[bool]]:
+    pairs = list(pairs)
+    return [p for p, _ in pairs], [bool(o) for _, o in pairs]
 
 
 def brier(pairs) -> float:
-    pairs = list(pairs)
-    return sum((p - o) ** 2 for p, o in pairs) / len(pairs)
+    """:func:`sim.scoring.brier` of (forecast, outcome) pairs."""
+    p, o = _columns(pairs)
+    return scoring.brier(p, o)
 
 
 def log_loss(pairs, n_worlds: int) -> float:
-    eps = 1 / (2 * n_worlds)
-    total, count = 0.0, 0
-    for p, o in pairs:
-        p = min(max(p, eps), 1 - eps)
-        total -= math.log(p) if o else math.log(1 - p)
-        count += 1
-    return total / count
+    """:func:`sim.scoring.log_loss` of (forecast, outcome) pairs from ``n_worlds``."""
+    p, o = _columns(pairs)
+    return scoring.log_loss(p, o, scoring.monte_carlo_eps(n_worlds))
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class Scores:
     @property
     def skill(self) -> float:
         """Brier skill against the base rate (1 perfect, 0 no better, < 0 worse)."""
-        return 1 - self.brier / self.base_brier if self.base_brier > 0 else float("nan")
+        return scoring.skill(self.brier, self.base_brier)
 
 
 def score(rows: list[Row], n_worlds: int) -> Scores:

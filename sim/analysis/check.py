@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 
 from sim.actors import registered
 from sim.analysis.words import MAPPINGS, Band, Mapping, band_for, normalise
-from sim.ladder import RUNG_OUTCOMES
 from sim.montecarlo import run_scenario
+from sim.outcomes import RUNG_OUTCOMES
 from sim.results import Estimate
 from sim.scenario import Scenario
 from sim.scenario.claims import Claim

@@ -22,8 +22,9 @@ from dataclasses import dataclass, replace
 from sim.analysis.shapley import coalitions, shapley_values
 from sim.formatting import estimate_text, pct, signed_pct
 from sim.montecarlo import run_scenario
+from sim.outcomes import OUTCOME_NAMES
 from sim.params import ParamKey
-from sim.results import OUTCOME_NAMES, RunResult
+from sim.results import RunResult
 from sim.scenario import Scenario
 
 INITIAL_GROUP = "initial"
@@ -196,7 +197,7 @@ def format_attribution(att: Attribution) -> str:
 
 def check_outcome(name: str) -> None:
     """ScenarioError naming ``--outcome`` unless ``name`` is an outcome of the model."""
-    from sim.ladder import OUTCOMES
+    from sim.outcomes import OUTCOMES
     from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 
     if name not in OUTCOMES:

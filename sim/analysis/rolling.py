@@ -2,18 +2,19 @@
 
 For every origin month the world is set up as of that month
 (:func:`sim.record.scenario_as_of`: only conditions dated on or before its 1st), run
-for H months (the weeks of :func:`sim.record.month_weeks`), and each event of
-:data:`sim.record.RECORD_EVENTS` is forecast by the model outcome of the same name:
-"happened at least once in the H months from the origin". The record's
-``limited_incursion`` (rung >= 3 or ground taken) is matched to the model's (rung >= 3
-reached), because in the model taking ground is what rung 3 is.
+for H months (the weeks of :func:`sim.record.month_weeks`), and each outcome a month of
+the record shows (:func:`sim.record.record_outcomes`, the rows of :mod:`sim.outcomes`
+with a month reader) is forecast by the model: "happened at least once in the H months
+from the origin". The record's ``limited_incursion`` (rung >= 3 or ground taken) is
+matched to the model's (rung >= 3 reached), because in the model taking ground is what
+rung 3 is.
 
 Every forecast whose window (origin to origin + H - 1) lies wholly inside the record
-is scored; a later origin is forecast but not scored (``observed`` is None). Scores:
+is scored; a later origin is forecast but not scored (``observed`` is None). Scores
+(the rules of :mod:`sim.scoring`):
 
-- Brier score, mean of (p - o)^2;
-- log loss, mean of -[o ln p + (1 - o) ln(1 - p)], with a model p kept inside
-  [1 / (2n), 1 - 1 / (2n)] for n worlds (a Monte Carlo 0 means "fewer than 1 in n");
+- Brier score;
+- log loss, with a model p kept inside [1 / (2n), 1 - 1 / (2n)] for n worlds;
 - skill, 1 - Brier(model) / Brier(reference), against two reference forecasts that use
   only months before the origin, never the months being scored:
   * climatology: the share of the rolling H-month windows of the record that end before
@@ -31,7 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.record import RECORD_EVENTS, Record, month_weeks, observed_events, scenario_as_of
+from sim import scoring
+from sim.record import Record, month_weeks, observed_events, record_outcomes, scenario_as_of
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 from sim.stats import wilson_interval
 
@@ -75,7 +77,7 @@ def reference_share(events: pd.Series, origin: pd.Period, months: int,
     starts = pd.period_range(first, origin - months, freq="M") if first <= origin - months \
         else []
     hits = [window_happened(events, s, months) for s in starts]
-    return (sum(bool(h) for h in hits) + 0.5) / (len(hits) + 1)
+    return scoring.smoothed_rate(sum(bool(h) for h in hits), len(hits))
 
 
 def check_origins(record: Record, origins: list[pd.Period], outcomes: list[str]) -> None:
@@ -83,10 +85,10 @@ def check_origins(record: Record, origins: list[pd.Period], outcomes: list[str])
     problems = [Problem(str(record.path), None, "--origins", f"origin {o} is outside the record "
                         f"({record.first_month} to {record.last_month})")
                 for o in origins if not record.first_month <= o <= record.last_month]
+    events = [o.name for o in record_outcomes()]
     problems += [Problem("<command line>", None, "--outcomes", f"unknown outcome '{o}'; the "
-                         f"record's events are {', '.join(RECORD_EVENTS)}"
-                         f"{did_you_mean(o, RECORD_EVENTS)}")
-                 for o in outcomes if o not in RECORD_EVENTS]
+                         f"record's events are {', '.join(events)}{did_you_mean(o, events)}")
+                 for o in outcomes if o not in events]
     if problems:
         raise ScenarioError(problems)
 
@@ -113,7 +115,7 @@ def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizo
                       ) -> list[Forecast]:
     """Each origin's forecast of each outcome, with what happened and the references.
     Every origin uses the same seed (common random numbers across origins)."""
-    outcomes = list(outcomes or RECORD_EVENTS)
+    outcomes = list(outcomes or (o.name for o in record_outcomes()))
     check_origins(record, origins, outcomes)
     events = observed_events(record)
     forecasts = []
@@ -137,34 +139,20 @@ def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizo
     return forecasts
 
 
-def brier(p: np.ndarray, o: np.ndarray) -> float:
-    return float(np.mean((p - o) ** 2)) if len(p) else float("nan")
-
-
-def log_loss(p: np.ndarray, o: np.ndarray, eps: float = 0.0) -> float:
-    if not len(p):
-        return float("nan")
-    p = np.clip(p, eps, 1 - eps)
-    return float(-np.mean(np.where(o, np.log(p), np.log1p(-p))))
-
-
-def _skill(model: float, reference: float) -> float:
-    return 1 - model / reference if reference > 0 else float("nan")
-
-
 def scores(forecasts: list[Forecast]) -> dict:
     """Brier, log loss and skill of the scored forecasts (see the module docstring)."""
     scored = [f for f in forecasts if f.observed is not None]
     o = np.array([f.observed for f in scored], dtype=bool)
     p = np.array([f.p for f in scored], dtype=float)
     n = min((f.n for f in scored), default=1)
-    out: dict[str, Any] = {"model": {"brier": brier(p, o),
-                                     "log_loss": log_loss(p, o, 1 / (2 * n))}}
+    eps = scoring.monte_carlo_eps(n)
+    out: dict[str, Any] = {"model": {"brier": scoring.brier(p, o),
+                                     "log_loss": scoring.log_loss(p, o, eps)}}
     for ref in REFERENCES:
         q = np.array([getattr(f, ref) for f in scored], dtype=float)
-        out[ref] = {"brier": brier(q, o), "log_loss": log_loss(q, o)}
+        out[ref] = {"brier": scoring.brier(q, o), "log_loss": scoring.log_loss(q, o)}
     for ref in REFERENCES:
-        out[f"skill_vs_{ref}"] = _skill(out["model"]["brier"], out[ref]["brier"])
+        out[f"skill_vs_{ref}"] = scoring.skill(out["model"]["brier"], out[ref]["brier"])
     out["forecasts"] = len(scored)
     return out
 

@@ -9,6 +9,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from sim.calibration.summary import MonthlyRecord  # noqa: E402
+from sim.outcomes import BY_NAME  # noqa: E402
+
+CLASH = int(BY_NAME["border_clash"].rung or 0)  # the rung of the running count
 
 
 def prior_posterior(priors, post, prior_draws: dict[str, np.ndarray], path: Path) -> Path:
@@ -54,16 +57,16 @@ def predictive_check(months: list[str], observed: MonthlyRecord, posterior: Mont
     top.set_ylabel("highest rung of the month")
     top.set_ylim(-0.1, 5.1)
     top.legend(fontsize=8, loc="upper right")
-    running = np.cumsum(posterior.rung >= 2, axis=1)
+    running = np.cumsum(posterior.rung >= CLASH, axis=1)
     lo, mid, hi = np.percentile(running, [5, 50, 95], axis=0)
     bottom.fill_between(x, lo, hi, color="C0", alpha=0.3, label="posterior: 5-95%")
     bottom.plot(x, mid, color="C0", linewidth=1, label="posterior: median")
     if prior is not None:
-        lo, hi = np.percentile(np.cumsum(prior.rung >= 2, axis=1), [5, 95], axis=0)
+        lo, hi = np.percentile(np.cumsum(prior.rung >= CLASH, axis=1), [5, 95], axis=0)
         bottom.plot(x, lo, color="0.4", linestyle="--", linewidth=1, label="prior: 5-95%")
         bottom.plot(x, hi, color="0.4", linestyle="--", linewidth=1)
-    bottom.step(x, np.cumsum(obs >= 2), where="mid", color="k", label="record")
-    bottom.set_ylabel("months at rung >= 2 so far")
+    bottom.step(x, np.cumsum(obs >= CLASH), where="mid", color="k", label="record")
+    bottom.set_ylabel(f"months at rung >= {CLASH} so far")
     bottom.legend(fontsize=8, loc="upper left")
     step = max(1, len(months) // 14)
     bottom.set_xticks(x[::step], [months[i] for i in x[::step]], rotation=45, fontsize=8)

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calibration.summary import MonthlyRecord, monthly_from_weekly, statistics
-from sim.ladder import CstoResponse
+from sim.calibration.summary import CSTO, SANCTIONS, MonthlyRecord, monthly_from_weekly, statistics
 from sim.model import EscalationModel
 from sim.params import ParamKey
 from sim.scenario import Scenario
@@ -70,8 +69,8 @@ class RecordSimulator:
         rung = np.empty((self.weeks, n), dtype=np.int8)
         csto = np.empty((self.weeks, n), dtype=bool)
         sanctioned = np.empty((self.weeks, n), dtype=bool)
-        start_csto = model.world.csto_level >= CstoResponse.STATEMENT
-        start_sanctioned = model.world.sanctioned.copy()
+        start_csto = CSTO.week(model.world)
+        start_sanctioned = SANCTIONS.week(model.world).copy()
         for week in range(self.weeks):
             if week in changes:
                 # Conditions switch on at their dates, calibrated parameters included: a
@@ -79,8 +78,8 @@ class RecordSimulator:
                 model.update_parameters(changes[week])
             model.step()
             rung[week] = model.world.rung
-            csto[week] = model.world.csto_level >= CstoResponse.STATEMENT
-            sanctioned[week] = model.world.sanctioned
+            csto[week] = CSTO.week(model.world)
+            sanctioned[week] = SANCTIONS.week(model.world)
         model.release()
         return monthly_from_weekly(rung, csto, sanctioned, list(self.weeks_per_month),
                                    start_csto, start_sanctioned)

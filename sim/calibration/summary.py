@@ -28,6 +28,16 @@ so a simulated record cannot show a second CSTO statement as the record does (20
 2022-09): the comparable fact is whether the CSTO reacted at all in the window. Each
 indicator is one bit of evidence and counts half in the distance.
 
+The outcomes compared are rows of :mod:`sim.outcomes`, read as each row says: the rung
+outcomes with a simulated-week reader (``in_week``: border clash, limited incursion)
+give the rungs of the shares beside tension (a month's highest rung, from the record's
+``highest_rung`` and the highest of the model's weekly rungs), and the two indicators are
+the ``csto_statement`` and ``sanctions_imposed`` rows (a month of the record by their
+month readers, a simulated week by their week readers). Which outcomes a calibration
+compares is its own choice (above), so the two indicators are named here; giving
+another row a week reader adds its share (a rung outcome) or fails
+``tests/test_outcome_rows.py`` until a statistic reads it.
+
 Distance between one simulated record and the observed one: the weighted L1 distance of
 their statistics (shares count fully, the two indicators half). Each model call simulates
 a few records (:mod:`sim.calibration.simulator`) and the distance is the smallest over
@@ -38,7 +48,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-RUNG_THRESHOLDS = (1, 2, 3)
+from sim.ladder import Rung
+from sim.outcomes import BY_NAME, OUTCOME_TABLE
+
+# The rungs whose shares of months are compared: tension, then the rung of each rung
+# outcome a simulated week shows (1, 2, 3).
+RUNG_THRESHOLDS = (int(Rung.TENSION), *(int(o.rung) for o in OUTCOME_TABLE
+                                        if o.rung is not None and o.in_week is not None))
+# The two indicators over the window, as rows (MonthlyRecord's csto and sanctions).
+CSTO = BY_NAME["csto_statement"]
+SANCTIONS = BY_NAME["sanctions_imposed"]
 INDICATOR_WEIGHT = 0.5
 MIN_PERIOD_MONTHS = 12
 
@@ -48,8 +67,8 @@ class MonthlyRecord:
     """Monthly series of one or more records: arrays of shape (records, months)."""
 
     rung: np.ndarray  # int, highest rung of the month
-    csto: np.ndarray  # bool, the CSTO reacted (statement or more) that month
-    sanctions: np.ndarray  # bool, US/EU sanctions imposed that month
+    csto: np.ndarray  # bool, the CSTO reacted (statement or more) that month (CSTO's row)
+    sanctions: np.ndarray  # bool, US/EU sanctions imposed that month (SANCTIONS' row)
 
     @classmethod
     def single(cls, rung, csto, sanctions) -> "MonthlyRecord":

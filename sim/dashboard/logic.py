@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.actors import PARAMS_BY_KEY, registered
-from sim.ladder import DASHBOARD_OUTCOMES
 from sim.montecarlo import ChunkTask, build_model, run_scenario
 from sim.narrate import beliefs, is_over, step_world
+from sim.outcomes import DASHBOARD_OUTCOMES
 from sim.package_data import scenarios_dir
 from sim.params import ParamKey
 from sim.scenario import Scenario, load_scenario

@@ -23,9 +23,9 @@ import pandas as pd
 
 from sim.experiments.design import design_points
 from sim.files import atomic_write
-from sim.ladder import OUTCOME_NAMES
 from sim.model import EscalationModel
 from sim.montecarlo import Points, chunk_tasks, run_chunk
+from sim.outcomes import OUTCOME_NAMES
 from sim.parallel import map_as_completed
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario.problems import Problem

@@ -30,7 +30,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.ladder import OUTCOMES
+from sim.outcomes import OUTCOMES
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
 from sim.scenario.schema import Checker

@@ -10,16 +10,15 @@ from sim.record.conditions import (
 )
 from sim.record.monthly import (
     COLUMNS,
-    RECORD_EVENTS,
     WEEKS_PER_MONTH,
     Record,
-    RecordEvent,
     load_record,
     month_weeks,
     observed_events,
     parse_month,
+    record_outcomes,
 )
 
-__all__ = ["COLUMNS", "RECORD_EVENTS", "WEEKS_PER_MONTH", "Conditions", "Record",
-           "RecordEvent", "load_conditions", "load_record", "month_weeks", "observed_events",
-           "parameter_schedule", "parse_month", "scenario_as_of"]
+__all__ = ["COLUMNS", "WEEKS_PER_MONTH", "Conditions", "Record", "load_conditions",
+           "load_record", "month_weeks", "observed_events", "parameter_schedule", "parse_month",
+           "record_outcomes", "scenario_as_of"]

@@ -5,20 +5,20 @@ its README gives the columns and the caveats) or any CSV with the same columns, 
 user can extend the record and re-score. Every mistake is reported with the file, the
 line and the column, all at once, as a :class:`~sim.scenario.ScenarioError`.
 
-The forecastable events (:data:`RECORD_EVENTS`) are read off each month and matched to
-the model's outcomes of the same name (:data:`sim.ladder.OUTCOMES`).
+The outcomes a month shows (:func:`record_outcomes`) are read off each month by their rows
+in :mod:`sim.outcomes`, the same rows the model's forecasts come from.
 """
 
 import csv
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from sim.ladder import OUTCOMES, CstoResponse, Rung
+from sim import outcomes
+from sim.ladder import CstoResponse
 from sim.scenario.conditions import as_month
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean, shown
 
@@ -46,46 +46,16 @@ class Record:
         return self.frame.index[-1]
 
 
-def _signed(step: str) -> bool:
-    """A treaty step says the treaty was signed ("initialled" or "not signed" do not)."""
-    text = step.lower()
-    return re.search(r"\bsigned\b", text) is not None and re.search(r"\bnot\s+signed\b",
-                                                                     text) is None
-
-
-@dataclass(frozen=True)
-class RecordEvent:
-    """A forecastable event: how a month of the record shows it, and the model outcome
-    (same name) that forecasts it."""
-
-    name: str
-    meaning: str
-    happened: Callable[[pd.DataFrame], pd.Series]
-
-
-RECORD_EVENTS: dict[str, RecordEvent] = {e.name: e for e in (
-    RecordEvent("border_clash", "highest rung 2 (border clash) or higher",
-                lambda f: f["highest_rung"] >= int(Rung.BORDER_CLASH)),
-    # The model's limited_incursion is rung >= 3; in the model taking ground *is* rung 3
-    # (DOMAIN.md), so "rung >= 3 or ground taken" reads the same event off the record,
-    # where a month could report ground taken without being coded rung 3.
-    RecordEvent("limited_incursion", "highest rung 3 (limited incursion) or higher, or "
-                "ground taken", lambda f: (f["highest_rung"] >= int(Rung.LIMITED_INCURSION))
-                | f["ground_taken"]),
-    RecordEvent("csto_statement", "the CSTO reacted at least with a statement",
-                lambda f: f["csto_reaction"] >= int(CstoResponse.STATEMENT)),
-    RecordEvent("sanctions_imposed", "US or EU sanctions imposed on Azerbaijan",
-                lambda f: f["sanctions_on_azerbaijan"]),
-    RecordEvent("peace_treaty", "a treaty step says the treaty was signed",
-                lambda f: f["treaty_step"].map(_signed).astype(bool)),
-)}
-assert set(RECORD_EVENTS) <= set(OUTCOMES)  # each event is forecast by a model outcome
+def record_outcomes() -> tuple[outcomes.Outcome, ...]:
+    """The outcomes a month of the record shows (the rows of :mod:`sim.outcomes` with a
+    month reader), in the order of the record's columns."""
+    return outcomes.read_by("in_month", COLUMNS)
 
 
 def observed_events(record: Record) -> pd.DataFrame:
-    """Months x :data:`RECORD_EVENTS`: whether each event happened that month."""
-    return pd.DataFrame({name: ev.happened(record.frame).astype(bool)
-                         for name, ev in RECORD_EVENTS.items()}, index=record.frame.index)
+    """Months x :func:`record_outcomes`: whether each outcome happened that month."""
+    return pd.DataFrame({o.name: o.month(record.frame) for o in record_outcomes()},
+                        index=record.frame.index)
 
 
 def month_weeks(start_month, months: int) -> list[int]:

@@ -36,7 +36,9 @@ observed:
 
 from dataclasses import dataclass
 
-from sim.ladder import OUTCOMES, CstoResponse
+from sim import outcomes
+from sim.ladder import CstoResponse
+from sim.outcomes import OUTCOMES
 from sim.params import is_traceable
 from sim.scenario.problems import did_you_mean, shown, type_name
 from sim.scenario.yamlio import item_line, key_line
@@ -81,19 +83,11 @@ class Observed:
     note: str = ""
 
     def outcomes(self) -> dict[str, bool]:
-        """The observed value of each outcome the case records (for scoring)."""
-        csto = CstoResponse[self.csto_reaction.upper()]
-        return {
-            "border_clash": self.highest_rung >= 2,
-            "limited_incursion": self.highest_rung >= 3,
-            "corridor_offensive": self.highest_rung >= 4,
-            "full_scale_invasion": self.highest_rung >= 5,
-            "sanctions_imposed": self.sanctions_imposed,
-            "csto_statement": csto >= CstoResponse.STATEMENT,
-            "csto_military_response": csto >= CstoResponse.MILITARY,
-            "peace_treaty": self.peace_treaty,
-            "regional_war": self.regional_war,
-        }
+        """The observed value of each outcome the case records (for scoring): the rows of
+        :mod:`sim.outcomes` with a case reader, in the order of the ``observed:`` keys."""
+        values = {k: getattr(self, k) for k in OBSERVED_KEYS}
+        values["csto_reaction"] = CstoResponse[self.csto_reaction.upper()]
+        return {o.name: o.case(values) for o in outcomes.read_by("in_case", OBSERVED_KEYS)}
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in OBSERVED_KEYS if k != "note" or self.note}
