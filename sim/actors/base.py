@@ -104,7 +104,8 @@ class Actor(mesa.Agent):
         before = {}
         for field, new in zip(self.decides, decision, strict=True):
             old = before[field] = getattr(w, field)
-            setattr(w, field, keep(running, new, old).astype(old.dtype, copy=False))
+            kept = np.where(running, new, old)  # keep(), inlined: this runs every week
+            setattr(w, field, kept if kept.dtype == old.dtype else kept.astype(old.dtype))
         self.consequences(w, v, u, before)
         self.last = self.record(w, before)
 
