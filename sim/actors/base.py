@@ -86,9 +86,10 @@ class Actor(mesa.Agent):
     def consequences(self, w: "WorldState", v: "Views", u: np.ndarray,
                      before: dict[str, np.ndarray]) -> None:
         """What follows from the decision, once it is in ``w`` (nothing by default):
-        writes only the fields named in ``writes`` (replacing the arrays, never changing
-        one in place) and leaves ended worlds untouched. ``before`` maps each field in
-        ``decides`` to its value before the decision."""
+        writes only fields named in ``writes`` or ``decides`` (replacing the arrays,
+        never changing one in place, so ``before`` stays the old values) and leaves ended
+        worlds untouched. ``before`` maps each field in ``decides`` to its value before
+        the decision."""
 
     def record(self, w: "WorldState", before: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """What changed this week, per world, for narration (:meth:`events`): becomes
