@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import mesa
 import numpy as np
 
+from sim import operations
 from sim.actors import (
     ACTOR_ORDER,
     PARAMS_BY_KEY,
@@ -20,12 +21,9 @@ from sim.actors import (
     azerbaijan,
     start_world,
 )
-from sim.ladder import MIN_WEEKS, N_RUNGS, N_STATES, OPERATION_RUNG, CstoResponse
+from sim.ladder import N_STATES, CstoResponse
 from sim.outcomes import OUTCOME_TABLE
 from sim.results import Tally
-from sim.state import WorldState
-
-LEVELS = np.arange(2, N_RUNGS)[:, None]  # the rungs whose runs of weeks are counted
 
 
 class EscalationModel(mesa.Model):
@@ -81,38 +79,20 @@ class EscalationModel(mesa.Model):
 
     def step(self) -> None:
         """One week: each agent acts once, in the fixed order of ``actor_classes``; then
-        the actors with beliefs learn from the week, and the episode bookkeeping runs."""
+        the actors with beliefs learn from the operations that ended this week, and the
+        episode bookkeeping runs (:mod:`sim.operations`)."""
         w = self.world
         w.week += 1
         for actor in self.actors:
             actor.step()
-        # An operation on Armenian soil (rung >= 3) that ran last week and not this one
-        # has ended: the episode Baku and Yerevan learn from.
-        operation = w.rung >= OPERATION_RUNG
-        ended = w.active & w.offence_open & ~operation
+        ended = operations.operation_ended(w)
         for actor in self.actors:
             actor.learn(w, self.views, ended)
-        w.offence_open = np.where(w.active, operation, w.offence_open)
-        self._count_episode_weeks(w)
+        operations.close_week(w)
         w.active &= ~(w.treaty | w.war)
         self.datacollector.collect(self)
         if self.steps >= self.horizon_weeks:
             self.running = False
-
-    @staticmethod
-    def _count_episode_weeks(w: WorldState) -> None:
-        """Runs of weeks on each rung 2..5 or higher, and the highest rung kept up for its
-        minimum length (``sim.ladder.MIN_WEEKS``): what the rung outcomes read."""
-        running = w.active
-        on = w.rung[None, :] >= LEVELS
-        runs = np.where(on, w.run_weeks + 1, 0)
-        w.run_weeks = np.where(running, runs, w.run_weeks).astype(w.run_weeks.dtype)
-        kept_up = (w.run_weeks >= MIN_WEEKS[2:, None]) * LEVELS
-        w.sustained_rung = np.maximum(w.sustained_rung, kept_up.max(axis=0)).astype(np.int8)
-        w.max_rung = np.maximum(w.max_rung, w.rung)
-        w.first_clash_week = np.where(
-            (w.first_clash_week < 0) & (w.rung >= 2), w.week, w.first_clash_week
-        ).astype(w.first_clash_week.dtype)
 
     def run(self) -> "EscalationModel":
         """Step to the horizon and return self."""

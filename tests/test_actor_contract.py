@@ -1,7 +1,8 @@
 """The contract every actor passes (Axelrod-style shared test base): a thin Mesa agent
 over pure rules in its own module, whose parameters are a typed view that matches the
-registry, and whose decision is a hook a subclass can replace while the bookkeeping
-stays."""
+registry, whose decision is a hook a subclass can replace while the bookkeeping
+stays, and which declares every state field it writes and every per-world array it
+holds."""
 
 import inspect
 import re
@@ -13,6 +14,8 @@ import numpy as np
 import pytest
 
 from sim.actors import ACTOR_ORDER, PARAMETERS, Views
+from sim.actors.csto import Csto
+from sim.actors.turkey import Turkey
 from sim.state import WorldState
 from tests.helpers import Start, model
 
@@ -234,3 +237,189 @@ def test_replacing_the_decision_keeps_the_bookkeeping(cls):
         np.testing.assert_array_equal(new[running], _replacement(old)[running], f)
         np.testing.assert_array_equal(new[~running], old[~running], f)
     assert set(agent.last) == set(_agent(plain, cls).last)
+
+
+# Every write declared: ``decides`` (the decision), ``writes`` (its consequences),
+# ``learns`` (beliefs). Checked on a random state, where every path of every rule runs.
+
+# Ranges of the fields that are not flags or shares; the rest are drawn by type (flags
+# half the time, integers 0..5, floats in [0, 1]), so a new field is covered unasked.
+RANGES = {"first_clash_week": (-1, 10), "quiet_weeks": (0, 30), "csto_level": (0, 2),
+          "op_end": (0, 3), "ops_ended": (0, 2), "occupied_km2": (0.0, 500.0),
+          "op_km2": (0.0, 350.0), "resolve_a": (0.5, 5.0), "resolve_b": (0.5, 5.0),
+          "trust_a": (0.5, 5.0), "trust_b": (0.5, 5.0), "turkey_stance": (-1, 1)}
+
+
+def random_model(n: int, seed: int, replace: dict | None = None):
+    """A model whose parameters (uniform in their ranges, per world) and state (every
+    field at random, a fifth of the worlds ended) are drawn from ``seed``."""
+    rng = np.random.default_rng(seed)
+    m = _with_classes(n, seed, replace or {})
+    m.update_parameters({s.key: rng.uniform(s.low, s.high, n) for s in PARAMETERS})
+    w = m.world
+    for name, old in vars(w).items():
+        if not isinstance(old, np.ndarray):
+            continue
+        if old.dtype == bool:
+            new = rng.random(old.shape) < 0.5
+        elif np.issubdtype(old.dtype, np.integer) or name == "turkey_stance":
+            low, high = RANGES.get(name, (0, 5))
+            new = rng.integers(low, high + 1, old.shape)
+        else:
+            new = rng.uniform(*RANGES.get(name, (0.0, 1.0)), old.shape)
+        setattr(w, name, new.astype(old.dtype))
+    w.active = rng.random(n) < 0.8
+    w.week = 5
+    return m
+
+
+def written(w: WorldState, act) -> set[str]:
+    """The WorldState fields ``act()`` changes in any world (in place or replaced)."""
+    before = _snapshot(w)
+    act()
+    return {name for name, old in before.items()
+            if not np.array_equal(np.asarray(old), np.asarray(getattr(w, name)))}
+
+
+def _week_of_writes(replace: dict | None = None, n: int = 20_000, seed: int = 41):
+    """Each agent's writes in one week on a random state: {class name: (written by its
+    act, written by its learn)}, acting in order, then learning, as the model does."""
+    m = random_model(n, seed, replace)
+    w = m.world
+    acts = {type(a).__name__: written(w, a.step) for a in m.actors}
+    ended = (np.random.default_rng(seed).random(n) < 0.5) & w.active
+    learns = {type(a).__name__: written(w, lambda a=a: a.learn(w, m.views, ended))
+              for a in m.actors}
+    return {name: (acts[name], learns[name]) for name in acts}
+
+
+@pytest.fixture(scope="module")
+def week_of_writes():
+    return _week_of_writes()
+
+
+@pytest.mark.parametrize("cls", ACTORS)
+def test_every_field_an_actor_writes_is_declared(cls, week_of_writes):
+    """What an actor's week changes is exactly what it declares: the decision and its
+    consequences (``decides`` + ``writes``), then its learning (``learns``). Exactly: a
+    declared field no path writes would be a stale declaration."""
+    acts, learns = week_of_writes[cls.__name__]
+    declared = set(cls.decides) | set(cls.writes)
+    assert not acts - declared, f"{cls.__name__} writes {acts - declared} undeclared"
+    assert acts == declared, f"{cls.__name__} declares {declared - acts} it never wrote"
+    assert learns == set(cls.learns), cls.__name__
+    fields = set(WorldState.__dataclass_fields__)
+    assert declared | set(cls.learns) <= fields
+
+
+class _PlantedTurkey(Turkey):
+    """Turkey, with a consequence it does not declare: it stirs unrest."""
+
+    def consequences(self, w, v, u, before):
+        w.unrest = w.unrest | (w.active & (w.turkey_stance > 0))
+
+
+class _PlantedCsto(Csto):
+    """The CSTO, whose decision also counts calm weeks, in place (undeclared)."""
+
+    def decide(self, w, v, u):
+        w.quiet_weeks += 1
+        return super().decide(w, v, u)
+
+
+@pytest.mark.parametrize("planted, field", [(_PlantedTurkey, "unrest"),
+                                            (_PlantedCsto, "quiet_weeks")])
+def test_a_planted_undeclared_write_is_caught(planted, field):
+    """The check above fails on an actor that writes a field it does not declare,
+    whether it replaces the array (a consequence) or changes it in place (a decision)."""
+    (base,) = planted.__bases__
+    acts, _ = _week_of_writes({base: planted}, n=2_000)[planted.__name__]
+    assert acts - set(planted.decides) - set(planted.writes) == {field}
+
+
+def test_a_week_of_the_model_writes_only_declared_fields():
+    """Besides the actors, only the end of the week writes: the episode bookkeeping
+    (``sim.operations.CLOSES``), which worlds still run, and the week."""
+    from sim.operations import CLOSES
+
+    m = random_model(5_000, seed=43)
+    declared = {f for cls in ACTOR_ORDER for f in (*cls.decides, *cls.writes, *cls.learns)}
+    assert written(m.world, m.step) <= declared | set(CLOSES) | {"active", "week"}
+
+
+# Per-world arrays held by the agents themselves, for anything that must move them with
+# the worlds (a resampling filter): every one is declared, in ``keeps`` (they last from
+# week to week) or ``scratch`` (rebuilt each week before they are read).
+
+@pytest.mark.parametrize("cls", ACTORS)
+def test_per_world_arrays_on_an_agent_are_declared(cls):
+    n = 30
+    m = model(n, seed=6, start=Start(rung=3))
+    for _ in range(3):
+        m.step()
+    agent = _agent(m, cls)
+    held = {name for name, value in vars(agent).items()
+            if isinstance(value, np.ndarray) and value.shape[-1:] == (n,)}
+    assert held == set(cls.keeps) | set(cls.scratch), cls.__name__
+    assert not set(cls.keeps) & set(cls.scratch)
+    assert all(np.shape(value)[-1:] == (n,) for value in agent.last.values())
+
+
+def test_take_carries_what_an_agent_keeps_with_its_worlds():
+    """Russia's memory of its spoiling (narration) and last week's record follow the
+    worlds chosen by a resampling."""
+    from sim.actors.russia import Russia
+
+    m = model(6, seed=8)
+    agent = _agent(m, Russia)
+    agent.has_spoiled = np.array([True, False, True, False, False, True])
+    agent.last = {"spoiling": agent.has_spoiled.copy()}
+    idx = np.array([5, 5, 1, 0, 3, 2])
+    agent.take(idx)
+    np.testing.assert_array_equal(agent.has_spoiled, [True, True, False, True, False, True])
+    np.testing.assert_array_equal(agent.last["spoiling"], agent.has_spoiled)
+
+
+# Russia owns its push: Baku reads it from Russia's module every week.
+
+def test_changing_how_russia_pushes_touches_russias_module_only(monkeypatch):
+    """A Russia that pushes only where pro-Russian unrest has broken out, put in place
+    of ``russia.push_on_baku`` and nowhere else, moves Baku's utilities the same week,
+    world by world, and again when the state changes: nothing else caches the push."""
+    from sim.actors import russia
+    from sim.actors.azerbaijan import Azerbaijan
+
+    m = model(2, seed=9, russia__push=4.0)
+    w, baku = m.world, _agent(m, Azerbaijan)
+    w.unrest = np.array([True, False])
+
+    def utilities():
+        baku.observe(w, m.views, np.zeros((3, 2)))
+        return baku.utilities.copy()
+
+    usual = utilities()
+    monkeypatch.setattr(russia, "push_on_baku",
+                        lambda ru, w: ru.push * russia.PUSH_PROFILE[:, None] * w.unrest)
+    pushed_in_unrest = utilities()
+    np.testing.assert_array_equal(pushed_in_unrest[:, 0], usual[:, 0])
+    np.testing.assert_allclose(usual[:, 1] - pushed_in_unrest[:, 1], 4.0 * russia.PUSH_PROFILE,
+                               atol=1e-12)
+    w.unrest = np.array([True, True])
+    np.testing.assert_array_equal(utilities(), usual)
+
+
+def test_only_russias_module_reads_the_push():
+    """No other module in sim/ reads the ``push`` parameter or its profile: the rule
+    is Russia's alone (parameter keys written as strings, e.g. in the dashboard, are
+    names, not reads)."""
+    import ast
+    from pathlib import Path
+
+    sim = Path(__file__).resolve().parents[1] / "sim"
+    readers = set()
+    for path in sim.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr in ("push", "PUSH_PROFILE")
+                    or isinstance(node, ast.Name) and node.id == "PUSH_PROFILE"):
+                readers.add(path.relative_to(sim).as_posix())
+    assert readers == {"actors/russia.py"}

@@ -1,6 +1,6 @@
 """The episode definitions (issue 11): rung outcomes are operations kept up for their
 minimum length (sim.ladder.MIN_WEEKS), and an operation ends held, repelled or withdrawn
-(azerbaijan.conduct_operations), with the ground it took kept.
+(sim.operations.conduct_operations), with the ground it took kept.
 
 Paths are forced with a scripted Baku (a subclass overriding ``decide``, as notebook 05
 teaches) and parameters that remove chance: no readiness (nothing is thrown back), no
@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from sim.actors import ACTOR_ORDER
-from sim.actors.azerbaijan import OBJECTIVE_KM2, Azerbaijan, conduct_operations
+from sim.actors.azerbaijan import Azerbaijan
 from sim.ladder import MIN_WEEKS, OperationEnd, Rung
 from sim.model import EscalationModel
+from sim.operations import OBJECTIVE_KM2, conduct_operations
 from sim.outcomes import OUTCOME_NAMES
 from tests.helpers import FROZEN_LADDER, Start, model, params
 

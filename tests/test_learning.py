@@ -25,7 +25,8 @@ import copy
 import numpy as np
 import pytest
 
-from sim.actors.azerbaijan import OPERATION_RUNG, learn_resolve
+from sim.actors.azerbaijan import learn_resolve
+from sim.ladder import OPERATION_RUNG
 from tests.helpers import Start, model
 
 

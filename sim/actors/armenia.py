@@ -229,6 +229,7 @@ class Armenia(Actor):
 
     actor, label, draws_per_week = "armenia", "Armenia", 4
     decides = ("minsk_dissolved", "constitution_reformed", "treaty", "appealed", "west_call")
+    writes, learns = ("denial",), ("trust_a", "trust_b")
 
     def decide(self, w, v, u):
         """Conditions met, treaty signed, and calls for help after this week
@@ -239,26 +240,23 @@ class Armenia(Actor):
         appealed, west = call_for_help(w.rung, w.trust_belief(), v.armenia, u[3])
         return minsk, constitution, treaty, appealed, west
 
-    def act(self, w, v, u):
-        minsk, constitution, treaty, appealed, west = self.decide(w, v, u)
-        offered = w.active & w.sign_offer
-        self.last = {
-            "minsk": w.active & minsk & ~w.minsk_dissolved,
-            "constitution": w.active & constitution & ~w.constitution_reformed,
-            "signed": w.active & treaty & ~w.treaty,
-            "refused": offered & ~treaty,
+    def consequences(self, w, v, u, before):
+        """The porcupine reforms go on (:func:`grow_denial`)."""
+        w.denial = keep(w.active, grow_denial(w.denial, v.armenia), w.denial)
+
+    def record(self, w, before):
+        a = w.active
+        return {
+            "minsk": a & w.minsk_dissolved & ~before["minsk_dissolved"],
+            "constitution": a & w.constitution_reformed & ~before["constitution_reformed"],
+            "signed": a & w.treaty & ~before["treaty"],
+            "refused": a & w.sign_offer & ~w.treaty,
             "pressed": w.spoiling.copy(),  # Moscow's work against the treaty last week
             # A call for help is told when Yerevan turns to an ally it did not call on
             # last week, not every week of the same fight.
-            "appealed": w.active & appealed & ~w.appealed,
-            "west": w.active & west & ~w.west_call,
+            "appealed": a & w.appealed & ~before["appealed"],
+            "west": a & w.west_call & ~before["west_call"],
         }
-        w.minsk_dissolved = keep(w.active, minsk, w.minsk_dissolved)
-        w.constitution_reformed = keep(w.active, constitution, w.constitution_reformed)
-        w.treaty = keep(w.active, treaty, w.treaty)
-        w.appealed = keep(w.active, appealed, w.appealed)
-        w.west_call = keep(w.active, west, w.west_call)
-        w.denial = keep(w.active, grow_denial(w.denial, v.armenia), w.denial)
 
     def learn(self, w, v, operation_ended):
         a, b = learn_trust(w.trust_a, w.trust_b, operation_ended & w.active, w.csto_level)

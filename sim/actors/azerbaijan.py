@@ -22,8 +22,9 @@ sanctions standing as resolve missing (Schelling's salami tactics).
 
 Operations (rungs 3-5) are episodes: they take ground week by week, and end held (the
 objective taken), repelled (Armenia's defence throws them back) or withdrawn (Baku
-steps down). Ground taken and a corridor held, by force, by Russia or by an agreed
-transit route, change what later operations are worth.
+steps down); the mechanics are :mod:`sim.operations`, run after Baku's choice. Ground
+taken and a corridor held, by force, by Russia or by an agreed transit route, change
+what later operations are worth.
 
 Rung profiles below (how much of each gain or cost bears on each rung) are modelling
 assumptions following the ladder in DOMAIN.md; their weights are parameters with sources.
@@ -34,10 +35,11 @@ from typing import ClassVar
 
 import numpy as np
 
+from sim import operations
 from sim.actors import armenia, csto, russia, turkey, usa_eu, world
-from sim.actors.base import Actor, keep
+from sim.actors.base import Actor
 from sim.actors.choice import binary_choice, logit_choice, reference_utility
-from sim.ladder import ATTACK_RUNG, DEPTH_RUNG, N_RUNGS, OPERATION_RUNG, OperationEnd, Rung
+from sim.ladder import ATTACK_RUNG, DEPTH_RUNG, N_RUNGS, OperationEnd, Rung
 from sim.params import ActorParams, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -157,24 +159,20 @@ ISOLATION_PROFILE = np.array([0.0, 0.0, 0.4, 0.5, 0.7, 1.0])
 # Readiness multiplies the casualty cost by up to this factor (seed 001, Kopalyan: deterred
 # from continuing "due to the high rate of losses").
 DENIAL_COST_FACTOR = 2.0
-# Ground an operation takes per week if it succeeds, and its objective (assumption: rung
-# 3 "a position or two", about 40 km2 as in May 2021 and September 2022; rung 4 the
-# ~5 km x ~60 km strip through Syunik (Kopalyan, seed 001); rung 5 the whole country,
-# an objective no operation reaches before it ends otherwise).
-OCCUPATION_KM2_PER_WEEK = np.array([0.0, 0.0, 0.0, 30.0, 100.0, 200.0])
-OBJECTIVE_KM2 = np.array([np.inf, np.inf, np.inf, 40.0, 300.0, np.inf])
-
 RUNGS = np.arange(N_RUNGS)[:, None]  # column of rungs, broadcast against (n,) parameters
 LOW, DEEP = slice(0, DEPTH_RUNG), slice(DEPTH_RUNG, N_RUNGS)
 
 
 @dataclass(frozen=True)
 class FixedTerms:
-    """The parts of Baku's weekly calculus that only parameters decide (each (6, n)):
-    the expected payoff and the variance of the ground taken on rungs 0-3, which meet
-    border readiness, fixed in a run."""
+    """The parts of Baku's weekly calculus that only parameters decide: the cost of
+    isolation on each rung (6, n), the expected payoff and the variance of the ground
+    taken on rungs 0-3 (which meet border readiness, fixed in a run; (4, n) and (6, n)),
+    and Moscow's answer for the CSTO to an attack on each rung. Russia's push is not
+    among them: Russia's module owns it (:func:`russia.push_on_baku`, read every week)."""
 
-    mean: np.ndarray
+    isolation: np.ndarray
+    ground_mean: np.ndarray
     ground_variance: np.ndarray
     csto_answers: tuple[np.ndarray, np.ndarray]  # csto.answer_probabilities per rung
 
@@ -191,18 +189,17 @@ def _ground(az: Params, rows: slice, success, readiness, secured=0.0):
 
 def fixed_terms(az: Params, arm: armenia.Params, ru: russia.Params, co: csto.Params
                 ) -> FixedTerms:
-    """Russian favour, isolation, and ground less losses on the rungs below the corridor
-    (seed 001: Kopalyan on Russian pressure and losses; seed 000: Tasits on isolation),
-    and Moscow's answer to an attack on each rung, with and without Armenia's appeal.
-    Computed once per run, and again when parameters change."""
-    mean = russia.push_on_baku(ru) - az.isolation_cost * ISOLATION_PROFILE[:, None]
-    variance = np.zeros_like(mean)
+    """Isolation and ground less losses on the rungs below the corridor (seed 001:
+    Kopalyan on losses; seed 000: Tasits on isolation), and Moscow's answer to an attack
+    on each rung, with and without Armenia's appeal. Computed once per run, and again
+    when parameters change."""
+    isolation = az.isolation_cost * ISOLATION_PROFILE[:, None]
+    variance = np.zeros_like(isolation)
     border = arm.border_readiness
     success = armenia.operation_success(RUNGS[LOW], az.military_advantage, border, border)
     payoff, spread = _ground(az, LOW, success, border)
-    mean[LOW] += payoff
     variance[LOW] = spread
-    return FixedTerms(mean, variance, csto.answer_probabilities(RUNGS, co, ru))
+    return FixedTerms(isolation, payoff, variance, csto.answer_probabilities(RUNGS, co, ru))
 
 
 def corridor_secured(corridor_held, russian_corridor, tr: world.Params) -> np.ndarray:
@@ -253,11 +250,13 @@ def rung_utilities(
     risk-averse actor": the spread of the uncertain parts counts against a rung. ``w``
     is the world state (beliefs, conditions, denial, what is already secured).
     """
-    mean = (
-        fixed.mean
-        + az.leverage_value * w.conditions_unmet() * LEVERAGE_PROFILE[:, None]
-        + turkey.pull_on_baku(tk, w.turkey_stance)
-    )
+    # Russia's push, read from Russia's module every week (it may depend on the state),
+    # then the cached terms: the sum in this order gives the same numbers as before the
+    # push left the cache.
+    mean = russia.push_on_baku(ru, w) - fixed.isolation
+    mean[LOW] += fixed.ground_mean
+    mean += az.leverage_value * w.conditions_unmet() * LEVERAGE_PROFILE[:, None]
+    mean += turkey.pull_on_baku(tk, w.turkey_stance)
     variance = fixed.ground_variance.copy()
     success = armenia.operation_success(RUNGS[DEEP], az.military_advantage, w.denial, w.denial)
     secured = corridor_secured(w.corridor_held, w.russian_corridor, wd)
@@ -309,35 +308,6 @@ def offer_treaty(start: np.ndarray, conditions_unmet: np.ndarray, az: Params,
     return ready & binary_choice(offer_gain(az, us), az.decision_noise, u)
 
 
-def conduct_operations(
-    rung: np.ndarray, last_rung: np.ndarray, last_end: np.ndarray, op_km2: np.ndarray,
-    success: np.ndarray, repel: np.ndarray, u: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One week of operations: (ground taken, ground of the operation so far, how an
-    operation ended this week, the rung Baku's next choice starts from).
-
-    An operation is a run of weeks on one rung >= 3. It takes its expected ground each
-    week (``success`` x the rung's pace); it ends repelled when Armenia's defence throws
-    it back (chance ``repel``: next week starts from a border clash), held once its
-    objective is taken (next week starts from tension, the ground kept, as after May 2021
-    and September 2022), or withdrawn when Baku chose a lower rung. Assumptions for the
-    paces and objectives (seed 001: "a position or two"; the ~5 x 60 km strip).
-    """
-    operating = rung >= OPERATION_RUNG
-    repelled = operating & (u < repel)
-    ground = np.where(repelled, 0.0, OCCUPATION_KM2_PER_WEEK[rung] * success)
-    new_episode = (rung != last_rung) | (last_end != OperationEnd.NONE)
-    so_far = np.where(operating, np.where(new_episode, 0.0, op_km2) + ground, 0.0)
-    held = operating & ~repelled & (so_far >= OBJECTIVE_KM2[rung])
-    withdrawn = ((last_rung >= OPERATION_RUNG) & (last_end == OperationEnd.NONE)
-                 & (rung < last_rung))
-    end = np.where(held, OperationEnd.HELD, np.where(
-        repelled, OperationEnd.REPELLED,
-        np.where(withdrawn, OperationEnd.WITHDRAWN, OperationEnd.NONE))).astype(np.int8)
-    start = np.where(held, Rung.TENSION, np.where(repelled, Rung.BORDER_CLASH, rung))
-    return ground, so_far, end, start.astype(rung.dtype)
-
-
 def resolve_prior(az: Params, us: usa_eu.Params) -> tuple[np.ndarray, np.ndarray]:
     """Beta prior counts (a, b) of Baku's belief in Western resolve: mean
     ``usa_eu.sanctions_credibility`` (Baku reads the threat as the experts do, seed 001
@@ -364,49 +334,52 @@ class Azerbaijan(Actor):
 
     actor, label, draws_per_week = "azerbaijan", "Azerbaijan", 3
     decides = ("rung",)
+    # The offer to sign, and the operations that follow from the rung.
+    writes = ("sign_offer", *operations.WRITES)
+    learns = ("resolve_a", "resolve_b")
+    # Rebuilt each week before they are read: the offer, this week's utilities, and the
+    # sanctions in force before the West's move (for learn()).
+    scratch = ("offers", "utilities", "sanctioned_before")
 
     def refresh(self):
         # The parameter-only part of the calculus, computed once per set of parameters.
         v = self.model.views
         self.fixed = fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
 
+    def observe(self, w, v, u):
+        """Whether Baku offers to sign (:func:`offer_treaty`, draw ``u[0]``) and its
+        utility of each rung this week (:func:`rung_utilities`), kept on the agent for
+        the decision (and an override) to read."""
+        az = v.azerbaijan
+        offers = offer_treaty(w.start_rung, w.conditions_unmet(), az, v.usa_eu, u[0])
+        self.offers = offers & w.active
+        self.utilities = rung_utilities(az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey,
+                                        v.world, self.fixed, w)
+        self.sanctioned_before = w.sanctioned.copy()
+
     def decide(self, w, v, u):
         """This week's rung for every world (:func:`choose_rung` from ``w.start_rung``,
         with draw ``u[1]``; ``u[0]`` is the offer draw, ``u[2]`` the repel draw), from
         ``self.utilities``: Baku's utility of each rung this week, shape (6, n), which
-        :meth:`act` computes before calling it. Override to try another rule (notebook
-        05): the offer, the operations and the bookkeeping around it stay the same."""
+        :meth:`observe` computes before. Override to try another rule (notebook 05): the
+        offer, the operations and the bookkeeping around it stay the same."""
         return (choose_rung(w.start_rung, self.utilities, v.azerbaijan, u[1]),)
 
-    def act(self, w, v, u):
+    def consequences(self, w, v, u, before):
+        """An offer to sign puts Baku at the table instead of its rung; then the week's
+        operations on the ground (:func:`sim.operations.advance`, repel draw ``u[2]``)."""
         az = v.azerbaijan
-        offers = offer_treaty(w.start_rung, w.conditions_unmet(), az, v.usa_eu, u[0]) & w.active
-        # Kept on the agent until next week for the decision (and an override) to read.
-        self.utilities = rung_utilities(az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey,
-                                        v.world, self.fixed, w)
-        (chosen,) = self.decide(w, v, u)
-        new_rung = np.where(offers, Rung.NEGOTIATION, keep(w.active, chosen, w.rung))
-        new_rung = new_rung.astype(w.rung.dtype)
-        success = armenia.operation_success(new_rung, az.military_advantage,
+        w.sign_offer = self.offers
+        w.rung = np.where(self.offers, Rung.NEGOTIATION, w.rung).astype(w.rung.dtype)
+        success = armenia.operation_success(w.rung, az.military_advantage,
                                             v.armenia.border_readiness, w.denial)
-        repel = armenia.repel_chance(new_rung, az.military_advantage,
+        repel = armenia.repel_chance(w.rung, az.military_advantage,
                                      v.armenia.border_readiness, w.denial)
-        ground, so_far, end, start = conduct_operations(
-            new_rung, w.rung, w.op_end, w.op_km2, success, repel, u[2])
-        a = w.active
-        self.last = {"move": new_rung.astype(np.int16) - w.rung, "offered": offers,
-                     "end": np.where(a, end, OperationEnd.NONE), "from": w.rung.copy()}
-        self.sanctioned_before = w.sanctioned.copy()
-        w.occupied_km2 = keep(a, w.occupied_km2 + ground, w.occupied_km2)
-        w.op_km2 = keep(a, so_far, w.op_km2)
-        w.op_end = keep(a, end, OperationEnd.NONE).astype(np.int8)
-        for code in (OperationEnd.HELD, OperationEnd.REPELLED, OperationEnd.WITHDRAWN):
-            w.ops_ended[code - 1] += a & (end == code)
-        held_corridor = (end == OperationEnd.HELD) & (new_rung >= DEPTH_RUNG)
-        w.corridor_held = w.corridor_held | (a & held_corridor)
-        w.start_rung = keep(a, start, w.start_rung).astype(w.rung.dtype)
-        w.sign_offer = offers
-        w.rung = new_rung
+        operations.advance(w, before["rung"], success, repel, u[2])
+
+    def record(self, w, before):
+        return {"move": w.rung.astype(np.int16) - before["rung"], "offered": w.sign_offer,
+                "end": w.op_end, "from": before["rung"]}
 
     def learn(self, w, v, operation_ended):
         imposed = w.sanctioned & ~self.sanctioned_before

@@ -18,7 +18,7 @@ import numpy as np
 
 import sim.actors.armenia as armenia
 import sim.actors.russia as russia
-from sim.actors.base import Actor, keep
+from sim.actors.base import Actor
 from sim.actors.choice import logit_choice, logit_probabilities, reference_utility
 from sim.ladder import ATTACK_RUNG, OPERATION_RUNG, CstoResponse
 from sim.params import ActorParams, param
@@ -145,17 +145,19 @@ class Csto(Actor):
     """Reacts to the week's fighting; a military response is a regional war."""
 
     actor, label, decides, draws_per_week = "csto", "the CSTO", ("csto_level",), 1
+    writes = ("war",)
 
     def decide(self, w, v, u):
         """The CSTO's strongest response so far after this week (:func:`respond`)."""
         return (respond(w.csto_level, w.rung, w.appealed, v.csto, v.russia, u[0]),)
 
-    def act(self, w, v, u):
-        (level,) = self.decide(w, v, u)
-        level = keep(w.active, level, w.csto_level)
-        self.last = {"raised_to": np.where(level > w.csto_level, level, 0)}
-        w.csto_level = level.astype(w.csto_level.dtype)
+    def consequences(self, w, v, u, before):
+        """A military answer is a regional war."""
         w.war = w.war | (w.active & (w.csto_level >= CstoResponse.MILITARY))
+
+    def record(self, w, before):
+        level = w.csto_level
+        return {"raised_to": np.where(level > before["csto_level"], level, 0)}
 
     def events(self, i):
         raised = int(self.last["raised_to"][i])

@@ -12,15 +12,18 @@ answer for the CSTO is in :mod:`sim.actors.csto`.
 """
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 import sim.actors.armenia as armenia
-from sim.actors.base import Actor, keep
+from sim.actors.base import Actor
 from sim.actors.choice import binary_choice, reference_utility
 from sim.ladder import ATTACK_RUNG, DEPTH_RUNG
 from sim.params import ActorParams, noise_param, param
+
+if TYPE_CHECKING:
+    from sim.state import WorldState
 
 S000 = "000_b6c8157d2dc91f0e.txt"
 S001 = "001_9c941c53d8712548.txt"
@@ -84,9 +87,15 @@ PARAMS = Params.specs()
 PUSH_PROFILE = np.array([0.0, 0.1, 0.3, 0.5, 1.0, 0.6])
 
 
-def push_on_baku(ru: Params) -> np.ndarray:
-    """What Russian pressure and favour add to Baku's utility of each rung: shape (6, n).
-    Seed 001, Kopalyan: "Putin is now pressuring Aliyev to invade Armenia"."""
+def push_on_baku(ru: Params, w: "WorldState") -> np.ndarray:
+    """What Russian pressure and favour add to Baku's utility of each rung this week:
+    shape (6, n). Seed 001, Kopalyan: "Putin is now pressuring Aliyev to invade
+    Armenia".
+
+    Russia's push lives here alone: Baku reads it every week (nothing caches it), so a
+    rule in which Moscow decides whether to push, from the state ``w`` or from a field
+    its agent writes, changes this function (and the state) and nothing else. Today's
+    push is constant: ``ru.push`` on the profile of the rungs, whatever the state."""
     return ru.push * PUSH_PROFILE[:, None]
 
 
@@ -168,6 +177,7 @@ class Russia(Actor):
 
     actor, label, draws_per_week = "russia", "Russia", 3
     decides = ("russian_corridor", "unrest", "spoiling")
+    keeps = ("has_spoiled",)
 
     def __init__(self, model):
         super().__init__(model)
@@ -185,18 +195,17 @@ class Russia(Actor):
                 incite_unrest(w.unrest, w.rung, w.west_call, v.russia, u[1]),
                 spoil_treaty(w.conditions_unmet(), v.russia, u[2]))
 
-    def act(self, w, v, u):
-        corridor, unrest, spoiling = self.decide(w, v, u)
-        self.last = {
-            "corridor": w.active & corridor & ~w.russian_corridor,
-            "unrest": w.active & unrest & ~w.unrest,
-            "spoiling": w.active & spoiling,
-            "first_spoiling": w.active & spoiling & ~self.has_spoiled,
+    def record(self, w, before):
+        a = w.active
+        spoiling = a & w.spoiling
+        last = {
+            "corridor": a & w.russian_corridor & ~before["russian_corridor"],
+            "unrest": a & w.unrest & ~before["unrest"],
+            "spoiling": spoiling,
+            "first_spoiling": spoiling & ~self.has_spoiled,
         }
-        self.has_spoiled = self.has_spoiled | self.last["spoiling"]
-        w.russian_corridor = keep(w.active, corridor, w.russian_corridor)
-        w.unrest = keep(w.active, unrest, w.unrest)
-        w.spoiling = keep(w.active, spoiling, w.spoiling)
+        self.has_spoiled = self.has_spoiled | spoiling
+        return last
 
     def events(self, i):
         said = []

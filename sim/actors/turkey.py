@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.actors.base import Actor, keep
+from sim.actors.base import Actor
 from sim.actors.choice import logit_choice
 from sim.params import ActorParams, noise_param, param
 
@@ -115,10 +115,8 @@ class Turkey(Actor):
         """Turkey's line this week (:func:`choose_line`)."""
         return (choose_line(v.turkey, w.sanctioned, w.conditions_unmet(), u[0]),)
 
-    def act(self, w, v, u):
-        (stance,) = self.decide(w, v, u)
-        w.turkey_stance = keep(w.active, stance, w.turkey_stance)
-        self.last = {"stance": w.turkey_stance}
+    def record(self, w, before):
+        return {"stance": w.turkey_stance}
 
     def describe(self, i: int) -> str:
         """Turkey's line this week in world ``i``, in words."""

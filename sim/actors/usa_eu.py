@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.actors.base import Actor, keep
+from sim.actors.base import Actor
 from sim.actors.choice import binary_choice, binary_probability
 from sim.ladder import ATTACK_RUNG  # below it there is no attack to punish
 from sim.params import ActorParams, noise_param, param
@@ -162,20 +162,19 @@ class UsEu(Actor):
     """Decides on sanctions last among the actors; Turkey and Baku see them next week."""
 
     actor, label, draws_per_week = "usa_eu", "the US/EU", 1
-    decides = ("sanctioned", "quiet_weeks")
+    decides, writes = ("sanctioned", "quiet_weeks"), ("ever_sanctioned",)
 
     def decide(self, w, v, u):
         """Sanctions and the lifting count after this week (:func:`decide_sanctions`)."""
         return decide_sanctions(w.sanctioned, w.quiet_weeks, w.rung, w.west_call, v.usa_eu, u[0])
 
-    def act(self, w, v, u):
-        sanctioned, quiet = self.decide(w, v, u)
-        sanctioned = keep(w.active, sanctioned, w.sanctioned)
-        self.last = {"imposed": sanctioned & ~w.sanctioned, "lifted": w.sanctioned & ~sanctioned}
-        w.sanctioned = sanctioned
+    def consequences(self, w, v, u, before):
         # Sanctions can be lifted; the outcome "sanctions imposed" is whether they ever were.
-        w.ever_sanctioned = w.ever_sanctioned | sanctioned
-        w.quiet_weeks = keep(w.active, quiet, w.quiet_weeks).astype(w.quiet_weeks.dtype)
+        w.ever_sanctioned = w.ever_sanctioned | w.sanctioned
+
+    def record(self, w, before):
+        was = before["sanctioned"]
+        return {"imposed": w.sanctioned & ~was, "lifted": was & ~w.sanctioned}
 
     def events(self, i):
         if self.last["imposed"][i]:

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.actors.base import Actor, keep
+from sim.actors.base import Actor
 from sim.params import ActorParams, param
 
 S001 = "001_9c941c53d8712548.txt"
@@ -65,12 +65,9 @@ class World(Actor):
         """Whether each world is at regional war after this week's spill-over."""
         return (w.war | spill_over(w.rung, v.world, u[0]),)
 
-    def act(self, w, v, u):
-        (war,) = self.decide(w, v, u)
-        war = keep(w.active, war, w.war)
+    def record(self, w, before):
         # A war the CSTO started this week is told by the CSTO; only a new one is ours.
-        self.last = {"spread": war & ~w.war}
-        w.war = war
+        return {"spread": w.war & ~before["war"]}
 
     def events(self, i):
         if self.last["spread"][i]:
