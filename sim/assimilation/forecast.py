@@ -29,7 +29,7 @@ from sim.ladder import OUTCOME_NAMES, CstoResponse
 from sim.parallel import map_ordered
 from sim.record.monthly import Record, month_weeks
 from sim.record.observation import MonthObservation, ObservationModel, observations
-from sim.results import RunResult, Tally
+from sim.results import RunResult
 from sim.scenario.problems import Problem, ScenarioError
 from sim.seeding import DEFAULT_SEED
 
