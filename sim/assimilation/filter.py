@@ -87,6 +87,9 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs) -> list[floa
 class FilterError(ScenarioError):
     """The record cannot be filtered (every world ruled out in some month)."""
 
+    def __reduce__(self):  # travels back from a worker process whole
+        return (type(self), (self.problems,))
+
 
 @dataclass(frozen=True)
 class FilteredMonth:
@@ -138,6 +141,7 @@ class WorldFilter:
     seed_seq: np.random.SeedSequence
     conditions: object = None
     observation: ObservationModel = field(default_factory=ObservationModel)
+    source: str = "<record>"  # the record's file, for error messages
 
     def __post_init__(self) -> None:
         start = scenario_as_of(self.scenario, self.first_month, self.conditions)
@@ -192,7 +196,8 @@ class WorldFilter:
         ll = self.observation.log_likelihood(s, obs)
         contradicted = s.ended & ~(s.signed & obs.signed)
         if not np.isfinite(ll).any() or (self.observation.informative and contradicted.all()):
-            raise FilterError([Problem("<record>", None, str(obs.month), _why_zero(s, obs))])
+            raise FilterError([Problem(self.source, None, f"month {obs.month}",
+                                       _why_zero(s, obs))])
         prior = normalised(self.log_w)
         with np.errstate(divide="ignore"):
             log_prior = np.log(prior)

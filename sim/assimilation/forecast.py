@@ -63,6 +63,7 @@ class ReplicateTask:
     origins: tuple[pd.Period, ...]
     horizons: tuple[int, ...]
     tally_horizon: int | None  # keep the full tally of this horizon (the forecast command)
+    source: str = "<record>"
 
 
 @dataclass
@@ -94,7 +95,7 @@ def forecast_from(f: WorldFilter, origin: pd.Period, horizons: tuple[int, ...],
 def run_replicate(task: ReplicateTask) -> ReplicateResult:
     f = WorldFilter(task.scenario, task.first_month, task.schedule_months, task.worlds,
                     replicate_seed(task.seed, task.replicate), task.conditions,
-                    task.observation)
+                    task.observation, task.source)
     months, counts, tallies = [], {}, {}
     origins = set(task.origins)
     for obs in (*task.observations, None):
@@ -202,7 +203,7 @@ def filter_record(scenario, record: Record, origins, horizons=(12,), *,
     per = n_worlds // replicates
     tasks = [ReplicateTask(scenario, conditions, obs, first, max(len(obs), 1), per, seed, r,
                            observation or ObservationModel(), origins, tuple(horizons),
-                           tally_horizon) for r in range(replicates)]
+                           tally_horizon, str(record.path)) for r in range(replicates)]
     results = list(map_ordered(run_replicate, tasks, workers=workers, dask=dask))
     counts = {key: sum(r.counts[key] for r in results) for key in results[0].counts}
     tallies = {o: sum((r.tallies[o] for r in results[1:]), results[0].tallies[o])
