@@ -41,6 +41,7 @@ def open_window(world) -> None:
     world.sustained_rung = np.zeros_like(world.sustained_rung)
     world.max_rung = world.rung.copy()
     world.first_clash_week = np.full_like(world.first_clash_week, -1)
+    world.week = 0  # weeks of the window (the first clash week is counted from the origin)
     world.ever_sanctioned = world.sanctioned.copy()
     # Unrest is sticky and only Moscow's own rule reads it: a fresh outbreak counts.
     world.unrest = np.zeros_like(world.unrest)

@@ -1,0 +1,89 @@
+"""``escsim forecast`` (issue 17, item 4): output shapes and bad input (exit 2, one
+clear message, no traceback)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
+BASELINE = REPO / "scenarios" / "baseline.yaml"
+
+
+def run_cli(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def short_record(tmp_path, months: int, drop: int | None = None, first=None) -> Path:
+    lines = RECORD.read_text().splitlines()
+    rows = lines[1:months + 1]
+    if drop is not None:
+        del rows[drop]
+    if first is not None:
+        rows[0] = first + rows[0][7:]
+    path = tmp_path / "record.csv"
+    path.write_text("\n".join([lines[0], *rows]) + "\n")
+    return path
+
+
+def test_forecast_json_has_the_run_outcomes_and_the_filter(capsys, tmp_path):
+    record = short_record(tmp_path, 8)
+    code, out, _ = run_cli(capsys, "forecast", "--record", record, "--scenario", BASELINE,
+                           "-n", "200", "--replicates", "2", "--horizon-months", "2",
+                           "--format", "json", "--out", tmp_path / "out")
+    assert code == 0
+    data = json.loads(out)
+    assert data["as_of"] == "2021-09" and data["horizon_months"] == 2
+    clash = data["outcomes"]["border_clash"]
+    assert set(clash) >= {"p", "ci", "n"} and clash["n"] == 200
+    assert set(data["filter"]) >= {"log_likelihood", "se", "ess"}
+    assert len(data["filter"]["ess"]) == 8
+    assert (tmp_path / "out" / "forecast.png").stat().st_size > 0
+    assert json.loads((tmp_path / "out" / "forecast.json").read_text()) == data
+
+
+def test_forecast_table(capsys, tmp_path):
+    record = short_record(tmp_path, 6)
+    code, out, _ = run_cli(capsys, "forecast", "--record", record, "--scenario", BASELINE,
+                           "-n", "100", "--replicates", "2", "--as-of", "2021-04",
+                           "--horizon-months", "1")
+    assert code == 0
+    assert "origin: 2021-04" in out and "border_clash" in out
+    assert "filtered state at the end of 2021-03" in out and "log marginal likelihood" in out
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("gap", "gap: 2021-02 is followed by 2021-04"),
+    ("before_conditions", "before the conditions file's first month"),
+    ("as_of_far", "more than one month past"),
+])
+def test_bad_input_exits_2(capsys, tmp_path, case, expected):
+    args = ["-n", "50", "--replicates", "1", "--scenario", BASELINE]
+    if case == "gap":
+        args += ["--record", short_record(tmp_path, 6, drop=2)]
+    elif case == "before_conditions":
+        args += ["--record", short_record(tmp_path, 1, first="2020-12")]
+    else:
+        args += ["--record", short_record(tmp_path, 6), "--as-of", "2021-08"]
+    code, out, err = run_cli(capsys, "forecast", *args)
+    assert code == 2
+    assert expected in err and "Traceback" not in err
+
+
+def test_zero_likelihood_everywhere_exits_2_naming_the_month(capsys, tmp_path, monkeypatch):
+    from sim.record import observation
+
+    impossible = observation.ObservationModel(far_error=0.0, overcoded_incursion=0.0,
+                                              undercoded_incursion=0.0, adjacent_error=0.0)
+    monkeypatch.setattr(observation.ObservationModel, "named",
+                        classmethod(lambda cls, name: impossible))
+    record = short_record(tmp_path, 5)  # 2021-05 is an incursion month
+    code, _, err = run_cli(capsys, "forecast", "--record", record, "--scenario", BASELINE,
+                           "-n", "30", "--replicates", "1")
+    assert code == 2
+    assert "month 2021-05" in err and "probability 0" in err
