@@ -21,7 +21,10 @@ is scored; a later origin is forecast but not scored (``observed`` is None). Sco
   * persistence: the same share over the last max(12, H) months before the origin (for
     H <= 12, the 12 months before it, as the issue asks; a longer H needs a longer
     stretch to hold one window);
-  both smoothed as (k + 0.5) / (m + 1) for k of m windows, so neither is ever 0 or 1.
+  both smoothed as (k + 0.5) / (m + 1) for k of m windows, so neither is ever 0 or 1;
+  and two adaptive references from the months before the origin
+  (:mod:`sim.analysis.references`): an online monthly rate and an online first-order
+  Markov chain. Skill carries a moving-block bootstrap interval over origins.
 """
 
 from collections.abc import Callable
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.analysis.references import bootstrap_block, online_markov, online_rate, skill_intervals
 from sim.record import RECORD_EVENTS, Record, month_weeks, observed_events, scenario_as_of
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 from sim.stats import wilson_interval
@@ -37,6 +41,8 @@ from sim.stats import wilson_interval
 PERSISTENCE_MONTHS = 12
 RELIABILITY_BINS = np.linspace(0.0, 1.0, 11)  # ten bins of 10 percentage points
 REFERENCES = ("climatology", "persistence")
+ADAPTIVE_REFERENCES = ("online_rate", "online_markov")
+ALL_REFERENCES = REFERENCES + ADAPTIVE_REFERENCES
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,14 @@ class Forecast:
     observed: bool | None  # None: the window runs past the record (not scored)
     climatology: float
     persistence: float
+    online_rate: float = float("nan")
+    online_markov: float = float("nan")
 
     def to_dict(self) -> dict:
         return {"origin": str(self.origin), "outcome": self.outcome, "p": self.p,
                 "ci": [self.ci[0], self.ci[1]], "n": self.n, "observed": self.observed,
-                "climatology": self.climatology, "persistence": self.persistence}
+                "climatology": self.climatology, "persistence": self.persistence,
+                "online_rate": self.online_rate, "online_markov": self.online_markov}
 
 
 def window_happened(events: pd.Series, start: pd.Period, months: int) -> bool | None:
@@ -75,6 +84,11 @@ def reference_share(events: pd.Series, origin: pd.Period, months: int,
         else []
     hits = [window_happened(events, s, months) for s in starts]
     return (sum(bool(h) for h in hits) + 0.5) / (len(hits) + 1)
+
+
+def adaptive_references(events: pd.Series, origin: pd.Period, months: int) -> tuple[float, float]:
+    """The online rate and the online Markov chain (:mod:`sim.analysis.references`)."""
+    return online_rate(events, origin, months), online_markov(events, origin, months)
 
 
 def check_origins(record: Record, origins: list[pd.Period], outcomes: list[str]) -> None:
@@ -130,7 +144,8 @@ def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizo
                 window_happened(series, origin, horizon_months),
                 reference_share(series, origin, horizon_months),
                 reference_share(series, origin, horizon_months,
-                                max(PERSISTENCE_MONTHS, horizon_months))))
+                                max(PERSISTENCE_MONTHS, horizon_months)),
+                *adaptive_references(series, origin, horizon_months)))
     if progress is not None:
         progress(len(origins), len(origins), None)
     return forecasts
@@ -151,25 +166,27 @@ def _skill(model: float, reference: float) -> float:
     return 1 - model / reference if reference > 0 else float("nan")
 
 
-def scores(forecasts: list[Forecast]) -> dict:
+def scores(forecasts: list[Forecast], block: int | None = None) -> dict:
     """Brier, log loss and skill of the scored forecasts (see the module docstring)."""
     scored = [f for f in forecasts if f.observed is not None]
     o = np.array([f.observed for f in scored], dtype=bool)
     p = np.array([f.p for f in scored], dtype=float)
     n = min((f.n for f in scored), default=1)
     out = {"model": {"brier": brier(p, o), "log_loss": log_loss(p, o, 1 / (2 * n))}}
-    for ref in REFERENCES:
+    for ref in ALL_REFERENCES:
         q = np.array([getattr(f, ref) for f in scored], dtype=float)
         out[ref] = {"brier": brier(q, o), "log_loss": log_loss(q, o)}
-    for ref in REFERENCES:
+    for ref in ALL_REFERENCES:
         out[f"skill_vs_{ref}"] = _skill(out["model"]["brier"], out[ref]["brier"])
     out["forecasts"] = len(scored)
+    if block is not None:
+        out["skill_intervals"] = skill_intervals(scored, ALL_REFERENCES, block)
     return out
 
 
-def scores_by_outcome(forecasts: list[Forecast]) -> dict[str, dict]:
+def scores_by_outcome(forecasts: list[Forecast], block: int | None = None) -> dict[str, dict]:
     names = list(dict.fromkeys(f.outcome for f in forecasts))
-    return {name: scores([f for f in forecasts if f.outcome == name]) for name in names}
+    return {name: scores([f for f in forecasts if f.outcome == name], block) for name in names}
 
 
 @dataclass(frozen=True)
@@ -218,7 +235,7 @@ def to_dict(forecasts: list[Forecast], origins: list[pd.Period], horizon_months:
         "origins": [str(o) for o in origins],
         "horizon_months": horizon_months,
         "forecasts": [f.to_dict() for f in forecasts],
-        "scores": scores(forecasts),
-        "by_outcome": scores_by_outcome(forecasts),
+        "scores": scores(forecasts, bootstrap_block(horizon_months)),
+        "by_outcome": scores_by_outcome(forecasts, bootstrap_block(horizon_months)),
         "reliability": [b.to_dict() for b in reliability(forecasts) if b.count],
     }

@@ -65,6 +65,7 @@ class ReplicateTask:
     horizons: tuple[int, ...]
     tally_horizon: int | None  # keep the full tally of this horizon (the forecast command)
     source: str = "<record>"
+    on_origin: object = None  # progress(i, total, origin), serial runs only (not pickled)
 
 
 @dataclass
@@ -101,6 +102,8 @@ def run_replicate(task: ReplicateTask) -> ReplicateResult:
     origins = set(task.origins)
     for obs in (*task.observations, None):
         if f.month in origins:
+            if task.on_origin is not None and task.replicate == 0:
+                task.on_origin(task.origins.index(f.month), len(task.origins), f.month)
             by_h, tally = forecast_from(f, f.month, task.horizons, task.tally_horizon)
             counts.update({(f.month, h): c for h, c in by_h.items()})
             if tally is not None:
@@ -183,10 +186,12 @@ def filter_record(scenario, record: Record, origins, horizons=(12,), *,
                   n_worlds: int = 4000, replicates: int = DEFAULT_REPLICATES,
                   seed: int = DEFAULT_SEED, observation: ObservationModel | None = None,
                   conditions=None, tally_horizon: int | None = None, workers: int = 1,
-                  dask=None, through: pd.Period | None = None) -> FilterResult:
+                  dask=None, through: pd.Period | None = None,
+                  progress=None) -> FilterResult:
     """Filter ``record`` from its first month to each origin (and on to ``through``, the
     last month assimilated, default the month before the last origin) and forecast
-    ``horizons`` months from each origin (see the module docstring)."""
+    ``horizons`` months from each origin (see the module docstring). ``progress(i,
+    total, origin)`` is told when the first filter reaches each origin (serial runs)."""
     from sim.record.conditions import load_conditions
 
     conditions = conditions or load_conditions()
@@ -204,7 +209,9 @@ def filter_record(scenario, record: Record, origins, horizons=(12,), *,
     per = n_worlds // replicates
     tasks = [ReplicateTask(scenario, conditions, obs, first, max(len(obs), 1), per, seed, r,
                            observation or ObservationModel(), origins, tuple(horizons),
-                           tally_horizon, str(record.path)) for r in range(replicates)]
+                           tally_horizon, str(record.path),
+                           progress if workers == 1 and dask is None else None)
+             for r in range(replicates)]
     results = list(map_ordered(run_replicate, tasks, workers=workers, dask=dask))
     counts = {key: sum(r.counts[key] for r in results) for key in results[0].counts}
     tallies = {o: sum((r.tallies[o] for r in results[1:]), results[0].tallies[o])

@@ -1,0 +1,95 @@
+"""Adaptive reference forecasts and block-bootstrap skill intervals for rolling backtests.
+
+Two references learn from the months before the origin only (never the months scored):
+
+- **online rate**: the chance the event happens in a month, (k + 0.5) / (m + 1) for k
+  of the m record months before the origin, turned into the chance of at least one in
+  H months as if months were independent: 1 - (1 - p)^H;
+- **online Markov chain**: a first-order chain on "the event happened this month",
+  its two transition chances P(event | last month had it) and P(event | it did not)
+  counted from the pairs of consecutive months before the origin (each smoothed as
+  (k + 0.5) / (m + 1)); from the state of the month before the origin, the chance of at
+  least one event in H months is 1 - (1 - p_s)(1 - p_0)^(H - 1), where p_s is the
+  transition chance from that state and p_0 the one from a month without it.
+
+Skill intervals: the forecasts of one origin share its months and the windows of
+neighbouring origins overlap, so origins are resampled in moving blocks (Kunsch 1989)
+of ``block`` consecutive origins (default: the horizon, at least 3), every forecast of
+a resampled origin going with it; the interval is the 2.5-97.5 percentile of
+1 - Brier(model) / Brier(reference) over the resamples (seeded).
+"""
+
+import numpy as np
+import pandas as pd
+
+BOOTSTRAP_DRAWS = 2000
+BOOTSTRAP_SEED = 20250320
+MIN_BLOCK = 3
+
+
+def bootstrap_block(horizon_months: int) -> int:
+    """Block length in origins: the horizon (windows that overlap move together), at
+    least MIN_BLOCK."""
+    return max(MIN_BLOCK, int(horizon_months))
+
+
+def _before(events: pd.Series, origin: pd.Period) -> pd.Series:
+    return events.loc[: origin - 1] if origin > events.index[0] else events.iloc[:0]
+
+
+def online_rate(events: pd.Series, origin: pd.Period, months: int) -> float:
+    """P(at least one event in ``months`` months) from the monthly rate before ``origin``."""
+    past = _before(events, origin)
+    p = (float(past.sum()) + 0.5) / (len(past) + 1)
+    return float(1.0 - (1.0 - p) ** months)
+
+
+def online_markov(events: pd.Series, origin: pd.Period, months: int) -> float:
+    """P(at least one event in ``months`` months) from a first-order chain fitted on the
+    months before ``origin`` (see the module docstring)."""
+    past = _before(events, origin).astype(bool).to_numpy()
+    prev, nxt = past[:-1], past[1:]
+    p_from = [(float(nxt[prev == s].sum()) + 0.5) / (int((prev == s).sum()) + 1)
+              for s in (False, True)]
+    state = bool(past[-1]) if len(past) else False
+    p_none = (1.0 - p_from[state]) * (1.0 - p_from[False]) ** (months - 1)
+    return float(1.0 - p_none)
+
+
+def _skill(p: np.ndarray, q: np.ndarray, o: np.ndarray) -> float:
+    ref = np.mean((q - o) ** 2)
+    return float(1.0 - np.mean((p - o) ** 2) / ref) if ref > 0 else float("nan")
+
+
+def block_bootstrap_skill(origins: list, p: np.ndarray, q: np.ndarray, o: np.ndarray,
+                          block: int, draws: int = BOOTSTRAP_DRAWS,
+                          seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
+    """95% moving-block bootstrap interval of the Brier skill of ``p`` against ``q``;
+    ``origins`` gives each forecast's origin (forecasts of one origin move together)."""
+    labels = sorted(set(origins))
+    k = len(labels)
+    if k == 0:
+        return float("nan"), float("nan")
+    rows = {lab: np.flatnonzero(np.asarray([x == lab for x in origins])) for lab in labels}
+    block = max(1, min(block, k))
+    starts = np.arange(k - block + 1)
+    rng = np.random.default_rng(seed)
+    per = int(np.ceil(k / block))
+    skills = []
+    for _ in range(draws):
+        chosen = rng.choice(starts, per)
+        idx = np.concatenate([rows[labels[s + j]] for s in chosen for j in range(block)])
+        skills.append(_skill(p[idx], q[idx], o[idx]))
+    lo, hi = np.nanpercentile(skills, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
+def skill_intervals(forecasts, references, block: int) -> dict:
+    """``{"vs_<reference>": [low, high]}`` over the scored forecasts (pooled)."""
+    scored = [f for f in forecasts if f.observed is not None]
+    o = np.array([f.observed for f in scored], dtype=float)
+    p = np.array([f.p for f in scored], dtype=float)
+    origins = [f.origin for f in scored]
+    return {f"vs_{ref}": list(block_bootstrap_skill(
+        origins, p, np.array([getattr(f, ref) for f in scored], dtype=float), o, block))
+        for ref in references}
