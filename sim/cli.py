@@ -35,6 +35,8 @@ FEATURES = {
                  "rolling origins on the monthly record; else history cases with observed:)"),
     "forecast": ("sim.assimilation.cli", "filter the worlds through the monthly record, then "
                  "forecast from the origin"),
+    "evidence": ("sim.assimilation.evidence", "the record's log marginal likelihood under each "
+                 "scenario and the Bayes factors between them"),
     "calibrate": ("sim.calibration.cli",
                   "infer behavioural parameters from the monthly record (ABC-SMC)"),
     "bench": ("sim.bench", "throughput of the batched model vs one model per world"),
@@ -97,8 +99,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     feature("run")
     feature("validate")
 
-    for name in ("watch", "check", "compare", "backtest", "forecast", "sweep", "report",
-                 "dashboard", "params", "calibrate", "bench"):
+    for name in ("watch", "check", "compare", "backtest", "forecast", "evidence", "sweep",
+                 "report", "dashboard", "params", "calibrate", "bench"):
         feature(name)
     return parser
 

@@ -87,3 +87,29 @@ def test_zero_likelihood_everywhere_exits_2_naming_the_month(capsys, tmp_path, m
                            "-n", "30", "--replicates", "1")
     assert code == 2
     assert "month 2021-05" in err and "probability 0" in err
+
+
+def test_evidence_json_and_reading(capsys, tmp_path):
+    from sim.assimilation.evidence import kass_raftery
+
+    record = short_record(tmp_path, 6)
+    lens = REPO / "scenarios" / "experts" / "kopalyan.yaml"
+    code, out, _ = run_cli(capsys, "evidence", BASELINE, lens, "--record", record, "-n", "100",
+                           "--replicates", "2", "--format", "json", "--out", tmp_path / "ev")
+    assert code == 0
+    rows = json.loads(out)["scenarios"]
+    assert [r["file"] for r in rows] == [str(BASELINE), str(lens)]
+    assert {"file", "name", "log_likelihood", "se", "log_bayes_factor"} <= set(rows[1])
+    assert rows[0]["log_bayes_factor"] == 0.0
+    assert rows[1]["log_bayes_factor"] == pytest.approx(rows[1]["log_likelihood"]
+                                                        - rows[0]["log_likelihood"])
+    assert (tmp_path / "ev" / "evidence.png").stat().st_size > 0
+    assert kass_raftery(0.5) == "not worth more than a bare mention"
+    assert kass_raftery(2.0) == "positive" and kass_raftery(-6.0) == "very strong (against)"
+
+
+def test_evidence_bad_scenario_exits_2(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nparameters: {azerbaijan: {nope: 1}}\n")
+    code, _, err = run_cli(capsys, "evidence", BASELINE, bad, "--record", RECORD, "-n", "10")
+    assert code == 2 and "nope" in err
