@@ -14,8 +14,9 @@ origin on and whichever other origins are forecast (the no-leak test).
 
 A forecast counts an outcome if it happens within the window: at the fork the
 outcome memory the actors never read is reset (highest rung kept up, first clash, the
-CSTO's strongest answer short of force, unrest; sanctions in force at the origin count,
-as in a blank start), so the window's outcomes are not last year's.
+CSTO's strongest answer short of force, unrest), so the window's outcomes are not last
+year's; "sanctions imposed" counts impositions inside the window (the record's event),
+not sanctions left standing from a filtered month.
 """
 
 import math
@@ -42,7 +43,7 @@ def open_window(world) -> None:
     world.max_rung = world.rung.copy()
     world.first_clash_week = np.full_like(world.first_clash_week, -1)
     world.week = 0  # weeks of the window (the first clash week is counted from the origin)
-    world.ever_sanctioned = world.sanctioned.copy()
+    world.ever_sanctioned = np.zeros_like(world.ever_sanctioned)
     # Unrest is sticky and only Moscow's own rule reads it: a fresh outbreak counts.
     world.unrest = np.zeros_like(world.unrest)
     force = CstoResponse.MILITARY
@@ -83,9 +84,16 @@ def forecast_from(f: WorldFilter, origin: pd.Period, horizons: tuple[int, ...],
     fork = f.equal_weight_fork(sum(weeks), origin.ordinal)
     open_window(fork.world)
     counts, tally = {}, None
+    imposed = np.zeros(fork.n_worlds, dtype=bool)
     for h, month_weeks_h in enumerate(weeks, start=1):
         for _ in range(month_weeks_h):
+            before = fork.world.sanctioned.copy()
             fork.step()
+            # The record's event is sanctions *imposed* in a month: sanctions standing at
+            # the origin (from a filtered month) are not a new imposition. No actor reads
+            # ever_sanctioned, so it can carry the window's impositions.
+            imposed |= fork.world.sanctioned & ~before
+            fork.world.ever_sanctioned = imposed.copy()
         if h in horizons:
             counts[h] = fork.outcome_indicators().sum(axis=1, dtype=np.int64)
         if h == tally_horizon:
