@@ -23,7 +23,7 @@ OBSERVATION_CHOICES = ("default", "sharper", "softer", "uninformative")
 def month_arg(text: str):
     import argparse
 
-    from sim.record import parse_month
+    from sim.record.monthly import parse_month
 
     try:
         return parse_month(text)
@@ -68,89 +68,11 @@ def cli_parse(subparsers) -> None:
     fc.set_defaults(action=cli_action)
 
 
-def forecast_data(result, origin, horizon: int, scenario, args) -> dict:
-    run = result.run_result(origin, scenario.name, args.seed).to_dict()
-    return {"scenario": scenario.name, "record": str(args.record), "seed": args.seed,
-            "worlds": result.worlds, "as_of": str(origin), "horizon_months": horizon,
-            "outcomes": run["outcomes"], "filter": result.filter_dict()}
-
-
-def format_forecast(data: dict) -> str:
-    from sim.formatting import pct
-
-    f = data["filter"]
-    lines = [f"scenario: {data['scenario']}    record: {data['record']}    seed: {data['seed']}",
-             f"origin: {data['as_of']}    horizon: {data['horizon_months']} months    worlds: "
-             f"{data['worlds']:,} in {f['replicates']} filters", "",
-             f"{'outcome':<26} {'p':>7}  {'95% CI':<17} {'n':>7}"]
-    for name, est in data["outcomes"].items():
-        ci = f"[{pct(est['ci'][0])}, {pct(est['ci'][1])}]"
-        lines.append(f"{name:<26} {pct(est['p']):>7}  {ci:<17} {est['n']:>7,}")
-    if f["months"]:
-        last = f["months"][-1]
-        rung = ", ".join(f"{r}: {pct(p)}" for r, p in enumerate(last["rung"]) if p >= 0.005)
-        low = min(f["months"], key=lambda m: m["ess"])
-        lines += ["", f"filtered state at the end of {last['month']} (record: rung "
-                      f"{last['observed_rung']}):",
-                  f"  highest rung of the month   {rung}",
-                  "  Baku's belief in Western resolve  {:.2f} (90%: {:.2f}-{:.2f})".format(
-                      *last["resolve_belief"]),
-                  "  Armenia's trust in the CSTO       {:.2f} (90%: {:.2f}-{:.2f})".format(
-                      *last["csto_trust"]),
-                  "  occupied km2                      {:.0f} (90%: {:.0f}-{:.0f})".format(
-                      *last["occupied_km2"]),
-                  "", f"log marginal likelihood of the record {f['log_likelihood']:.2f} "
-                      f"(Monte Carlo SE {f['se']:.2f}); lowest ESS {low['ess']:.0f} of "
-                      f"{low['worlds']:,} in {low['month']}"]
-    return "\n".join(lines) + "\n"
-
-
-def plot_forecast(data: dict, record, path: Path) -> Path:
-    """Record against the filtered rung bands by month; the forecast beside it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from sim.ladder import N_RUNGS
-
-    months = data["filter"]["months"]
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(13, 4.5), width_ratios=[3, 1])
-    if months:
-        probs = np.array([m["rung"] for m in months]).T
-        x = np.arange(len(months))
-        ax.stackplot(x, probs, labels=[f"rung {r}" for r in range(N_RUNGS)], alpha=0.75,
-                     colors=plt.cm.YlOrRd(np.linspace(0.1, 0.95, N_RUNGS)))
-        observed = np.array([m["observed_rung"] for m in months])
-        ax.scatter(x, (observed + 0.5) / N_RUNGS, color="black", s=14, zorder=3,
-                   label="record's rung (height = rung)")
-        step = max(1, len(months) // 12)
-        ax.set_xticks(x[::step], [m["month"] for m in months][::step], rotation=45)
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("filtered P(highest rung of the month)")
-    ax.set_title(f"filtered worlds against the record ({record.path.name})")
-    ax.legend(fontsize=7, loc="upper left", ncols=2)
-    names = [n for n in ("border_clash", "limited_incursion", "csto_statement",
-                         "sanctions_imposed", "peace_treaty") if n in data["outcomes"]]
-    p = [data["outcomes"][n]["p"] for n in names]
-    err = np.array([[data["outcomes"][n]["p"] - data["outcomes"][n]["ci"][0],
-                     data["outcomes"][n]["ci"][1] - data["outcomes"][n]["p"]] for n in names]).T
-    bx.barh(names, p, xerr=err, color="tab:red", alpha=0.7)
-    bx.set_xlim(0, 1)
-    bx.invert_yaxis()
-    bx.set_title(f"forecast from {data['as_of']}, {data['horizon_months']} months")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def cli_action(args) -> int:
-    from sim.assimilation.forecast import filter_record
+    from sim.assimilation.nowcast import filter_and_forecast, format_forecast, plot_forecast
     from sim.files import atomic_write, check_out_dir
-    from sim.record import load_conditions, load_record
-    from sim.record.observation import ObservationModel
+    from sim.record.conditions import load_conditions
+    from sim.record.monthly import load_record
     from sim.scenario import load_scenario
 
     if args.out is not None:
@@ -158,13 +80,11 @@ def cli_action(args) -> int:
     record = load_record(args.record)
     scenario = load_scenario(args.scenario)
     conditions = load_conditions(args.conditions)
-    origin = args.as_of if args.as_of is not None else record.last_month + 1
-    result = filter_record(scenario, record, [origin], (args.horizon_months,),
-                           n_worlds=args.worlds, replicates=min(args.replicates, args.worlds),
-                           seed=args.seed, observation=ObservationModel.named(args.observation),
-                           conditions=conditions, tally_horizon=args.horizon_months,
-                           workers=args.workers)
-    data = forecast_data(result, origin, args.horizon_months, scenario, args)
+    forecast = filter_and_forecast(scenario, record, args.as_of, args.horizon_months,
+                                   n_worlds=args.worlds, replicates=args.replicates,
+                                   seed=args.seed, observation=args.observation,
+                                   conditions=conditions, workers=args.workers)
+    data = forecast.to_dict()
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_forecast(data))
     sys.stdout.flush()

@@ -134,7 +134,8 @@ def plot_evidence(data: dict, path: Path) -> Path:
 
 def cli_action(args) -> int:
     from sim.files import atomic_write, check_out_dir
-    from sim.record import load_conditions, load_record
+    from sim.record.conditions import load_conditions
+    from sim.record.monthly import load_record
     from sim.record.observation import ObservationModel
 
     if args.out is not None:
