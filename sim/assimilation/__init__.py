@@ -1,10 +1,10 @@
 """Data assimilation: the worlds of one batched model filtered through the record
 (:mod:`sim.assimilation.filter`), forecasts from the filtered ensemble
 (:mod:`sim.assimilation.forecast`), the ``forecast`` and ``evidence`` commands
-(:mod:`sim.assimilation.cli`, :mod:`sim.assimilation.evidence`) and :func:`filter`."""
+(:mod:`sim.assimilation.cli`, :mod:`sim.assimilation.evidence`) and :func:`assimilate`."""
 
 
-def filter(scenario, record, as_of=None, horizon_months: int = 12, **options):  # noqa: A001
+def assimilate(scenario, record, as_of=None, horizon_months: int = 12, **options):
     """Filter the worlds of ``scenario`` (a path or a Scenario) through ``record`` (a path
     or a Record) up to ``as_of`` (default: the month after the record's last) and
     forecast ``horizon_months`` from there: a

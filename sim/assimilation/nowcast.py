@@ -1,10 +1,11 @@
-"""The Python face of the filter: ``sim.assimilation.filter(...)`` returns a
+"""The Python face of the filter: ``sim.assimilation.assimilate(...)`` returns a
 :class:`RecordForecast`, the object ``escsim forecast`` prints (its table, its JSON,
 its figure).
 
 (The issue asked for ``sim.record.filter``; the filter imports the record's modules, so
 a ``filter`` in ``sim.record`` would make an import circle, which the project's import
-test forbids even inside functions. It lives in ``sim.assimilation`` instead.)"""
+test forbids even inside functions. It lives in ``sim.assimilation``, named
+``assimilate`` because ``sim.assimilation.filter`` is the filter's module.)"""
 
 from dataclasses import dataclass
 from pathlib import Path
