@@ -113,3 +113,22 @@ def test_evidence_bad_scenario_exits_2(capsys, tmp_path):
     bad.write_text("name: x\nparameters: {azerbaijan: {nope: 1}}\n")
     code, _, err = run_cli(capsys, "evidence", BASELINE, bad, "--record", RECORD, "-n", "10")
     assert code == 2 and "nope" in err
+
+
+@pytest.mark.parametrize("assimilate", [pytest.param(True, marks=pytest.mark.slow), False])
+def test_backtest_several_horizons_keeps_todays_keys(capsys, assimilate):
+    args = ["backtest", "--record", RECORD, "--scenario", BASELINE, "--origins",
+            "2022-01:2022-03", "--horizon-months", "1,3", "-n", "200", "--replicates", "2",
+            "--outcomes", "border_clash", "csto_statement", "--format", "json", "--quiet"]
+    code, out, _ = run_cli(capsys, *args, *([] if assimilate else ["--no-assimilate"]))
+    assert code == 0
+    data = json.loads(out)
+    assert data["assimilate"] is assimilate and data["horizons"] == [1, 3]
+    assert data["horizon_months"] == 1 and set(data["by_horizon"]) == {"1", "3"}
+    assert ("filter" in data) is assimilate
+    s = data["by_horizon"]["3"]["scores"]
+    for ref in ("climatology", "persistence", "online_rate", "online_markov"):
+        assert f"skill_vs_{ref}" in s and len(s["skill_intervals"][f"vs_{ref}"]) == 2
+    f = data["forecasts"][0]
+    assert {"climatology", "persistence", "online_rate", "online_markov"} <= set(f)
+    assert data["forecasts"] == data["by_horizon"]["1"]["forecasts"]

@@ -56,31 +56,31 @@ def online_markov(events: pd.Series, origin: pd.Period, months: int) -> float:
     return float(1.0 - p_none)
 
 
-def _skill(p: np.ndarray, q: np.ndarray, o: np.ndarray) -> float:
-    ref = np.mean((q - o) ** 2)
-    return float(1.0 - np.mean((p - o) ** 2) / ref) if ref > 0 else float("nan")
-
-
 def block_bootstrap_skill(origins: list, p: np.ndarray, q: np.ndarray, o: np.ndarray,
                           block: int, draws: int = BOOTSTRAP_DRAWS,
                           seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
     """95% moving-block bootstrap interval of the Brier skill of ``p`` against ``q``;
-    ``origins`` gives each forecast's origin (forecasts of one origin move together)."""
+    ``origins`` gives each forecast's origin (forecasts of one origin move together).
+    Vectorised: the squared errors are summed per origin once, and each resample adds
+    up the sums of its origins."""
     labels = sorted(set(origins))
     k = len(labels)
     if k == 0:
         return float("nan"), float("nan")
-    rows = {lab: np.flatnonzero(np.asarray([x == lab for x in origins])) for lab in labels}
+    where = np.searchsorted(np.array(labels, dtype=object), np.array(origins, dtype=object))
+    model = np.bincount(where, weights=(p - o) ** 2, minlength=k)
+    ref = np.bincount(where, weights=(q - o) ** 2, minlength=k)
     block = max(1, min(block, k))
-    starts = np.arange(k - block + 1)
-    rng = np.random.default_rng(seed)
     per = int(np.ceil(k / block))
-    skills = []
-    for _ in range(draws):
-        chosen = rng.choice(starts, per)
-        idx = np.concatenate([rows[labels[s + j]] for s in chosen for j in range(block)])
-        skills.append(_skill(p[idx], q[idx], o[idx]))
-    lo, hi = np.nanpercentile(skills, [2.5, 97.5])
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, k - block + 1, size=(draws, per))
+    idx = (starts[:, :, None] + np.arange(block)).reshape(draws, -1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skills = 1.0 - model[idx].sum(axis=1) / ref[idx].sum(axis=1)
+    skills = skills[np.isfinite(skills)]
+    if not len(skills):
+        return float("nan"), float("nan")
+    lo, hi = np.percentile(skills, [2.5, 97.5])
     return float(lo), float(hi)
 
 
