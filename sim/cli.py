@@ -5,7 +5,8 @@ Each command's parser and action live beside its feature (``cli_parse(subparsers
 check and compare in :mod:`sim.analysis`, sweep in :mod:`sim.experiments.cli`, report in
 :mod:`sim.report`, dashboard in :mod:`sim.dashboard.cli`, params in
 :mod:`sim.scenario.parameters`.
-watch in :mod:`sim.narrate`, backtest in :mod:`sim.analysis.backtest`, calibrate in
+watch in :mod:`sim.narrate`, backtest in :mod:`sim.analysis.backtest`, forecast in
+:mod:`sim.assimilation.cli`, calibrate in
 :mod:`sim.calibration.cli`, bench in :mod:`sim.bench`. Bad input ends with one clear message
 and exit code 2, never a traceback.
 """
@@ -32,6 +33,10 @@ FEATURES = {
     "watch": ("sim.narrate", "follow one world week by week, in words"),
     "backtest": ("sim.analysis.backtest", "score forecasts against what happened (--record: "
                  "rolling origins on the monthly record; else history cases with observed:)"),
+    "forecast": ("sim.assimilation.cli", "filter the worlds through the monthly record, then "
+                 "forecast from the origin"),
+    "evidence": ("sim.assimilation.evidence", "the record's log marginal likelihood under each "
+                 "scenario and the Bayes factors between them"),
     "calibrate": ("sim.calibration.cli",
                   "infer behavioural parameters from the monthly record (ABC-SMC)"),
     "bench": ("sim.bench", "throughput of the batched model vs one model per world"),
@@ -94,8 +99,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     feature("run")
     feature("validate")
 
-    for name in ("watch", "check", "compare", "backtest", "sweep", "report", "dashboard",
-                 "params", "calibrate", "bench"):
+    for name in ("watch", "check", "compare", "backtest", "forecast", "evidence", "sweep",
+                 "report", "dashboard", "params", "calibrate", "bench"):
         feature(name)
     return parser
 

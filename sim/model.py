@@ -24,6 +24,7 @@ from sim.actors import (
 from sim.ladder import N_STATES, CstoResponse
 from sim.outcomes import OUTCOME_TABLE
 from sim.results import Tally
+from sim.worlds import take_attributes, take_worlds
 
 
 class EscalationModel(mesa.Model):
@@ -52,6 +53,7 @@ class EscalationModel(mesa.Model):
         if blocks < 1 or n % blocks:
             raise ValueError(f"{n} worlds do not split into {blocks} equal blocks")
         self.blocks = blocks
+        self.initial = initial
         self.world = start_world(n, initial, self.views)
         # One instance per class, in this order; a teacher may pass a subclass of an actor
         # with its own rule (notebook 05).
@@ -142,6 +144,64 @@ class EscalationModel(mesa.Model):
             w.resolve_b = np.where(w.active, b, w.resolve_b)
         for actor in self.actors:
             actor.refresh()
+
+    # What resampling leaves alone on the model: Mesa's own bookkeeping (an agent
+    # registry, the generator), the weekly aggregates, and what it rebuilds itself.
+    _NOT_PER_WORLD = frozenset(vars(mesa.Model(rng=0))) | {
+        "datacollector", "actors", "world", "params", "views", "initial"}
+    _AGENT_OWN = frozenset(("model", "pos", "unique_id"))
+
+    def resample(self, idx: np.ndarray) -> None:
+        """Keep worlds ``idx`` (indices into the current worlds, repeats allowed, any
+        length): world ``j`` afterwards is a copy of world ``idx[j]``, with its state,
+        its parameters and everything the agents keep for it (a particle filter's
+        resampling step).
+
+        Every per-world array moves: the state (:meth:`WorldState.take`), the parameter
+        dict (the typed views are rebuilt from it), and every array on the model or an
+        agent whose last axis runs over the worlds, found by walking their attributes
+        (:mod:`sim.worlds`), so an array an actor adds later moves too (the contract
+        test fails otherwise). Copies of one world draw different random numbers from
+        then on: ``uniforms`` draws one column per world position.
+
+        Refused with ``blocks > 1``: the blocks are sweep points that share their draws
+        (common random numbers), and a copy moved into another block would run under
+        that block's parameters and draws; resample each block's model on its own.
+        """
+        if self.blocks != 1:
+            raise ValueError("resample needs blocks == 1 (blocks share their random draws; "
+                             "resample each block's model on its own)")
+        idx = np.asarray(idx, dtype=np.intp)
+        if idx.ndim != 1 or (idx.size and (idx.min() < 0 or idx.max() >= self.n_worlds)):
+            raise IndexError(f"resample: indices must be one-dimensional in 0..{self.n_worlds - 1}")
+        n = self.n_worlds
+        self.world = self.world.take(idx)
+        self.params = take_worlds(self.params, idx, n)
+        self.views = Views.build(self.params)
+        take_attributes(self, idx, n, skip=self._NOT_PER_WORLD)
+        for actor in self.actors:
+            take_attributes(actor, idx, n, skip=self._AGENT_OWN)
+
+    def fork(self, rng: np.random.Generator, horizon_weeks: int) -> "EscalationModel":
+        """An independent copy of this model's worlds as they stand (state, parameters,
+        what the agents keep), stepping from its own generator ``rng`` for
+        ``horizon_weeks`` more weeks; this model is left as it was. A forecast from a
+        filtered ensemble runs on a fork while the filter goes on."""
+        if self.blocks != 1:
+            raise ValueError("fork needs blocks == 1")
+        new = type(self)({k: v.copy() for k, v in self.params.items()}, self.initial,
+                         horizon_weeks, rng, actor_classes=tuple(type(a) for a in self.actors))
+        every = np.arange(self.n_worlds)
+        new.world = self.world.take(every)
+        take_attributes(new, every, self.n_worlds, skip=self._NOT_PER_WORLD)
+        for mine, theirs in zip(self.actors, new.actors, strict=True):
+            for name, value in vars(mine).items():
+                if name not in self._AGENT_OWN:
+                    setattr(theirs, name, take_worlds(value, every, self.n_worlds))
+        # The weekly breakdown starts from the forked state, not the fresh one.
+        new.datacollector.model_vars["state_counts"].clear()
+        new.datacollector.collect(new)
+        return new
 
     def release(self) -> None:
         """Drop this batch's arrays once its tally is taken.

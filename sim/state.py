@@ -112,6 +112,13 @@ class WorldState:
     def n(self) -> int:
         return self.rung.shape[0]
 
+    def take(self, idx: np.ndarray) -> "WorldState":
+        """Worlds ``idx`` (repeats allowed) as a new state: every per-world array taken
+        along its last axis (copies); the week is shared."""
+        idx = np.asarray(idx, dtype=np.intp)
+        return WorldState(**{f.name: getattr(self, f.name)[..., idx].copy()
+                             for f in fields(self) if f.name != "week"}, week=self.week)
+
     def conditions_unmet(self) -> np.ndarray:
         """Share of Baku's two remaining treaty conditions still unmet (0, 0.5 or 1)."""
         return 1.0 - 0.5 * (self.minsk_dissolved.astype(np.float64) + self.constitution_reformed)

@@ -365,9 +365,9 @@ def test_per_world_arrays_on_an_agent_are_declared(cls):
     assert all(np.shape(value)[-1:] == (n,) for value in agent.last.values())
 
 
-def test_take_carries_what_an_agent_keeps_with_its_worlds():
+def test_resampling_carries_what_an_agent_keeps_with_its_worlds():
     """Russia's memory of its spoiling (narration) and last week's record follow the
-    worlds chosen by a resampling."""
+    worlds chosen by a resampling of the model (sim.worlds finds them)."""
     from sim.actors.russia import Russia
 
     m = model(6, seed=8)
@@ -375,7 +375,7 @@ def test_take_carries_what_an_agent_keeps_with_its_worlds():
     agent.has_spoiled = np.array([True, False, True, False, False, True])
     agent.last = {"spoiling": agent.has_spoiled.copy()}
     idx = np.array([5, 5, 1, 0, 3, 2])
-    agent.take(idx)
+    m.resample(idx)
     np.testing.assert_array_equal(agent.has_spoiled, [True, True, False, True, False, True])
     np.testing.assert_array_equal(agent.last["spoiling"], agent.has_spoiled)
 

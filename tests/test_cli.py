@@ -180,7 +180,9 @@ def test_the_command_index_matches_each_feature_module():
                                [name, "x.yaml", "--out", "o"] if name == "sweep" else
                                [name, "x.yaml", "-o", "o"] if name == "report" else
                                [name, "--record", "r.csv", "--scenario", "x.yaml", "--out", "o"]
-                               if name == "calibrate" else [name])
+                               if name in ("calibrate", "forecast") else
+                               [name, "x.yaml", "--record", "r.csv"] if name == "evidence"
+                               else [name])
         assert args.action.__module__ == FEATURES[name][0], name
 
 

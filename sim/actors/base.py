@@ -27,7 +27,8 @@ Every agent declares every WorldState field it writes: ``decides`` (the decision
 ``writes`` (its consequences) and ``learns`` (its beliefs); the contract test
 (``tests/test_actor_contract.py``) fails on a write none of them names. Per-world
 arrays an agent holds itself are declared too: ``keeps`` for those that last from week
-to week (a resampling filter must carry them with the worlds, :meth:`Actor.take`),
+to week (a resampling filter carries them with the worlds:
+:meth:`sim.model.EscalationModel.resample` finds every per-world array, declared or not),
 ``scratch`` for those recomputed every week before they are read.
 
 Every agent draws ``draws_per_week`` full-length arrays each week whatever the state
@@ -127,15 +128,6 @@ class Actor(mesa.Agent):
         """What this actor did in world ``i`` last week, as short phrases (none by
         default)."""
         return []
-
-    def take(self, idx: np.ndarray) -> None:
-        """Keep the worlds ``idx`` of the per-world arrays the agent holds across weeks
-        (``keeps``) and of last week's record (``last``), in that order: what a
-        resampling of the model's worlds does to the agent. (``scratch`` is rebuilt
-        next week; what :meth:`refresh` caches is rebuilt from the parameters.)"""
-        for name in self.keeps:
-            setattr(self, name, getattr(self, name)[..., idx])
-        self.last = {k: np.asarray(value)[..., idx] for k, value in self.last.items()}
 
 
 def keep(active: np.ndarray, new: ArrayLike, old: ArrayLike) -> np.ndarray:

@@ -137,6 +137,18 @@ def _origins(text: str) -> tuple:
     return first, last
 
 
+def _horizons(text: str) -> list[int]:
+    """``12`` or ``1,3,12``: one or more horizons in months, each at least 1."""
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected months like 12 or 1,3,12, got {text!r}") \
+            from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"horizons must be 1 month or more, got {text!r}")
+    return sorted(set(values))
+
+
 def cli_parse(subparsers) -> None:
     """The ``backtest`` command: rolling origins on a record, or history cases."""
     from sim.cli_support import positive_int, seed
@@ -153,8 +165,17 @@ def cli_parse(subparsers) -> None:
     bt.add_argument("--origins", type=_origins, default=None, metavar="YYYY-MM:YYYY-MM",
                     help="first and last origin month (default: every origin with 12 months "
                          "of record before it and its window inside the record)")
-    bt.add_argument("--horizon-months", type=positive_int, default=DEFAULT_HORIZON_MONTHS,
-                    help=f"months forecast from each origin (default {DEFAULT_HORIZON_MONTHS})")
+    bt.add_argument("--horizon-months", type=_horizons, default=[DEFAULT_HORIZON_MONTHS],
+                    help="months forecast from each origin, one or several (1,3,12; default "
+                         f"{DEFAULT_HORIZON_MONTHS})")
+    bt.add_argument("--no-assimilate", dest="assimilate", action="store_false",
+                    help="start every origin from a blank world set up as of it, instead of "
+                         "the worlds filtered through the record's months before it")
+    bt.add_argument("--observation", default="default",
+                    choices=("default", "sharper", "softer", "uninformative"),
+                    help="the filter's observation model (sim.record.observation)")
+    bt.add_argument("--replicates", type=positive_int, default=4,
+                    help="independent filters the worlds are split into (default 4)")
     bt.add_argument("--scenario", type=Path, default=baseline_scenario(),
                     help="scenario set up as of each origin (default scenarios/baseline.yaml)")
     bt.add_argument("--conditions", type=Path, default=None,
@@ -197,6 +218,7 @@ def _writable_dir(out: Path) -> None:
 def _rolling_action(args) -> int:
     import pandas as pd
 
+    from sim.analysis.assimilated import assimilated_forecasts, format_skill_summary
     from sim.analysis.rolling import default_origins, rolling_forecasts, to_dict
     from sim.analysis.rolling_report import (
         BACKTEST_JSON,
@@ -213,12 +235,13 @@ def _rolling_action(args) -> int:
     record = load_record(args.record)
     scenario = load_scenario(args.scenario)
     conditions = load_conditions(args.conditions)
+    horizons = args.horizon_months
     if args.origins is None:
-        origins = default_origins(record, args.horizon_months)
+        origins = default_origins(record, horizons[0])
         if not origins:
             raise ScenarioError([Problem(str(args.record), None, "--origins", (
                 f"the record ({record.first_month} to {record.last_month}) is too short for "
-                f"12 months of history plus a {args.horizon_months}-month window; give "
+                f"12 months of history plus a {horizons[0]}-month window; give "
                 "--origins"))])
     else:
         origins = list(pd.period_range(*args.origins, freq="M"))
@@ -229,22 +252,40 @@ def _rolling_action(args) -> int:
                 else f"{total} origins done"
             print(f"backtest: {what}", file=sys.stderr, flush=True)
 
-    forecasts = rolling_forecasts(scenario, record, origins, args.horizon_months, args.worlds,
-                                  args.seed, args.outcomes, args.workers, conditions, progress)
+    filtered = None
+    if args.assimilate:
+        from sim.record.observation import ObservationModel
+
+        by_horizon, filtered = assimilated_forecasts(
+            scenario, record, origins, horizons, args.worlds, args.seed, args.outcomes,
+            args.workers, conditions, ObservationModel.named(args.observation),
+            min(args.replicates, args.worlds), progress)
+    else:
+        by_horizon = {h: rolling_forecasts(scenario, record, origins, h, args.worlds,
+                                           args.seed, args.outcomes, args.workers, conditions,
+                                           progress) for h in horizons}
     info = {"record": str(args.record), "scenario": scenario.name, "seed": args.seed,
-            "worlds": args.worlds}
-    data = to_dict(forecasts, origins, args.horizon_months, info)
+            "worlds": args.worlds, "assimilate": args.assimilate, "horizons": horizons}
+    if filtered is not None:
+        info["filter"] = {k: v for k, v in filtered.filter_dict().items() if k != "months"}
+    # Today's keys describe the first horizon; every horizon is under by_horizon.
+    forecasts, horizon = by_horizon[horizons[0]], horizons[0]
+    data = to_dict(forecasts, origins, horizon, info)
+    data["by_horizon"] = {str(h): to_dict(fs, origins, h) for h, fs in by_horizon.items()}
     text = json.dumps(data, indent=2)
+    start = "filtered through the record before it" if args.assimilate else "blank"
     header = (f"scenario: {scenario.name}    record: {args.record}    seed: {args.seed}    "
-              f"worlds: {args.worlds:,} per origin\norigins: {origins[0]} to {origins[-1]} "
-              f"({len(origins)})    horizon: {args.horizon_months} months")
+              f"worlds: {args.worlds:,} per origin ({start})"
+              f"\norigins: {origins[0]} to {origins[-1]} ({len(origins)})")
     if args.format == "json":
         print(text)
     else:
-        print(format_rolling(forecasts, origins, args.horizon_months, header), end="")
+        for h, fs in by_horizon.items():
+            print(format_rolling(fs, origins, h, f"{header}    horizon: {h} months"))
+        print(format_skill_summary(by_horizon, args.assimilate), end="")
     if args.out is not None:
         title = (f"{scenario.name}: {len(origins)} origins {origins[0]} to {origins[-1]}, "
-                 f"{args.horizon_months}-month windows, {args.worlds:,} worlds each")
+                 f"{horizon}-month windows, {args.worlds:,} worlds each")
         for path in (atomic_write(args.out / BACKTEST_JSON, text + "\n"),
                      plot_reliability(forecasts, args.out / RELIABILITY_PNG, title)):
             print(f"wrote {path}", file=sys.stderr)

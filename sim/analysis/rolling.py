@@ -22,7 +22,10 @@ is scored; a later origin is forecast but not scored (``observed`` is None). Sco
   * persistence: the same share over the last max(12, H) months before the origin (for
     H <= 12, the 12 months before it, as the issue asks; a longer H needs a longer
     stretch to hold one window);
-  both smoothed as (k + 0.5) / (m + 1) for k of m windows, so neither is ever 0 or 1.
+  both smoothed as (k + 0.5) / (m + 1) for k of m windows, so neither is ever 0 or 1;
+  and two adaptive references from the months before the origin
+  (:mod:`sim.analysis.references`): an online monthly rate and an online first-order
+  Markov chain. Skill carries a moving-block bootstrap interval over origins.
 """
 
 from collections.abc import Callable
@@ -33,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sim import scoring
+from sim.analysis.references import bootstrap_block, online_markov, online_rate, skill_intervals
 from sim.record import Record, month_weeks, observed_events, record_outcomes, scenario_as_of
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 from sim.stats import wilson_interval
@@ -40,6 +44,8 @@ from sim.stats import wilson_interval
 PERSISTENCE_MONTHS = 12
 RELIABILITY_BINS = np.linspace(0.0, 1.0, 11)  # ten bins of 10 percentage points
 REFERENCES = ("climatology", "persistence")
+ADAPTIVE_REFERENCES = ("online_rate", "online_markov")
+ALL_REFERENCES = REFERENCES + ADAPTIVE_REFERENCES
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,14 @@ class Forecast:
     observed: bool | None  # None: the window runs past the record (not scored)
     climatology: float
     persistence: float
+    online_rate: float = float("nan")
+    online_markov: float = float("nan")
 
     def to_dict(self) -> dict:
         return {"origin": str(self.origin), "outcome": self.outcome, "p": self.p,
                 "ci": [self.ci[0], self.ci[1]], "n": self.n, "observed": self.observed,
-                "climatology": self.climatology, "persistence": self.persistence}
+                "climatology": self.climatology, "persistence": self.persistence,
+                "online_rate": self.online_rate, "online_markov": self.online_markov}
 
 
 def window_happened(events: pd.Series, start: pd.Period, months: int) -> bool | None:
@@ -78,6 +87,11 @@ def reference_share(events: pd.Series, origin: pd.Period, months: int,
         else []
     hits = [window_happened(events, s, months) for s in starts]
     return scoring.smoothed_rate(sum(bool(h) for h in hits), len(hits))
+
+
+def adaptive_references(events: pd.Series, origin: pd.Period, months: int) -> tuple[float, float]:
+    """The online rate and the online Markov chain (:mod:`sim.analysis.references`)."""
+    return online_rate(events, origin, months), online_markov(events, origin, months)
 
 
 def check_origins(record: Record, origins: list[pd.Period], outcomes: list[str]) -> None:
@@ -133,13 +147,14 @@ def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizo
                 window_happened(series, origin, horizon_months),
                 reference_share(series, origin, horizon_months),
                 reference_share(series, origin, horizon_months,
-                                max(PERSISTENCE_MONTHS, horizon_months))))
+                                max(PERSISTENCE_MONTHS, horizon_months)),
+                *adaptive_references(series, origin, horizon_months)))
     if progress is not None:
         progress(len(origins), len(origins), None)
     return forecasts
 
 
-def scores(forecasts: list[Forecast]) -> dict:
+def scores(forecasts: list[Forecast], block: int | None = None) -> dict:
     """Brier, log loss and skill of the scored forecasts (see the module docstring)."""
     scored = [f for f in forecasts if f.observed is not None]
     o = np.array([f.observed for f in scored], dtype=bool)
@@ -148,18 +163,20 @@ def scores(forecasts: list[Forecast]) -> dict:
     eps = scoring.monte_carlo_eps(n)
     out: dict[str, Any] = {"model": {"brier": scoring.brier(p, o),
                                      "log_loss": scoring.log_loss(p, o, eps)}}
-    for ref in REFERENCES:
+    for ref in ALL_REFERENCES:
         q = np.array([getattr(f, ref) for f in scored], dtype=float)
         out[ref] = {"brier": scoring.brier(q, o), "log_loss": scoring.log_loss(q, o)}
-    for ref in REFERENCES:
+    for ref in ALL_REFERENCES:
         out[f"skill_vs_{ref}"] = scoring.skill(out["model"]["brier"], out[ref]["brier"])
     out["forecasts"] = len(scored)
+    if block is not None:
+        out["skill_intervals"] = skill_intervals(scored, ALL_REFERENCES, block)
     return out
 
 
-def scores_by_outcome(forecasts: list[Forecast]) -> dict[str, dict]:
+def scores_by_outcome(forecasts: list[Forecast], block: int | None = None) -> dict[str, dict]:
     names = list(dict.fromkeys(f.outcome for f in forecasts))
-    return {name: scores([f for f in forecasts if f.outcome == name]) for name in names}
+    return {name: scores([f for f in forecasts if f.outcome == name], block) for name in names}
 
 
 @dataclass(frozen=True)
@@ -208,7 +225,7 @@ def to_dict(forecasts: list[Forecast], origins: list[pd.Period], horizon_months:
         "origins": [str(o) for o in origins],
         "horizon_months": horizon_months,
         "forecasts": [f.to_dict() for f in forecasts],
-        "scores": scores(forecasts),
-        "by_outcome": scores_by_outcome(forecasts),
+        "scores": scores(forecasts, bootstrap_block(horizon_months)),
+        "by_outcome": scores_by_outcome(forecasts, bootstrap_block(horizon_months)),
         "reliability": [b.to_dict() for b in reliability(forecasts) if b.count],
     }
