@@ -11,8 +11,7 @@ import sim
 from sim.bench import AgainstError, Tree, current_tree, measure_tree
 from sim.cli import main
 from sim.package_data import baseline_scenario
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
 
 
 def run_cli(capsys, *args) -> tuple[int, str, str]:

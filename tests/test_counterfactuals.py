@@ -6,8 +6,6 @@ paired difference I(outcome | counterfactual) - I(outcome | baseline), world by 
 must not point the wrong way by more than 3 standard errors (12,000 worlds).
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -15,9 +13,9 @@ from sim.ladder import OUTCOMES
 from sim.montecarlo import ChunkTask, build_model
 from sim.results import OUTCOME_NAMES
 from sim.scenario import load_scenario
+from tests.conftest import COUNTERFACTUALS as CF
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
-CF = REPO / "scenarios" / "counterfactuals"
 N, SEED = 12_000, 11
 
 # counterfactual -> [(outcome, +1 "does not lower" / -1 "does not raise")]

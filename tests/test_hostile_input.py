@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.scenario.yamlio import MAX_DEPTH, MAX_FILE_BYTES
+from tests.conftest import REPO
 from tests.test_scenario_loader import problems_of
 
-REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scenarios").rglob("*.yaml"))
 
 

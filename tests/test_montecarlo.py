@@ -1,16 +1,13 @@
 """Seeding and scale: the same numbers whatever the workers, chunks merged exactly."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from sim.ladder import OUTCOME_NAMES
 from sim.montecarlo import ChunkTask, chunk_sizes, run_chunk, run_scenario
 from sim.scenario import load_scenario
+from tests.conftest import BASELINE
 from tests.helpers import MapOnly
-
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 
 
 @pytest.fixture(scope="module")

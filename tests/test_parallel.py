@@ -57,6 +57,7 @@ def test_a_failing_task_raises_its_own_error(workers):
         list(map_ordered(fail_on_three, TASKS, workers=workers))
 
 
+@pytest.mark.dask
 @pytest.mark.slow
 def test_dask_returns_results_in_task_order():
     distributed = pytest.importorskip("distributed")
