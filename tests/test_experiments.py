@@ -146,6 +146,7 @@ def test_a_corrupt_manifest_is_refused_with_its_path(tmp_path, text):
     assert exc.value.problems[0].file == str(out / "manifest.json")
 
 
+@pytest.mark.slow  # over 2 s of CPU: the fast tier must stay under a minute
 def test_sobol_finds_the_only_parameter_that_matters(tmp_path):
     """Known answer: with Baku pinned on rung 3 and no CSTO war, P(sanctions) depends on
     the threat's credibility alone; Turkey's influence and Armenia's reform rate act only
