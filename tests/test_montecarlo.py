@@ -26,6 +26,7 @@ def test_chunk_sizes():
         chunk_sizes(0, 10)
 
 
+@pytest.mark.slow  # over 3 s of CPU (two spawned interpreters); MapOnly below stays fast
 def test_serial_and_two_processes_give_identical_results(baseline):
     kwargs = dict(n_worlds=5_000, seed=42, horizon_weeks=30, chunk_size=1_000)
     _same(run_scenario(baseline, workers=1, **kwargs), run_scenario(baseline, workers=2, **kwargs))
