@@ -47,3 +47,12 @@ def run_cli(capsys, *args) -> tuple[int, str, str]:
 def cli(capsys):
     """``cli("run", path, "-n", 100)`` -> (exit code, stdout, stderr), in this process."""
     return lambda *args: run_cli(capsys, *args)
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    """The shipped baseline scenario, loaded once per test module (a Scenario can be
+    changed in place: one module's changes stay in that module)."""
+    from sim.scenario import load_scenario
+
+    return load_scenario(BASELINE)

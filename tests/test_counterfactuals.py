@@ -91,7 +91,8 @@ def shipped(name: str) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def baseline() -> np.ndarray:
+def baseline_worlds() -> np.ndarray:
+    """The baseline's indicators, the other half of every pair."""
     return indicators(load_scenario(BASELINE))
 
 
@@ -111,9 +112,9 @@ def failing_rows(cf: np.ndarray, base: np.ndarray, rows) -> list[tuple[str, Pair
 
 
 @pytest.mark.parametrize("name", sorted(DIRECTIONS))
-def test_counterfactual_direction(name, baseline):
+def test_counterfactual_direction(name, baseline_worlds):
     cf = shipped(name)
-    assert failing_rows(cf, baseline, DIRECTIONS[name]) == []
+    assert failing_rows(cf, baseline_worlds, DIRECTIONS[name]) == []
 
 
 def test_a_signed_treaty_ends_every_world_in_week_one():
@@ -122,7 +123,7 @@ def test_a_signed_treaty_ends_every_world_in_week_one():
     assert not ind[OUTCOME_NAMES.index("border_clash")].any()
 
 
-def test_the_strongest_levers_really_move_the_outcome(baseline):
+def test_the_strongest_levers_really_move_the_outcome(baseline_worlds):
     """The check above could pass by nothing moving; these must move (beyond 5 SE)."""
     # (A full-scale invasion is too rare here to move by 5 SE in 12,000 worlds; the
     # sanctions lever's effect on it is tested in tests/test_expert_levers.py.)
@@ -131,11 +132,11 @@ def test_the_strongest_levers_really_move_the_outcome(baseline):
                                 ("treaty_conditions_met", "peace_treaty", +1)]:
         cf = shipped(name)
         i = OUTCOME_NAMES.index(outcome)
-        d = sign * (cf[i] - baseline[i])
+        d = sign * (cf[i] - baseline_worlds[i])
         assert d.mean() > 5 * d.std(ddof=1) / np.sqrt(N), (name, outcome)
 
 
-def test_a_planted_reversed_lever_fails_every_row(baseline, tmp_path):
+def test_a_planted_reversed_lever_fails_every_row(baseline_worlds, tmp_path):
     """Porcupine reforms undone (denial and border readiness near zero) checked against the
     rows of porcupine_complete: each row reports the wrong direction."""
     undone = tmp_path / "porcupine_undone.yaml"
@@ -144,7 +145,7 @@ def test_a_planted_reversed_lever_fails_every_row(baseline, tmp_path):
                       "    border_readiness: {value: 0.02}\n")
     cf = indicators(load_scenario(undone))
     rows = DIRECTIONS["porcupine_complete"]
-    failing = failing_rows(cf, baseline, rows)
+    failing = failing_rows(cf, baseline_worlds, rows)
     assert [outcome for outcome, _ in failing] == [outcome for outcome, _ in rows]
     assert all(pair.wrong > pair.right for _, pair in failing)
 

@@ -7,7 +7,7 @@ import sys
 import tomllib
 
 from sim.cli import EXTRAS, missing_extra
-from tests.conftest import BASELINE, REPO, child_env, run_cli
+from tests.conftest import BASELINE, REPO, child_env
 
 # A child interpreter in which the named top-level modules cannot be imported (as if not
 # installed), then running `escsim ARGS`; it prints which blocked imports were attempted
@@ -80,15 +80,15 @@ def not_installed(monkeypatch, module: str) -> None:
                         lambda name, *a: None if name == module else real(name, *a))
 
 
-def test_calibrate_help_without_pyabc_is_the_same_message(monkeypatch, capsys):
+def test_calibrate_help_without_pyabc_is_the_same_message(monkeypatch, cli):
     not_installed(monkeypatch, "pyabc")
-    code, out, err = run_cli(capsys, "calibrate", "--help")
+    code, out, err = cli("calibrate", "--help")
     assert (code, out) == (2, "") and "pip install 'escsim[calibrate]'" in err
 
 
-def test_the_dashboard_without_solara_names_its_extra(monkeypatch, capsys):
+def test_the_dashboard_without_solara_names_its_extra(monkeypatch, cli):
     not_installed(monkeypatch, "solara")
-    code, _, err = run_cli(capsys, "dashboard", "--port", "1")
+    code, _, err = cli("dashboard", "--port", "1")
     assert code == 2
     assert err == "escsim dashboard needs solara: pip install 'escsim[dashboard]'\n"
 

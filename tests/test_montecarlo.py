@@ -5,14 +5,7 @@ import pytest
 
 from sim.ladder import OUTCOME_NAMES
 from sim.montecarlo import ChunkTask, chunk_sizes, run_chunk, run_scenario
-from sim.scenario import load_scenario
-from tests.conftest import BASELINE
 from tests.helpers import MapOnly
-
-
-@pytest.fixture(scope="module")
-def baseline():
-    return load_scenario(BASELINE)
 
 
 def _same(a, b) -> None:

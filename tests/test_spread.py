@@ -25,15 +25,9 @@ from sim.montecarlo import (
 )
 from sim.output import CSV_COLUMNS, format_table, to_csv, to_json
 from sim.results import Spread
-from sim.scenario import load_scenario
 from sim.scenario.distributions import Beta
 from tests.conftest import BASELINE
 from tests.helpers import MapOnly
-
-
-@pytest.fixture(scope="module")
-def baseline():
-    return load_scenario(BASELINE)
 
 
 @pytest.fixture(scope="module")
