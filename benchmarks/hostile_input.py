@@ -84,12 +84,12 @@ def run(examples: int) -> dict:
 
 
 def format_report(r: dict) -> str:
-    return "\n".join([
-        f"a 40 MB file refused in {r['oversized_40mb_seconds']:.3f} s "
-        f"(target: under {OVERSIZED_TARGET_SECONDS:g} s)",
-        f"{r['fuzzed_examples']} fuzzed files: slowest {r['fuzzed_slowest_seconds']:.3f} s, "
-        f"mean {r['fuzzed_mean_seconds']:.3f} s (target: each under {FUZZED_TARGET_SECONDS:g} s)",
-    ])
+    oversized = (f"a 40 MB file refused in {r['oversized_40mb_seconds']:.3f} s "
+                 f"(target: under {OVERSIZED_TARGET_SECONDS:g} s)")
+    fuzzed = (f"{r['fuzzed_examples']} fuzzed files: slowest "
+              f"{r['fuzzed_slowest_seconds']:.3f} s, mean {r['fuzzed_mean_seconds']:.3f} s "
+              f"(target: each under {FUZZED_TARGET_SECONDS:g} s)")
+    return f"{oversized}\n{fuzzed}"
 
 
 def main(argv: list[str] | None = None) -> int:
