@@ -2,7 +2,8 @@
 VENV ?= .venv
 export OPENBLAS_NUM_THREADS = 1
 
-.PHONY: setup test-tools run test test-fast bench lint dashboard report
+.PHONY: setup test-tools run test test-fast bench bench-against bench-calibration \
+	bench-hostile-input lint dashboard report
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -33,5 +34,18 @@ report: setup
 bench: setup
 	$(VENV)/bin/escsim bench
 
+# The developers' benchmarks (benchmarks/, not in the package): this checkout against
+# another revision's checkout (make bench-against DIR=../escsim-before), the calibration
+# budget, and how quickly `escsim validate` answers hostile files.
+bench-against: setup
+	@test -n "$(DIR)" || { echo "usage: make bench-against DIR=<another checkout>" >&2; exit 2; }
+	$(VENV)/bin/python -m benchmarks.against "$(DIR)"
+
+bench-calibration: setup
+	$(VENV)/bin/python -m benchmarks.calibration
+
+bench-hostile-input: setup
+	$(VENV)/bin/python -m benchmarks.hostile_input
+
 lint: setup
-	$(VENV)/bin/ruff check sim tests
+	$(VENV)/bin/ruff check sim tests benchmarks

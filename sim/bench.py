@@ -1,31 +1,35 @@
-"""The benchmark behind ``escsim bench``: the batched model against one Mesa model per
-replication (as Mesa's ``batch_run`` would run it), and peak memory; with ``--against
-DIR``, the batched cost per world-week of this tree and of another revision's, side by side.
+"""The user's benchmark, ``escsim bench``: the batched model against one Mesa model per
+replication (as Mesa's ``batch_run`` would run it), and peak memory; with ``--sweep``,
+a sweep's time and memory.
 
 Each measurement runs in a fresh spawned process so that its peak resident memory is
-its own. Numbers depend on the machine; the README records a reference run.
+its own. Numbers depend on the machine; the README records a reference run. The
+developers' own benchmarks (two revisions side by side, the calibration budget, the
+hostile-input timings) are in the repository's ``benchmarks/`` folder, not the package;
+``benchmarks/against.py`` times each revision with this module's ``time_batched``.
 """
 
-import inspect
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from sim.package_data import baseline_scenario
 from sim.parallel import process_pool
 
 
-def _peak_rss_mb() -> float:
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes vs KiB
 
 
-def _batched(scenario_path: str, worlds: int, weeks: int) -> dict:
+def time_batched(scenario_path: str, worlds: int, weeks: int) -> dict:
+    """One batched run of ``worlds`` x ``weeks`` in this process: its seconds and the
+    process's peak memory. Self-contained (imports inside) so that
+    ``benchmarks/against.py`` can run its source in another revision's interpreter."""
     from sim.montecarlo import run_scenario
     from sim.scenario import load_scenario
 
@@ -33,7 +37,7 @@ def _batched(scenario_path: str, worlds: int, weeks: int) -> dict:
     start = time.perf_counter()
     run_scenario(scenario, n_worlds=worlds, horizon_weeks=weeks, workers=1)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_rss_mb": _peak_rss_mb()}
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
 
 
 def _per_replication(scenario_path: str, replications: int, weeks: int) -> dict:
@@ -60,8 +64,8 @@ def run_bench(worlds: int = 100_000, weeks: int = 52, replications: int = 300,
     from sim.seeding import DEFAULT_CHUNK_SIZE
 
     path = str(scenario_path or baseline_scenario())
-    one_chunk = _in_fresh_process(_batched, path, DEFAULT_CHUNK_SIZE, weeks)
-    batched = _in_fresh_process(_batched, path, worlds, weeks)
+    one_chunk = _in_fresh_process(time_batched, path, DEFAULT_CHUNK_SIZE, weeks)
+    batched = _in_fresh_process(time_batched, path, worlds, weeks)
     per_rep = _in_fresh_process(_per_replication, path, replications, weeks)
     batched_rate = worlds * weeks / batched["seconds"]
     per_rep_rate = replications * weeks / per_rep["seconds"]
@@ -99,7 +103,7 @@ def _sweep(scenario_path: str, points: int, worlds: int, weeks: int, workers: in
         start = time.perf_counter()
         run_study(study, out=Path(tmp) / "out", workers=workers)
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_rss_mb": _peak_rss_mb()}
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
 
 
 def run_sweep_bench(points: int = 1000, worlds: int = 1000, weeks: int = 52,
@@ -137,123 +141,6 @@ def format_bench(r: dict) -> str:
     ])
 
 
-class AgainstError(Exception):
-    """A tree that ``--against`` cannot measure: one message, exit code 2."""
-
-
-@dataclass(frozen=True)
-class Tree:
-    """A revision of the project to measure: the directory holding its ``sim`` package
-    (``root``), that package, its baseline, and the PYTHONPATH that selects it (None: the
-    installed package, found without one)."""
-
-    root: Path
-    package: Path
-    baseline: Path
-    pythonpath: str | None
-
-
-def current_tree() -> Tree:
-    """This revision: the source checkout the imported ``sim`` comes from, or, when the
-    package is installed without its checkout, the installed package and its shipped
-    baseline."""
-    import sim
-
-    package = Path(sim.__file__).resolve().parent
-    root = package.parent
-    baseline = root / "scenarios" / "baseline.yaml"
-    if baseline.is_file():
-        return Tree(root, package, baseline, str(root))
-    return Tree(root, package, baseline_scenario(), None)
-
-
-def source_tree(directory: str | Path) -> Tree:
-    """Another revision's source checkout (e.g. made by ``git worktree add``); raises
-    AgainstError naming the directory and what it lacks."""
-    root = Path(directory).expanduser().resolve()
-    if not root.is_dir():
-        raise AgainstError(f"--against {directory}: no such directory")
-    missing = [part for part in ("sim/__init__.py", "scenarios/baseline.yaml")
-               if not (root / part).is_file()]
-    if missing:
-        raise AgainstError(f"--against {directory}: not a source checkout of escsim "
-                           f"(missing {' and '.join(missing)})")
-    return Tree(root, root / "sim", root / "scenarios" / "baseline.yaml", str(root))
-
-
-def _child_script() -> str:
-    """This module's own ``_batched`` as a script (so both sides get the same measurement,
-    whatever the other revision's bench.py says), run against whichever ``sim`` the
-    child's PYTHONPATH selects; it prints the result and the ``sim`` it imported."""
-    return "\n".join([
-        "import json, resource, sys, time",
-        inspect.getsource(_peak_rss_mb),
-        inspect.getsource(_batched),
-        "result = _batched(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
-        "import sim",
-        "result['sim'] = sim.__file__",
-        "print(json.dumps(result))",
-    ])
-
-
-def measure_tree(tree: Tree, worlds: int, weeks: int) -> dict:
-    """One batched run of ``tree``'s baseline in a fresh interpreter that imports only
-    that tree's ``sim``: ``{"seconds", "peak_rss_mb", "sim"}``."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    if tree.pythonpath is not None:
-        env["PYTHONPATH"] = tree.pythonpath
-    # -P: no current directory on sys.path, so a `sim` there cannot shadow the tree's.
-    proc = subprocess.run(
-        [sys.executable, "-P", "-c", _child_script(), str(tree.baseline), str(worlds), str(weeks)],
-        env=env, cwd=tree.root, capture_output=True, text=True)
-    if proc.returncode != 0:
-        lines = proc.stderr.strip().splitlines() or ["(no message)"]
-        raise AgainstError(f"measuring {tree.root} failed (exit {proc.returncode}): {lines[-1]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    imported = Path(result["sim"]).resolve()
-    if not imported.is_relative_to(tree.package):
-        raise AgainstError(f"measuring {tree.root}: the child imported sim from {imported.parent},"
-                           f" not from {tree.package}")
-    return result
-
-
-def run_against(before: Tree, after: Tree, worlds: int = 100_000, weeks: int = 52,
-                rounds: int = 3, progress=None) -> dict:
-    """The batched cost per world-week of two trees, before then after in each of
-    ``rounds`` rounds (so slow drift of the machine hits both sides alike), best of the
-    rounds per side; peak memory is the largest of a side's runs."""
-    runs: dict[str, list[dict]] = {"before": [], "after": []}
-    for round_ in range(1, rounds + 1):
-        for side, tree in (("before", before), ("after", after)):
-            result = measure_tree(tree, worlds, weeks)
-            runs[side].append(result)
-            if progress is not None:
-                progress(f"round {round_}/{rounds} {side}: {result['seconds']:.3f} s, "
-                         f"peak {result['peak_rss_mb']:.0f} MB (sim from {tree.root})")
-
-    def summary(side: str, tree: Tree) -> dict:
-        seconds = min(r["seconds"] for r in runs[side])
-        return {"seconds": seconds, "ns_per_world_week": seconds / (worlds * weeks) * 1e9,
-                "peak_rss_mb": max(r["peak_rss_mb"] for r in runs[side]),
-                "tree": str(tree.root), "sim": runs[side][0]["sim"],
-                "seconds_per_round": [r["seconds"] for r in runs[side]]}
-
-    report = {"before": summary("before", before), "after": summary("after", after)}
-    return {**report, "ratio": report["after"]["seconds"] / report["before"]["seconds"],
-            "worlds": worlds, "weeks": weeks, "rounds": rounds}
-
-
-def format_against(r: dict) -> str:
-    lines = [f"batched model, 1 process, each tree's own baseline: {r['worlds']:,} worlds x "
-             f"{r['weeks']} weeks, best of {r['rounds']} alternating rounds"]
-    for side in ("before", "after"):
-        s = r[side]
-        lines.append(f"{side + ':':8}{s['seconds']:.3f} s = {s['ns_per_world_week']:.1f} ns per "
-                     f"world-week, peak memory {s['peak_rss_mb']:.0f} MB  ({s['tree']})")
-    lines.append(f"ratio after/before: {r['ratio']:.3f}")
-    return "\n".join(lines)
-
-
 def cli_parse(sub) -> None:
     """``escsim bench``: throughput of the batched model against one model per world."""
     from sim.cli_support import positive_int
@@ -269,31 +156,10 @@ def cli_parse(sub) -> None:
     bench.add_argument("--points", type=positive_int, default=1_000)
     bench.add_argument("--sweep-worlds", type=positive_int, default=1_000)
     bench.add_argument("--workers", type=positive_int, default=2)
-    bench.add_argument("--against", metavar="DIR",
-                       help="compare the batched cost per world-week with the source checkout "
-                            "in DIR (another revision; e.g. from `git worktree add`)")
-    bench.add_argument("--rounds", type=positive_int, default=3,
-                       help="alternating before/after rounds for --against (best of per side)")
     bench.set_defaults(action=cli_action)
 
 
 def cli_action(args) -> int:
-    from sim.cli_support import EXIT_BAD_INPUT
-
-    if args.against is not None:
-        if args.sweep:
-            print("escsim bench: --against measures the batched run; drop --sweep",
-                  file=sys.stderr)
-            return EXIT_BAD_INPUT
-        try:
-            report = run_against(source_tree(args.against), current_tree(), args.worlds,
-                                 args.weeks, args.rounds,
-                                 progress=lambda line: print(line, file=sys.stderr, flush=True))
-        except AgainstError as err:
-            print(f"escsim bench: {err}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        print(json.dumps(report) if args.json else format_against(report))
-        return 0
     if args.sweep:
         report = run_sweep_bench(args.points, args.sweep_worlds, args.weeks, args.workers)
         print(json.dumps(report) if args.json else format_sweep_bench(report))

@@ -42,10 +42,31 @@ FEATURES = {
     "bench": ("sim.bench", "throughput of the batched model vs one model per world"),
 }
 
+# Commands whose feature needs an optional extra: name -> (the module it needs, the extra
+# that installs it). Checked before the command's own module is imported, so a missing
+# extra is one message naming what to install, never an ImportError's traceback; the
+# other commands (and `import sim`) never import these.
+EXTRAS = {
+    "calibrate": ("pyabc", "calibrate"),
+    "dashboard": ("solara", "dashboard"),
+}
+
 
 def _command_in(argv: list[str]) -> str | None:
     """The command named in ``argv`` (the first word that is not an option)."""
     return next((a for a in argv if not a.startswith("-")), None)
+
+
+def missing_extra(command: str | None) -> str | None:
+    """The message for a command whose optional dependency is not installed, else None."""
+    if command not in EXTRAS:
+        return None
+    import importlib.util
+
+    module, extra = EXTRAS[command]
+    if importlib.util.find_spec(module) is not None:
+        return None
+    return f"escsim {command} needs {module}: pip install 'escsim[{extra}]'"
 
 
 def version_text() -> str:
@@ -107,7 +128,12 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(_command_in(argv)).parse_args(argv)
+    command = _command_in(argv)
+    missing = missing_extra(command)
+    if missing is not None:
+        print(missing, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    args = build_parser(command).parse_args(argv)
     from sim.scenario import ScenarioError
 
     try:

@@ -1,8 +1,6 @@
 """Calibration (sim.calibration): statistics, the batched simulator, priors, the model's
 mid-run parameter changes, and the command's handling of bad input."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import scipy.stats
@@ -19,12 +17,8 @@ from sim.calibration.summary import (
 )
 from sim.cli import main
 from sim.scenario import Beta, Fixed, Triangular, TruncNormal, Uniform, load_scenario
+from tests.conftest import BASELINE, RECORD
 from tests.helpers import model
-
-REPO = Path(__file__).resolve().parents[1]
-RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
-BASELINE = REPO / "scenarios" / "baseline.yaml"
-
 
 # --- what is compared -----------------------------------------------------------------
 

@@ -12,10 +12,8 @@ from sim.calibration.inference import prepare, synthetic_record, weighted_quanti
 from sim.cli import main
 from sim.montecarlo import run_scenario
 from sim.scenario import Posterior, load_scenario
+from tests.conftest import BASELINE, RECORD
 
-REPO = Path(__file__).resolve().parents[1]
-RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
-BASELINE = REPO / "scenarios" / "baseline.yaml"
 SMALL = ["--particles", "12", "--records", "4", "--until", "2022-06",
          "--parameters", "azerbaijan.decision_noise", "azerbaijan.change_cost"]
 
@@ -52,6 +50,7 @@ def test_a_run_writes_its_files_resumes_and_its_scenario_runs(tmp_path):
     assert main(["validate", str(out / "calibrated.yaml")]) == 0
 
 
+@pytest.mark.dask
 def test_the_posterior_is_the_same_serially_on_a_process_pool_and_on_dask(tmp_path):
     """Same seed, same posterior, exactly: the sampler seeds every task from the master
     seed and takes results in task order (sim.calibration.sampler); Dask workers run one

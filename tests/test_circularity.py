@@ -7,8 +7,8 @@ import pytest
 from sim.cli import main
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.circularity import quotes_claim
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scenarios").rglob("*.yaml"))
 QUOTE = "Russia and the CSTO would not be able to ignore this. They would have to react."
 

@@ -1,7 +1,6 @@
 """Expert lenses and claim checks: words to bands, verdicts, the check command."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -37,8 +36,8 @@ from sim.formatting import json_text
 from sim.results import Estimate
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.claims import Claim
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 EXPERTS = sorted((REPO / "scenarios" / "experts").glob("*.yaml"))
 LENSES = ["tasits", "mikaelian", "kopalyan", "mirgadirov", "yunusov", "areshev", "pashinyan"]
 

@@ -4,23 +4,15 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from sim.cli import main
+from tests.conftest import BASELINE, REPO, run_cli
 
-REPO = Path(__file__).resolve().parents[1]
-BASELINE = REPO / "scenarios" / "baseline.yaml"
 CONTRACT = ["border_clash", "limited_incursion", "corridor_offensive", "full_scale_invasion",
             "regional_war", "peace_treaty", "sanctions_imposed", "csto_military_response",
             "russian_corridor_control"]
-
-
-def run_cli(capsys, *args) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_run_prints_the_outcome_table(capsys):

@@ -3,7 +3,6 @@
 import json
 import math
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -19,9 +18,8 @@ from sim.analysis.compare import (
 from sim.cli import main
 from sim.montecarlo import run_scenario
 from sim.scenario import ScenarioError, load_scenario
+from tests.conftest import BASELINE, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-BASELINE = REPO / "scenarios" / "baseline.yaml"
 HISTORY = sorted((REPO / "scenarios" / "history").glob("*.yaml"))
 
 

@@ -20,8 +20,8 @@ import ipyvuetify as v  # noqa: E402
 
 from sim.dashboard import logic  # noqa: E402
 from sim.dashboard.app import Page  # noqa: E402
+from tests.conftest import REPO  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -223,6 +223,7 @@ def server():
     proc.wait(timeout=20)
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_in_a_real_browser(server):
     if CHROMIUM is None:

@@ -16,9 +16,7 @@ from sim.experiments import load_study, run_study
 from sim.experiments.design import design_points
 from sim.montecarlo import run_scenario
 from sim.scenario import ScenarioError
-
-REPO = Path(__file__).resolve().parents[1]
-BASELINE = REPO / "scenarios" / "baseline.yaml"
+from tests.conftest import BASELINE, REPO
 
 
 def write_study(tmp_path: Path, body: str, name: str = "study.yaml") -> Path:
@@ -68,6 +66,7 @@ def test_a_row_reruns_alone_to_the_same_numbers(tmp_path):
     assert result.estimate("limited_incursion").k == row["k"]
 
 
+@pytest.mark.dask
 @pytest.mark.slow
 def test_serial_processes_and_dask_agree(tmp_path):
     distributed = pytest.importorskip("distributed")
@@ -147,6 +146,7 @@ def test_a_corrupt_manifest_is_refused_with_its_path(tmp_path, text):
     assert exc.value.problems[0].file == str(out / "manifest.json")
 
 
+@pytest.mark.slow  # over 2 s of CPU: the fast tier must stay under a minute
 def test_sobol_finds_the_only_parameter_that_matters(tmp_path):
     """Known answer: with Baku pinned on rung 3 and no CSTO war, P(sanctions) depends on
     the threat's credibility alone; Turkey's influence and Armenia's reform rate act only

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sim.montecarlo import run_scenario
 from sim.scenario import load_scenario
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).with_name("golden") / "baseline_seed1_n3000.json"
 
 

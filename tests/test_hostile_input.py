@@ -1,5 +1,7 @@
 """Hostile input: whatever bytes a scenario file holds, `escsim validate` answers "ok" or
-a list of problems with file and line, quickly; never a traceback, never a hang."""
+a list of problems with file and line; never a traceback, never a hang. How quickly it
+answers is measured by benchmarks/hostile_input.py, not asserted here (timings depend on
+the machine)."""
 
 import contextlib
 import io
@@ -7,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,9 @@ from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.scenario.yamlio import MAX_DEPTH, MAX_FILE_BYTES
+from tests.conftest import REPO
 from tests.test_scenario_loader import problems_of
 
-REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scenarios").rglob("*.yaml"))
 
 
@@ -81,10 +82,8 @@ def test_nesting_at_the_limit_is_read(tmp_path):
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "big.yaml"
     path.write_text("name: big\n" + "#" * MAX_FILE_BYTES + "\n")
-    start = time.perf_counter()
     (problem,) = problems_of(path)
     assert "larger than the limit of 1,000,000 bytes" in problem.message
-    assert time.perf_counter() - start < 1.0  # (a 41 MB file used to take 16 s)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs and /dev/zero")
@@ -123,7 +122,6 @@ def test_what_the_fuzzer_found_is_one_located_line(tmp_path, text, line, words):
 # A longer run is opted into with ESCSIM_FUZZ_EXAMPLES=5000 (about 10 minutes); the
 # default keeps the fast tier's budget. Derandomized so the suite is repeatable.
 EXAMPLES = int(os.environ.get("ESCSIM_FUZZ_EXAMPLES", "80"))
-SECONDS_PER_EXAMPLE = 5.0  # generous for a loaded machine; the holes closed took minutes
 
 NASTY_VALUES = ["1e400", "-1e400", ".nan", ".inf", "-.inf", "123456789012345678901234567890",
                 "~", "''", "[]", "{}", "[1, [2, [3]]]", "{beta: {a: .nan, b: 1}}",
@@ -195,10 +193,7 @@ def test_any_mutation_of_a_shipped_file_is_valid_or_located_problems(scenario_tr
     source, raw = case
     path = scenario_tree / source.relative_to(REPO / "scenarios").parent / "_fuzzed.yaml"
     path.write_bytes(raw)
-    start = time.perf_counter()
     code, err = validate(path)  # an exception here fails the test: never a traceback
-    seconds = time.perf_counter() - start
-    assert seconds < SECONDS_PER_EXAMPLE, f"took {seconds:.1f} s"
     assert code in (0, 2), err
     if code == 0:
         assert err == ""

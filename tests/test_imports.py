@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-SIM = Path(__file__).resolve().parents[1] / "sim"
+from tests.conftest import SIM
 
 
 def module_name(path: Path) -> str:

@@ -1,21 +1,11 @@
 """Seeding and scale: the same numbers whatever the workers, chunks merged exactly."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from sim.montecarlo import ChunkTask, chunk_sizes, run_chunk, run_scenario
 from sim.outcomes import OUTCOME_NAMES
-from sim.scenario import load_scenario
 from tests.helpers import MapOnly
-
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
-
-
-@pytest.fixture(scope="module")
-def baseline():
-    return load_scenario(BASELINE)
 
 
 def _same(a, b) -> None:
@@ -29,6 +19,7 @@ def test_chunk_sizes():
         chunk_sizes(0, 10)
 
 
+@pytest.mark.slow  # over 3 s of CPU (two spawned interpreters); MapOnly below stays fast
 def test_serial_and_two_processes_give_identical_results(baseline):
     kwargs = dict(n_worlds=5_000, seed=42, horizon_weeks=30, chunk_size=1_000)
     _same(run_scenario(baseline, workers=1, **kwargs), run_scenario(baseline, workers=2, **kwargs))

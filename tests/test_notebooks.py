@@ -2,13 +2,14 @@
 assert at least one fact each."""
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+from tests.conftest import NOTEBOOKS as NOTEBOOK_DIR
+
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
 def test_the_notebooks_are_shipped_without_outputs():
@@ -19,6 +20,7 @@ def test_the_notebooks_are_shipped_without_outputs():
         assert any("assert " in "".join(c["source"]) for c in cells), path.name
 
 
+@pytest.mark.notebook
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(path, monkeypatch):

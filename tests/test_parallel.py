@@ -51,12 +51,15 @@ def test_progress_counts_the_weight_of_each_task_handed_over():
     assert seen == [(10 * (i + 1), 60) for i in range(len(TASKS))]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+# Two workers: over 3 s of CPU (two spawned interpreters); the process pool's ordering test
+# above keeps a real process boundary in the fast tier.
+@pytest.mark.parametrize("workers", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_a_failing_task_raises_its_own_error(workers):
     with pytest.raises(ValueError, match="task 3 failed"):
         list(map_ordered(fail_on_three, TASKS, workers=workers))
 
 
+@pytest.mark.dask
 @pytest.mark.slow
 def test_dask_returns_results_in_task_order():
     distributed = pytest.importorskip("distributed")

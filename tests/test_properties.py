@@ -1,6 +1,7 @@
 """Tier 3: properties that hold for any parameter values (hypothesis)."""
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,7 @@ def _paired_invasion_gap(key: str, low: float, high: float, seed: int, n: int = 
 pairs = st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0)).map(sorted)
 
 
+@pytest.mark.slow  # over 3 s of CPU: the fast tier must stay under a minute
 @SETTINGS
 @given(values=pairs, seed=st.integers(0, 2**32 - 1))
 def test_more_credible_sanctions_never_raise_invasion(values, seed):
@@ -76,6 +78,7 @@ def test_more_credible_sanctions_never_raise_invasion(values, seed):
     assert gap <= 3 * se + 1e-12, (values, gap, se)
 
 
+@pytest.mark.slow  # over 3 s of CPU: the fast tier must stay under a minute
 @SETTINGS
 @given(values=pairs, seed=st.integers(0, 2**32 - 1))
 def test_more_armenian_readiness_never_raises_invasion(values, seed):

@@ -7,9 +7,7 @@ import pytest
 
 from sim.actors import PARAMETERS
 from sim.provenance import missing_quotes, quoted_fragments
-
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+from tests.conftest import REPO, SEEDS
 
 
 @pytest.fixture(scope="module")

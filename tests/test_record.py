@@ -21,10 +21,7 @@ from sim.record import (
 )
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.conditions import SHIPPED_CONDITIONS
-
-REPO = Path(__file__).resolve().parents[1]
-RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
-BASELINE = REPO / "scenarios" / "baseline.yaml"
+from tests.conftest import BASELINE, RECORD, REPO
 
 
 def rows_of(path: Path) -> list[dict]:

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
 
 
 def _html(out: Path) -> str:

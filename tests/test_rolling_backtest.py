@@ -23,10 +23,8 @@ from sim.analysis.rolling import (
 from sim.cli import main
 from sim.record import COLUMNS, load_record
 from sim.scenario import load_scenario
+from tests.conftest import BASELINE, RECORD, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
-BASELINE = REPO / "scenarios" / "baseline.yaml"
 M = pd.Period
 
 

@@ -10,8 +10,7 @@ from ruamel.yaml import YAML
 from sim.scenario import Beta, Fixed, ScenarioError, Triangular, TruncNormal, Uniform, load_scenario
 from sim.scenario.scenario import Scenario
 from sim.seeding import chunk_seed
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:

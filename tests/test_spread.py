@@ -6,7 +6,6 @@ import csv
 import dataclasses
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,16 +25,9 @@ from sim.montecarlo import (
 from sim.outcomes import OUTCOME_NAMES
 from sim.output import CSV_COLUMNS, format_table, to_csv, to_json
 from sim.results import Spread
-from sim.scenario import load_scenario
 from sim.scenario.distributions import Beta
+from tests.conftest import BASELINE
 from tests.helpers import MapOnly
-
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
-
-
-@pytest.fixture(scope="module")
-def baseline():
-    return load_scenario(BASELINE)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
 
 
 def _run(cmd, cwd: Path, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -33,7 +33,7 @@ def installed(tmp_path_factory) -> tuple[Path, dict, Path]:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
     shutil.copytree(REPO / "sim", src / "sim", symlinks=True, ignore=ignore)
     shutil.copytree(REPO / "scenarios", src / "scenarios", ignore=ignore)
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(REPO / name, src / name)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     _run([sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "-q", "-w", tmp / "dist"],
@@ -84,6 +84,14 @@ def test_installed_wheel_runs_from_another_directory(installed):
     shipped = 2 + sum(len(list((REPO / "scenarios" / d).glob("*.yaml")))  # baseline, calibrated
                       for d in ("experts", "counterfactuals"))
     assert int(listing.stdout) == shipped
+
+    # The licence the package declares ships with it.
+    licence = _run([bindir / "python", "-c",
+                    "from importlib.metadata import metadata, files\n"
+                    "print(metadata('escsim')['License-Expression'])\n"
+                    "print(*sorted(f.name for f in files('escsim') if 'LICEN' in f.name))"],
+                   elsewhere, env)
+    assert licence.stdout.split() == ["MIT", "LICENSE"]
 
 
 def test_package_data_are_the_repository_scenarios():

@@ -15,15 +15,8 @@ def cli_parse(sub) -> None:
 
 def cli_action(args) -> int:
     """Become the Solara server (exec, not a child process): SIGTERM or Ctrl-C then
-    reach the server itself, and nothing is left behind holding the port."""
-    import importlib.util
-
-    from sim.cli_support import EXIT_BAD_INPUT
-
-    if importlib.util.find_spec("solara") is None:
-        print("escsim: the dashboard needs Solara: pip install 'escsim[dashboard]'",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
+    reach the server itself, and nothing is left behind holding the port. (Without
+    Solara, ``sim.cli`` stops before this with the extra to install.)"""
     print(f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)",
           file=sys.stderr)
     sys.stdout.flush()

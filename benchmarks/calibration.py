@@ -1,6 +1,6 @@
 """Benchmark: the default calibration budget on the shipped record, timed.
 
-    python -m sim.calibration.bench [--workers 2] [--particles N] [--generations G]
+    python -m benchmarks.calibration [--workers 2] [--particles N] [--generations G]
 
 Runs ``escsim calibrate`` on ``data/record/armenia_azerbaijan_monthly.csv`` and the
 baseline to 2024-06 in a temporary directory and prints the wall time, the number of
@@ -10,6 +10,7 @@ the machine and on what else it runs.
 """
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from sim.calibration.inference import DEFAULT_GENERATIONS, DEFAULT_PARTICLES
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 15 * 60
 
 
@@ -28,12 +29,13 @@ def run(workers: int, particles: int, generations: int, seed: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "calibration"
         began = time.perf_counter()
-        code = main(["calibrate", "--record",
-                     str(REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"),
-                     "--scenario", str(REPO / "scenarios" / "baseline.yaml"),
-                     "--out", str(out), "--until", "2024-06", "--workers", str(workers),
-                     "--particles", str(particles), "--generations", str(generations),
-                     "--seed", str(seed)])
+        with contextlib.redirect_stdout(sys.stderr):  # stdout: this benchmark's JSON only
+            code = main(["calibrate", "--record",
+                         str(REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"),
+                         "--scenario", str(REPO / "scenarios" / "baseline.yaml"),
+                         "--out", str(out), "--until", "2024-06", "--workers", str(workers),
+                         "--particles", str(particles), "--generations", str(generations),
+                         "--seed", str(seed)])
         wall = time.perf_counter() - began
         if code != 0:
             raise SystemExit(code)
@@ -47,7 +49,7 @@ def run(workers: int, particles: int, generations: int, seed: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.calibration.bench",
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.calibration",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--particles", type=int, default=DEFAULT_PARTICLES)

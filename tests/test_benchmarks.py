@@ -1,5 +1,7 @@
-"""``escsim bench --against DIR``: two revisions measured side by side, each in its own
-interpreter importing only its own tree's ``sim``."""
+"""The developers' benchmarks (benchmarks/): two revisions measured side by side, each in
+its own interpreter importing only its own tree's ``sim``; the calibration and
+hostile-input timings run and report what they promise. (What the numbers are depends on
+the machine: nothing here asserts a speed.)"""
 
 import json
 import shutil
@@ -8,15 +10,16 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.bench import AgainstError, Tree, current_tree, measure_tree
+from benchmarks import against
+from benchmarks.against import AgainstError, Tree, current_tree, measure_tree
 from sim.cli import main
 from sim.package_data import baseline_scenario
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 
-
-def run_cli(capsys, *args) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
+def run_against(capsys, *args) -> tuple[int, str, str]:
+    """``python -m benchmarks.against ARGS`` in this process."""
+    code = against.main([str(a) for a in args])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -33,8 +36,8 @@ def copy_of_this_tree(dest: Path) -> Path:
 @pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_against_a_copy_measures_each_side_from_its_own_tree(capsys, tmp_path):
     before = copy_of_this_tree(tmp_path / "before")
-    code, out, err = run_cli(capsys, "bench", "--against", before, "--worlds", "2000",
-                             "--weeks", "4", "--rounds", "1", "--json")
+    code, out, err = run_against(capsys, before, "--worlds", "2000", "--weeks", "4",
+                                 "--rounds", "1", "--json")
     assert code == 0, err
     data = json.loads(out)
     assert {"before", "after", "ratio", "worlds", "weeks", "rounds"} <= set(data)
@@ -55,7 +58,7 @@ def test_against_a_copy_measures_each_side_from_its_own_tree(capsys, tmp_path):
 
 
 def test_a_missing_directory_is_one_message_and_exit_2(capsys, tmp_path):
-    code, out, err = run_cli(capsys, "bench", "--against", tmp_path / "nowhere")
+    code, out, err = run_against(capsys, tmp_path / "nowhere")
     assert (code, out) == (2, "")
     assert "nowhere" in err and "no such directory" in err
     assert "Traceback" not in err
@@ -64,7 +67,7 @@ def test_a_missing_directory_is_one_message_and_exit_2(capsys, tmp_path):
 def test_a_directory_without_the_checkout_says_what_is_missing(capsys, tmp_path):
     (tmp_path / "sim").mkdir()
     (tmp_path / "sim" / "__init__.py").write_text("")
-    code, out, err = run_cli(capsys, "bench", "--against", tmp_path)
+    code, out, err = run_against(capsys, tmp_path)
     assert (code, out) == (2, "")
     assert str(tmp_path) in err and "scenarios/baseline.yaml" in err
     assert "sim/__init__.py" not in err
@@ -75,15 +78,22 @@ def test_a_tree_that_fails_to_run_is_one_message_and_exit_2(capsys, tmp_path):
     (tmp_path / "sim" / "__init__.py").write_text("raise ImportError('broken on purpose')\n")
     (tmp_path / "scenarios").mkdir()
     (tmp_path / "scenarios" / "baseline.yaml").write_text("name: x\n")
-    code, out, err = run_cli(capsys, "bench", "--against", tmp_path, "--worlds", "100",
-                             "--weeks", "1", "--rounds", "1")
+    code, out, err = run_against(capsys, tmp_path, "--worlds", "100", "--weeks", "1",
+                                 "--rounds", "1")
     assert (code, out) == (2, "")
     assert f"measuring {tmp_path.resolve()} failed" in err and "broken on purpose" in err
 
 
-def test_against_refuses_sweep(capsys, tmp_path):
-    code, _, err = run_cli(capsys, "bench", "--against", tmp_path, "--sweep")
-    assert code == 2 and "--sweep" in err
+def test_escsim_bench_is_the_users_benchmark_only(capsys):
+    """Two revisions side by side is a developer's job: `escsim bench` no longer takes
+    --against (argparse refuses it: exit 2), and the package holds no copy of it."""
+    with pytest.raises(SystemExit) as exc:
+        main(["bench", "--against", "elsewhere"])
+    assert exc.value.code == 2 and "--against" in capsys.readouterr().err
+    import sim.bench
+
+    assert not hasattr(sim.bench, "run_against")
+    assert not (REPO / "sim" / "calibration" / "bench.py").exists()
 
 
 @pytest.mark.slow  # over a second: the fast tier must stay under a minute
@@ -111,3 +121,25 @@ def test_an_installed_package_without_its_checkout_runs_as_installed(monkeypatch
     assert tree.pythonpath is None  # the child finds the installed package on its own
     assert tree.package == installed
     assert tree.baseline == baseline_scenario()
+
+
+def test_the_hostile_input_benchmark_times_what_the_tests_check(capsys):
+    from benchmarks import hostile_input
+
+    assert hostile_input.main(["--examples", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["fuzzed_examples"] == 3
+    assert data["oversized_40mb_seconds"] > 0 and data["fuzzed_slowest_seconds"] > 0
+    assert set(data["within_target"]) == {"oversized", "fuzzed"}
+
+
+@pytest.mark.slow  # a (tiny) calibration: over a second
+def test_the_calibration_benchmark_reports_its_budget(capsys):
+    pytest.importorskip("pyabc")
+    from benchmarks import calibration
+
+    assert calibration.main(["--workers", "1", "--particles", "8", "--generations", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["particles"], data["generations"], data["workers"]) == (8, 1, 1)
+    assert data["simulations"] >= 8 and data["wall_seconds"] > 0
+    assert data["under_15_minutes"] == (data["wall_seconds"] < calibration.TARGET_SECONDS)
