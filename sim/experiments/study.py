@@ -33,7 +33,7 @@ from pathlib import Path
 from sim.ladder import OUTCOMES
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
-from sim.scenario.schema import Checker
+from sim.scenario.schema import Checker, is_finite_number
 from sim.scenario.yamlio import key_line, load_yaml
 
 METHODS = ("grid", "latin_hypercube", "sobol", "morris", "random")
@@ -182,7 +182,7 @@ def _design(c: Checker, data: dict, registry) -> tuple[str, dict, int, int]:
             c.fail(kline, kp, f"unknown parameter '{key}'{did_you_mean(key, registry)}")
             continue
         ok = (isinstance(values, list) and values
-              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values))
+              and all(is_finite_number(v) for v in values))
         if not ok or (method != "grid" and (len(values) != 2 or values[0] >= values[1])):
             want = "a list of values" if method == "grid" else "[low, high] with low < high"
             c.fail(kline, kp, f"expected {want}, found {shown(values)}")

@@ -29,6 +29,7 @@ its own date changes nothing the timeline has not changed since.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -76,8 +77,8 @@ def as_month(value) -> pd.Period | None:
         return value.asfreq("M")
     if isinstance(value, str):
         text = value.strip()
-        if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() \
-                and 1 <= int(text[5:]) <= 12:
+        # ASCII digits only (str.isdigit() takes "²"), year 1 on (there is no year 0).
+        if re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text) and int(text[:4]) >= 1:
             return pd.Period(text, freq="M")
     return None
 

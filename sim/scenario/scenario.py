@@ -17,7 +17,7 @@ from sim.scenario.circularity import circular_sources
 from sim.scenario.conditions import apply_conditions, load_conditions
 from sim.scenario.distributions import Fixed, stream_name
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
-from sim.scenario.schema import ParamEntry, read_layer
+from sim.scenario.schema import ParamEntry, is_finite_number, read_layer
 from sim.scenario.yamlio import load_yaml
 from sim.seeding import parameter_seed
 
@@ -90,9 +90,14 @@ class Scenario:
                 problems.append(Problem("<overrides>", None, key, f"unknown parameter '{key}'"
                                         f"{did_you_mean(key, registry)}"))
                 continue
+            if isinstance(value, int | float) and not is_finite_number(value):
+                # NaN compares False with both bounds: caught here, not by the range test.
+                problems.append(Problem("<overrides>", None, key, f"expected a finite "
+                                                                  f"number, found {value}"))
+                continue
             dist = Fixed(float(value)) if isinstance(value, int | float) else value
             lo, hi = dist.support()
-            if lo < spec.low or hi > spec.high:
+            if not lo >= spec.low or not hi <= spec.high:
                 problems.append(Problem("<overrides>", None, key, f"outside the range "
                                         f"[{spec.low:g}, {spec.high:g}]: {dist.describe()}"))
                 continue

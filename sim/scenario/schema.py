@@ -43,6 +43,7 @@ together.
 """
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,17 @@ class Layer:
     observed: object | None = None  # sim.scenario.claims.Observed
 
 
+def is_finite_number(value) -> bool:
+    """A number that is neither NaN nor infinite and fits a float (a YAML integer of 400
+    digits does not: ``float()`` raises OverflowError on it)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 class Checker:
     """Collects the problems of one file while its values are read."""
 
@@ -118,8 +130,8 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(line, key_path, f"expected a number, found {type_name(value)} {shown(value)}")
             return None
-        if value != value or value in (float("inf"), float("-inf")):
-            self.fail(line, key_path, f"expected a finite number, found {value}")
+        if not is_finite_number(value):
+            self.fail(line, key_path, f"expected a finite number, found {shown(value)}")
             return None
         return float(value)
 
@@ -162,7 +174,7 @@ def _read_as_of(c, layer, value, line) -> None:
         layer.as_of = value
         return
     text = str(value).strip()
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):  # a month: conditions apply
+    if re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text) and text[:4] != "0000":  # a month
         layer.as_of_month = text
         layer.as_of = datetime.date(int(text[:4]), int(text[5:]), 1)
         return
@@ -205,7 +217,7 @@ def _read_initial(c, layer, node, line) -> None:
         elif kind is int:
             ok = isinstance(value, int) and not isinstance(value, bool)
         else:
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            ok = is_finite_number(value)
         if not ok or (check is not None and not check(value)):
             c.fail(kline, kp, f"expected {valid}, found {type_name(value)} {shown(value)}")
         else:
