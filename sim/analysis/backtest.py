@@ -139,7 +139,7 @@ def _origins(text: str) -> tuple:
 
 def cli_parse(subparsers) -> None:
     """The ``backtest`` command: rolling origins on a record, or history cases."""
-    from sim.cli_support import positive_int, seed
+    from sim.cli_support import horizon_months, seed, worker_count, worlds_count
     from sim.package_data import baseline_scenario
 
     bt = subparsers.add_parser(
@@ -153,7 +153,7 @@ def cli_parse(subparsers) -> None:
     bt.add_argument("--origins", type=_origins, default=None, metavar="YYYY-MM:YYYY-MM",
                     help="first and last origin month (default: every origin with 12 months "
                          "of record before it and its window inside the record)")
-    bt.add_argument("--horizon-months", type=positive_int, default=DEFAULT_HORIZON_MONTHS,
+    bt.add_argument("--horizon-months", type=horizon_months, default=DEFAULT_HORIZON_MONTHS,
                     help=f"months forecast from each origin (default {DEFAULT_HORIZON_MONTHS})")
     bt.add_argument("--scenario", type=Path, default=baseline_scenario(),
                     help="scenario set up as of each origin (default scenarios/baseline.yaml)")
@@ -161,10 +161,10 @@ def cli_parse(subparsers) -> None:
                     help="conditions file (default: the shipped sim/record/conditions.yaml)")
     bt.add_argument("--outcomes", nargs="+", default=None, metavar="NAME",
                     help="events to forecast (default: all of the record's)")
-    bt.add_argument("-n", "--worlds", type=positive_int, default=10_000,
+    bt.add_argument("-n", "--worlds", type=worlds_count, default=10_000,
                     help="worlds per origin or case (default 10,000)")
     bt.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
-    bt.add_argument("--workers", type=positive_int, default=1)
+    bt.add_argument("--workers", type=worker_count, default=1)
     bt.add_argument("--format", choices=("table", "json"), default="table")
     bt.add_argument("--out", type=Path, default=None,
                     help="directory for backtest.json and reliability.png (rolling form)")

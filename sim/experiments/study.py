@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.ladder import OUTCOMES
+from sim.limits import MAX_HORIZON_WEEKS, MAX_STUDY_POINTS
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
 from sim.scenario.schema import Checker, is_finite_number
@@ -100,7 +101,8 @@ def load_study(path) -> Study:
     name = c.text(data["name"], key_line(data, "name"), "name") if "name" in data else None
     seed = _whole(c, data, "seed", 0, 2**63 - 1)
     worlds = _whole(c, data, "worlds", 1, 10_000_000)
-    horizon = _whole(c, data, "horizon_weeks", 1, 520) if "horizon_weeks" in data else None
+    horizon = _whole(c, data, "horizon_weeks", 1, MAX_HORIZON_WEEKS) \
+        if "horizon_weeks" in data else None
     outcomes = _outcomes(c, data)
     method, parameters, samples, levels = _design(c, data, PARAMS_BY_KEY)
     discovery = _discovery(c, data, outcomes)
@@ -116,6 +118,8 @@ def load_study(path) -> Study:
         parameters = {k: [float(v) for v in e.dist.support()]
                       for k, e in scenario.parameters.items()
                       if e.dist.support()[0] < e.dist.support()[1]}
+    if method and isinstance(parameters, dict) and parameters is not UNCERTAIN:
+        _check_points(c, data, method, parameters, samples, levels, worlds)
     if c.problems:
         raise ScenarioError(c.problems)
     return Study(name=name, scenario=scenario, seed=seed, worlds=worlds, outcomes=outcomes,
@@ -123,6 +127,32 @@ def load_study(path) -> Study:
                  horizon_weeks=horizon or scenario.horizon_weeks,
                  description=str(data.get("description", "")), discovery=discovery,
                  path=path, scenario_path=str(data["scenario"]))
+
+
+def _check_points(c: Checker, data: dict, method: str, parameters: dict, samples: int,
+                  levels: int, worlds: int | None) -> None:
+    """Refuse a design too large to build or hold, before it is built: its points from
+    the formula (:func:`~sim.experiments.design.point_count`), then the memory of the
+    design matrix and of the results table (a row per point and outcome)."""
+    from sim.experiments.design import point_count
+    from sim.limits import available_memory
+
+    points = point_count(method, parameters, samples, levels)
+    node = data.get("design")
+    line = key_line(node, "samples") or key_line(data, "design")
+    where = "design.samples" if method != "grid" else "design.parameters"
+    if points > MAX_STUDY_POINTS:
+        c.fail(line, where, f"the {method} design has {points:,} points, more than the "
+                            f"limit of {MAX_STUDY_POINTS:,}; ask for fewer samples or values")
+        return
+    # The design matrix (SALib builds it and a copy or two), then the table of
+    # results: about 100 bytes per point and outcome.
+    need = points * len(parameters) * 8 * 4 + points * len(OUTCOMES) * 100
+    free = available_memory()
+    if free is not None and need > free:
+        c.fail(line, where, f"the {method} design of {points:,} points needs about "
+                            f"{need / 1e9:.1f} GB, more than the {free / 1e9:.1f} GB "
+                            "available; ask for fewer samples or values")
 
 
 def _whole(c: Checker, node: dict, key: str, low: int, high: int) -> int | None:

@@ -80,7 +80,10 @@ class Beta:
         return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
 
     def mean(self):
-        return self.low + (self.high - self.low) * self.a / (self.a + self.b)
+        total = self.a + self.b
+        if total == float("inf"):  # a, b near the float limit: their sum overflows
+            return self.low + (self.high - self.low) / (1 + self.b / self.a)
+        return self.low + (self.high - self.low) * self.a / total
 
     def support(self):
         return (self.low, self.high)

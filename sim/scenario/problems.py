@@ -4,7 +4,6 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-
 MAX_LISTED = 50
 """Most problems listed in one report; the rest are counted."""
 

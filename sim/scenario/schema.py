@@ -48,6 +48,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.limits import MAX_HORIZON_WEEKS
 from sim.params import ParamSpec, is_traceable
 from sim.scenario.claims import read_claims, read_observed
 from sim.scenario.distributions import (
@@ -70,7 +71,8 @@ INITIAL_FIELDS = {  # field: (type, check, what a valid value is)
     "sanctions_imposed": (bool, None, "true or false"),
 }
 ENTRY_KEYS = (*KINDS, "meaning", "source")
-MAX_HORIZON = 520
+MAX_HORIZON = MAX_HORIZON_WEEKS
+MAX_SD_WIDTHS = 1000  # a normal's sd at most this many times its parameter's range
 
 
 @dataclass
@@ -335,6 +337,13 @@ def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
     if f["sd"] <= 0 or not spec.low <= f["mean"] <= spec.high:
         c.fail(line, kp, f"expected sd > 0 and a mean inside the range "
                          f"[{spec.low:g}, {spec.high:g}]")
+        return None
+    if f["sd"] > MAX_SD_WIDTHS * (spec.high - spec.low):
+        # Truncated to the range, so wide a normal is flat on it, and the inverse-CDF
+        # draw loses its precision (at sd 1e300 every world drew the mean).
+        c.fail(line, kp, f"sd {f['sd']:g} is more than {MAX_SD_WIDTHS:,} times the range "
+                         f"[{spec.low:g}, {spec.high:g}]: a normal that wide is flat on the "
+                         f"range; write uniform: [{spec.low:g}, {spec.high:g}]")
         return None
     return TruncNormal(f["mean"], f["sd"], spec.low, spec.high)
 
