@@ -33,6 +33,7 @@ from pathlib import Path
 from sim.ladder import OUTCOMES
 from sim.limits import MAX_HORIZON_WEEKS, MAX_STUDY_POINTS
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario.paths import check_reference
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
 from sim.scenario.schema import Checker, is_finite_number
 from sim.scenario.yamlio import key_line, load_yaml
@@ -108,8 +109,13 @@ def load_study(path) -> Study:
     discovery = _discovery(c, data, outcomes)
     scenario = None
     if "scenario" in data and isinstance(data["scenario"], str):
+        line = key_line(data, "scenario")
+        outside = check_reference(path, path.parent / data["scenario"], "scenario", line)
         try:
-            scenario = load_scenario(path.parent / data["scenario"])
+            if outside is not None:
+                raise ScenarioError([outside])
+            scenario = load_scenario(path.parent / data["scenario"],
+                                     named_by=(str(path), line, "scenario"))
         except ScenarioError as err:
             c.problems.extend(err.problems)
     elif "scenario" in data:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.scenario.paths import not_a_scenario
 from sim.scenario.problems import Problem, ScenarioError, shown, type_name
 from sim.scenario.schema import ParamEntry, read_layer
 from sim.scenario.yamlio import item_line, key_line, load_yaml
@@ -102,6 +103,10 @@ def load_conditions(path=None, registry=None) -> Conditions:
 
     path = Path(path) if path is not None else SHIPPED_CONDITIONS
     data, problems = load_yaml(path)  # refuses impossible dates itself, with their line
+    if not_a_scenario(path, data, problems, required="changes"):
+        # It may be any file the path reached: say so without quoting any of it.
+        raise ScenarioError([Problem(str(path), None, "", "is not a conditions file (a YAML "
+                                     "mapping with from:, until: and changes:)")])
     if problems:
         raise ScenarioError(problems)
     file = str(path)

@@ -60,6 +60,7 @@ from sim.scenario.distributions import (
     Uniform,
     load_posterior,
 )
+from sim.scenario.paths import check_reference
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
 from sim.scenario.yamlio import item_line, key_line
 
@@ -358,6 +359,11 @@ def _read_posterior(c: Checker, node, line, kp: str):
     file = c.text(node["file"], key_line(node, "file") or line, f"{kp}.file")
     column = c.text(node["column"], key_line(node, "column") or line, f"{kp}.column")
     if file is None or column is None:
+        return None
+    outside = check_reference(Path(c.file), Path(c.file).parent / file, f"{kp}.file",
+                              key_line(node, "file") or line)
+    if outside is not None:
+        c.problems.append(outside)
         return None
     try:
         return load_posterior(Path(c.file).parent / file, file, column)
