@@ -89,12 +89,15 @@ _WHOLE_FILE = ("is a directory", "is not a regular file", "file not found",
 
 def not_a_scenario(path: Path, data, found: list[Problem], required: str = "name") -> bool:
     """True if a file reached through ``extends:`` (or a study's ``scenario:``) is no
-    scenario file: not named ``.yaml``/``.yml`` and unreadable as YAML, or not a mapping
-    with ``name:``. Such a file is reported in one line, none of its content quoted (it
+    scenario file: not named ``.yaml``/``.yml``, or not a mapping with ``name:`` (for a
+    conditions file, ``required`` is ``changes`` and any name unreadable as YAML is
+    none). Such a file is reported in one line, none of its content quoted (it
     could be any file the path reached); a ``.yaml`` file's YAML errors are reported as
     they are, with their lines (it is someone's scenario with a mistake)."""
+    if found and all(p.message.startswith(_WHOLE_FILE) for p in found):
+        return False  # said without quoting: a directory, a pipe, too large...
+    if required == "name" and Path(path).suffix.lower() not in (".yaml", ".yml"):
+        return True  # a scenario file is named .yaml: /etc/shadow is none, whatever it holds
     if found:
-        if all(p.message.startswith(_WHOLE_FILE) for p in found):
-            return False  # said without quoting: a directory, a pipe, too large...
         return Path(path).suffix.lower() not in (".yaml", ".yml")
     return not isinstance(data, dict) or required not in data

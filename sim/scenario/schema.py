@@ -73,6 +73,7 @@ INITIAL_FIELDS = {  # field: (type, check, what a valid value is)
 }
 ENTRY_KEYS = (*KINDS, "meaning", "source")
 MAX_HORIZON = MAX_HORIZON_WEEKS
+MAX_BETA_SHAPE = 1e6  # a Beta's a and b at most this
 MAX_SD_WIDTHS = 1000  # a normal's sd at most this many times its parameter's range
 
 
@@ -328,6 +329,12 @@ def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
         lo, hi = f.get("low", spec.low), f.get("high", spec.high)
         if f["a"] <= 0 or f["b"] <= 0 or not lo < hi:
             c.fail(line, kp, "expected a > 0, b > 0 and low < high")
+            return None
+        if max(f["a"], f["b"]) > MAX_BETA_SHAPE:
+            # NumPy's beta draws 0 for a = b = 1e308 (its mean is 0.5); a Beta that
+            # narrow (sd under 0.0005 of the range) is a fixed value anyway.
+            c.fail(line, kp, f"expected a and b of at most {MAX_BETA_SHAPE:,g}; a Beta that "
+                             "narrow is one value: write value:")
             return None
         return Beta(f["a"], f["b"], lo, hi)
     if kind == "posterior":
