@@ -2,9 +2,9 @@
 
 Each bound stops a mistake (a typo of three zeros) before it costs anything: the option
 types in :mod:`sim.cli_support` refuse a value past its bound while the command line is
-parsed, and :func:`check_run_size` refuses, before the first world runs, a combination
-that the machine cannot hold (worlds in memory at once x workers) or that would make
-millions of tasks. Scenario and study files use the same bounds (``horizon_weeks``).
+parsed, and :func:`run_size_problems` (raised by ``sim.montecarlo.run_scenario``) finds,
+before the first world runs, a combination that the machine cannot hold (worlds in
+memory at once x workers) or that would make millions of tasks. Scenario and study files use the same bounds (``horizon_weeks``).
 
 Light on purpose (no NumPy): ``escsim --help`` imports it.
 """
@@ -101,14 +101,3 @@ def run_size_problems(n_worlds: int, chunk_size: int, workers: int, horizon_week
                     f"x {BYTES_PER_WORLD:,} bytes), more than the {_gb(free)} available; "
                     "give a smaller --chunk-size or fewer --workers"))
     return out
-
-
-def check_run_size(n_worlds: int, chunk_size: int, workers: int, horizon_weeks: int,
-                   spread: tuple[int, int] = (0, 1)) -> None:
-    """Raise ScenarioError (exit 2, one line per option) if the run is too large to hold
-    (see :func:`run_size_problems`); nothing has run yet when it does."""
-    found = run_size_problems(n_worlds, chunk_size, workers, horizon_weeks, spread)
-    if found:
-        from sim.scenario.problems import Problem, ScenarioError
-
-        raise ScenarioError([Problem(option, None, "", message) for option, message in found])
