@@ -4,7 +4,8 @@ Each bound stops a mistake (a typo of three zeros) before it costs anything: the
 types in :mod:`sim.cli_support` refuse a value past its bound while the command line is
 parsed, and :func:`run_size_problems` (raised by ``sim.montecarlo.run_scenario``) finds,
 before the first world runs, a combination that the machine cannot hold (worlds in
-memory at once x workers) or that would make millions of tasks. Scenario and study files use the same bounds (``horizon_weeks``).
+memory at once x workers) or that would make millions of tasks. Scenario and study
+files use the same bounds (``horizon_weeks``).
 
 Light on purpose (no NumPy): ``escsim --help`` imports it.
 """
