@@ -405,3 +405,17 @@ def test_the_shipped_layout_is_inside_the_policy(tmp_path, monkeypatch):
     (tmp_path / "base.yaml").write_text(f"name: base\nextends: {BASELINE}\n")
     (tmp_path / "mine" / "s.yaml").write_text("name: s\nextends: ../base.yaml\n")
     assert load_scenario(tmp_path / "mine" / "s.yaml").name == "s"
+
+
+def test_a_posterior_rewritten_with_the_same_size_and_time_is_read_again(tmp_path):
+    path = tmp_path / "post.parquet"
+    pd.DataFrame({"azerbaijan.decision_noise": [1.0, 1.0]}).to_parquet(path)
+    stamp = path.stat().st_mtime_ns
+    first = load_scenario(posterior_scenario(tmp_path))
+    size = path.stat().st_size
+    pd.DataFrame({"azerbaijan.decision_noise": [2.0, 2.0]}).to_parquet(path)
+    assert path.stat().st_size == size
+    os.utime(path, ns=(stamp, stamp))  # as a rewrite within one tick of the clock
+    second = load_scenario(posterior_scenario(tmp_path))
+    assert first.parameters["azerbaijan.decision_noise"].dist.mean() == 1.0
+    assert second.parameters["azerbaijan.decision_noise"].dist.mean() == 2.0  # was 1.0

@@ -8,7 +8,6 @@ p in {0, 1} is in Axelrod's tournaments).
 
 import functools
 import hashlib
-import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,20 +216,26 @@ column to almost nothing, so the file's size does not bound the memory it takes.
 _PARQUET_MAGIC = b"PAR1"  # at both ends of a Parquet file ("PARE": encrypted, unreadable)
 
 
-@functools.lru_cache(maxsize=16)
-def _read_table(path: str, mtime_ns: int, size: int):  # noqa: ARG001 (cache keys)
-    import pyarrow.parquet as pq
-
+def _digest(path: Path) -> str:
+    """SHA-256 of the file's bytes, read in blocks."""
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
-    table = pq.read_table(path)
-    return table.to_pandas(), digest.hexdigest()
+    return digest.hexdigest()
 
 
-def _check_parquet(path: Path, written: str) -> os.stat_result:
-    """The file's stat if it can be read as a posterior: a regular file, within the size
+@functools.lru_cache(maxsize=16)
+def _read_table(path: str, digest: str):  # noqa: ARG001 (a cache key)
+    # Keyed by the content, not (mtime, size): a file rewritten within one tick of the
+    # clock at the same size was served from the cache as it was before.
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pandas()
+
+
+def _check_parquet(path: Path, written: str) -> None:
+    """Whether the file can be read as a posterior: a regular file, within the size
     limit, "PAR1" at both ends, rows and cells within the limits by its metadata (read
     from the footer: nothing of the data is read). ValueError with the reason if not."""
     try:
@@ -272,7 +277,6 @@ def _check_parquet(path: Path, written: str) -> os.stat_result:
     if meta.num_rows * meta.num_columns > MAX_POSTERIOR_CELLS:
         raise ValueError(f"{written} has {meta.num_rows:,} rows of {meta.num_columns:,} "
                          f"columns, more than the limit of {MAX_POSTERIOR_CELLS:,} values")
-    return info
 
 
 def load_posterior(path: Path, written: str, column: str) -> Posterior:
@@ -282,9 +286,10 @@ def load_posterior(path: Path, written: str, column: str) -> Posterior:
     such column, values not finite numbers, bad weights); the scenario loader turns it
     into a problem naming the file, line and key.
     """
-    info = _check_parquet(path, written)
+    _check_parquet(path, written)
     try:
-        frame, digest = _read_table(str(path.resolve()), info.st_mtime_ns, info.st_size)
+        digest = _digest(path)
+        frame = _read_table(str(path.resolve()), digest)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise ValueError(f"{written} is not a readable Parquet file ({type(exc).__name__})") \
             from None
