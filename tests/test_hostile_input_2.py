@@ -419,3 +419,17 @@ def test_a_posterior_rewritten_with_the_same_size_and_time_is_read_again(tmp_pat
     second = load_scenario(posterior_scenario(tmp_path))
     assert first.parameters["azerbaijan.decision_noise"].dist.mean() == 1.0
     assert second.parameters["azerbaijan.decision_noise"].dist.mean() == 2.0  # was 1.0
+
+
+@POSIX
+@pytest.mark.parametrize("body", ["extends: {p}\n", "as_of: 2022-03\nconditions: {p}\n"])
+@pytest.mark.parametrize("kind", ["directory", "fifo"])
+def test_a_directory_or_fifo_named_in_a_scenario_gets_its_own_message(tmp_path, body, kind):
+    target = tmp_path / "other.yaml"
+    target.mkdir() if kind == "directory" else os.mkfifo(target)
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\n" + body.format(p="other.yaml"))
+    proc = escsim("validate", path, timeout=60)  # a FIFO used to block, or "does not exist"
+    words = "is a directory" if kind == "directory" else "not a regular file"
+    assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+    assert "does not exist" not in proc.stderr
