@@ -17,6 +17,10 @@ import sys
 
 from sim.cli_support import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
+# Named here, not imported from sim.scenario.paths: `escsim --help` must stay light.
+ALLOW_OPTION = "--allow-outside-paths"
+ALLOW_ENV = "ESCSIM_ALLOW_OUTSIDE_PATHS"
+
 # The commands beside their feature: name -> (module with cli_parse/cli_action, summary).
 # Only the module of the command being run is imported (the others cost seconds: the
 # model, SciPy, matplotlib), so `escsim --help` and `escsim validate` start at once. The
@@ -107,6 +111,10 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction,
                         help="print the versions of escsim, Mesa, NumPy and Python, and exit")
+    parser.add_argument(ALLOW_OPTION, action="store_true",
+                        help="let scenario and study files name files outside their project "
+                             f"and the shipped scenarios (also {ALLOW_ENV}=1); see "
+                             "sim.scenario.paths")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     import importlib
 
@@ -128,6 +136,9 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if ALLOW_OPTION in argv:  # accepted anywhere; workers inherit the variable
+        argv = [a for a in argv if a != ALLOW_OPTION]
+        os.environ[ALLOW_ENV] = "1"
     command = _command_in(argv)
     missing = missing_extra(command)
     if missing is not None:

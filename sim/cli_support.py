@@ -9,14 +9,20 @@ model, pandas, matplotlib) are imported by the actions, so ``escsim --help`` sta
 import argparse
 import sys
 
+from sim import limits
+from sim.limits import MAX_CHUNK_SIZE, MAX_HORIZON_WEEKS, MAX_WORKERS, MAX_WORLDS
 from sim.seeding import DEFAULT_SEED
 
+MAX_SEED = 2**63 - 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1 (``10_000`` and ``10,000`` too)."""
+    text = text.strip()
+    if len(text) > 30:  # int() of 5,000 digits raises; nothing here is that large
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:20]!r}...")
     try:
         value = int(text.replace("_", "").replace(",", ""))
     except ValueError:
@@ -26,23 +32,49 @@ def positive_int(text: str) -> int:
     return value
 
 
+def bounded_int(maximum: int, what: str):
+    """An argparse type: a whole number from 1 to ``maximum`` (see :mod:`sim.limits`),
+    refused while the command line is parsed, before any work."""
+    def parse(text: str) -> int:
+        value = positive_int(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"at most {maximum:,} {what}, got {value:,}")
+        return value
+
+    parse.__name__ = what.replace(" ", "_")  # argparse names the type in its messages
+    return parse
+
+
+worlds_count = bounded_int(MAX_WORLDS, "worlds")
+horizon_weeks = bounded_int(MAX_HORIZON_WEEKS, "weeks")
+chunk_size = bounded_int(MAX_CHUNK_SIZE, "worlds per chunk")
+worker_count = bounded_int(MAX_WORKERS, "workers")
+horizon_months = bounded_int(limits.MAX_HORIZON_MONTHS, "months")
+particle_count = bounded_int(limits.MAX_PARTICLES, "particles")
+generation_count = bounded_int(limits.MAX_GENERATIONS, "generations")
+record_count = bounded_int(limits.MAX_RECORDS, "records")
+
+
 def seed(text: str) -> int:
     """An argparse type: a master seed, 0 or more."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a seed must be 0 or more, got {value}")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed must be from 0 to {MAX_SEED:,} (2^63 - 1: "
+                                         f"it is stored as a 64-bit integer), got {value}")
     return value
 
 
 def add_run_options(parser: argparse.ArgumentParser, worlds_default: int = 10_000) -> None:
     """``-n/--worlds``, ``--seed``, ``--workers`` and ``--format table|json``."""
-    parser.add_argument("-n", "--worlds", type=positive_int, default=worlds_default,
-                        help=f"worlds per run (default {worlds_default:,})")
+    parser.add_argument("-n", "--worlds", type=worlds_count, default=worlds_default,
+                        help=f"worlds per run (default {worlds_default:,}, at most "
+                             f"{MAX_WORLDS:,})")
     parser.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
-    parser.add_argument("--workers", type=positive_int, default=1)
+    parser.add_argument("--workers", type=worker_count, default=1,
+                        help=f"worker processes (at most {MAX_WORKERS})")
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 

@@ -59,3 +59,31 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def read_input_bytes(path: str | os.PathLike, limit: int, what: str) -> bytes:
+    """The bytes of the input file at ``path`` (a record CSV, a conditions file...), or
+    ScenarioError naming the file: missing, a directory, not a regular file (a FIFO would
+    block the open, ``/dev/zero`` never ends: both refused before opening), or larger
+    than ``limit`` bytes (checked on the size and again while reading, so a file that
+    grows meanwhile is not read past it). ``what`` names the kind of file expected."""
+    import stat
+
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise _refused(path, "", f"is a directory, not {what}")
+        if not stat.S_ISREG(mode):
+            raise _refused(path, "", f"is not a regular file (a pipe or a device?); give "
+                                     f"the path of {what}")
+        with path.open("rb") as f:
+            raw = f.read(limit + 1)
+    except FileNotFoundError:
+        raise _refused(path, "", "file not found") from None
+    except OSError as err:
+        raise _refused(path, "", f"cannot read the file: {err.strerror or err}") from None
+    if len(raw) > limit:
+        raise _refused(path, "", f"the file is larger than the limit of {limit:,} bytes "
+                                 f"for {what}")
+    return raw

@@ -69,6 +69,17 @@ def signed_pct(x: float, minus: str = "-") -> str:
     return f"{'+' if x >= 0 else minus}{pct(abs(x))}"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text_cell(text: str) -> str:
+    """A text cell as a spreadsheet should show it: one starting with ``= + - @``, a tab
+    or a carriage return is prefixed with ``'`` (OWASP's advice against CSV formula
+    injection: a scenario named ``=HYPERLINK(...)`` would otherwise run as a formula
+    when outcomes.csv is opened). For text cells only: a number like -0.5 is no formula."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def plain(obj):
     """``obj`` as plain JSON/YAML data: dicts with string keys, lists, str, int, float,
     bool, None. NumPy values become Python ones, tuples lists, paths strings, enums

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.limits import run_size_problems
 from sim.model import EscalationModel
 from sim.parallel import Progress, map_ordered
 from sim.results import SPREAD_COMPUTED, SPREAD_FIXED, SPREAD_OFF, RunResult, Spread, Tally
@@ -235,8 +236,16 @@ def run_scenario(
     horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
     if horizon < 1:
         raise ValueError(f"the horizon must be at least 1 week, got {horizon}")
-    tasks = chunk_tasks(scenario, n_worlds, seed, horizon, chunk_size)
     draws, per_draw = spread if spread is not None else (0, DEFAULT_WORLDS_PER_DRAW)
+    # Before any work: a run too large to hold is refused (ScenarioError, exit 2), not
+    # found out by a MemoryError or an int16 overflow minutes in.
+    too_large = run_size_problems(n_worlds, chunk_size, workers, horizon,
+                                  (draws if uncertain_parameters(scenario) else 0, per_draw))
+    if too_large:
+        from sim.scenario.problems import Problem, ScenarioError
+
+        raise ScenarioError([Problem(option, None, "", why) for option, why in too_large])
+    tasks = chunk_tasks(scenario, n_worlds, seed, horizon, chunk_size)
     spread_worlds = draws * per_draw if uncertain_parameters(scenario) else 0
     main_progress = spread_progress = None
     if progress is not None:  # one count over both passes, the run's worlds first

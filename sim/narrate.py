@@ -115,14 +115,14 @@ def ending(model, i: int = 0) -> str:
 
 def cli_parse(sub) -> None:
     """Add ``escsim watch``: one world told week by week, in words."""
-    from sim.cli_support import positive_int as _positive_int
+    from sim.cli_support import horizon_weeks as _horizon_weeks
     from sim.cli_support import seed as _seed
     from sim.seeding import DEFAULT_SEED
 
     watch = sub.add_parser("watch", help="follow one world week by week, in words")
     watch.add_argument("scenario", type=Path, help="scenario YAML file")
     watch.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="seed of this world")
-    watch.add_argument("--horizon", type=_positive_int, default=None)
+    watch.add_argument("--horizon", type=_horizon_weeks, default=None)
     watch.add_argument("--every-week", action="store_true", help="print quiet weeks too")
     watch.set_defaults(action=cli_action)
 

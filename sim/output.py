@@ -15,7 +15,15 @@ import textwrap
 from pathlib import Path
 
 from sim.files import atomic_write
-from sim.formatting import interval_text, json_text, pct, plain, spread_note, spread_text
+from sim.formatting import (
+    csv_text_cell,
+    interval_text,
+    json_text,
+    pct,
+    plain,
+    spread_note,
+    spread_text,
+)
 from sim.ladder import MIN_WEEKS, STATE_LABELS, Rung
 from sim.outcomes import OUTCOME_NAMES
 from sim.results import RunResult
@@ -131,7 +139,8 @@ def to_csv(result: RunResult) -> str:
             spread_cells = [*(_num(x) for x in spread.percentiles(name)), spread.draws,
                             spread.worlds_per_draw, _num(spread.between_sd(name))]
         writer.writerow([name, _num(est.p), _num(est.ci[0]), _num(est.ci[1]), est.n, est.k,
-                         result.scenario, result.seed, result.horizon_weeks, *spread_cells])
+                         csv_text_cell(result.scenario), result.seed, result.horizon_weeks,
+                         *spread_cells])
     return buf.getvalue()
 
 
@@ -197,14 +206,19 @@ def spread_option(text: str) -> tuple[int, int]:
     if text.strip() == "0":
         return (0, 1)
     try:
+        if len(text) > 40:  # int() of thousands of digits raises; no bound is that long
+            raise ValueError
         draws, per_draw = (int(part.replace("_", "").replace(",", ""))
                            for part in text.split(":"))
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected G:m (draws:worlds per draw, e.g. 200:50) or 0, got {text!r}") from None
-    if draws < 0 or per_draw < 1:
+    from sim.limits import MAX_CHUNK_SIZE, MAX_SPREAD_DRAWS
+
+    if not 0 <= draws <= MAX_SPREAD_DRAWS or not 1 <= per_draw <= MAX_CHUNK_SIZE:
         raise argparse.ArgumentTypeError(
-            f"expected G >= 0 draws and m >= 1 worlds per draw, got {text!r}")
+            f"expected 0 to {MAX_SPREAD_DRAWS:,} draws and 1 to {MAX_CHUNK_SIZE:,} worlds "
+            f"per draw, got {text!r}")
     return (draws, per_draw)
 
 
@@ -212,21 +226,24 @@ def cli_parse(sub) -> None:
     """``escsim run SCENARIO``: a scenario's Monte Carlo, printed and optionally saved."""
     from pathlib import Path
 
-    from sim.cli_support import positive_int, seed
+    from sim.cli_support import chunk_size, horizon_weeks, seed, worker_count, worlds_count
+    from sim.limits import MAX_CHUNK_SIZE, MAX_HORIZON_WEEKS, MAX_WORKERS, MAX_WORLDS
     from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
 
     run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
-    run.add_argument("-n", "--worlds", type=positive_int, default=10_000,
-                     help="number of simulated worlds (default 10,000)")
+    run.add_argument("-n", "--worlds", type=worlds_count, default=10_000,
+                     help=f"number of simulated worlds (default 10,000, at most {MAX_WORLDS:,})")
     run.add_argument("--seed", type=seed, default=DEFAULT_SEED,
                      help=f"master seed (default {DEFAULT_SEED}); always printed")
-    run.add_argument("--horizon", type=positive_int, default=None,
-                     help="horizon in weeks (default: the scenario's)")
-    run.add_argument("--workers", type=positive_int, default=1,
-                     help="worker processes (results do not depend on it)")
-    run.add_argument("--chunk-size", type=positive_int, default=DEFAULT_CHUNK_SIZE,
-                     help=f"worlds per chunk, part of the seeding (default {DEFAULT_CHUNK_SIZE})")
+    run.add_argument("--horizon", type=horizon_weeks, default=None,
+                     help=f"horizon in weeks (default: the scenario's; at most "
+                          f"{MAX_HORIZON_WEEKS}, as in a scenario file)")
+    run.add_argument("--workers", type=worker_count, default=1,
+                     help=f"worker processes (results do not depend on it; at most {MAX_WORKERS})")
+    run.add_argument("--chunk-size", type=chunk_size, default=DEFAULT_CHUNK_SIZE,
+                     help=f"worlds per chunk, part of the seeding (default {DEFAULT_CHUNK_SIZE}, "
+                          f"at most {MAX_CHUNK_SIZE:,})")
     run.add_argument("--spread", type=spread_option, default=None, metavar="G:m",
                      help="spread over parameter draws: G draws x m worlds per draw, a "
                           "separate pass (default: m=50 and G=n/50, at most 200, so it costs "

@@ -257,16 +257,16 @@ def write_report(files, out_dir, n_worlds: int, seed: int, workers: int = 1) -> 
 
 
 def cli_parse(sub) -> None:
-    from sim.cli_support import positive_int, seed
+    from sim.cli_support import seed, worker_count, worlds_count
     from sim.seeding import DEFAULT_SEED
 
     rep = sub.add_parser("report", help="a self-contained HTML report to hand out")
     rep.add_argument("files", type=Path, nargs="+",
                      help="one scenario, several (a comparison), or one study file")
     rep.add_argument("-o", "--out", type=Path, required=True, help="directory for report.html")
-    rep.add_argument("-n", "--worlds", type=positive_int, default=10_000)
+    rep.add_argument("-n", "--worlds", type=worlds_count, default=10_000)
     rep.add_argument("--seed", type=seed, default=DEFAULT_SEED)
-    rep.add_argument("--workers", type=positive_int, default=1)
+    rep.add_argument("--workers", type=worker_count, default=1)
     rep.set_defaults(action=cli_action)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import scoring
+from sim.limits import MAX_HORIZON_MONTHS
 from sim.montecarlo import run_scenario
 from sim.scenario.problems import Problem, ScenarioError
 from sim.seeding import DEFAULT_SEED
@@ -144,14 +145,15 @@ def _horizons(text: str) -> list[int]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected months like 12 or 1,3,12, got {text!r}") \
             from None
-    if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError(f"horizons must be 1 month or more, got {text!r}")
+    if not values or min(values) < 1 or max(values) > MAX_HORIZON_MONTHS:
+        raise argparse.ArgumentTypeError(f"horizons must be 1 to {MAX_HORIZON_MONTHS} months, "
+                                         f"got {text!r}")
     return sorted(set(values))
 
 
 def cli_parse(subparsers) -> None:
     """The ``backtest`` command: rolling origins on a record, or history cases."""
-    from sim.cli_support import positive_int, seed
+    from sim.cli_support import positive_int, seed, worker_count, worlds_count
     from sim.package_data import baseline_scenario
 
     bt = subparsers.add_parser(
@@ -182,10 +184,10 @@ def cli_parse(subparsers) -> None:
                     help="conditions file (default: the shipped sim/record/conditions.yaml)")
     bt.add_argument("--outcomes", nargs="+", default=None, metavar="NAME",
                     help="events to forecast (default: all of the record's)")
-    bt.add_argument("-n", "--worlds", type=positive_int, default=10_000,
+    bt.add_argument("-n", "--worlds", type=worlds_count, default=10_000,
                     help="worlds per origin or case (default 10,000)")
     bt.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
-    bt.add_argument("--workers", type=positive_int, default=1)
+    bt.add_argument("--workers", type=worker_count, default=1)
     bt.add_argument("--format", choices=("table", "json"), default="table")
     bt.add_argument("--out", type=Path, default=None,
                     help="directory for backtest.json and reliability.png (rolling form)")

@@ -224,13 +224,13 @@ def cli_parse(sub) -> None:
     """``escsim compare FILE...``: lenses side by side, with what drives the gaps."""
     from pathlib import Path
 
-    from sim.cli_support import add_run_options, positive_int
+    from sim.cli_support import add_run_options, worlds_count
 
     cmp_ = sub.add_parser("compare", help="scenarios side by side, with what drives the gaps")
     cmp_.add_argument("files", type=Path, nargs="+")
     cmp_.add_argument("--outcome", default="full_scale_invasion",
                       help="outcome whose gaps are attributed (default full_scale_invasion)")
-    cmp_.add_argument("--attribution-worlds", type=positive_int, default=4_000,
+    cmp_.add_argument("--attribution-worlds", type=worlds_count, default=4_000,
                       help="worlds per coalition run in the attribution (default 4,000)")
     cmp_.add_argument("--out", type=Path, default=None, help="directory for the figure")
     add_run_options(cmp_)

@@ -136,7 +136,7 @@ def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizo
     for i, origin in enumerate(origins):
         if progress is not None:
             progress(i, len(origins), origin)
-        world = scenario_as_of(scenario, origin, conditions)
+        world = scenario_as_of(scenario, origin, conditions, what=f"origin {origin}")
         weeks = sum(month_weeks(origin, horizon_months))
         result = simulate(world, n_worlds, seed, weeks, workers)
         for outcome in outcomes:

@@ -33,7 +33,7 @@ def month_arg(text: str):
 
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
-    from sim.cli_support import positive_int, seed
+    from sim.cli_support import horizon_months, positive_int, seed, worker_count, worlds_count
     from sim.package_data import scenarios_dir
     from sim.seeding import DEFAULT_SEED
 
@@ -45,7 +45,7 @@ def cli_parse(subparsers) -> None:
                          "armenia_azerbaijan_monthly.csv)")
     fc.add_argument("--as-of", type=month_arg, default=None, metavar="YYYY-MM",
                     help="the origin (default: the month after the record's last)")
-    fc.add_argument("--horizon-months", type=positive_int, default=12,
+    fc.add_argument("--horizon-months", type=horizon_months, default=12,
                     help="months forecast from the origin (default 12)")
     fc.add_argument("--scenario", type=Path, default=scenarios_dir() / "calibrated.yaml",
                     help="scenario the worlds are drawn from (default scenarios/calibrated.yaml)")
@@ -54,13 +54,13 @@ def cli_parse(subparsers) -> None:
     fc.add_argument("--observation", choices=OBSERVATION_CHOICES, default="default",
                     help="observation model: the registry's (default), sharper or softer "
                          "(half or twice the coding error), or uninformative")
-    fc.add_argument("-n", "--worlds", type=positive_int, default=DEFAULT_WORLDS,
+    fc.add_argument("-n", "--worlds", type=worlds_count, default=DEFAULT_WORLDS,
                     help=f"worlds in all (default {DEFAULT_WORLDS:,})")
     fc.add_argument("--replicates", type=positive_int, default=DEFAULT_REPLICATES,
                     help="independent filters the worlds are split into, for the "
                          f"log-likelihood's standard error (default {DEFAULT_REPLICATES})")
     fc.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
-    fc.add_argument("--workers", type=positive_int, default=1,
+    fc.add_argument("--workers", type=worker_count, default=1,
                     help="processes the replicates run on (results do not depend on it)")
     fc.add_argument("--format", choices=("table", "json"), default="table")
     fc.add_argument("--out", type=Path, default=None,

@@ -37,7 +37,7 @@ def kass_raftery(log_bf: float) -> str:
 
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
-    from sim.cli_support import positive_int, seed
+    from sim.cli_support import positive_int, seed, worker_count, worlds_count
     from sim.seeding import DEFAULT_SEED
 
     ev = subparsers.add_parser(
@@ -49,11 +49,11 @@ def cli_parse(subparsers) -> None:
     ev.add_argument("--conditions", type=Path, default=None)
     ev.add_argument("--observation", choices=("default", "sharper", "softer"),
                     default="default", help="the filter's observation model")
-    ev.add_argument("-n", "--worlds", type=positive_int, default=4000,
+    ev.add_argument("-n", "--worlds", type=worlds_count, default=4000,
                     help="worlds per scenario (default 4,000)")
     ev.add_argument("--replicates", type=positive_int, default=DEFAULT_REPLICATES)
     ev.add_argument("--seed", type=seed, default=DEFAULT_SEED)
-    ev.add_argument("--workers", type=positive_int, default=1)
+    ev.add_argument("--workers", type=worker_count, default=1)
     ev.add_argument("--format", choices=("table", "json"), default="table")
     ev.add_argument("--out", type=Path, default=None,
                     help=f"directory for {EVIDENCE_JSON} and {EVIDENCE_PNG}")

@@ -24,7 +24,13 @@ def cli_parse(subparsers) -> None:
         DEFAULT_RECORDS,
     )
     from sim.calibration.priors import DEFAULT_PARAMETERS
-    from sim.cli_support import positive_int, seed
+    from sim.cli_support import (
+        generation_count,
+        particle_count,
+        record_count,
+        seed,
+        worker_count,
+    )
 
     p = subparsers.add_parser(
         "calibrate", help="infer behavioural parameters from the monthly record (ABC-SMC)",
@@ -40,14 +46,14 @@ def cli_parse(subparsers) -> None:
                    help="last month of the record used (default: its last month)")
     p.add_argument("--parameters", nargs="+", metavar="KEY", default=None,
                    help=f"parameters to calibrate (default: {' '.join(DEFAULT_PARAMETERS)})")
-    p.add_argument("--particles", type=positive_int, default=DEFAULT_PARTICLES,
+    p.add_argument("--particles", type=particle_count, default=DEFAULT_PARTICLES,
                    help=f"particles per generation (default {DEFAULT_PARTICLES})")
-    p.add_argument("--generations", type=positive_int, default=DEFAULT_GENERATIONS,
+    p.add_argument("--generations", type=generation_count, default=DEFAULT_GENERATIONS,
                    help=f"ABC-SMC generations in all (default {DEFAULT_GENERATIONS})")
-    p.add_argument("--records", type=positive_int, default=DEFAULT_RECORDS,
+    p.add_argument("--records", type=record_count, default=DEFAULT_RECORDS,
                    help=f"simulated records per model call (default {DEFAULT_RECORDS})")
     run_on = p.add_mutually_exclusive_group()
-    run_on.add_argument("--workers", type=positive_int, default=1,
+    run_on.add_argument("--workers", type=worker_count, default=1,
                         help="worker processes (the posterior does not depend on it)")
     run_on.add_argument("--dask", metavar="ADDRESS", default=None,
                         help="run the simulations on the Dask scheduler at ADDRESS")

@@ -5,14 +5,14 @@ from pathlib import Path
 
 
 def cli_parse(sub) -> None:
-    from sim.cli_support import positive_int
+    from sim.cli_support import worker_count
 
     sw = sub.add_parser("sweep", help="run a study: a parameter sweep, sensitivity, discovery")
     sw.add_argument("study", type=Path, help="study YAML file (see experiments/)")
     sw.add_argument("--out", type=Path, required=True,
                     help="directory for the table, figures and the checkpoint")
     sw.add_argument("--resume", action="store_true", help="continue a partial run in --out")
-    sw.add_argument("--workers", type=positive_int, default=1)
+    sw.add_argument("--workers", type=worker_count, default=1)
     sw.add_argument("--dask", metavar="ADDRESS", default=None,
                     help="run the blocks on a Dask distributed scheduler at ADDRESS")
     sw.add_argument("--no-progress", action="store_true")

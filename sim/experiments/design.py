@@ -5,6 +5,7 @@ from SALib with the study's seed; random is uniform over the ranges.
 """
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,21 @@ def salib_problem(study) -> dict:
     names = list(study.parameters)
     return {"num_vars": len(names), "names": names,
             "bounds": [study.parameters[n] for n in names]}
+
+
+def point_count(method: str, parameters: dict, samples: int, levels: int = 4) -> int:
+    """How many points a design has, counted without building it (a million-sample Sobol
+    design of 30 parameters would take 8 GB to find out): grid, the product of the value
+    counts; Sobol without second order (Saltelli), N(D + 2); Morris, N(D + 1); Latin
+    hypercube and random, N."""
+    d = len(parameters)
+    if method == "grid":
+        return math.prod(len(v) for v in parameters.values()) if parameters else 0
+    if method == "sobol":
+        return samples * (d + 2)
+    if method == "morris":
+        return samples * (d + 1)
+    return samples
 
 
 def design_points(study) -> pd.DataFrame:

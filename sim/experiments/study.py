@@ -30,10 +30,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.limits import MAX_HORIZON_WEEKS, MAX_STUDY_POINTS
 from sim.outcomes import OUTCOMES
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario.paths import check_reference
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
-from sim.scenario.schema import Checker
+from sim.scenario.schema import Checker, is_finite_number
 from sim.scenario.yamlio import key_line, load_yaml
 
 METHODS = ("grid", "latin_hypercube", "sobol", "morris", "random")
@@ -100,14 +102,20 @@ def load_study(path) -> Study:
     name = c.text(data["name"], key_line(data, "name"), "name") if "name" in data else None
     seed = _whole(c, data, "seed", 0, 2**63 - 1)
     worlds = _whole(c, data, "worlds", 1, 10_000_000)
-    horizon = _whole(c, data, "horizon_weeks", 1, 520) if "horizon_weeks" in data else None
+    horizon = _whole(c, data, "horizon_weeks", 1, MAX_HORIZON_WEEKS) \
+        if "horizon_weeks" in data else None
     outcomes = _outcomes(c, data)
     method, parameters, samples, levels = _design(c, data, PARAMS_BY_KEY)
     discovery = _discovery(c, data, outcomes)
     scenario = None
     if "scenario" in data and isinstance(data["scenario"], str):
+        line = key_line(data, "scenario")
+        outside = check_reference(path, path.parent / data["scenario"], "scenario", line)
         try:
-            scenario = load_scenario(path.parent / data["scenario"])
+            if outside is not None:
+                raise ScenarioError([outside])
+            scenario = load_scenario(path.parent / data["scenario"],
+                                     named_by=(str(path), line, "scenario"))
         except ScenarioError as err:
             c.problems.extend(err.problems)
     elif "scenario" in data:
@@ -116,13 +124,43 @@ def load_study(path) -> Study:
         parameters = {k: [float(v) for v in e.dist.support()]
                       for k, e in scenario.parameters.items()
                       if e.dist.support()[0] < e.dist.support()[1]}
-    if c.problems or name is None or scenario is None or seed is None or worlds is None:
+    if method and isinstance(parameters, dict) and parameters is not UNCERTAIN:
+        _check_points(c, data, method, parameters, samples, levels, worlds)
+    if c.problems:
+        raise ScenarioError(c.problems)
+    if name is None or scenario is None or seed is None or worlds is None:
         raise ScenarioError(c.problems)  # (a missing value is among the problems)
     return Study(name=name, scenario=scenario, seed=seed, worlds=worlds, outcomes=outcomes,
                  method=method, parameters=parameters, samples=samples, levels=levels,
                  horizon_weeks=horizon or scenario.horizon_weeks,
                  description=str(data.get("description", "")), discovery=discovery,
                  path=path, scenario_path=str(data["scenario"]))
+
+
+def _check_points(c: Checker, data: dict, method: str, parameters: dict, samples: int,
+                  levels: int, worlds: int | None) -> None:
+    """Refuse a design too large to build or hold, before it is built: its points from
+    the formula (:func:`~sim.experiments.design.point_count`), then the memory of the
+    design matrix and of the results table (a row per point and outcome)."""
+    from sim.experiments.design import point_count
+    from sim.limits import available_memory
+
+    points = point_count(method, parameters, samples, levels)
+    node = data.get("design")
+    line = key_line(node, "samples") or key_line(data, "design")
+    where = "design.samples" if method != "grid" else "design.parameters"
+    if points > MAX_STUDY_POINTS:
+        c.fail(line, where, f"the {method} design has {points:,} points, more than the "
+                            f"limit of {MAX_STUDY_POINTS:,}; ask for fewer samples or values")
+        return
+    # The design matrix (SALib builds it and a copy or two), then the table of
+    # results: about 100 bytes per point and outcome.
+    need = points * len(parameters) * 8 * 4 + points * len(OUTCOMES) * 100
+    free = available_memory()
+    if free is not None and need > free:
+        c.fail(line, where, f"the {method} design of {points:,} points needs about "
+                            f"{need / 1e9:.1f} GB, more than the {free / 1e9:.1f} GB "
+                            "available; ask for fewer samples or values")
 
 
 def _whole(c: Checker, node: dict, key: str, low: int, high: int) -> int | None:
@@ -182,7 +220,7 @@ def _design(c: Checker, data: dict, registry) -> tuple[str, dict, int, int]:
             c.fail(kline, kp, f"unknown parameter '{key}'{did_you_mean(key, registry)}")
             continue
         ok = (isinstance(values, list) and values
-              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values))
+              and all(is_finite_number(v) for v in values))
         if not ok or (method != "grid" and (len(values) != 2 or values[0] >= values[1])):
             want = "a list of values" if method == "grid" else "[low, high] with low < high"
             c.fail(kline, kp, f"expected {want}, found {shown(values)}")

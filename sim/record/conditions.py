@@ -30,16 +30,18 @@ def load_conditions(path=None) -> Conditions:
 def _month(value, what: str) -> pd.Period:
     try:
         return parse_month(value)
-    except ValueError as err:
-        raise ScenarioError([Problem(f"<{what}>", None, what, str(err))]) from None
+    except ValueError as err:  # a caller's mistake (the CLI checks its months first)
+        raise ScenarioError([Problem(what, None, "", str(err))]) from None
 
 
-def scenario_as_of(scenario: Scenario, month, conditions: Conditions | None = None) -> Scenario:
+def scenario_as_of(scenario: Scenario, month, conditions: Conditions | None = None,
+                   what: str = "as_of") -> Scenario:
     """``scenario`` with every change dated on or before the 1st of ``month`` applied
-    ("YYYY-MM" or a Period, inside the file's from..until, else ScenarioError)."""
+    ("YYYY-MM" or a Period, inside the file's from..until, else ScenarioError naming the
+    conditions file's line and ``what`` the month is: an origin, the record's start)."""
     conditions = conditions or load_conditions()
-    period = _month(month, "as_of")
-    result = apply_conditions(scenario, period, conditions)
+    period = _month(month, what)
+    result = apply_conditions(scenario, period, conditions, what=what)
     return replace(result, name=f"{scenario.name} as of {period}")
 
 

@@ -10,6 +10,7 @@ in :mod:`sim.outcomes`, the same rows the model's forecasts come from.
 """
 
 import csv
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -25,6 +26,10 @@ from sim.scenario.problems import Problem, ScenarioError, did_you_mean, shown
 COLUMNS = ("month", "highest_rung", "armenian_military_deaths", "ground_taken",
            "csto_reaction", "sanctions_on_azerbaijan", "treaty_step", "event", "source")
 CSTO_REACTIONS = {r.name.lower(): int(r) for r in CstoResponse}
+
+MAX_RECORD_BYTES = 5_000_000
+"""Largest record CSV read (5 MB): the shipped one is 14 kB for 42 months; a century of
+months with long sources is under 1 MB."""
 
 # The model runs in weeks; a calendar month is 52/12 of them, so 12 months are 52 weeks.
 WEEKS_PER_MONTH = 52 / 12
@@ -83,8 +88,10 @@ def _bool(text: str) -> bool | None:
 
 
 def _int(text: str) -> int | None:
+    """A whole number of at most 15 digits (ASCII), else None: a longer one is no count
+    of this record, and past 4,300 digits ``int()`` itself refuses it."""
     text = text.strip()
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else None
+    return int(text) if re.fullmatch(r"[+-]?[0-9]{1,15}", text) else None
 
 
 def _check_row(file: str, line: int, row: dict, problems: list[Problem]) -> dict | None:
@@ -105,7 +112,8 @@ def _check_row(file: str, line: int, row: dict, problems: list[Problem]) -> dict
     out["highest_rung"] = rung
     deaths = _int(row["armenian_military_deaths"])
     if deaths is None or deaths < 0:
-        fail("armenian_military_deaths", "expected a whole number of at least 0, found "
+        fail("armenian_military_deaths", "expected a whole number of at least 0 (at most "
+                                         "15 digits), found "
                                          f"{shown(row['armenian_military_deaths'])}")
     out["armenian_military_deaths"] = deaths
     for column in ("ground_taken", "sanctions_on_azerbaijan"):
@@ -139,25 +147,48 @@ def _check_sequence(file: str, months: list[tuple[int, pd.Period]],
                         for (_, prev), (line, month) in pairs if month != prev + 1)
 
 
+def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    """The header and the (line, row) pairs of the CSV at ``path``, read with the guards
+    of a scenario file (:func:`sim.files.read_input_bytes`): a regular file of at most
+    ``MAX_RECORD_BYTES``, UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"
+    writes one), each column named once."""
+    from sim.files import read_input_bytes
+
+    file = str(path)
+    raw = read_input_bytes(path, MAX_RECORD_BYTES, "a monthly record CSV")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[:err.start].count(b"\n") + 1
+        raise ScenarioError([Problem(file, line, "", f"cannot read the file: not UTF-8 text "
+                                                     f"(byte {err.start})")]) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = list(reader.fieldnames or [])
+        seen: dict[str, int] = {}
+        twice = []
+        for i, name in enumerate(header, start=1):
+            if name in seen and name in COLUMNS:
+                twice.append(Problem(file, 1, name, f"column '{name}' is given twice "
+                                                    f"(columns {seen[name]} and {i})"))
+            seen.setdefault(name, i)
+        if twice:
+            raise ScenarioError(twice)
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise ScenarioError([Problem(file, 1, c, f"missing column '{c}' (the record "
+                                         f"needs {', '.join(COLUMNS)})") for c in missing])
+        return header, [(reader.line_num, row) for row in reader]
+    except csv.Error as err:
+        raise ScenarioError([Problem(file, reader.line_num or None, "",
+                                     f"cannot read the file: {err}")]) from None
+
+
 def load_record(path) -> Record:
     """Read and check the record CSV at ``path`` (see the module docstring)."""
     path = Path(path)
     file = str(path)
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in COLUMNS if c not in header]
-            if missing:
-                raise ScenarioError([Problem(file, 1, c, f"missing column '{c}' (the record "
-                                             f"needs {', '.join(COLUMNS)})") for c in missing])
-            raw = [(reader.line_num, row) for row in reader]
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, None, "", "file not found")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(file, None, "", "is a directory, not a CSV file")]) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise ScenarioError([Problem(file, None, "", f"cannot read the file: {err}")]) from None
+    header, raw = _read_rows(path)
     problems: list[Problem] = []
     rows, months = [], []
     for line, row in raw:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from sim import outcomes
 from sim.ladder import CstoResponse
+from sim.limits import MAX_HORIZON_WEEKS
 from sim.outcomes import OUTCOMES
 from sim.params import is_traceable
 from sim.scenario.problems import did_you_mean, shown, type_name
@@ -125,9 +126,9 @@ def read_claims(c, layer, node, line) -> None:
             values["source"] = None
         horizon = item.get("horizon_weeks")
         if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, int)
-                                    or not 1 <= horizon <= 520):
+                                    or not 1 <= horizon <= MAX_HORIZON_WEEKS):
             c.fail(key_line(item, "horizon_weeks"), f"{kp}.horizon_weeks",
-                   f"expected 1 to 520 weeks, found {shown(horizon)}")
+                   f"expected 1 to {MAX_HORIZON_WEEKS} weeks, found {shown(horizon)}")
             continue
         if any(values.get(k) is None for k in ("outcome", "words", "quote", "source")):
             continue

@@ -29,12 +29,14 @@ its own date changes nothing the timeline has not changed since.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from sim.params import ParamKey
+from sim.scenario.paths import not_a_scenario
 from sim.scenario.problems import Problem, ScenarioError, shown, type_name
 from sim.scenario.schema import ParamEntry, read_layer
 from sim.scenario.yamlio import item_line, key_line, load_yaml
@@ -64,6 +66,8 @@ class Conditions:
     last_month: pd.Period
     changes: tuple[Change, ...]
     levers_without_parameter: dict[str, str] = field(default_factory=dict)
+    from_line: int | None = None  # where from: and until: are, for messages
+    until_line: int | None = None
 
     def until(self, month: pd.Period) -> list[Change]:
         """The changes in force at the start of ``month`` (dated on or before its 1st)."""
@@ -77,8 +81,8 @@ def as_month(value) -> pd.Period | None:
         return value.asfreq("M")
     if isinstance(value, str):
         text = value.strip()
-        if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() \
-                and 1 <= int(text[5:]) <= 12:
+        # ASCII digits only (str.isdigit() takes "²"), year 1 on (there is no year 0).
+        if re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text) and int(text[:4]) >= 1:
             return pd.Period(text, freq="M")
     return None
 
@@ -102,6 +106,10 @@ def load_conditions(path=None, registry=None) -> Conditions:
 
     path = Path(path) if path is not None else SHIPPED_CONDITIONS
     data, problems = load_yaml(path)  # refuses impossible dates itself, with their line
+    if not_a_scenario(path, data, problems, required="changes"):
+        # It may be any file the path reached: say so without quoting any of it.
+        raise ScenarioError([Problem(str(path), None, "", "is not a conditions file (a YAML "
+                                     "mapping with from:, until: and changes:)")])
     if problems:
         raise ScenarioError(problems)
     file = str(path)
@@ -150,7 +158,8 @@ def load_conditions(path=None, registry=None) -> Conditions:
     if problems:
         raise ScenarioError(problems)
     return Conditions(path, months["from"], months["until"], tuple(changes),
-                      {str(k): str(v) for k, v in levers.items()})
+                      {str(k): str(v) for k, v in levers.items()},
+                      key_line(data, "from"), key_line(data, "until"))
 
 
 def _read_change(path: Path, item, line, kp: str, registry, problems) -> Change | None:
@@ -238,15 +247,22 @@ def _require_sources(node, kp: str, fail) -> None:
                      "or 'assumption: reason'), or write `scenario`")
 
 
-def apply_conditions(scenario, month, conditions: Conditions, where: tuple = ("<as_of>", None)):
+def apply_conditions(scenario, month, conditions: Conditions, where: tuple | None = None,
+                     what: str = "as_of"):
     """``scenario`` set up as of the start of ``month`` (see the module docstring).
-    ``where`` (file, line) names the input in the message if ``month`` is out of range."""
+    ``where`` (file, line) names the input in the message if ``month`` is out of range;
+    without it the message names the conditions file's from: or until: line, and
+    ``what`` says where the month came from (an origin, the record's first month)."""
     period = as_month(month)
     if period is None:
-        raise ScenarioError([Problem(where[0], where[1], "as_of",
+        file, line = where or (str(conditions.path), None)
+        raise ScenarioError([Problem(file, line, what,
                                      f"expected a month like 2022-01, found {shown(month)}")])
     if not conditions.first_month <= period <= conditions.last_month:
-        raise ScenarioError([Problem(where[0], where[1], "as_of", (
+        early = period < conditions.first_month
+        file, line = where or (str(conditions.path),
+                               conditions.from_line if early else conditions.until_line)
+        raise ScenarioError([Problem(file, line, what, (
             f"{period} is outside the months the conditions file covers, "
             f"{conditions.first_month} to {conditions.last_month} ({conditions.path.name})"))])
     params, initial = dict(scenario.parameters), {}

@@ -8,6 +8,7 @@ p in {0, 1} is in Axelrod's tournaments).
 
 import functools
 import hashlib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -103,7 +104,10 @@ class Beta:
         return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
 
     def mean(self) -> float:
-        return self.low + (self.high - self.low) * self.a / (self.a + self.b)
+        total = self.a + self.b
+        if total == float("inf"):  # a, b near the float limit: their sum overflows
+            return self.low + (self.high - self.low) / (1 + self.b / self.a)
+        return self.low + (self.high - self.low) * self.a / total
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
@@ -227,27 +231,90 @@ def stream_name(dist: Distribution, key: str) -> str:
     return dist.stream if isinstance(dist, Posterior) else key
 
 
+MAX_POSTERIOR_BYTES = 256_000_000
+"""Largest posterior Parquet file read (256 MB); a calibration writes about 20 kB."""
+MAX_POSTERIOR_ROWS = 1_000_000
+"""Most rows (samples) in a posterior file: a calibration keeps hundreds to thousands."""
+MAX_POSTERIOR_CELLS = 20_000_000
+"""Most rows x columns read (160 MB of floats): a Parquet file compresses a constant
+column to almost nothing, so the file's size does not bound the memory it takes."""
+_PARQUET_MAGIC = b"PAR1"  # at both ends of a Parquet file ("PARE": encrypted, unreadable)
+
+
+def _digest(path: Path) -> str:
+    """SHA-256 of the file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 @functools.lru_cache(maxsize=16)
-def _read_table(path: str, mtime_ns: int, size: int):  # noqa: ARG001 (cache keys)
+def _read_table(path: str, digest: str):  # noqa: ARG001 (a cache key)
+    # Keyed by the content, not (mtime, size): a file rewritten within one tick of the
+    # clock at the same size was served from the cache as it was before.
     import pyarrow.parquet as pq
 
-    data = Path(path).read_bytes()
-    table = pq.read_table(path)
-    return table.to_pandas(), hashlib.sha256(data).hexdigest()
+    return pq.read_table(path).to_pandas()
+
+
+def _check_parquet(path: Path, written: str) -> None:
+    """Whether the file can be read as a posterior: a regular file, within the size
+    limit, "PAR1" at both ends, rows and cells within the limits by its metadata (read
+    from the footer: nothing of the data is read). ValueError with the reason if not."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ValueError(f"the posterior file does not exist: {written}") from None
+    except OSError as err:
+        raise ValueError(f"cannot read the posterior file {written}: "
+                         f"{err.strerror or err}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(f"{written} is a directory, not a Parquet file")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open, a device never end
+        raise ValueError(f"{written} is not a regular file (a pipe or a device?); give "
+                         "the path of a Parquet file")
+    if info.st_size > MAX_POSTERIOR_BYTES:
+        raise ValueError(f"{written} is larger than the limit of {MAX_POSTERIOR_BYTES:,} "
+                         "bytes for a posterior file")
+    try:
+        with path.open("rb") as f:
+            head = f.read(4)
+            f.seek(max(0, info.st_size - 4))
+            tail = f.read(4)
+    except OSError as err:
+        raise ValueError(f"cannot read the posterior file {written}: "
+                         f"{err.strerror or err}") from None
+    if info.st_size < 12 or head != _PARQUET_MAGIC or tail != _PARQUET_MAGIC:
+        raise ValueError(f"{written} is not a readable Parquet file (it does not begin "
+                         "and end with PAR1)")
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception as exc:  # pyarrow raises several types for a damaged footer
+        raise ValueError(f"{written} is not a readable Parquet file ({type(exc).__name__})") \
+            from None
+    if meta.num_rows > MAX_POSTERIOR_ROWS:
+        raise ValueError(f"{written} has {meta.num_rows:,} rows, more than the limit of "
+                         f"{MAX_POSTERIOR_ROWS:,} samples")
+    if meta.num_rows * meta.num_columns > MAX_POSTERIOR_CELLS:
+        raise ValueError(f"{written} has {meta.num_rows:,} rows of {meta.num_columns:,} "
+                         f"columns, more than the limit of {MAX_POSTERIOR_CELLS:,} values")
 
 
 def load_posterior(path: Path, written: str, column: str) -> Posterior:
     """The :class:`Posterior` for ``column`` of the Parquet file at ``path``.
 
-    Raises ``ValueError`` with a one-line reason (not a file, not Parquet, no such
-    column, values not finite numbers, bad weights); the scenario loader turns it into
-    a problem naming the file, line and key.
+    Raises ``ValueError`` with a one-line reason (not a file, not Parquet, too large, no
+    such column, values not finite numbers, bad weights); the scenario loader turns it
+    into a problem naming the file, line and key.
     """
-    if not path.is_file():
-        raise ValueError(f"the posterior file does not exist: {written}")
-    stat = path.stat()
+    _check_parquet(path, written)
     try:
-        frame, digest = _read_table(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        digest = _digest(path)
+        frame = _read_table(str(path.resolve()), digest)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise ValueError(f"{written} is not a readable Parquet file ({type(exc).__name__})") \
             from None
@@ -261,9 +328,12 @@ def load_posterior(path: Path, written: str, column: str) -> Posterior:
     weights = None
     if WEIGHT_COLUMN in frame.columns:
         weights = _finite(frame[WEIGHT_COLUMN], f"column '{WEIGHT_COLUMN}' of {written}")
-        if (weights < 0).any() or weights.sum() <= 0:
+        if (weights < 0).any() or not weights.max() > 0:
             raise ValueError(f"column '{WEIGHT_COLUMN}' of {written} must be weights >= 0 "
                              "with a positive sum")
+        # Weights are relative: scaled by the largest first, their sum cannot overflow
+        # (1e308 twice sums to inf, and inf-normalised weights are all 0).
+        weights = weights / weights.max()
         weights = weights / weights.sum()
     return Posterior(written, column, values, weights, digest)
 

@@ -4,6 +4,9 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+MAX_LISTED = 50
+"""Most problems listed in one report; the rest are counted."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -29,9 +32,14 @@ class ScenarioError(Exception):
         super().__init__(self.report())
 
     def report(self) -> str:
+        """The count, then one line per problem: the first ``MAX_LISTED`` of them (a
+        record of a million bad rows would print a million lines)."""
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in scenario input:"
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        head = f"{n:,} problem{'s' if n != 1 else ''} in scenario input:"
+        lines = [head, *(f"  {p}" for p in self.problems[:MAX_LISTED])]
+        if n > MAX_LISTED:
+            lines.append(f"  ... and {n - MAX_LISTED:,} more (fix these first)")
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.report()

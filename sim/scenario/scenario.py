@@ -17,8 +17,9 @@ from sim.scenario.circularity import circular_sources
 from sim.scenario.claims import Claim, Observed
 from sim.scenario.conditions import apply_conditions, load_conditions
 from sim.scenario.distributions import Fixed, stream_name
+from sim.scenario.paths import check_reference, not_a_scenario
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean
-from sim.scenario.schema import ParamEntry, read_layer
+from sim.scenario.schema import ParamEntry, is_finite_number, read_layer
 from sim.scenario.yamlio import load_yaml
 from sim.seeding import parameter_seed
 
@@ -91,9 +92,14 @@ class Scenario:
                 problems.append(Problem("<overrides>", None, key, f"unknown parameter '{key}'"
                                         f"{did_you_mean(key, registry)}"))
                 continue
+            if isinstance(value, int | float) and not is_finite_number(value):
+                # NaN compares False with both bounds: caught here, not by the range test.
+                problems.append(Problem("<overrides>", None, key, f"expected a finite "
+                                                                  f"number, found {value}"))
+                continue
             dist = Fixed(float(value)) if isinstance(value, int | float) else value
             lo, hi = dist.support()
-            if lo < spec.low or hi > spec.high:
+            if not lo >= spec.low or not hi <= spec.high:
                 problems.append(Problem("<overrides>", None, key, f"outside the range "
                                         f"[{spec.low:g}, {spec.high:g}]: {dist.describe()}"))
                 continue
@@ -128,15 +134,18 @@ class Scenario:
         return out
 
 
-def load_scenario(path, registry: dict[str, ParamSpec] | None = None) -> Scenario:
+def load_scenario(path, registry: dict[str, ParamSpec] | None = None,
+                  named_by: tuple[str, int | None, str] | None = None) -> Scenario:
     """Read, validate and resolve the scenario file at ``path``.
 
     Raises :class:`ScenarioError` listing every problem in the file and in the files it
-    extends (file, line, key path, what was expected and what was found).
+    extends (file, line, key path, what was expected and what was found). ``named_by``
+    (file, line, key): the file that names this one (a study's ``scenario:``); the file
+    is then treated as one reached through ``extends:`` (:mod:`sim.scenario.paths`).
     """
     registry = registry or _registry()
     problems: list[Problem] = []
-    scenario = _resolve(Path(path), registry, [], problems)
+    scenario = _resolve(Path(path), registry, [], problems, named_by)
     if scenario is not None and not problems and scenario.claims:
         problems.extend(circular_sources(scenario, load_yaml(Path(path))[0]))
     if problems or scenario is None:
@@ -144,8 +153,16 @@ def load_scenario(path, registry: dict[str, ParamSpec] | None = None) -> Scenari
     return scenario
 
 
-def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem]) -> Scenario | None:
+def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem],
+             named_by: tuple[str, int | None, str] | None = None) -> Scenario | None:
     data, found = load_yaml(path)
+    if named_by is not None and not_a_scenario(path, data, found):
+        # Reached through a path in another file: it may be any file at all, so say so
+        # without quoting a line of it (extends: /etc/shadow printed every line).
+        file, line, key = named_by
+        problems.append(Problem(file, line, key, f"{path} is not a scenario file (a YAML "
+                                                 "mapping with name:)"))
+        return None
     problems.extend(found)
     if found or not isinstance(data, dict):
         return None
@@ -155,6 +172,11 @@ def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem]) -
     if layer.extends is None:
         base = Scenario.from_defaults(registry=registry)
     else:
+        outside = check_reference(path, path.parent / layer.extends, "extends",
+                                  layer.extends_line)
+        if outside is not None:
+            problems.append(outside)
+            return None
         parent = (path.parent / layer.extends).resolve()
         chain = [*stack, path.resolve()]
         if parent in chain:
@@ -162,11 +184,12 @@ def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem]) -
             problems.append(Problem(str(path), layer.extends_line, "extends",
                                     f"extends itself in a cycle: {cycle}"))
             return None
-        if not parent.is_file():
+        if not parent.exists():
             problems.append(Problem(str(path), layer.extends_line, "extends",
                                     f"the file it extends does not exist: {parent}"))
             return None
-        base = _resolve(parent, registry, chain, problems)
+        base = _resolve(parent, registry, chain, problems,
+                        (str(path), layer.extends_line, "extends"))
         if base is None:
             return None
     if layer.as_of_month is not None:
@@ -192,8 +215,13 @@ def _as_of(path: Path, layer, base: Scenario, registry, problems: list[Problem])
     where = (str(path), layer.as_of_line)
     conditions_path = None
     if layer.conditions is not None:
+        outside = check_reference(path, path.parent / layer.conditions, "conditions",
+                                  layer.conditions_line)
+        if outside is not None:
+            problems.append(outside)
+            return None
         conditions_path = (path.parent / layer.conditions).resolve()
-        if not conditions_path.is_file():
+        if not conditions_path.exists():
             problems.append(Problem(str(path), layer.conditions_line, "conditions",
                                     f"the conditions file does not exist: {conditions_path}"))
             return None

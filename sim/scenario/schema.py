@@ -43,10 +43,12 @@ together.
 """
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.limits import MAX_HORIZON_WEEKS
 from sim.params import ParamKey, ParamSpec, is_traceable
 from sim.scenario.claims import Claim, Observed, read_claims, read_observed
 from sim.scenario.distributions import (
@@ -59,6 +61,7 @@ from sim.scenario.distributions import (
     Uniform,
     load_posterior,
 )
+from sim.scenario.paths import check_reference
 from sim.scenario.problems import Problem, did_you_mean, shown, type_name
 from sim.scenario.yamlio import item_line, key_line
 
@@ -70,7 +73,9 @@ INITIAL_FIELDS = {  # field: (type, check, what a valid value is)
     "sanctions_imposed": (bool, None, "true or false"),
 }
 ENTRY_KEYS = (*KINDS, "meaning", "source")
-MAX_HORIZON = 520
+MAX_HORIZON = MAX_HORIZON_WEEKS
+MAX_BETA_SHAPE = 1e6  # a Beta's a and b at most this
+MAX_SD_WIDTHS = 1000  # a normal's sd at most this many times its parameter's range
 
 
 @dataclass
@@ -104,6 +109,17 @@ class Layer:
     observed: Observed | None = None
 
 
+def is_finite_number(value) -> bool:
+    """A number that is neither NaN nor infinite and fits a float (a YAML integer of 400
+    digits does not: ``float()`` raises OverflowError on it)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 class Checker:
     """Collects the problems of one file while its values are read."""
 
@@ -119,8 +135,8 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(line, key_path, f"expected a number, found {type_name(value)} {shown(value)}")
             return None
-        if value != value or value in (float("inf"), float("-inf")):
-            self.fail(line, key_path, f"expected a finite number, found {value}")
+        if not is_finite_number(value):
+            self.fail(line, key_path, f"expected a finite number, found {shown(value)}")
             return None
         return float(value)
 
@@ -163,7 +179,7 @@ def _read_as_of(c, layer, value, line) -> None:
         layer.as_of = value
         return
     text = str(value).strip()
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):  # a month: conditions apply
+    if re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text) and text[:4] != "0000":  # a month
         layer.as_of_month = text
         layer.as_of = datetime.date(int(text[:4]), int(text[5:]), 1)
         return
@@ -206,7 +222,7 @@ def _read_initial(c, layer, node, line) -> None:
         elif kind is int:
             ok = isinstance(value, int) and not isinstance(value, bool)
         else:
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            ok = is_finite_number(value)
         if not ok or (check is not None and not check(value)):
             c.fail(kline, kp, f"expected {valid}, found {type_name(value)} {shown(value)}")
         else:
@@ -316,6 +332,12 @@ def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
         if f["a"] <= 0 or f["b"] <= 0 or not lo < hi:
             c.fail(line, kp, "expected a > 0, b > 0 and low < high")
             return None
+        if max(f["a"], f["b"]) > MAX_BETA_SHAPE:
+            # NumPy's beta draws 0 for a = b = 1e308 (its mean is 0.5); a Beta that
+            # narrow (sd under 0.0005 of the range) is a fixed value anyway.
+            c.fail(line, kp, f"expected a and b of at most {MAX_BETA_SHAPE:,g}; a Beta that "
+                             "narrow is one value: write value:")
+            return None
         return Beta(f["a"], f["b"], lo, hi)
     if kind == "posterior":
         return _read_posterior(c, node, line, kp)
@@ -325,6 +347,13 @@ def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
     if f["sd"] <= 0 or not spec.low <= f["mean"] <= spec.high:
         c.fail(line, kp, f"expected sd > 0 and a mean inside the range "
                          f"[{spec.low:g}, {spec.high:g}]")
+        return None
+    if f["sd"] > MAX_SD_WIDTHS * (spec.high - spec.low):
+        # Truncated to the range, so wide a normal is flat on it, and the inverse-CDF
+        # draw loses its precision (at sd 1e300 every world drew the mean).
+        c.fail(line, kp, f"sd {f['sd']:g} is more than {MAX_SD_WIDTHS:,} times the range "
+                         f"[{spec.low:g}, {spec.high:g}]: a normal that wide is flat on the "
+                         f"range; write uniform: [{spec.low:g}, {spec.high:g}]")
         return None
     return TruncNormal(f["mean"], f["sd"], spec.low, spec.high)
 
@@ -339,6 +368,11 @@ def _read_posterior(c: Checker, node, line, kp: str):
     file = c.text(node["file"], key_line(node, "file") or line, f"{kp}.file")
     column = c.text(node["column"], key_line(node, "column") or line, f"{kp}.column")
     if file is None or column is None:
+        return None
+    outside = check_reference(Path(c.file), Path(c.file).parent / file, f"{kp}.file",
+                              key_line(node, "file") or line)
+    if outside is not None:
+        c.problems.append(outside)
         return None
     try:
         return load_posterior(Path(c.file).parent / file, file, column)

@@ -158,17 +158,23 @@ def _structure_problems(yaml: YAML, text: str, file: str) -> list[Problem]:
     return []
 
 
+_MAX_INT_DIGITS = 4000  # Python's int() refuses a text of over 4,300 digits
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 
 
 def _bad_timestamp(text: str, file: str) -> Problem | None:
-    """The first plain scalar that YAML reads as a date but is none (``2024-02-30``):
-    the constructor raises a bare ValueError without a line, so find it again."""
+    """The first plain scalar that YAML reads as a date but is none (``2024-02-30``), or
+    a number too long for ``int()``: the constructor raises a bare ValueError without a
+    line, so find it again."""
     import datetime
 
     from ruamel.yaml.events import ScalarEvent
 
     for event in _loader().parse(text):
+        if isinstance(event, ScalarEvent) and event.style is None \
+                and len(re.sub(r"[^0-9]", "", event.value)) > _MAX_INT_DIGITS:
+            return Problem(file, event.start_mark.line + 1, "", f"a number of "
+                           f"{len(event.value):,} characters is too long to be read")
         if isinstance(event, ScalarEvent) and event.style is None:
             match = _TIMESTAMP.match(event.value)
             if match is None:
