@@ -270,9 +270,9 @@ def cli_parse(sub) -> None:
 
 
 def cli_action(args) -> int:
-    from sim.files import check_out_dir
+    from sim.files import locked_out_dir
 
-    check_out_dir(args.out)
-    path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
+    with locked_out_dir(args.out, "report"):  # one report at a time in a directory
+        path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
     print(f"wrote {path}")
     return 0

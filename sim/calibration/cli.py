@@ -23,7 +23,7 @@ def cli_parse(subparsers) -> None:
         DEFAULT_RECORDS,
     )
     from sim.calibration.priors import DEFAULT_PARAMETERS
-    from sim.cli_support import positive_int, seed
+    from sim.cli_support import dask_address, positive_int, seed
 
     p = subparsers.add_parser(
         "calibrate", help="infer behavioural parameters from the monthly record (ABC-SMC)",
@@ -48,7 +48,7 @@ def cli_parse(subparsers) -> None:
     run_on = p.add_mutually_exclusive_group()
     run_on.add_argument("--workers", type=positive_int, default=1,
                         help="worker processes (the posterior does not depend on it)")
-    run_on.add_argument("--dask", metavar="ADDRESS", default=None,
+    run_on.add_argument("--dask", metavar="ADDRESS", default=None, type=dask_address,
                         help="run the simulations on the Dask scheduler at ADDRESS")
     p.add_argument("--resume", action="store_true",
                    help="continue the run in --out up to --generations")
@@ -151,27 +151,19 @@ class _mapper:
     def __enter__(self):
         from functools import partial
 
-        from sim.parallel import map_ordered, process_pool
+        from sim.parallel import dask_client, map_ordered, process_pool
 
         if self.args.dask:
-            try:
-                from distributed import Client
-            except ImportError:
-                raise ScenarioError([Problem("--dask", None, "", "needs the dask extra: "
-                                             "pip install 'escsim[dask]'")]) from None
-            try:
-                client = Client(self.args.dask, timeout="10s")
-            except OSError as err:
-                raise ScenarioError([Problem("--dask", None, "", f"no Dask scheduler at "
-                                             f"{self.args.dask} ({err})")]) from None
-            self.closers.append(client.close)
+            client = dask_client(self.args.dask)
+            self.closers.append(lambda _exc_type: client.close())
             return partial(map_ordered, dask=client)
         if self.args.workers > 1:
             pool = process_pool(self.args.workers)
-            self.closers.append(pool.shutdown)
+            # Left by an error or an interruption: the workers are killed, not waited for.
+            self.closers.append(lambda exc_type: pool.__exit__(exc_type, None, None))
             return partial(map_ordered, executor=pool)
         return map
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *_exc) -> None:
         for close in self.closers:
-            close()
+            close(exc_type)
