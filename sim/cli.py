@@ -124,20 +124,20 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM (Terminated)
         what = "terminated" if isinstance(err, Terminated) else "interrupted"
-        print(f"{what}: {what_was_kept()}", file=sys.stderr)
+        print(f"{what}: {what_was_kept(err)}", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(err, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `escsim watch ... | head`: the reader left, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except BrokenProcessPool:
+    except BrokenProcessPool as err:
         print("escsim: a worker process died (killed by the system, perhaps for lack of "
-              f"memory: try fewer --workers); {what_was_kept()}", file=sys.stderr)
+              f"memory: try fewer --workers); {what_was_kept(err)}", file=sys.stderr)
         return EXIT_FAILED
     except CommandFailed as err:
-        print(f"escsim: {err}; {what_was_kept()}", file=sys.stderr)
+        print(f"escsim: {err}; {what_was_kept(err)}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as err:  # e.g. --out names a file, a full disk
-        print(f"escsim: {os_error_text(err)}; {what_was_kept()}", file=sys.stderr)
+        print(f"escsim: {os_error_text(err)}; {what_was_kept(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -33,32 +33,27 @@ class CommandFailed(Exception):
 
 # --- what an interrupted command leaves -----------------------------------------------
 
-_kept: list[Callable[[], str | None]] = []
-
-
 @contextlib.contextmanager
 def kept_on_interrupt(describe: Callable[[], str | None]):
     """While the block runs, ``describe()`` says what an interruption would leave behind
-    and how to continue (e.g. "the 3 finished blocks of 9 are kept in out/blocks;
-    continue with --resume"); None when nothing was written. ``escsim`` prints it after
-    Ctrl-C, SIGTERM or a failure instead of a blanket "nothing was written"."""
-    _kept.append(describe)
+    and how to continue (e.g. "3 of 9 blocks finished and kept in out/blocks; run the
+    same command with --resume"); None when nothing was written. An exception (Ctrl-C,
+    SIGTERM, a failure) leaving the block carries the text out (``what_was_kept``), and
+    ``escsim`` prints it instead of a blanket "nothing was written"."""
     try:
         yield
-    finally:
-        _kept.remove(describe)
+    except BaseException as err:
+        if getattr(err, "escsim_kept", None) is None:  # the innermost block says it
+            try:
+                err.escsim_kept = describe()
+            except Exception:  # noqa: BLE001 (a message must never become a traceback)
+                err.escsim_kept = None
+        raise
 
 
-def what_was_kept() -> str:
-    """The innermost ``kept_on_interrupt`` description, or "nothing was written"."""
-    for describe in reversed(_kept):
-        try:
-            text = describe()
-        except Exception:  # noqa: BLE001 (a message must never become a traceback)
-            text = None
-        if text:
-            return text
-    return "nothing was written"
+def what_was_kept(err: BaseException) -> str:
+    """What the interrupted command left (see ``kept_on_interrupt``)."""
+    return getattr(err, "escsim_kept", None) or "nothing was written"
 
 
 # --- signals --------------------------------------------------------------------------

@@ -211,7 +211,8 @@ def sweep_report(study, out_dir: Path, workers: int = 1) -> str:
 
     from sim.experiments import run_study
 
-    table = run_study(study, out=out_dir, workers=workers, resume=True)
+    table = run_study(study, out=out_dir, workers=workers, resume=True,
+                      resume_hint="run the same report command again to continue")
     body = [f"<h1>Study: {_e(study.name)}</h1>",
             f"<p class=meta>{study.method} design, {table.point.nunique():,} points × "
             f"{study.worlds:,} worlds, seed {study.seed}</p>", f"<p>{_e(study.description)}</p>",

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
+from sim.calibration.database import DB_NAME
 from sim.calibration.priors import Prior, choose_priors, pyabc_prior
 from sim.calibration.sampler import SeededMappingSampler
 from sim.calibration.simulator import RecordSimulator, key_of, safe_name
@@ -32,7 +33,6 @@ from sim.calibration.summary import (
 from sim.ladder import CstoResponse
 from sim.scenario import Problem, ScenarioError
 
-DB_NAME = "calibration.db"
 DEFAULT_PARTICLES = 200
 DEFAULT_GENERATIONS = 8
 DEFAULT_RECORDS = 8

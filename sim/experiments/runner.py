@@ -227,15 +227,20 @@ class Checkpoint:
         return sum(1 for i in self.sums if self.path(i).exists())
 
 
+RESUME_HINT = "run the same command with --resume to continue"
+
+
 def run_study(study, out=None, workers: int = 1, executor=None, dask=None,
-              resume: bool = False, progress=None) -> pd.DataFrame:
+              resume: bool = False, progress=None, resume_hint: str = RESUME_HINT
+              ) -> pd.DataFrame:
     """Run ``study`` (a Study or a path) and return the tidy table: one row per point
     and outcome with the varied parameter values, p, its 95% interval, n, k and seed.
 
     ``out`` checkpoints every finished block there and writes the table and figures; it
     is locked for the whole run (``sim.files.locked_out_dir``: a second sweep on it is
     refused). ``workers`` > 1 uses a process pool; ``dask`` is a scheduler address or a
-    ``distributed.Client``; ``progress(points_done, points, worlds_per_second)``.
+    ``distributed.Client``; ``progress(points_done, points, worlds_per_second)``;
+    ``resume_hint`` ends the message an interruption prints.
     """
     import contextlib
 
@@ -251,13 +256,10 @@ def run_study(study, out=None, workers: int = 1, executor=None, dask=None,
         if out is not None:
             stack.enter_context(locked_out_dir(out, "sweep"))
             ckpt = Checkpoint(out, study, points, resume)
-            stack.enter_context(kept_on_interrupt(lambda: _kept_text(ckpt, len(tasks))))
+            stack.enter_context(kept_on_interrupt(
+                lambda: f"{ckpt.finished()} of {len(tasks)} blocks finished and kept in "
+                        f"{ckpt.blocks}; {resume_hint}"))
         return _run_blocks(study, points, tasks, ckpt, workers, executor, dask, progress)
-
-
-def _kept_text(ckpt: Checkpoint, blocks: int) -> str:
-    return (f"{ckpt.finished()} of {blocks} blocks finished and kept in {ckpt.blocks}; "
-            "run the same command with --resume to continue")
 
 
 def _run_blocks(study, points, tasks, ckpt, workers, executor, dask, progress):
