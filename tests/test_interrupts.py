@@ -419,3 +419,42 @@ def test_a_dashboard_on_the_network_warns_that_it_has_no_login(monkeypatch, caps
         main(["dashboard", "--host", host])
     err = capsys.readouterr().err
     assert ("no authentication" in err) is warned
+
+
+# --- 5. every Dask worker leaves mid-sweep ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_sweep_whose_dask_workers_all_leave_stops_and_keeps_its_blocks(tmp_path,
+                                                                          monkeypatch):
+    """Before: it waited forever with no message."""
+    distributed = pytest.importorskip("distributed")
+    from sim import parallel
+    from sim.cli_support import CommandFailed
+    from sim.experiments import runner
+
+    monkeypatch.setattr(parallel, "DASK_NO_WORKER_SECONDS", 2.0)
+    study = write_study(tmp_path)
+    out = tmp_path / "out"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        save = runner.Checkpoint.save
+
+        def save_then_lose_the_workers(self, index, counts):
+            save(self, index, counts)
+            if cluster.workers:
+                cluster.scale(0)
+                deadline = time.time() + 30
+                while cluster.scheduler.workers and time.time() < deadline:
+                    time.sleep(0.05)
+
+        monkeypatch.setattr(runner.Checkpoint, "save", save_then_lose_the_workers)
+        start = time.perf_counter()
+        with pytest.raises(CommandFailed, match="no Dask worker left at ") as exc:
+            run_study(load_study(study), out=out, dask=cluster.scheduler_address)
+        assert time.perf_counter() - start < 60
+    assert "blocks finished and kept in" in exc.value.escsim_kept
+    kept = list((out / "blocks").glob("block-*.npy"))
+    assert 1 <= len(kept) < 5
+    resumed = run_study(load_study(study), out=out, resume=True)
+    pd.testing.assert_frame_equal(resumed, run_study(load_study(study)))

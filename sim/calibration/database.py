@@ -84,6 +84,12 @@ def finished_generations(path: str | Path) -> int:
         raise damaged(f"is not a readable SQLite database ({err})") from None
 
 
+def _file_of(history) -> str:
+    """The database file of a pyabc ``History`` (its URL is ``sqlite:///PATH``)."""
+    url = str(getattr(history, "db", ""))
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else DB_NAME
+
+
 def _guarded(method, name: str):
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -96,7 +102,7 @@ def _guarded(method, name: str):
             with signals_deferred():
                 return method(self, *args, **kwargs)
         except OSError as err:
-            raise named(err, getattr(self, "db_file", None) or DB_NAME) from None
+            raise named(err, _file_of(self)) from None
         except SQLAlchemyError as err:
             reason = getattr(err, "orig", None) or err
             full = "full" in str(reason).lower() or getattr(reason, "errno", None) == errno.ENOSPC
