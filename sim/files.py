@@ -1,9 +1,11 @@
 """Writing results to disk: where a command may write, checked before any work, and
 every file written atomically, one command at a time in a directory.
 
-``check_out_dir`` is the one check every command with ``--out`` calls before it runs a
-single world (``run``, ``sweep``, ``report``, ``compare``; ``calibrate`` and ``backtest
---out`` to come), so a bad output location costs nothing and says so in one line.
+``check_out_dir`` is the one check every command with ``--out`` makes before it runs a
+single world, so a bad output location costs nothing and says so in one line;
+``locked_out_dir`` makes it and then holds the directory for the whole command (``run``,
+``sweep``, ``report``, ``compare``, ``calibrate``, ``backtest``), so two commands never
+write into one directory at once; ``replace_dir`` swaps a run's directory in whole.
 """
 
 import contextlib

@@ -176,6 +176,10 @@ def check_run_dir(out_dir: str | os.PathLike) -> Path:
     from sim.files import _refused, check_out_dir
 
     out = check_out_dir(out_dir)
+    full, here = Path(os.path.abspath(out)), Path.cwd()
+    if full == here or full in here.parents:
+        raise _refused(out, "--out", "is the current directory (or holds it); a run replaces "
+                       "its directory whole: give a new subdirectory")
     if out.is_dir():
         others = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES)
         if others:

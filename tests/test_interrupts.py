@@ -313,6 +313,12 @@ def test_a_run_is_not_written_over_other_files(tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
+def test_a_run_is_not_swapped_over_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("run", BASELINE, "-n", "100", "--out", ".", "--no-progress")
+    assert code == 2 and "is the current directory" in err
+
+
 # --- 13 and 14. truthful messages ----------------------------------------------------
 
 
