@@ -169,6 +169,12 @@ def scenario_yaml(result: RunResult, resolved_scenario: dict) -> str:
 RUN_FILES = (OUTCOMES_CSV, SCENARIO_YAML, OUTCOMES_PNG, FAN_CHART_PNG, RESULTS_JSON)
 
 
+def _atomic_leftover(name: str) -> bool:
+    """A temporary file of an atomic write cut short (``.results.json.PID.HEX.tmp``)."""
+    return name.startswith(".") and name.endswith(".tmp") and any(
+        name.startswith(f".{run_file}.") for run_file in RUN_FILES)
+
+
 def check_run_dir(out_dir: str | os.PathLike) -> Path:
     """``out_dir`` if a run may be written there: new, empty, or holding a run's files
     and nothing else (it is replaced whole, so other files would be lost). Else
@@ -181,7 +187,8 @@ def check_run_dir(out_dir: str | os.PathLike) -> Path:
         raise _refused(out, "--out", "is the current directory (or holds it); a run replaces "
                        "its directory whole: give a new subdirectory")
     if out.is_dir():
-        others = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES)
+        others = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES
+                        and not _atomic_leftover(p.name))
         if others:
             shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
             raise _refused(out, "--out", f"holds files that are not a run's ({shown}); a "

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.design import design_points
-from sim.files import atomic_write
+from sim.files import atomic_write, named
 from sim.ladder import OUTCOME_NAMES
 from sim.model import EscalationModel
 from sim.montecarlo import Points, chunk_tasks, run_chunk
@@ -217,10 +217,14 @@ class Checkpoint:
         atomic_write(self.path(index), data)
         sha = self.identity(index, data)
         self.sums[index] = sha
-        with open(self.blocks / CHECKSUMS, "a", encoding="utf-8") as log:
-            log.write(json.dumps({"block": index, "sha256": sha}) + "\n")
-            log.flush()
-            os.fsync(log.fileno())
+        log_path = self.blocks / CHECKSUMS
+        try:
+            with open(log_path, "a", encoding="utf-8") as log:
+                log.write(json.dumps({"block": index, "sha256": sha}) + "\n")
+                log.flush()
+                os.fsync(log.fileno())
+        except OSError as err:  # a full disk: name the file
+            raise named(err, log_path) from None
 
     def finished(self) -> int:
         """How many blocks are on disk with their checksum (what an interruption keeps)."""
