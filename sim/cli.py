@@ -15,7 +15,16 @@ import argparse
 import os
 import sys
 
-from sim.cli_support import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+from sim.cli_support import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    CommandFailed,
+    Terminated,
+    sigterm_raises,
+    what_was_kept,
+)
 
 # Named here, not imported from sim.scenario.paths: `escsim --help` must stay light.
 ALLOW_OPTION = "--allow-outside-paths"
@@ -145,22 +154,40 @@ def main(argv: list[str] | None = None) -> int:
         print(missing, file=sys.stderr)
         return EXIT_BAD_INPUT
     args = build_parser(command).parse_args(argv)
+    from concurrent.futures.process import BrokenProcessPool
+
     from sim.scenario import ScenarioError
 
     try:
-        return args.action(args)
+        with sigterm_raises():
+            return args.action(args)
     except ScenarioError as err:
         print(str(err), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted: nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM (Terminated)
+        what = "terminated" if isinstance(err, Terminated) else "interrupted"
+        print(f"{what}: {what_was_kept(err)}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(err, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `escsim watch ... | head`: the reader left, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except OSError as err:  # e.g. --out names a file, or a directory we cannot write
-        print(f"escsim: {err.strerror}: {err.filename}", file=sys.stderr)
+    except BrokenProcessPool as err:
+        print("escsim: a worker process died (killed by the system, perhaps for lack of "
+              f"memory: try fewer --workers); {what_was_kept(err)}", file=sys.stderr)
+        return EXIT_FAILED
+    except CommandFailed as err:
+        print(f"escsim: {err}; {what_was_kept(err)}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as err:  # e.g. --out names a file, a full disk
+        print(f"escsim: {os_error_text(err)}; {what_was_kept(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def os_error_text(err: OSError) -> str:
+    """``No space left on device: out/results.csv``: the reason and the file, never
+    ``None`` for either (an OSError raised by a library may carry neither)."""
+    reason = err.strerror or str(err) or type(err).__name__
+    return f"{reason}: {err.filename}" if err.filename is not None else reason
 
 
 if __name__ == "__main__":

@@ -7,15 +7,108 @@ model, pandas, matplotlib) are imported by the actions, so ``escsim --help`` sta
 """
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Callable
+from typing import Any
 
 from sim import limits
 from sim.limits import MAX_CHUNK_SIZE, MAX_HORIZON_WEEKS, MAX_WORKERS, MAX_WORLDS
 from sim.seeding import DEFAULT_SEED
 
 MAX_SEED = 2**63 - 1
+EXIT_FAILED = 1  # the command could not finish (a worker died, no Dask worker left)
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C: the same clean-up runs (worker
+    pools shut down, half-written files removed) and the same truthful message is printed."""
+
+
+class CommandFailed(Exception):
+    """The command cannot go on for a reason outside its input (every Dask worker left, a
+    worker process was killed): one line, what was kept, exit 1."""
+
+
+# --- what an interrupted command leaves -----------------------------------------------
+
+@contextlib.contextmanager
+def kept_on_interrupt(describe: Callable[[], str | None]):
+    """While the block runs, ``describe()`` says what an interruption would leave behind
+    and how to continue (e.g. "3 of 9 blocks finished and kept in out/blocks; run the
+    same command with --resume"); None when nothing was written. An exception (Ctrl-C,
+    SIGTERM, a failure) leaving the block carries the text out (``what_was_kept``), and
+    ``escsim`` prints it instead of a blanket "nothing was written"."""
+    try:
+        yield
+    except BaseException as err:
+        if getattr(err, "escsim_kept", None) is None:  # the innermost block says it
+            try:
+                kept = describe()
+            except Exception:  # noqa: BLE001 (a message must never become a traceback)
+                kept = None
+            setattr(err, "escsim_kept", kept)  # noqa: B010 (an attribute of our own)
+        raise
+
+
+def what_was_kept(err: BaseException) -> str:
+    """What the interrupted command left (see ``kept_on_interrupt``)."""
+    return getattr(err, "escsim_kept", None) or "nothing was written"
+
+
+# --- signals --------------------------------------------------------------------------
+
+
+def _raise_terminated(_signum, _frame):
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_raises():
+    """While the block runs, SIGTERM raises ``Terminated`` in the main thread (by default
+    it kills at once, skipping every ``finally``: worker pools were left running under
+    PID 1). The handler before is put back at the end."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+@contextlib.contextmanager
+def signals_deferred():
+    """Hold Ctrl-C and SIGTERM until the block ends, then act on them: around a commit
+    that must not be cut in half (a calibration's database write). Outside the main
+    thread (where no handler runs) it does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    before: dict[int, Any] = {sig: signal.getsignal(sig)
+                              for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in before:
+        signal.signal(sig, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+        if caught:
+            handler = before[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif caught[0] == signal.SIGINT and handler != signal.SIG_IGN:
+                raise KeyboardInterrupt
+            elif caught[0] == signal.SIGTERM and handler == signal.SIG_DFL:
+                raise Terminated
 
 
 def positive_int(text: str) -> int:
@@ -65,6 +158,45 @@ def seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"a seed must be from 0 to {MAX_SEED:,} (2^63 - 1: "
                                          f"it is stored as a 64-bit integer), got {value}")
     return value
+
+
+def port(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is from 1 to 65535, got {value}")
+    return value
+
+
+DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def dask_address(text: str) -> str:
+    """An argparse type: a Dask scheduler address, ``[tcp://]host:port`` (also tls, ws,
+    wss, ucx), checked before any work so a typo is one line, not a wait and a traceback."""
+    from urllib.parse import urlsplit
+
+    full = text if "://" in text else f"tcp://{text}"
+    try:
+        parts = urlsplit(full)
+        port_number = parts.port
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not a scheduler address ({err}): {text!r}; "
+                                         "expected e.g. tcp://127.0.0.1:8786") from None
+    if parts.scheme == "inproc":
+        return full
+    if (parts.scheme not in DASK_SCHEMES or not parts.hostname or port_number is None
+            or parts.path not in ("", "/") or parts.query or parts.fragment
+            or any(c.isspace() for c in text)):
+        raise argparse.ArgumentTypeError(
+            f"not a scheduler address: {text!r}; expected [tcp://]HOST:PORT, e.g. "
+            f"tcp://127.0.0.1:8786 (schemes: {', '.join(DASK_SCHEMES[:-1])})")
+    if not 1 <= port_number <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is from 1 to 65535: {text!r}")
+    return full
 
 
 def add_run_options(parser: argparse.ArgumentParser, worlds_default: int = 10_000) -> None:

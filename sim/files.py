@@ -1,14 +1,22 @@
 """Writing results to disk: where a command may write, checked before any work, and
-every file written atomically.
+every file written atomically, one command at a time in a directory.
 
-``check_out_dir`` is the one check every command with ``--out`` calls before it runs a
-single world (``run``, ``sweep``, ``report``, ``compare``; ``calibrate`` and ``backtest
---out`` to come), so a bad output location costs nothing and says so in one line.
+``check_out_dir`` is the one check every command with ``--out`` makes before it runs a
+single world, so a bad output location costs nothing and says so in one line;
+``locked_out_dir`` makes it and then holds the directory for the whole command (``run``,
+``sweep``, ``report``, ``compare``, ``calibrate``, ``backtest``), so two commands never
+write into one directory at once; ``replace_dir`` swaps a run's directory in whole.
 """
 
+import contextlib
+import errno
 import os
 import secrets
+import shutil
 from pathlib import Path
+from typing import Any
+
+LOCK_SUFFIX = ".escsim-lock"
 
 
 def _refused(out: Path, option: str, message: str) -> Exception:
@@ -55,6 +63,9 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise named(err, path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -87,3 +98,138 @@ def read_input_bytes(path: str | os.PathLike, limit: int, what: str) -> bytes:
         raise _refused(path, "", f"the file is larger than the limit of {limit:,} bytes "
                                  f"for {what}")
     return raw
+
+
+def named(err: OSError, path: str | os.PathLike) -> OSError:
+    """``err`` with ``path`` as its file name when it has none (a full disk raised from
+    ``write`` names no file: "No space left on device: None" told the user nothing)."""
+    if err.filename is not None:
+        return err
+    out = type(err)(err.errno, err.strerror or str(err), str(path))
+    out.__traceback__ = err.__traceback__
+    return out
+
+
+# --- one command at a time in an output directory ----------------------------------
+
+
+_held: dict[Path, list] = {}  # lock path -> [open file, depth]: re-entrant in a process
+
+
+def lock_path(out: str | os.PathLike) -> Path:
+    """Where the lock of output directory ``out`` lives: a hidden file beside it (not in
+    it, so a directory swapped in whole by ``replace_dir`` keeps one lock)."""
+    full = Path(os.path.abspath(out))
+    if full.parent == full:  # the root: nothing beside it
+        return full / LOCK_SUFFIX
+    return full.parent / f".{full.name}{LOCK_SUFFIX}"
+
+
+@contextlib.contextmanager
+def locked_out_dir(out: str | os.PathLike, command: str, option: str = "--out"):
+    """Hold an exclusive lock on the output directory ``out`` while the block runs.
+
+    A second escsim command on the same directory is refused at once (ScenarioError:
+    one message, exit 2) instead of mixing its files with this one's. The lock is an
+    ``fcntl.flock`` on a file beside the directory: the kernel drops it when this process
+    ends, however it ends (a crash or ``kill -9`` leaves no stale lock). Re-entrant in
+    one process (the sweep command and ``run_study`` both take it).
+    """
+    check_out_dir(out, option)  # a file in the way etc.: said before the lock is made
+    path = lock_path(out)
+    held = _held.get(path)
+    if held is not None:
+        held[1] += 1
+        try:
+            yield path
+        finally:
+            held[1] -= 1
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fcntl: Any
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        fcntl = None
+    f = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held open for the whole block)
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.seek(0)
+                holder = f.read(200).strip() or "another escsim command"
+                raise _refused(Path(out), option, f"is in use by {holder}; wait for it to "
+                               "finish or choose another directory") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"escsim {command} (process {os.getpid()})\n")
+        f.flush()
+        _held[path] = [f, 1]
+        try:
+            yield path
+        finally:
+            del _held[path]
+    finally:
+        f.close()  # releases the flock
+
+
+# --- a directory replaced whole -------------------------------------------------------
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    system offers no such call (then the caller renames in two steps)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def stale_siblings(out: Path) -> list[Path]:
+    """Half-made or half-swapped directories a killed ``replace_dir`` left beside ``out``."""
+    full = Path(os.path.abspath(out))
+    return sorted(full.parent.glob(f".{full.name}.new-*")) + sorted(
+        full.parent.glob(f".{full.name}.old-*"))
+
+
+@contextlib.contextmanager
+def replace_dir(out: str | os.PathLike):
+    """Yield a fresh empty directory beside ``out``; when the block ends without an
+    error, it replaces ``out`` whole (the old ``out``, if any, is removed).
+
+    So ``out`` holds the files of one run or of the run before, never a mix: an
+    interruption while writing removes the new directory (or, after ``kill -9``, leaves
+    it hidden as ``.NAME.new-*``, cleared by the next run). Hold ``locked_out_dir`` around
+    it, so two commands never swap the same directory.
+    """
+    full = Path(os.path.abspath(out))
+    full.parent.mkdir(parents=True, exist_ok=True)
+    for stale in stale_siblings(full):
+        shutil.rmtree(stale, ignore_errors=True)
+    tag = f"{os.getpid()}-{secrets.token_hex(3)}"
+    new = full.parent / f".{full.name}.new-{tag}"
+    new.mkdir()
+    try:
+        yield new
+        if full.exists() and _exchange(new, full):
+            shutil.rmtree(new)  # now the old run
+        else:
+            old = full.parent / f".{full.name}.old-{tag}"
+            if full.exists():
+                os.rename(full, old)
+            os.rename(new, full)
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise

@@ -176,23 +176,66 @@ def scenario_yaml(result: RunResult, resolved_scenario: dict) -> str:
 # --- files ----------------------------------------------------------------------------
 
 
+RUN_FILES = (OUTCOMES_CSV, SCENARIO_YAML, OUTCOMES_PNG, FAN_CHART_PNG, RESULTS_JSON)
+
+
+def _atomic_leftover(name: str) -> bool:
+    """A temporary file of an atomic write cut short (``.results.json.PID.HEX.tmp``)."""
+    return name.startswith(".") and name.endswith(".tmp") and any(
+        name.startswith(f".{run_file}.") for run_file in RUN_FILES)
+
+
+def check_run_dir(out_dir: str | os.PathLike) -> Path:
+    """``out_dir`` if a run may be written there: new, empty, or holding a run's files
+    and nothing else (it is replaced whole, so other files would be lost). Else
+    ScenarioError, before any work."""
+    from sim.files import _refused, check_out_dir
+
+    out = check_out_dir(out_dir)
+    full, here = Path(os.path.abspath(out)), Path.cwd()
+    if full == here or full in here.parents:
+        raise _refused(out, "--out", "is the current directory (or holds it); a run replaces "
+                       "its directory whole: give a new subdirectory")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES
+                        and not _atomic_leftover(p.name))
+        if others:
+            shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+            raise _refused(out, "--out", f"holds files that are not a run's ({shown}); a "
+                           "run replaces its directory whole: give a new or empty one")
+    return out
+
+
 def write_run_dir(result: RunResult, out_dir: str | os.PathLike,
                   resolved_scenario: dict | None = None) -> list[Path]:
-    """Write a run's files into ``out_dir`` (created if needed) and return their paths:
-    ``outcomes.csv``, ``scenario.resolved.yaml`` (if a resolved scenario is given),
-    ``outcomes.png``, ``fan_chart.png`` and, last, ``results.json`` -- so a directory
-    holding ``results.json`` holds a complete run."""
+    """Write a run's files into ``out_dir`` and return their paths: ``outcomes.csv``,
+    ``scenario.resolved.yaml`` (if a resolved scenario is given), ``outcomes.png``,
+    ``fan_chart.png`` and ``results.json``.
+
+    The files are written into a fresh hidden directory beside ``out_dir`` which then
+    replaces it whole (``sim.files.replace_dir``), under the directory's lock: whatever
+    interrupts the writing, ``out_dir`` holds one complete run (this one or the one
+    before), never files of two runs. A directory holding files that are not a run's is
+    refused (``check_run_dir``) rather than replaced.
+    """
     from sim import plots
+    from sim.files import locked_out_dir, replace_dir
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [atomic_write(out / OUTCOMES_CSV, to_csv(result))]
-    if resolved_scenario is not None:
-        written.append(atomic_write(out / SCENARIO_YAML, scenario_yaml(result, resolved_scenario)))
-    written.append(plots.plot_outcomes(result, out / OUTCOMES_PNG))
-    written.append(plots.plot_fan_chart(result, out / FAN_CHART_PNG))
-    written.append(atomic_write(out / RESULTS_JSON, to_json(result) + "\n"))
-    return written
+    names = []
+    with locked_out_dir(out, "run"):
+        check_run_dir(out)
+        with replace_dir(out) as new:
+            atomic_write(new / OUTCOMES_CSV, to_csv(result))
+            names.append(OUTCOMES_CSV)
+            if resolved_scenario is not None:
+                atomic_write(new / SCENARIO_YAML, scenario_yaml(result, resolved_scenario))
+                names.append(SCENARIO_YAML)
+            plots.plot_outcomes(result, new / OUTCOMES_PNG)
+            plots.plot_fan_chart(result, new / FAN_CHART_PNG)
+            atomic_write(new / RESULTS_JSON, to_json(result) + "\n")
+            names += [OUTCOMES_PNG, FAN_CHART_PNG, RESULTS_JSON]
+    return [out / name for name in names]
 
 
 # --- the `escsim run` command -------------------------------------------------------
@@ -257,16 +300,23 @@ def cli_parse(sub) -> None:
 
 
 def cli_action(args) -> int:
+    import contextlib
+
+    from sim.files import locked_out_dir
+
+    with contextlib.ExitStack() as stack:
+        if args.out is not None:  # held for the whole command: no other run swaps it
+            stack.enter_context(locked_out_dir(args.out, "run"))
+            check_run_dir(args.out)  # before any work
+        return _run(args)
+
+
+def _run(args) -> int:
     import sys
 
     from sim.cli_support import ProgressBar
-    from sim.files import check_out_dir
-    from sim.montecarlo import run_scenario
+    from sim.montecarlo import default_spread, run_scenario, uncertain_parameters
     from sim.scenario import load_scenario
-
-    if args.out is not None:
-        check_out_dir(args.out)
-    from sim.montecarlo import default_spread, uncertain_parameters
 
     scenario = load_scenario(args.scenario)
     spread = args.spread if args.spread is not None else default_spread(args.worlds)

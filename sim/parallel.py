@@ -32,10 +32,20 @@ gives a task's weight (default 1), so a caller can count worlds rather than task
 
 The backend never changes a result: each task carries its own seed (``sim.seeding``),
 so only the order in which results arrive differs, and ``map_ordered`` restores it.
+
+Nothing outlives the command: pool workers ignore Ctrl-C (the parent decides), die with
+their parent however it dies (``PR_SET_PDEATHSIG`` on Linux, and a watchdog thread that
+notices being orphaned everywhere), and a pool left by an error or an interruption is
+stopped at once rather than waited for. On Dask, a scheduler that does not answer or a
+cluster left with no worker ends the run with a clear error after a bounded wait.
 """
 
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from typing import Any
@@ -53,10 +63,72 @@ def pin_blas_threads() -> None:
         os.environ.setdefault(var, "1")
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` fresh interpreter processes with BLAS pinned to one thread."""
+WATCHDOG_SECONDS = 1.0  # how often a pool worker checks that its parent is alive
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool-worker initializer: end this worker when the process that made it ends.
+
+    ``kill -9`` or SIGTERM of the parent used to leave the workers (about 200 MB each) and
+    the resource tracker running under PID 1. On Linux the kernel sends SIGKILL at the
+    parent's death (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and as a backstop, a daemon
+    thread exits when the parent process id changes (the worker was re-parented). Ctrl-C
+    at a terminal reaches the whole process group: workers ignore it, the parent stops
+    them. The resource tracker exits by itself once no process holds its pipe.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="escsim-orphan-watchdog", daemon=True).start()
+
+
+class Pool(ProcessPoolExecutor):
+    """A ``ProcessPoolExecutor`` that, left by an error or an interruption, stops its
+    workers at once (a plain one waits for every running task to finish, minutes for a
+    sweep's block, before Ctrl-C or SIGTERM could end the command)."""
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.shutdown(wait=True)
+        else:
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        """Cancel what has not started and kill the running workers; wait for them."""
+        processes = list((getattr(self, "_processes", None) or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in processes:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+
+
+def process_pool(workers: int) -> Pool:
+    """A pool of ``workers`` fresh interpreter processes with BLAS pinned to one thread,
+    which die with this process (see ``_die_with_parent``)."""
     pin_blas_threads()  # inherited by the spawned children before they import numpy
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return Pool(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
 def map_as_completed[T, R](
@@ -110,11 +182,8 @@ def _dispatch(fn, tasks: Sequence, workers: int, executor, dask) -> Iterator[tup
         for index, task in enumerate(tasks):
             yield index, fn(task)
     else:
-        pool = process_pool(min(workers, len(tasks)))
-        try:
+        with process_pool(min(workers, len(tasks))) as pool:  # stopped at once if left early
             yield from _on_executor(fn, tasks, pool)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _on_executor(fn, tasks: Sequence, executor: Executor) -> Iterator[tuple[int, Any]]:
@@ -133,15 +202,76 @@ def _is_dask_client(obj) -> bool:
     return type(obj).__name__ == "Client" and type(obj).__module__.startswith("distributed")
 
 
-def _on_dask(fn, tasks: Sequence, dask) -> Iterator[tuple[int, Any]]:
-    from distributed import Client, as_completed
+# How long to wait for a Dask scheduler to answer, and for a worker to come back once
+# every worker has left (tasks then wait forever in Dask: the sweep hung with no message).
+DASK_CONNECT_SECONDS = 10.0
+DASK_NO_WORKER_SECONDS = float(os.environ.get("ESCSIM_DASK_NO_WORKER_SECONDS", "60"))
+DASK_POLL_SECONDS = 1.0
 
-    client = dask if isinstance(dask, Client) else Client(dask)
+
+def dask_client(address: str, option: str = "--dask"):
+    """A ``distributed.Client`` for the scheduler at ``address``, or one clear error
+    (ScenarioError: exit 2) naming the address when it cannot be had within
+    ``DASK_CONNECT_SECONDS`` (it used to be ``escsim: None: None`` after 33 s)."""
+    from sim.scenario import Problem, ScenarioError
+
+    def refused(message: str) -> ScenarioError:
+        return ScenarioError([Problem(option, None, "", message)])
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise refused("needs the dask extra: pip install 'escsim[dask]'") from None
+    try:
+        return Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s")
+    except (OSError, TimeoutError) as err:
+        raise refused(f"no Dask scheduler answered at {address} within "
+                      f"{DASK_CONNECT_SECONDS:g} s ({err or type(err).__name__})") from None
+    except (ValueError, TypeError) as err:  # an address Dask cannot parse
+        raise refused(f"not a Dask scheduler address: {address!r} ({err})") from None
+
+
+def _on_dask(fn, tasks: Sequence, dask) -> Iterator[tuple[int, Any]]:
+    from distributed import Client
+    from distributed import wait as dask_wait
+
+    from sim.cli_support import CommandFailed
+
+    client = dask if isinstance(dask, Client) else dask_client(dask)
+    address = getattr(client.scheduler, "address", None) or str(dask)
+    pending: dict = {}
     try:
         # pure=False: equal tasks are still separate runs (Dask would otherwise share them).
-        futures = {client.submit(fn, task, pure=False): i for i, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        pending = {client.submit(fn, task, pure=False): i for i, task in enumerate(tasks)}
+        no_worker_since = None
+        while pending:
+            try:
+                finished, _ = dask_wait(list(pending), timeout=DASK_POLL_SECONDS,
+                                        return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                finished = ()
+            for future in finished:
+                yield pending.pop(future), future.result()
+            if finished:
+                no_worker_since = None
+                continue
+            try:
+                workers = len(client.nthreads())
+            except (OSError, TimeoutError) as err:
+                raise CommandFailed(f"lost the Dask scheduler at {address} ({err})") from None
+            if workers:
+                no_worker_since = None
+            elif no_worker_since is None:
+                no_worker_since = time.monotonic()
+            elif time.monotonic() - no_worker_since > DASK_NO_WORKER_SECONDS:
+                raise CommandFailed(f"no Dask worker left at {address}: waited "
+                                    f"{DASK_NO_WORKER_SECONDS:g} s for one, {len(pending)} "
+                                    f"of {len(tasks)} tasks unfinished")
     finally:
+        if pending:  # stopped early: nothing left running on the cluster for us
+            try:
+                client.cancel(list(pending))
+            except Exception:  # noqa: BLE001, S110 (the client may be gone already)
+                pass
         if not isinstance(dask, Client):
             client.close()

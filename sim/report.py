@@ -212,7 +212,8 @@ def sweep_report(study, out_dir: Path, workers: int = 1) -> str:
 
     from sim.experiments import run_study
 
-    table = run_study(study, out=out_dir, workers=workers, resume=True)
+    table = run_study(study, out=out_dir, workers=workers, resume=True,
+                      resume_hint="run the same report command again to continue")
     body = [f"<h1>Study: {_e(study.name)}</h1>",
             f"<p class=meta>{study.method} design, {table.point.nunique():,} points × "
             f"{study.worlds:,} worlds, seed {study.seed}</p>", f"<p>{_e(study.description)}</p>",
@@ -271,9 +272,9 @@ def cli_parse(sub) -> None:
 
 
 def cli_action(args) -> int:
-    from sim.files import check_out_dir
+    from sim.files import locked_out_dir
 
-    check_out_dir(args.out)
-    path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
+    with locked_out_dir(args.out, "report"):  # one report at a time in a directory
+        path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
     print(f"wrote {path}")
     return 0

@@ -201,7 +201,13 @@ def cli_action(args) -> int:
     if args.files:
         raise ScenarioError([Problem("<command line>", None, "files", "give either history "
                                      "case files or --record, not both")])
-    return _rolling_action(args)
+    if args.out is None:
+        return _rolling_action(args)
+    from sim.files import locked_out_dir
+
+    _writable_dir(args.out)
+    with locked_out_dir(args.out, "backtest"):  # two backtests never mix their files
+        return _rolling_action(args)
 
 
 def _writable_dir(out: Path) -> None:

@@ -238,15 +238,23 @@ def cli_parse(sub) -> None:
 
 
 def cli_action(args) -> int:
+    import contextlib
+
+    from sim.files import locked_out_dir
+
+    check_outcome(args.outcome)
+    with contextlib.ExitStack() as stack:
+        if args.out is not None:  # checked and locked before any work
+            stack.enter_context(locked_out_dir(args.out, "compare"))
+        return _compare(args)
+
+
+def _compare(args) -> int:
     import sys
 
     from sim.cli_support import load_all
-    from sim.files import check_out_dir
     from sim.formatting import json_text
 
-    check_outcome(args.outcome)
-    if args.out is not None:
-        check_out_dir(args.out)
     scenarios = load_all(args.files)
     names = [s.name for s in scenarios]
     results = run_all(scenarios, args.worlds, args.seed, args.workers)

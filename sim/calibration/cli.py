@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sim.scenario import Problem, ScenarioError
 from sim.seeding import DEFAULT_SEED
@@ -25,6 +26,7 @@ def cli_parse(subparsers) -> None:
     )
     from sim.calibration.priors import DEFAULT_PARAMETERS
     from sim.cli_support import (
+        dask_address,
         generation_count,
         particle_count,
         record_count,
@@ -55,7 +57,7 @@ def cli_parse(subparsers) -> None:
     run_on = p.add_mutually_exclusive_group()
     run_on.add_argument("--workers", type=worker_count, default=1,
                         help="worker processes (the posterior does not depend on it)")
-    run_on.add_argument("--dask", metavar="ADDRESS", default=None,
+    run_on.add_argument("--dask", metavar="ADDRESS", default=None, type=dask_address,
                         help="run the simulations on the Dask scheduler at ADDRESS")
     p.add_argument("--resume", action="store_true",
                    help="continue the run in --out up to --generations")
@@ -73,12 +75,15 @@ def _settings(args) -> dict:
     }
 
 
-def check_out(out: Path, resume: bool, settings: dict) -> None:
-    """Refuse an output directory that is in the way, before any work."""
-    from sim.calibration.inference import DB_NAME
+def check_out(out: Path, resume: bool, settings: dict) -> int:
+    """Refuse an output directory that is in the way, before any work; with ``resume``,
+    return how many generations the database there holds (0: none finished, the run
+    starts again in place)."""
+    from sim.calibration.database import DB_NAME, finished_generations
 
-    def fail(message: str):
-        raise ScenarioError([Problem(str(out), None, "--out", message)])
+    def fail(message: str, where: Path = out):
+        raise ScenarioError([Problem(str(where), None, "--out" if where == out else "",
+                                     message)])
 
     if out.exists() and not out.is_dir():
         fail("is a file, not a directory")
@@ -86,26 +91,60 @@ def check_out(out: Path, resume: bool, settings: dict) -> None:
         if out.is_dir() and any(out.iterdir()):
             fail("already holds files: use --resume to continue the run there, or give a "
                  "new directory")
-        return
+        return 0
     if not (out / DB_NAME).is_file() or not (out / SETTINGS).is_file():
         fail(f"holds no calibration to resume (no {DB_NAME} and {SETTINGS})")
     try:
-        before = json.loads((out / SETTINGS).read_text())
-    except (OSError, ValueError):
-        fail(f"{SETTINGS} cannot be read")
+        before = json.loads((out / SETTINGS).read_text(encoding="utf-8"))
+        if not isinstance(before, dict):
+            raise ValueError(f"a JSON {type(before).__name__}, not an object")
+    except (OSError, ValueError, UnicodeDecodeError) as err:
+        fail(f"cannot be read as the settings of a calibration ({err}); it cannot be "
+             "resumed: start again in a new --out", out / SETTINGS)
     changed = [k for k in RESUME_KEYS if before.get(k) != settings.get(k)]
     if changed:
         fail("--resume needs the options of the run it continues; changed: " + ", ".join(
             f"{k} ({before.get(k)!r} -> {settings.get(k)!r})" for k in changed))
+    return finished_generations(out / DB_NAME)  # a damaged database: ScenarioError
 
 
 def cli_action(args) -> int:
+    from sim.files import locked_out_dir
+
+    # Locked for the whole command: a second calibration in the same directory is refused.
+    with locked_out_dir(args.out, "calibrate"):
+        return _calibrate(args)
+
+
+def _kept_text(out: Path, argv: list[str]) -> str | None:
+    from sim.calibration.database import DB_NAME, count_generations
+
+    if not (out / DB_NAME).exists():
+        return None
+    done = count_generations(out / DB_NAME)
+    resume = " ".join(["escsim calibrate", *argv, *([] if "--resume" in argv
+                                                     else ["--resume"])])
+    if not done:
+        return (f"no generation had finished; {out / DB_NAME} holds only the start: run "
+                f"again with --resume to start afresh there ({resume})")
+    return (f"{done} finished generation(s) kept in {out / DB_NAME}; continue with: "
+            f"{resume}")
+
+
+def _calibrate(args) -> int:
+    from sim.calibration.database import DB_NAME, DatabaseWriteError, commits_not_interrupted
     from sim.calibration.inference import prepare, run_abc
     from sim.calibration.outputs import write_outputs
+    from sim.cli_support import CommandFailed, kept_on_interrupt
     from sim.output import atomic_write
 
     settings = _settings(args)
-    check_out(args.out, args.resume, settings)
+    generations_before = check_out(args.out, args.resume, settings)
+    if args.resume and not generations_before:
+        print(f"note: {args.out / DB_NAME} holds no finished generation: starting again",
+              file=sys.stderr)
+        (args.out / DB_NAME).unlink()
+    resume = args.resume and generations_before > 0
     setup = prepare(args.record, args.scenario, args.until, args.parameters, args.records,
                     args.seed)
     for prior in setup.priors:
@@ -115,11 +154,17 @@ def cli_action(args) -> int:
         print(f"note: {note}", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write(args.out / SETTINGS, json.dumps(settings, indent=2) + "\n")
-    command = ["escsim", "calibrate", *_argv_of(args)]
-    with _mapper(args) as map_:
-        history, wall = run_abc(setup, args.out, args.particles, args.generations, map_,
-                                args.seed, args.resume)
-    written = write_outputs(setup, history, args.out, wall, settings, command, args.scenario)
+    argv = _argv_of(args)
+    command = ["escsim", "calibrate", *argv]
+    with kept_on_interrupt(lambda: _kept_text(args.out, argv)), commits_not_interrupted():
+        try:
+            with _mapper(args) as map_:
+                history, wall = run_abc(setup, args.out, args.particles, args.generations,
+                                        map_, args.seed, resume)
+        except DatabaseWriteError as err:
+            raise CommandFailed(f"cannot write {args.out / DB_NAME} ({err})") from None
+        written = write_outputs(setup, history, args.out, wall, settings, command,
+                                args.scenario)
     print(f"calibrated {', '.join(setup.keys)} on {setup.start}..{setup.until}: "
           f"{history.n_populations} generations, {history.total_nr_simulations} simulations, "
           f"{wall:.0f} s")
@@ -153,32 +198,24 @@ class _mapper:
 
     def __init__(self, args) -> None:
         self.args = args
-        self.closers: list[Callable[[], object]] = []
+        self.closers: list[Callable[[Any], object]] = []
 
     def __enter__(self):
         from functools import partial
 
-        from sim.parallel import map_ordered, process_pool
+        from sim.parallel import dask_client, map_ordered, process_pool
 
         if self.args.dask:
-            try:
-                from distributed import Client
-            except ImportError:
-                raise ScenarioError([Problem("--dask", None, "", "needs the dask extra: "
-                                             "pip install 'escsim[dask]'")]) from None
-            try:
-                client = Client(self.args.dask, timeout="10s")
-            except OSError as err:
-                raise ScenarioError([Problem("--dask", None, "", f"no Dask scheduler at "
-                                             f"{self.args.dask} ({err})")]) from None
-            self.closers.append(client.close)
+            client = dask_client(self.args.dask)
+            self.closers.append(lambda _exc_type: client.close())
             return partial(map_ordered, dask=client)
         if self.args.workers > 1:
             pool = process_pool(self.args.workers)
-            self.closers.append(pool.shutdown)
+            # Left by an error or an interruption: the workers are killed, not waited for.
+            self.closers.append(lambda exc_type: pool.__exit__(exc_type, None, None))
             return partial(map_ordered, executor=pool)
         return map
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *_exc) -> None:
         for close in self.closers:
-            close()
+            close(exc_type)

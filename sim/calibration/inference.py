@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
+from sim.calibration.database import DB_NAME
 from sim.calibration.priors import Prior, choose_priors, pyabc_prior
 from sim.calibration.sampler import SeededMappingSampler
 from sim.calibration.simulator import RecordSimulator
@@ -36,7 +37,6 @@ from sim.params import ParamKey
 from sim.record.monthly import Record
 from sim.scenario import Problem, Scenario, ScenarioError
 
-DB_NAME = "calibration.db"
 DEFAULT_PARTICLES = 200
 DEFAULT_GENERATIONS = 8
 DEFAULT_RECORDS = 8

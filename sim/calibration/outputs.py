@@ -10,6 +10,12 @@
 - ``calibrated.yaml``: a scenario that ``extends:`` the given one and draws the
   calibrated parameters jointly from ``posterior.parquet``.
 - ``calibration.db`` (pyabc's database, for ``--resume``) and ``settings.json``.
+
+The five outputs are made in a hidden directory inside the output directory and then
+moved into place together, ``calibrated.yaml`` last (the old one removed first): an
+interrupted ``--resume`` never leaves a posterior of one generation beside diagnostics
+of another for longer than the renames take, and a directory holding
+``calibrated.yaml`` holds a whole set.
 """
 
 import io
@@ -65,7 +71,28 @@ def calibrated_scenario(setup: Setup, scenario_path: Path, out: Path) -> dict:
 
 def write_outputs(setup: Setup, history, out: Path, wall_seconds: float, settings: dict,
                   command: list[str], scenario_path: Path) -> list[Path]:
-    """Write the posterior, diagnostics, figures and calibrated scenario; return paths."""
+    """Write the posterior, diagnostics, figures and calibrated scenario; return paths
+    (made aside, then moved in together: see the module docstring)."""
+    import secrets
+    import shutil
+
+    staging = out / f".outputs-new-{os.getpid()}-{secrets.token_hex(3)}"
+    for stale in out.glob(".outputs-new-*"):  # left by a kill -9
+        shutil.rmtree(stale, ignore_errors=True)
+    staging.mkdir()
+    try:
+        made = _write_outputs(setup, history, staging, out, wall_seconds, settings, command,
+                              scenario_path)
+        (out / CALIBRATED).unlink(missing_ok=True)
+        for path in made:  # calibrated.yaml is the last of them
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / path.name for path in made]
+
+
+def _write_outputs(setup: Setup, history, out: Path, final: Path, wall_seconds: float,
+                   settings: dict, command: list[str], scenario_path: Path) -> list[Path]:
     seed = int(settings["seed"])
     post = posterior_frame(history, setup.keys)
     buf = io.BytesIO()
@@ -88,7 +115,7 @@ def write_outputs(setup: Setup, history, out: Path, wall_seconds: float, setting
     written.append(predictive_check(setup.months, setup.observed, posterior_sim, prior_sim,
                                     out / PREDICTIVE_PNG))
     text = " ".join(command)
-    data = calibrated_scenario(setup, scenario_path, out)
+    data = calibrated_scenario(setup, scenario_path, final)
     written.append(atomic_write(out / CALIBRATED, scenario_yaml_text(data, (
         "A calibrated scenario written by `escsim calibrate`: the scenario it extends,\n"
         f"with {len(setup.keys)} parameters drawn jointly from {POSTERIOR} (one row per "

@@ -5,7 +5,7 @@ from pathlib import Path
 
 
 def cli_parse(sub) -> None:
-    from sim.cli_support import worker_count
+    from sim.cli_support import dask_address, worker_count
 
     sw = sub.add_parser("sweep", help="run a study: a parameter sweep, sensitivity, discovery")
     sw.add_argument("study", type=Path, help="study YAML file (see experiments/)")
@@ -13,7 +13,7 @@ def cli_parse(sub) -> None:
                     help="directory for the table, figures and the checkpoint")
     sw.add_argument("--resume", action="store_true", help="continue a partial run in --out")
     sw.add_argument("--workers", type=worker_count, default=1)
-    sw.add_argument("--dask", metavar="ADDRESS", default=None,
+    sw.add_argument("--dask", metavar="ADDRESS", default=None, type=dask_address,
                     help="run the blocks on a Dask distributed scheduler at ADDRESS")
     sw.add_argument("--no-progress", action="store_true")
     sw.set_defaults(action=cli_action)
@@ -23,17 +23,21 @@ def cli_action(args) -> int:
     from sim.cli_support import ProgressBar
     from sim.experiments import load_study, run_study
     from sim.experiments.estimate import study_size
-    from sim.files import check_out_dir
+    from sim.experiments.runner import check_checkpoint
+    from sim.files import locked_out_dir
 
-    check_out_dir(args.out)
-    study = load_study(args.study)
-    # Say how big the run is before it starts (a typo can ask for a million points);
-    # never ask for confirmation: scripts must not block.
-    print(f"study {study.name}: {study_size(study, args.workers).describe()}",
-          file=sys.stderr)
-    with ProgressBar(1, "point", not args.no_progress, rate_unit="worlds/s") as bar:
-        table = run_study(study, out=args.out, workers=args.workers, dask=args.dask,
-                          resume=args.resume, progress=bar.callback)
+    # The directory is locked for the whole command (a second sweep on it is refused),
+    # and what it holds is checked before any work, the timing probe included.
+    with locked_out_dir(args.out, "sweep"):
+        study = load_study(args.study)
+        check_checkpoint(args.out, study, args.resume)
+        # Say how big the run is before it starts (a typo can ask for a million points);
+        # never ask for confirmation: scripts must not block.
+        print(f"study {study.name}: {study_size(study, args.workers).describe()}",
+              file=sys.stderr)
+        with ProgressBar(1, "point", not args.no_progress, rate_unit="worlds/s") as bar:
+            table = run_study(study, out=args.out, workers=args.workers, dask=args.dask,
+                              resume=args.resume, progress=bar.callback)
     points = table["point"].nunique()
     print(f"study: {study.name}    seed: {study.seed}    points: {points:,}    "
           f"worlds per point: {study.worlds:,}    design: {study.method}")
