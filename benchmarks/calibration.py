@@ -30,27 +30,49 @@ def run(workers: int, particles: int, generations: int, seed: int) -> dict:
         out = Path(tmp) / "calibration"
         began = time.perf_counter()
         with contextlib.redirect_stdout(sys.stderr):  # stdout: this benchmark's JSON only
-            code = main(["calibrate", "--record",
-                         str(REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"),
-                         "--scenario", str(REPO / "scenarios" / "baseline.yaml"),
-                         "--out", str(out), "--until", "2024-06", "--workers", str(workers),
-                         "--particles", str(particles), "--generations", str(generations),
-                         "--seed", str(seed)])
+            code = main(
+                [
+                    "calibrate",
+                    "--record",
+                    str(REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"),
+                    "--scenario",
+                    str(REPO / "scenarios" / "baseline.yaml"),
+                    "--out",
+                    str(out),
+                    "--until",
+                    "2024-06",
+                    "--workers",
+                    str(workers),
+                    "--particles",
+                    str(particles),
+                    "--generations",
+                    str(generations),
+                    "--seed",
+                    str(seed),
+                ]
+            )
         wall = time.perf_counter() - began
         if code != 0:
             raise SystemExit(code)
         diag = json.loads((out / "diagnostics.json").read_text())
     sims = diag["total_simulations"]
-    return {"workers": workers, "particles": particles, "generations": generations,
-            "seed": seed, "wall_seconds": round(wall, 1), "simulations": sims,
-            "ms_per_simulation": round(1000 * wall / sims, 2),
-            "final_epsilon": diag["populations"][-1]["epsilon"],
-            "under_15_minutes": wall < TARGET_SECONDS}
+    return {
+        "workers": workers,
+        "particles": particles,
+        "generations": generations,
+        "seed": seed,
+        "wall_seconds": round(wall, 1),
+        "simulations": sims,
+        "ms_per_simulation": round(1000 * wall / sims, 2),
+        "final_epsilon": diag["populations"][-1]["epsilon"],
+        "under_15_minutes": wall < TARGET_SECONDS,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.calibration",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.calibration", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--particles", type=int, default=DEFAULT_PARTICLES)
     parser.add_argument("--generations", type=int, default=DEFAULT_GENERATIONS)

@@ -55,8 +55,13 @@ def fuzzed(directory: Path, examples: int) -> list[float]:
     shutil.copytree(SCENARIOS, tree)
     seconds: list[float] = []
 
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=mutated())
     def time_one(case):
         source, raw = case
@@ -78,23 +83,30 @@ def run(examples: int) -> dict:
         "fuzzed_examples": len(per_example),
         "fuzzed_slowest_seconds": slowest,
         "fuzzed_mean_seconds": sum(per_example) / len(per_example),
-        "within_target": {"oversized": big < OVERSIZED_TARGET_SECONDS,
-                          "fuzzed": slowest < FUZZED_TARGET_SECONDS},
+        "within_target": {
+            "oversized": big < OVERSIZED_TARGET_SECONDS,
+            "fuzzed": slowest < FUZZED_TARGET_SECONDS,
+        },
     }
 
 
 def format_report(r: dict) -> str:
-    oversized = (f"a 40 MB file refused in {r['oversized_40mb_seconds']:.3f} s "
-                 f"(target: under {OVERSIZED_TARGET_SECONDS:g} s)")
-    fuzzed = (f"{r['fuzzed_examples']} fuzzed files: slowest "
-              f"{r['fuzzed_slowest_seconds']:.3f} s, mean {r['fuzzed_mean_seconds']:.3f} s "
-              f"(target: each under {FUZZED_TARGET_SECONDS:g} s)")
+    oversized = (
+        f"a 40 MB file refused in {r['oversized_40mb_seconds']:.3f} s "
+        f"(target: under {OVERSIZED_TARGET_SECONDS:g} s)"
+    )
+    fuzzed = (
+        f"{r['fuzzed_examples']} fuzzed files: slowest "
+        f"{r['fuzzed_slowest_seconds']:.3f} s, mean {r['fuzzed_mean_seconds']:.3f} s "
+        f"(target: each under {FUZZED_TARGET_SECONDS:g} s)"
+    )
     return f"{oversized}\n{fuzzed}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.hostile_input",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.hostile_input", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--examples", type=int, default=80, help="fuzzed files to time")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)

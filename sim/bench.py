@@ -57,8 +57,12 @@ def _in_fresh_process(fn, *args) -> dict:
         return pool.submit(fn, *args).result()
 
 
-def run_bench(worlds: int = 100_000, weeks: int = 52, replications: int = 300,
-              scenario_path: Path | None = None) -> dict:
+def run_bench(
+    worlds: int = 100_000,
+    weeks: int = 52,
+    replications: int = 300,
+    scenario_path: Path | None = None,
+) -> dict:
     """Measure and return the numbers ``escsim bench`` prints (on the shipped baseline
     unless ``scenario_path`` is given)."""
     from sim.seeding import DEFAULT_CHUNK_SIZE
@@ -70,8 +74,11 @@ def run_bench(worlds: int = 100_000, weeks: int = 52, replications: int = 300,
     batched_rate = worlds * weeks / batched["seconds"]
     per_rep_rate = replications * weeks / per_rep["seconds"]
     return {
-        "scenario": (os.path.relpath(path) if scenario_path is not None
-                     else "baseline.yaml (shipped with the package)"),
+        "scenario": (
+            os.path.relpath(path)
+            if scenario_path is not None
+            else "baseline.yaml (shipped with the package)"
+        ),
         "worlds": worlds,
         "weeks": weeks,
         "batched_seconds": batched["seconds"],
@@ -98,7 +105,8 @@ def _sweep(scenario_path: str, points: int, worlds: int, weeks: int, workers: in
             f"horizon_weeks: {weeks}\noutcomes: [full_scale_invasion, limited_incursion]\n"
             f"design:\n  method: random\n  samples: {points}\n  parameters:\n"
             "    usa_eu.sanctions_credibility: [0, 1]\n    russia.push: [0, 6]\n"
-            "    armenia.denial_capacity: [0, 1]\n")
+            "    armenia.denial_capacity: [0, 1]\n"
+        )
         study = load_study(study_path)
         start = time.perf_counter()
         run_study(study, out=Path(tmp) / "out", workers=workers)
@@ -106,39 +114,53 @@ def _sweep(scenario_path: str, points: int, worlds: int, weeks: int, workers: in
     return {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
 
 
-def run_sweep_bench(points: int = 1000, worlds: int = 1000, weeks: int = 52,
-                    workers: int = 2, scenario_path: Path | None = None) -> dict:
+def run_sweep_bench(
+    points: int = 1000,
+    worlds: int = 1000,
+    weeks: int = 52,
+    workers: int = 2,
+    scenario_path: Path | None = None,
+) -> dict:
     """Time a sweep of ``points`` x ``worlds`` and measure its peak memory (parent
     process; with workers > 1, each worker's model is one chunk of worlds)."""
     path = str(scenario_path or baseline_scenario())
     r = _in_fresh_process(_sweep, path, points, worlds, weeks, workers)
-    return {"points": points, "worlds_per_point": worlds, "weeks": weeks, "workers": workers,
-            "sweep_seconds": r["seconds"],
-            "sweep_world_weeks_per_s": points * worlds * weeks / r["seconds"],
-            "peak_rss_mb": r["peak_rss_mb"]}
+    return {
+        "points": points,
+        "worlds_per_point": worlds,
+        "weeks": weeks,
+        "workers": workers,
+        "sweep_seconds": r["seconds"],
+        "sweep_world_weeks_per_s": points * worlds * weeks / r["seconds"],
+        "peak_rss_mb": r["peak_rss_mb"],
+    }
 
 
 def format_sweep_bench(r: dict) -> str:
-    return (f"sweep: {r['points']:,} points x {r['worlds_per_point']:,} worlds x {r['weeks']} "
-            f"weeks on {r['workers']} workers in {r['sweep_seconds']:.1f} s = "
-            f"{r['sweep_world_weeks_per_s']:,.0f} world-weeks/s (target: under 60 s); "
-            f"peak memory of the parent {r['peak_rss_mb']:.0f} MB")
+    return (
+        f"sweep: {r['points']:,} points x {r['worlds_per_point']:,} worlds x {r['weeks']} "
+        f"weeks on {r['workers']} workers in {r['sweep_seconds']:.1f} s = "
+        f"{r['sweep_world_weeks_per_s']:,.0f} world-weeks/s (target: under 60 s); "
+        f"peak memory of the parent {r['peak_rss_mb']:.0f} MB"
+    )
 
 
 def format_bench(r: dict) -> str:
     """The benchmark as lines of text, with the targets from the README."""
-    return "\n".join([
-        f"scenario: {r['scenario']}",
-        f"batched model, 1 process: {r['worlds']:,} worlds x {r['weeks']} weeks in "
-        f"{r['batched_seconds']:.2f} s = {r['batched_world_weeks_per_s']:,.0f} world-weeks/s "
-        "(target: 100,000 x 52 in under 2 s)",
-        f"one Mesa model per replication ({r['per_replication_replications']} replications): "
-        f"{r['per_replication_world_weeks_per_s']:,.0f} world-weeks/s",
-        f"ratio batched / per replication: {r['ratio']:,.0f}x (target: at least 100x)",
-        f"peak memory: {r['peak_rss_mb']:.0f} MB for {r['worlds']:,} worlds, "
-        f"{r['peak_rss_mb_one_chunk']:.0f} MB for one chunk of {r['chunk_size']:,} "
-        "(target: flat beyond one chunk)",
-    ])
+    return "\n".join(
+        [
+            f"scenario: {r['scenario']}",
+            f"batched model, 1 process: {r['worlds']:,} worlds x {r['weeks']} weeks in "
+            f"{r['batched_seconds']:.2f} s = {r['batched_world_weeks_per_s']:,.0f} world-weeks/s "
+            "(target: 100,000 x 52 in under 2 s)",
+            f"one Mesa model per replication ({r['per_replication_replications']} replications): "
+            f"{r['per_replication_world_weeks_per_s']:,.0f} world-weeks/s",
+            f"ratio batched / per replication: {r['ratio']:,.0f}x (target: at least 100x)",
+            f"peak memory: {r['peak_rss_mb']:.0f} MB for {r['worlds']:,} worlds, "
+            f"{r['peak_rss_mb_one_chunk']:.0f} MB for one chunk of {r['chunk_size']:,} "
+            "(target: flat beyond one chunk)",
+        ]
+    )
 
 
 def cli_parse(sub) -> None:
@@ -148,11 +170,18 @@ def cli_parse(sub) -> None:
     bench = sub.add_parser("bench", help="throughput of the batched model vs one model per world")
     bench.add_argument("--worlds", type=positive_int, default=100_000)
     bench.add_argument("--weeks", type=positive_int, default=52)
-    bench.add_argument("--replications", type=positive_int, default=300,
-                       help="replications for the one-model-per-world measurement")
+    bench.add_argument(
+        "--replications",
+        type=positive_int,
+        default=300,
+        help="replications for the one-model-per-world measurement",
+    )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
-    bench.add_argument("--sweep", action="store_true",
-                       help="time a sweep instead: --points x --sweep-worlds on --workers")
+    bench.add_argument(
+        "--sweep",
+        action="store_true",
+        help="time a sweep instead: --points x --sweep-worlds on --workers",
+    )
     bench.add_argument("--points", type=positive_int, default=1_000)
     bench.add_argument("--sweep-worlds", type=positive_int, default=1_000)
     bench.add_argument("--workers", type=positive_int, default=2)

@@ -44,14 +44,24 @@ FEATURES = {
     "dashboard": ("sim.dashboard.cli", "the browser dashboard for class"),
     "params": ("sim.scenario.parameters", "list every parameter: meaning, range, default, source"),
     "watch": ("sim.narrate", "follow one world week by week, in words"),
-    "backtest": ("sim.analysis.backtest", "score forecasts against what happened (--record: "
-                 "rolling origins on the monthly record; else history cases with observed:)"),
-    "forecast": ("sim.assimilation.cli", "filter the worlds through the monthly record, then "
-                 "forecast from the origin"),
-    "evidence": ("sim.assimilation.evidence", "the record's log marginal likelihood under each "
-                 "scenario and the Bayes factors between them"),
-    "calibrate": ("sim.calibration.cli",
-                  "infer behavioural parameters from the monthly record (ABC-SMC)"),
+    "backtest": (
+        "sim.analysis.backtest",
+        "score forecasts against what happened (--record: "
+        "rolling origins on the monthly record; else history cases with observed:)",
+    ),
+    "forecast": (
+        "sim.assimilation.cli",
+        "filter the worlds through the monthly record, then forecast from the origin",
+    ),
+    "evidence": (
+        "sim.assimilation.evidence",
+        "the record's log marginal likelihood under each "
+        "scenario and the Bayes factors between them",
+    ),
+    "calibrate": (
+        "sim.calibration.cli",
+        "infer behavioural parameters from the monthly record (ABC-SMC)",
+    ),
     "bench": ("sim.bench", "throughput of the batched model vs one model per world"),
 }
 
@@ -96,8 +106,10 @@ def version_text() -> str:
         except PackageNotFoundError:
             return "not installed"
 
-    return (f"escsim {__version__} (Mesa {of('mesa')}, NumPy {of('numpy')}, "
-            f"Python {platform.python_version()})")
+    return (
+        f"escsim {__version__} (Mesa {of('mesa')}, NumPy {of('numpy')}, "
+        f"Python {platform.python_version()})"
+    )
 
 
 class _VersionAction(argparse.Action):
@@ -118,12 +130,18 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         prog="escsim",
         description="Agent-based escalation simulator for the Azerbaijan-Armenia conflict.",
     )
-    parser.add_argument("--version", action=_VersionAction,
-                        help="print the versions of escsim, Mesa, NumPy and Python, and exit")
-    parser.add_argument(ALLOW_OPTION, action="store_true",
-                        help="let scenario and study files name files outside their project "
-                             f"and the shipped scenarios (also {ALLOW_ENV}=1); see "
-                             "sim.scenario.paths")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="print the versions of escsim, Mesa, NumPy and Python, and exit",
+    )
+    parser.add_argument(
+        ALLOW_OPTION,
+        action="store_true",
+        help="let scenario and study files name files outside their project "
+        f"and the shipped scenarios (also {ALLOW_ENV}=1); see "
+        "sim.scenario.paths",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     import importlib
 
@@ -137,8 +155,20 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     feature("run")
     feature("validate")
 
-    for name in ("watch", "check", "compare", "backtest", "forecast", "evidence", "sweep",
-                 "report", "dashboard", "params", "calibrate", "bench"):
+    for name in (
+        "watch",
+        "check",
+        "compare",
+        "backtest",
+        "forecast",
+        "evidence",
+        "sweep",
+        "report",
+        "dashboard",
+        "params",
+        "calibrate",
+        "bench",
+    ):
         feature(name)
     return parser
 
@@ -172,8 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except BrokenProcessPool as err:
-        print("escsim: a worker process died (killed by the system, perhaps for lack of "
-              f"memory: try fewer --workers); {what_was_kept(err)}", file=sys.stderr)
+        print(
+            "escsim: a worker process died (killed by the system, perhaps for lack of "
+            f"memory: try fewer --workers); {what_was_kept(err)}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     except CommandFailed as err:
         print(f"escsim: {err}; {what_was_kept(err)}", file=sys.stderr)

@@ -37,6 +37,7 @@ class CommandFailed(Exception):
 
 # --- what an interrupted command leaves -----------------------------------------------
 
+
 @contextlib.contextmanager
 def kept_on_interrupt(describe: Callable[[], str | None]):
     """While the block runs, ``describe()`` says what an interruption would leave behind
@@ -92,8 +93,7 @@ def signals_deferred():
         yield
         return
     caught: list[int] = []
-    before: dict[int, Any] = {sig: signal.getsignal(sig)
-                              for sig in (signal.SIGINT, signal.SIGTERM)}
+    before: dict[int, Any] = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     for sig in before:
         signal.signal(sig, lambda signum, _frame: caught.append(signum))
     try:
@@ -128,6 +128,7 @@ def positive_int(text: str) -> int:
 def bounded_int(maximum: int, what: str):
     """An argparse type: a whole number from 1 to ``maximum`` (see :mod:`sim.limits`),
     refused while the command line is parsed, before any work."""
+
     def parse(text: str) -> int:
         value = positive_int(text)
         if value > maximum:
@@ -155,8 +156,10 @@ def seed(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"a seed must be from 0 to {MAX_SEED:,} (2^63 - 1: "
-                                         f"it is stored as a 64-bit integer), got {value}")
+        raise argparse.ArgumentTypeError(
+            f"a seed must be from 0 to {MAX_SEED:,} (2^63 - 1: "
+            f"it is stored as a 64-bit integer), got {value}"
+        )
     return value
 
 
@@ -184,16 +187,24 @@ def dask_address(text: str) -> str:
         parts = urlsplit(full)
         port_number = parts.port
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"not a scheduler address ({err}): {text!r}; "
-                                         "expected e.g. tcp://127.0.0.1:8786") from None
+        raise argparse.ArgumentTypeError(
+            f"not a scheduler address ({err}): {text!r}; expected e.g. tcp://127.0.0.1:8786"
+        ) from None
     if parts.scheme == "inproc":
         return full
-    if (parts.scheme not in DASK_SCHEMES or not parts.hostname or port_number is None
-            or parts.path not in ("", "/") or parts.query or parts.fragment
-            or any(c.isspace() for c in text)):
+    if (
+        parts.scheme not in DASK_SCHEMES
+        or not parts.hostname
+        or port_number is None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() for c in text)
+    ):
         raise argparse.ArgumentTypeError(
             f"not a scheduler address: {text!r}; expected [tcp://]HOST:PORT, e.g. "
-            f"tcp://127.0.0.1:8786 (schemes: {', '.join(DASK_SCHEMES[:-1])})")
+            f"tcp://127.0.0.1:8786 (schemes: {', '.join(DASK_SCHEMES[:-1])})"
+        )
     if not 1 <= port_number <= 65535:
         raise argparse.ArgumentTypeError(f"a port is from 1 to 65535: {text!r}")
     return full
@@ -201,12 +212,17 @@ def dask_address(text: str) -> str:
 
 def add_run_options(parser: argparse.ArgumentParser, worlds_default: int = 10_000) -> None:
     """``-n/--worlds``, ``--seed``, ``--workers`` and ``--format table|json``."""
-    parser.add_argument("-n", "--worlds", type=worlds_count, default=worlds_default,
-                        help=f"worlds per run (default {worlds_default:,}, at most "
-                             f"{MAX_WORLDS:,})")
+    parser.add_argument(
+        "-n",
+        "--worlds",
+        type=worlds_count,
+        default=worlds_default,
+        help=f"worlds per run (default {worlds_default:,}, at most {MAX_WORLDS:,})",
+    )
     parser.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
-    parser.add_argument("--workers", type=worker_count, default=1,
-                        help=f"worker processes (at most {MAX_WORKERS})")
+    parser.add_argument(
+        "--workers", type=worker_count, default=1, help=f"worker processes (at most {MAX_WORKERS})"
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
@@ -214,16 +230,24 @@ class ProgressBar:
     """A tqdm bar on a terminal's stderr (none when piped or switched off), used as a
     context manager; ``update(done, total, rate=None)`` is the progress callback."""
 
-    def __init__(self, total: int, unit: str, enabled: bool = True,
-                 rate_unit: str | None = None) -> None:
+    def __init__(
+        self, total: int, unit: str, enabled: bool = True, rate_unit: str | None = None
+    ) -> None:
         self.bar = None
         self.rate_unit = rate_unit
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
             # One update per chunk or block: few enough to draw every one.
-            self.bar = tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr,
-                            leave=False, mininterval=0, miniters=1)
+            self.bar = tqdm(
+                total=total,
+                unit=unit,
+                unit_scale=True,
+                file=sys.stderr,
+                leave=False,
+                mininterval=0,
+                miniters=1,
+            )
 
     @property
     def callback(self):

@@ -86,8 +86,9 @@ def read_input_bytes(path: str | os.PathLike, limit: int, what: str) -> bytes:
         if stat.S_ISDIR(mode):
             raise _refused(path, "", f"is a directory, not {what}")
         if not stat.S_ISREG(mode):
-            raise _refused(path, "", f"is not a regular file (a pipe or a device?); give "
-                                     f"the path of {what}")
+            raise _refused(
+                path, "", f"is not a regular file (a pipe or a device?); give the path of {what}"
+            )
         with path.open("rb") as f:
             raw = f.read(limit + 1)
     except FileNotFoundError:
@@ -95,8 +96,7 @@ def read_input_bytes(path: str | os.PathLike, limit: int, what: str) -> bytes:
     except OSError as err:
         raise _refused(path, "", f"cannot read the file: {err.strerror or err}") from None
     if len(raw) > limit:
-        raise _refused(path, "", f"the file is larger than the limit of {limit:,} bytes "
-                                 f"for {what}")
+        raise _refused(path, "", f"the file is larger than the limit of {limit:,} bytes for {what}")
     return raw
 
 
@@ -159,8 +159,11 @@ def locked_out_dir(out: str | os.PathLike, command: str, option: str = "--out"):
             except BlockingIOError:
                 f.seek(0)
                 holder = f.read(200).strip() or "another escsim command"
-                raise _refused(Path(out), option, f"is in use by {holder}; wait for it to "
-                               "finish or choose another directory") from None
+                raise _refused(
+                    Path(out),
+                    option,
+                    f"is in use by {holder}; wait for it to finish or choose another directory",
+                ) from None
         f.seek(0)
         f.truncate()
         f.write(f"escsim {command} (process {os.getpid()})\n")
@@ -200,7 +203,8 @@ def stale_siblings(out: Path) -> list[Path]:
     """Half-made or half-swapped directories a killed ``replace_dir`` left beside ``out``."""
     full = Path(os.path.abspath(out))
     return sorted(full.parent.glob(f".{full.name}.new-*")) + sorted(
-        full.parent.glob(f".{full.name}.old-*"))
+        full.parent.glob(f".{full.name}.old-*")
+    )
 
 
 @contextlib.contextmanager

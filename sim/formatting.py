@@ -50,17 +50,23 @@ def spread_note(status: str, draws: int, worlds_per_draw: int) -> str:
     """The line under an outcome table that says what the parameter spread is, or why a
     table has none (``status`` as in ``sim.results.Spread``)."""
     if status == "parameters fixed":
-        return ("(spread over parameter draws: none, parameters fixed; the 95% CI is the "
-                "whole uncertainty of these numbers under the model)")
+        return (
+            "(spread over parameter draws: none, parameters fixed; the 95% CI is the "
+            "whole uncertainty of these numbers under the model)"
+        )
     if status != "computed" or draws < 1:
-        return ("(95% CI: Monte Carlo noise only; the spread over parameter draws was not "
-                "computed: --spread G:m)")
+        return (
+            "(95% CI: Monte Carlo noise only; the spread over parameter draws was not "
+            "computed: --spread G:m)"
+        )
     noise = math.sqrt(0.25 / worlds_per_draw)
-    return (f"(95% CI: Monte Carlo noise of the average over all worlds. Spread: the "
-            f"probability under each of {draws:,} parameter draws x {worlds_per_draw:,} "
-            f"worlds, a separate pass; each per-draw value carries binomial noise of about "
-            f"sqrt(p(1-p)/{worlds_per_draw}), at most {pct(noise)}. sd: the per-draw "
-            f"probability's standard deviation across draws with that noise removed)")
+    return (
+        f"(95% CI: Monte Carlo noise of the average over all worlds. Spread: the "
+        f"probability under each of {draws:,} parameter draws x {worlds_per_draw:,} "
+        f"worlds, a separate pass; each per-draw value carries binomial noise of about "
+        f"sqrt(p(1-p)/{worlds_per_draw}), at most {pct(noise)}. sd: the per-draw "
+        f"probability's standard deviation across draws with that noise removed)"
+    )
 
 
 def signed_pct(x: float, minus: str = "-") -> str:

@@ -61,8 +61,13 @@ def _gb(n: float) -> str:
     return f"{n / 1e9:.1f} GB"
 
 
-def run_size_problems(n_worlds: int, chunk_size: int, workers: int, horizon_weeks: int,
-                      spread: tuple[int, int] = (0, 1)) -> list[tuple[str, str]]:
+def run_size_problems(
+    n_worlds: int,
+    chunk_size: int,
+    workers: int,
+    horizon_weeks: int,
+    spread: tuple[int, int] = (0, 1),
+) -> list[tuple[str, str]]:
     """What makes a run too large, as (option, message) pairs: none if it fits.
 
     The memory a run needs at once is one chunk per busy worker (the run's chunks, or the
@@ -71,34 +76,53 @@ def run_size_problems(n_worlds: int, chunk_size: int, workers: int, horizon_week
     """
     out = []
     if not 1 <= horizon_weeks <= MAX_HORIZON_WEEKS:
-        out.append(("--horizon", f"expected 1 to {MAX_HORIZON_WEEKS} weeks, got "
-                                 f"{horizon_weeks:,}"))
+        out.append(("--horizon", f"expected 1 to {MAX_HORIZON_WEEKS} weeks, got {horizon_weeks:,}"))
     if not 0 <= n_worlds <= MAX_WORLDS:
         out.append(("-n/--worlds", f"expected 1 to {MAX_WORLDS:,} worlds, got {n_worlds:,}"))
     if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
-        out.append(("--chunk-size", f"expected 1 to {MAX_CHUNK_SIZE:,} worlds per chunk, got "
-                                    f"{chunk_size:,}"))
+        out.append(
+            (
+                "--chunk-size",
+                f"expected 1 to {MAX_CHUNK_SIZE:,} worlds per chunk, got {chunk_size:,}",
+            )
+        )
     draws, per_draw = spread
     if not 0 <= draws <= MAX_SPREAD_DRAWS or not 1 <= per_draw <= MAX_CHUNK_SIZE:
-        out.append(("--spread", f"expected at most {MAX_SPREAD_DRAWS:,} draws of at most "
-                                f"{MAX_CHUNK_SIZE:,} worlds, got {draws:,}:{per_draw:,}"))
+        out.append(
+            (
+                "--spread",
+                f"expected at most {MAX_SPREAD_DRAWS:,} draws of at most "
+                f"{MAX_CHUNK_SIZE:,} worlds, got {draws:,}:{per_draw:,}",
+            )
+        )
     if out:
         return out
     chunks = max(1, -(-n_worlds // chunk_size))
     spread_chunks = -(-draws // max(1, chunk_size // per_draw))
     if max(chunks, spread_chunks) > MAX_CHUNKS:
-        out.append(("--chunk-size", f"{max(chunks, spread_chunks):,} chunks of "
-                                    f"{chunk_size:,} worlds is more than {MAX_CHUNKS:,}; give "
-                                    "a larger --chunk-size (or fewer worlds)"))
+        out.append(
+            (
+                "--chunk-size",
+                f"{max(chunks, spread_chunks):,} chunks of "
+                f"{chunk_size:,} worlds is more than {MAX_CHUNKS:,}; give "
+                "a larger --chunk-size (or fewer worlds)",
+            )
+        )
         return out
-    at_once = max(min(n_worlds, chunk_size), per_draw * max(1, chunk_size // per_draw)
-                  if draws else 0)
+    at_once = max(
+        min(n_worlds, chunk_size), per_draw * max(1, chunk_size // per_draw) if draws else 0
+    )
     busy = max(1, min(workers, max(chunks, spread_chunks)))
     need = at_once * BYTES_PER_WORLD * busy + (BYTES_PER_WORKER * busy if busy > 1 else 0)
     free = available_memory()
     if free is not None and need > free:
-        out.append(("-n/--chunk-size/--workers", f"this run needs about {_gb(need)} at once "
-                    f"({busy} worker{'s' if busy != 1 else ''} x {at_once:,} worlds per chunk "
-                    f"x {BYTES_PER_WORLD:,} bytes), more than the {_gb(free)} available; "
-                    "give a smaller --chunk-size or fewer --workers"))
+        out.append(
+            (
+                "-n/--chunk-size/--workers",
+                f"this run needs about {_gb(need)} at once "
+                f"({busy} worker{'s' if busy != 1 else ''} x {at_once:,} worlds per chunk "
+                f"x {BYTES_PER_WORLD:,} bytes), more than the {_gb(free)} available; "
+                "give a smaller --chunk-size or fewer --workers",
+            )
+        )
     return out

@@ -39,9 +39,15 @@ class EscalationModel(mesa.Model):
     act (default :data:`sim.actors.ACTOR_ORDER`).
     """
 
-    def __init__(self, params: dict[str, np.ndarray], initial, horizon_weeks: int,
-                 rng: np.random.Generator, blocks: int = 1,
-                 actor_classes: tuple[type[Actor], ...] = ACTOR_ORDER) -> None:
+    def __init__(
+        self,
+        params: dict[str, np.ndarray],
+        initial,
+        horizon_weeks: int,
+        rng: np.random.Generator,
+        blocks: int = 1,
+        actor_classes: tuple[type[Actor], ...] = ACTOR_ORDER,
+    ) -> None:
         super().__init__(rng=rng)
         sizes = {np.shape(v) for v in params.values()}
         if len(sizes) != 1 or len(next(iter(sizes))) != 1:
@@ -59,8 +65,9 @@ class EscalationModel(mesa.Model):
         # with its own rule (notebook 05).
         self.actors: list[Actor] = [cls(self) for cls in actor_classes]
         self.datacollector = mesa.DataCollector(
-            model_reporters={"state_counts": lambda m: np.bincount(
-                m.world.category(), minlength=N_STATES)}
+            model_reporters={
+                "state_counts": lambda m: np.bincount(m.world.category(), minlength=N_STATES)
+            }
         )
         self.datacollector.collect(self)
 
@@ -123,8 +130,10 @@ class EscalationModel(mesa.Model):
                 raise KeyError(f"update_parameters: unknown parameter {key!r}")
             array = np.asarray(value, dtype=np.float64)
             if array.shape not in ((), (n,)):
-                raise ValueError(f"update_parameters: {key} has shape {array.shape}; "
-                                 f"expected one value or an array of shape ({n},)")
+                raise ValueError(
+                    f"update_parameters: {key} has shape {array.shape}; "
+                    f"expected one value or an array of shape ({n},)"
+                )
             new[key] = np.full(n, array) if array.ndim == 0 else array.copy()
         self.params = new
         self.views = Views.build(new)
@@ -148,7 +157,13 @@ class EscalationModel(mesa.Model):
     # What resampling leaves alone on the model: Mesa's own bookkeeping (an agent
     # registry, the generator), the weekly aggregates, and what it rebuilds itself.
     _NOT_PER_WORLD = frozenset(vars(mesa.Model(rng=0))) | {
-        "datacollector", "actors", "world", "params", "views", "initial"}
+        "datacollector",
+        "actors",
+        "world",
+        "params",
+        "views",
+        "initial",
+    }
     _AGENT_OWN = frozenset(("model", "pos", "unique_id"))
 
     def resample(self, idx: np.ndarray) -> None:
@@ -169,8 +184,10 @@ class EscalationModel(mesa.Model):
         that block's parameters and draws; resample each block's model on its own.
         """
         if self.blocks != 1:
-            raise ValueError("resample needs blocks == 1 (blocks share their random draws; "
-                             "resample each block's model on its own)")
+            raise ValueError(
+                "resample needs blocks == 1 (blocks share their random draws; "
+                "resample each block's model on its own)"
+            )
         idx = np.asarray(idx, dtype=np.intp)
         if idx.ndim != 1 or (idx.size and (idx.min() < 0 or idx.max() >= self.n_worlds)):
             raise IndexError(f"resample: indices must be one-dimensional in 0..{self.n_worlds - 1}")
@@ -189,8 +206,13 @@ class EscalationModel(mesa.Model):
         filtered ensemble runs on a fork while the filter goes on."""
         if self.blocks != 1:
             raise ValueError("fork needs blocks == 1")
-        new = type(self)({k: v.copy() for k, v in self.params.items()}, self.initial,
-                         horizon_weeks, rng, actor_classes=tuple(type(a) for a in self.actors))
+        new = type(self)(
+            {k: v.copy() for k, v in self.params.items()},
+            self.initial,
+            horizon_weeks,
+            rng,
+            actor_classes=tuple(type(a) for a in self.actors),
+        )
         every = np.arange(self.n_worlds)
         new.world = self.world.take(every)
         take_attributes(new, every, self.n_worlds, skip=self._NOT_PER_WORLD)

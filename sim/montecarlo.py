@@ -82,12 +82,19 @@ def chunk_sizes(n_worlds: int, chunk_size: int) -> list[int]:
     return [chunk_size] * full + ([rest] if rest else [])
 
 
-def chunk_tasks(scenario: Scenario, n_worlds: int, seed: int, horizon_weeks: int,
-                chunk_size: int = DEFAULT_CHUNK_SIZE,
-                points: Points | None = None) -> list[ChunkTask]:
+def chunk_tasks(
+    scenario: Scenario,
+    n_worlds: int,
+    seed: int,
+    horizon_weeks: int,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    points: Points | None = None,
+) -> list[ChunkTask]:
     """The chunks of ``n_worlds`` worlds, in order."""
-    return [ChunkTask(scenario, int(seed), i, size, int(horizon_weeks), points)
-            for i, size in enumerate(chunk_sizes(n_worlds, chunk_size))]
+    return [
+        ChunkTask(scenario, int(seed), i, size, int(horizon_weeks), points)
+        for i, size in enumerate(chunk_sizes(n_worlds, chunk_size))
+    ]
 
 
 def build_model(task: ChunkTask) -> EscalationModel:
@@ -150,8 +157,11 @@ def run_group_chunk(task: ChunkTask) -> np.ndarray:
 
 def uncertain_parameters(scenario: Scenario) -> tuple[str, ...]:
     """The parameters that vary between worlds (a distribution with some width)."""
-    return tuple(key for key, entry in scenario.parameters.items()
-                 if entry.dist.support()[0] != entry.dist.support()[1])
+    return tuple(
+        key
+        for key, entry in scenario.parameters.items()
+        if entry.dist.support()[0] != entry.dist.support()[1]
+    )
 
 
 def default_spread(n_worlds: int) -> tuple[int, int]:
@@ -162,14 +172,28 @@ def default_spread(n_worlds: int) -> tuple[int, int]:
     return (draws if draws >= MIN_DRAWS else 0), DEFAULT_WORLDS_PER_DRAW
 
 
-def spread_tasks(scenario: Scenario, draws: int, worlds_per_draw: int, seed: int,
-                 horizon_weeks: int, chunk_size: int = DEFAULT_CHUNK_SIZE) -> list[ChunkTask]:
+def spread_tasks(
+    scenario: Scenario,
+    draws: int,
+    worlds_per_draw: int,
+    seed: int,
+    horizon_weeks: int,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> list[ChunkTask]:
     """The group-chunks of a spread pass, in order: as many whole draws per chunk as fit
     in ``chunk_size`` worlds (at least one)."""
     per_chunk = max(1, chunk_size // worlds_per_draw)
-    return [ChunkTask(scenario, int(seed), i, size * worlds_per_draw, int(horizon_weeks),
-                      grouped=int(worlds_per_draw))
-            for i, size in enumerate(chunk_sizes(draws, per_chunk))]
+    return [
+        ChunkTask(
+            scenario,
+            int(seed),
+            i,
+            size * worlds_per_draw,
+            int(horizon_weeks),
+            grouped=int(worlds_per_draw),
+        )
+        for i, size in enumerate(chunk_sizes(draws, per_chunk))
+    ]
 
 
 def run_spread(
@@ -200,13 +224,23 @@ def run_spread(
         return Spread(SPREAD_FIXED)
     horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
     tasks = spread_tasks(scenario, draws, worlds_per_draw, seed, horizon, chunk_size)
-    parts = list(map_ordered(run_group_chunk, tasks, workers=workers, executor=executor,
-                             dask=dask, progress=progress, size=lambda t: t.n_worlds))
+    parts = list(
+        map_ordered(
+            run_group_chunk,
+            tasks,
+            workers=workers,
+            executor=executor,
+            dask=dask,
+            progress=progress,
+            size=lambda t: t.n_worlds,
+        )
+    )
     return Spread(SPREAD_COMPUTED, draws, worlds_per_draw, np.concatenate(parts), uncertain)
 
 
-def one_world(scenario: Scenario, seed: int, horizon_weeks: int | None = None,
-              index: int = 0) -> EscalationModel:
+def one_world(
+    scenario: Scenario, seed: int, horizon_weeks: int | None = None, index: int = 0
+) -> EscalationModel:
     """One world of ``scenario`` (chunk ``index`` of one world), ready to step: what
     ``escsim watch``, the dashboard and the benchmark's per-replication runs use."""
     horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
@@ -239,8 +273,13 @@ def run_scenario(
     draws, per_draw = spread if spread is not None else (0, DEFAULT_WORLDS_PER_DRAW)
     # Before any work: a run too large to hold is refused (ScenarioError, exit 2), not
     # found out by a MemoryError or an int16 overflow minutes in.
-    too_large = run_size_problems(n_worlds, chunk_size, workers, horizon,
-                                  (draws if uncertain_parameters(scenario) else 0, per_draw))
+    too_large = run_size_problems(
+        n_worlds,
+        chunk_size,
+        workers,
+        horizon,
+        (draws if uncertain_parameters(scenario) else 0, per_draw),
+    )
     if too_large:
         from sim.scenario.problems import Problem, ScenarioError
 
@@ -249,18 +288,41 @@ def run_scenario(
     spread_worlds = draws * per_draw if uncertain_parameters(scenario) else 0
     main_progress = spread_progress = None
     if progress is not None:  # one count over both passes, the run's worlds first
+
         def main_progress(done: int, _total: int) -> None:
             progress(done, n_worlds + spread_worlds)
 
         def spread_progress(done: int, _total: int) -> None:
             progress(n_worlds + done, n_worlds + spread_worlds)
+
     total = Tally.empty(horizon)
-    for part in map_ordered(run_chunk, tasks, workers=workers, executor=executor, dask=dask,
-                            progress=main_progress, size=lambda t: t.n_worlds):
+    for part in map_ordered(
+        run_chunk,
+        tasks,
+        workers=workers,
+        executor=executor,
+        dask=dask,
+        progress=main_progress,
+        size=lambda t: t.n_worlds,
+    ):
         total = total + part
-    result_spread = run_spread(scenario, draws, per_draw, seed, horizon, workers, chunk_size,
-                               spread_progress, executor, dask)
+    result_spread = run_spread(
+        scenario,
+        draws,
+        per_draw,
+        seed,
+        horizon,
+        workers,
+        chunk_size,
+        spread_progress,
+        executor,
+        dask,
+    )
     return RunResult(
-        scenario=scenario.name, seed=int(seed), chunk_size=chunk_size, tally=total,
-        parameters=scenario.to_dict(), spread=result_spread,
+        scenario=scenario.name,
+        seed=int(seed),
+        chunk_size=chunk_size,
+        tally=total,
+        parameters=scenario.to_dict(),
+        spread=result_spread,
     )

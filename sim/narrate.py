@@ -42,8 +42,10 @@ class Week:
 
 # The beliefs told, in this order: (how narration names it, the WorldState method that
 # gives its current mean).
-BELIEFS = (("Baku's estimate of Western resolve", "resolve_belief"),
-           ("Armenia's trust in the CSTO", "trust_belief"))
+BELIEFS = (
+    ("Baku's estimate of Western resolve", "resolve_belief"),
+    ("Armenia's trust in the CSTO", "trust_belief"),
+)
 
 
 def belief_values(model, i: int = 0) -> tuple[float, ...]:
@@ -54,8 +56,10 @@ def belief_values(model, i: int = 0) -> tuple[float, ...]:
 def beliefs(model, i: int = 0) -> str:
     """Where the two beliefs stand in world ``i``, e.g. "Baku's estimate of Western
     resolve 60%, Armenia's trust in the CSTO 30%"."""
-    return ", ".join(f"{name} {100 * value:.0f}%"
-                     for (name, _m), value in zip(BELIEFS, belief_values(model, i), strict=True))
+    return ", ".join(
+        f"{name} {100 * value:.0f}%"
+        for (name, _m), value in zip(BELIEFS, belief_values(model, i), strict=True)
+    )
 
 
 def belief_moves(before: tuple[float, ...], after: tuple[float, ...]) -> tuple[str, ...]:
@@ -82,17 +86,22 @@ def describe_mood(model, i: int = 0) -> str:
 
 def is_over(model, i: int = 0) -> bool:
     """True once world ``i`` has reached the horizon or ended."""
-    return (not model.running or model.steps >= model.horizon_weeks
-            or not bool(model.world.active[i]))
+    return (
+        not model.running or model.steps >= model.horizon_weeks or not bool(model.world.active[i])
+    )
 
 
 def step_world(model, i: int = 0) -> Week:
     """Step ``model`` one week and say what happened in world ``i``."""
     before = belief_values(model, i)
     model.step()
-    return Week(week=model.world.week, events=tuple(week_events(model, i)),
-                mood=describe_mood(model, i), ended=not bool(model.world.active[i]),
-                learned=belief_moves(before, belief_values(model, i)))
+    return Week(
+        week=model.world.week,
+        events=tuple(week_events(model, i)),
+        mood=describe_mood(model, i),
+        ended=not bool(model.world.active[i]),
+        learned=belief_moves(before, belief_values(model, i)),
+    )
 
 
 def narrate(model, i: int = 0, quiet_weeks: bool = False):
@@ -107,10 +116,12 @@ def narrate(model, i: int = 0, quiet_weeks: bool = False):
 def ending(model, i: int = 0) -> str:
     """Where world ``i`` stands at the end, in one line."""
     w = model.world.world(i)
-    return (f"End: rung {w['rung']} ({Rung(w['rung']).label}), highest {w['max_rung']}, "
-            f"occupied {w['occupied_km2']:.0f} km2, "
-            f"sanctions {'yes' if w['sanctioned'] else 'no'}, "
-            f"treaty {'signed' if w['treaty'] else 'not signed'}; {beliefs(model, i)}")
+    return (
+        f"End: rung {w['rung']} ({Rung(w['rung']).label}), highest {w['max_rung']}, "
+        f"occupied {w['occupied_km2']:.0f} km2, "
+        f"sanctions {'yes' if w['sanctioned'] else 'no'}, "
+        f"treaty {'signed' if w['treaty'] else 'not signed'}; {beliefs(model, i)}"
+    )
 
 
 def cli_parse(sub) -> None:

@@ -42,8 +42,13 @@ LEVELS = np.arange(2, N_RUNGS)[:, None]  # the rungs whose runs of weeks are cou
 
 
 def conduct_operations(
-    rung: np.ndarray, last_rung: np.ndarray, last_end: np.ndarray, op_km2: np.ndarray,
-    success: np.ndarray, repel: np.ndarray, u: np.ndarray,
+    rung: np.ndarray,
+    last_rung: np.ndarray,
+    last_end: np.ndarray,
+    op_km2: np.ndarray,
+    success: np.ndarray,
+    repel: np.ndarray,
+    u: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One week of operations: (ground taken, ground of the operation so far, how an
     operation ended this week, the rung Baku's next choice starts from).
@@ -61,24 +66,31 @@ def conduct_operations(
     new_episode = (rung != last_rung) | (last_end != OperationEnd.NONE)
     so_far = np.where(operating, np.where(new_episode, 0.0, op_km2) + ground, 0.0)
     held = operating & ~repelled & (so_far >= OBJECTIVE_KM2[rung])
-    withdrawn = ((last_rung >= OPERATION_RUNG) & (last_end == OperationEnd.NONE)
-                 & (rung < last_rung))
-    end = np.where(held, OperationEnd.HELD, np.where(
-        repelled, OperationEnd.REPELLED,
-        np.where(withdrawn, OperationEnd.WITHDRAWN, OperationEnd.NONE))).astype(np.int8)
+    withdrawn = (last_rung >= OPERATION_RUNG) & (last_end == OperationEnd.NONE) & (rung < last_rung)
+    end = np.where(
+        held,
+        OperationEnd.HELD,
+        np.where(
+            repelled,
+            OperationEnd.REPELLED,
+            np.where(withdrawn, OperationEnd.WITHDRAWN, OperationEnd.NONE),
+        ),
+    ).astype(np.int8)
     start = np.where(held, Rung.TENSION, np.where(repelled, Rung.BORDER_CLASH, rung))
     return ground, so_far, end, start.astype(rung.dtype)
 
 
-def advance(w: "WorldState", last_rung: np.ndarray, success: np.ndarray, repel: np.ndarray,
-            u: np.ndarray) -> None:
+def advance(
+    w: "WorldState", last_rung: np.ndarray, success: np.ndarray, repel: np.ndarray, u: np.ndarray
+) -> None:
     """Fight this week's rung (``w.rung``, chosen from ``last_rung``) in the running
     worlds: :func:`conduct_operations`, then the ground kept, the ends counted, a
     corridor offensive held counted as the corridor secured, and where Baku's next
     choice starts. Writes the fields in :data:`WRITES` (replacing the arrays)."""
     a = w.active
     ground, so_far, end, start = conduct_operations(
-        w.rung, last_rung, w.op_end, w.op_km2, success, repel, u)
+        w.rung, last_rung, w.op_end, w.op_km2, success, repel, u
+    )
     w.occupied_km2 = np.where(a, w.occupied_km2 + ground, w.occupied_km2)
     w.op_km2 = np.where(a, so_far, w.op_km2)
     w.op_end = np.where(a, end, OperationEnd.NONE).astype(np.int8)

@@ -96,8 +96,9 @@ class Outcome:
 def treaty_signed(step: str) -> bool:
     """A treaty step says the treaty was signed ("initialled" or "not signed" do not)."""
     text = step.lower()
-    return re.search(r"\bsigned\b", text) is not None and re.search(r"\bnot\s+signed\b",
-                                                                     text) is None
+    return (
+        re.search(r"\bsigned\b", text) is not None and re.search(r"\bnot\s+signed\b", text) is None
+    )
 
 
 def rung_at_least(rung: Rung) -> Reader:
@@ -110,71 +111,147 @@ def csto_at_least(level: CstoResponse) -> Reader:
     return Reader(("csto_reaction",), lambda reaction: reaction >= level)
 
 
-def _rung_outcome(name: str, rung: Rung, meaning: str, *, in_month: Reader | None = None,
-                  calibrated: bool = False) -> Outcome:
+def _rung_outcome(
+    name: str, rung: Rung, meaning: str, *, in_month: Reader | None = None, calibrated: bool = False
+) -> Outcome:
     """A rung outcome: held for its minimum length in worlds, reached in a case's
     highest rung; with ``calibrated``, fought in a simulated week (at its rung or
     higher)."""
     weeks = int(MIN_WEEKS[rung])
     meaning = f"{meaning}, for at least {weeks} week{'s' if weeks > 1 else ''} in a row"
-    return Outcome(name, meaning, lambda w: w.sustained_rung >= rung, dashboard=True,
-                   rung=rung, in_month=in_month, in_case=rung_at_least(rung),
-                   in_week=(lambda w: w.rung >= rung) if calibrated else None)
+    return Outcome(
+        name,
+        meaning,
+        lambda w: w.sustained_rung >= rung,
+        dashboard=True,
+        rung=rung,
+        in_month=in_month,
+        in_case=rung_at_least(rung),
+        in_week=(lambda w: w.rung >= rung) if calibrated else None,
+    )
 
 
-def _csto_outcome(name: str, level: CstoResponse, meaning: str, *, dashboard: bool,
-                  in_case: bool = False, in_month: bool = False,
-                  calibrated: bool = False) -> Outcome:
+def _csto_outcome(
+    name: str,
+    level: CstoResponse,
+    meaning: str,
+    *,
+    dashboard: bool,
+    in_case: bool = False,
+    in_month: bool = False,
+    calibrated: bool = False,
+) -> Outcome:
     """The CSTO reacted at least at ``level``: its strongest reaction so far in worlds
     (and in a simulated week), the reaction a case or a month records."""
-    return Outcome(name, meaning, lambda w: w.csto_level >= level, dashboard=dashboard,
-                   csto=level, in_month=csto_at_least(level) if in_month else None,
-                   in_case=csto_at_least(level) if in_case else None,
-                   in_week=(lambda w: w.csto_level >= level) if calibrated else None)
+    return Outcome(
+        name,
+        meaning,
+        lambda w: w.csto_level >= level,
+        dashboard=dashboard,
+        csto=level,
+        in_month=csto_at_least(level) if in_month else None,
+        in_case=csto_at_least(level) if in_case else None,
+        in_week=(lambda w: w.csto_level >= level) if calibrated else None,
+    )
 
 
 OUTCOME_TABLE: tuple[Outcome, ...] = (
-    _rung_outcome("border_clash", Rung.BORDER_CLASH, "rung 2 (border clash) or higher fought",
-                  in_month=rung_at_least(Rung.BORDER_CLASH), calibrated=True),
+    _rung_outcome(
+        "border_clash",
+        Rung.BORDER_CLASH,
+        "rung 2 (border clash) or higher fought",
+        in_month=rung_at_least(Rung.BORDER_CLASH),
+        calibrated=True,
+    ),
     # The record's limited_incursion is "rung >= 3 or ground taken": in the model taking
     # ground *is* rung 3 (DOMAIN.md), and a month could report ground taken without
     # being coded rung 3.
-    _rung_outcome("limited_incursion", Rung.LIMITED_INCURSION,
-                  "an operation on rung 3 (limited incursion) or higher", calibrated=True,
-                  in_month=Reader(("highest_rung", "ground_taken"), lambda highest, ground:
-                                  (highest >= Rung.LIMITED_INCURSION) | ground,
-                                  "highest rung 3 (limited incursion) or higher, or "
-                                  "ground taken")),
-    _rung_outcome("corridor_offensive", Rung.CORRIDOR_OFFENSIVE,
-                  "an operation on rung 4 (corridor offensive) or higher"),
-    _rung_outcome("full_scale_invasion", Rung.FULL_SCALE_INVASION,
-                  "a full-scale invasion (rung 5) launched and kept up"),
-    Outcome("regional_war", "a third state fights (Russia/CSTO or a spill-over war); terminal",
-            lambda w: w.war, dashboard=True,
-            in_case=Reader(("regional_war",), lambda war: war)),
-    Outcome("peace_treaty", "peace treaty signed; terminal", lambda w: w.treaty, dashboard=True,
-            in_month=Reader(("treaty_step",), lambda step: step.map(treaty_signed),
-                            "a treaty step says the treaty was signed"),
-            in_case=Reader(("peace_treaty",), lambda signed: signed)),
+    _rung_outcome(
+        "limited_incursion",
+        Rung.LIMITED_INCURSION,
+        "an operation on rung 3 (limited incursion) or higher",
+        calibrated=True,
+        in_month=Reader(
+            ("highest_rung", "ground_taken"),
+            lambda highest, ground: (highest >= Rung.LIMITED_INCURSION) | ground,
+            "highest rung 3 (limited incursion) or higher, or ground taken",
+        ),
+    ),
+    _rung_outcome(
+        "corridor_offensive",
+        Rung.CORRIDOR_OFFENSIVE,
+        "an operation on rung 4 (corridor offensive) or higher",
+    ),
+    _rung_outcome(
+        "full_scale_invasion",
+        Rung.FULL_SCALE_INVASION,
+        "a full-scale invasion (rung 5) launched and kept up",
+    ),
+    Outcome(
+        "regional_war",
+        "a third state fights (Russia/CSTO or a spill-over war); terminal",
+        lambda w: w.war,
+        dashboard=True,
+        in_case=Reader(("regional_war",), lambda war: war),
+    ),
+    Outcome(
+        "peace_treaty",
+        "peace treaty signed; terminal",
+        lambda w: w.treaty,
+        dashboard=True,
+        in_month=Reader(
+            ("treaty_step",),
+            lambda step: step.map(treaty_signed),
+            "a treaty step says the treaty was signed",
+        ),
+        in_case=Reader(("peace_treaty",), lambda signed: signed),
+    ),
     # Sanctions in worlds: ever imposed (a stock lifted after calm weeks still counts);
     # in a simulated week: in force that week (a calibration counts the months in which
     # they came into force, as the record does).
-    Outcome("sanctions_imposed", "US/EU sanctions imposed on Azerbaijan",
-            lambda w: w.ever_sanctioned, dashboard=True,
-            in_month=Reader(("sanctions_on_azerbaijan",), lambda imposed: imposed),
-            in_case=Reader(("sanctions_imposed",), lambda imposed: imposed),
-            in_week=lambda w: w.sanctioned),
-    _csto_outcome("csto_statement", CstoResponse.STATEMENT,
-                  "the CSTO reacted at least with a statement", dashboard=False,
-                  in_case=True, in_month=True, calibrated=True),
-    _csto_outcome("csto_monitoring_mission", CstoResponse.MONITORING_MISSION,
-                  "the CSTO sent at least a monitoring mission", dashboard=False),
-    _csto_outcome("csto_military_response", CstoResponse.MILITARY,
-                  "the CSTO/Russia responded militarily", dashboard=True, in_case=True),
-    Outcome("russian_corridor_control", "Russian troops control a corridor through Syunik",
-            lambda w: w.russian_corridor, dashboard=False),
-    Outcome("pro_russian_unrest", "pro-Russian unrest in Armenia after fighting",
-            lambda w: w.unrest, dashboard=False),
+    Outcome(
+        "sanctions_imposed",
+        "US/EU sanctions imposed on Azerbaijan",
+        lambda w: w.ever_sanctioned,
+        dashboard=True,
+        in_month=Reader(("sanctions_on_azerbaijan",), lambda imposed: imposed),
+        in_case=Reader(("sanctions_imposed",), lambda imposed: imposed),
+        in_week=lambda w: w.sanctioned,
+    ),
+    _csto_outcome(
+        "csto_statement",
+        CstoResponse.STATEMENT,
+        "the CSTO reacted at least with a statement",
+        dashboard=False,
+        in_case=True,
+        in_month=True,
+        calibrated=True,
+    ),
+    _csto_outcome(
+        "csto_monitoring_mission",
+        CstoResponse.MONITORING_MISSION,
+        "the CSTO sent at least a monitoring mission",
+        dashboard=False,
+    ),
+    _csto_outcome(
+        "csto_military_response",
+        CstoResponse.MILITARY,
+        "the CSTO/Russia responded militarily",
+        dashboard=True,
+        in_case=True,
+    ),
+    Outcome(
+        "russian_corridor_control",
+        "Russian troops control a corridor through Syunik",
+        lambda w: w.russian_corridor,
+        dashboard=False,
+    ),
+    Outcome(
+        "pro_russian_unrest",
+        "pro-Russian unrest in Armenia after fighting",
+        lambda w: w.unrest,
+        dashboard=False,
+    ),
 )
 
 # Views of the table, for readers that need one column.

@@ -28,9 +28,23 @@ from sim.ladder import MIN_WEEKS, STATE_LABELS, Rung
 from sim.outcomes import OUTCOME_NAMES
 from sim.results import RunResult
 
-CSV_COLUMNS = ("outcome", "p", "ci_low", "ci_high", "n", "k", "scenario", "seed",
-               "horizon_weeks", "spread_p10", "spread_p50", "spread_p90", "spread_draws",
-               "spread_worlds_per_draw", "spread_between_sd")
+CSV_COLUMNS = (
+    "outcome",
+    "p",
+    "ci_low",
+    "ci_high",
+    "n",
+    "k",
+    "scenario",
+    "seed",
+    "horizon_weeks",
+    "spread_p10",
+    "spread_p50",
+    "spread_p90",
+    "spread_draws",
+    "spread_worlds_per_draw",
+    "spread_between_sd",
+)
 
 RESULTS_JSON = "results.json"
 OUTCOMES_CSV = "outcomes.csv"
@@ -70,8 +84,7 @@ def format_table(result: RunResult) -> str:
 
     def row(cells) -> str:
         name, p, ci, n, *rest = cells
-        text = (f"{name:<{widths[0]}}  {p:>{widths[1]}}  {ci:<{widths[2]}}  "
-                f"{n:>{widths[3]}}")
+        text = f"{name:<{widths[0]}}  {p:>{widths[1]}}  {ci:<{widths[2]}}  {n:>{widths[3]}}"
         if rest:
             text += f"  {rest[0]:<{widths[4]}}  {rest[1]:>{widths[5]}}"
         return text.rstrip()
@@ -79,13 +92,23 @@ def format_table(result: RunResult) -> str:
     lines.append(row(header))
     lines.append("  ".join("-" * w for w in widths))
     lines.extend(row(r) for r in rows)
-    lines.extend(textwrap.wrap(
-        "(p: share of worlds where it happened at least once within the horizon; a rung "
-        "outcome is an operation on that rung or higher kept up for its minimum length: "
-        + ", ".join(f"{r.label} {MIN_WEEKS[r]} wk" for r in Rung if MIN_WEEKS[r]) + ")",
-        width=100, subsequent_indent=" "))
-    lines.extend(textwrap.wrap(spread_note(spread.status, spread.draws, spread.worlds_per_draw),
-                               width=100, subsequent_indent=" "))
+    lines.extend(
+        textwrap.wrap(
+            "(p: share of worlds where it happened at least once within the horizon; a rung "
+            "outcome is an operation on that rung or higher kept up for its minimum length: "
+            + ", ".join(f"{r.label} {MIN_WEEKS[r]} wk" for r in Rung if MIN_WEEKS[r])
+            + ")",
+            width=100,
+            subsequent_indent=" ",
+        )
+    )
+    lines.extend(
+        textwrap.wrap(
+            spread_note(spread.status, spread.draws, spread.worlds_per_draw),
+            width=100,
+            subsequent_indent=" ",
+        )
+    )
     lines.append("")
 
     median = result.median_first_clash_week()
@@ -94,8 +117,9 @@ def format_table(result: RunResult) -> str:
     else:
         clash_worlds = int(result.tally.first_clash_week_counts.sum())
         noun = "world that had one" if clash_worlds == 1 else "worlds that had one"
-        lines.append(f"median week of first border clash: {_week(median)} "
-                     f"(among {clash_worlds:,} {noun})")
+        lines.append(
+            f"median week of first border clash: {_week(median)} (among {clash_worlds:,} {noun})"
+        )
     lines.append("")
 
     lines.append(f"share of worlds in each state at the horizon (week {result.horizon_weeks}):")
@@ -136,11 +160,26 @@ def to_csv(result: RunResult) -> str:
         est = outcomes[name]
         spread_cells: list[object] = ["", "", "", "", "", ""]
         if spread.computed:
-            spread_cells = [*(_num(x) for x in spread.percentiles(name)), spread.draws,
-                            spread.worlds_per_draw, _num(spread.between_sd(name))]
-        writer.writerow([name, _num(est.p), _num(est.ci[0]), _num(est.ci[1]), est.n, est.k,
-                         csv_text_cell(result.scenario), result.seed, result.horizon_weeks,
-                         *spread_cells])
+            spread_cells = [
+                *(_num(x) for x in spread.percentiles(name)),
+                spread.draws,
+                spread.worlds_per_draw,
+                _num(spread.between_sd(name)),
+            ]
+        writer.writerow(
+            [
+                name,
+                _num(est.p),
+                _num(est.ci[0]),
+                _num(est.ci[1]),
+                est.n,
+                est.k,
+                csv_text_cell(result.scenario),
+                result.seed,
+                result.horizon_weeks,
+                *spread_cells,
+            ]
+        )
     return buf.getvalue()
 
 
@@ -161,16 +200,22 @@ def scenario_yaml_text(data: dict, what: str) -> str:
 
 def scenario_yaml(result: RunResult, resolved_scenario: dict) -> str:
     """The resolved scenario as YAML under a header comment saying what it is."""
-    return scenario_yaml_text(resolved_scenario, (
-        "The resolved scenario of this run: every default and every `extends:` filled in.\n"
-        f"Run: scenario {result.scenario!r}, seed {result.seed}, {result.worlds} worlds, "
-        f"{result.horizon_weeks} weeks, chunk size {result.chunk_size}.\n"
-        "It can be re-run as it is; the same options give the same numbers:\n"
-        f"  escsim run scenario.resolved.yaml --seed {result.seed} -n {result.worlds}"
-        f" --horizon {result.horizon_weeks} --chunk-size {result.chunk_size}"
-        + (f" --spread {result.spread.draws}:{result.spread.worlds_per_draw}"
-           if result.spread.computed else " --spread 0")
-    ))
+    return scenario_yaml_text(
+        resolved_scenario,
+        (
+            "The resolved scenario of this run: every default and every `extends:` filled in.\n"
+            f"Run: scenario {result.scenario!r}, seed {result.seed}, {result.worlds} worlds, "
+            f"{result.horizon_weeks} weeks, chunk size {result.chunk_size}.\n"
+            "It can be re-run as it is; the same options give the same numbers:\n"
+            f"  escsim run scenario.resolved.yaml --seed {result.seed} -n {result.worlds}"
+            f" --horizon {result.horizon_weeks} --chunk-size {result.chunk_size}"
+            + (
+                f" --spread {result.spread.draws}:{result.spread.worlds_per_draw}"
+                if result.spread.computed
+                else " --spread 0"
+            )
+        ),
+    )
 
 
 # --- files ----------------------------------------------------------------------------
@@ -181,8 +226,11 @@ RUN_FILES = (OUTCOMES_CSV, SCENARIO_YAML, OUTCOMES_PNG, FAN_CHART_PNG, RESULTS_J
 
 def _atomic_leftover(name: str) -> bool:
     """A temporary file of an atomic write cut short (``.results.json.PID.HEX.tmp``)."""
-    return name.startswith(".") and name.endswith(".tmp") and any(
-        name.startswith(f".{run_file}.") for run_file in RUN_FILES)
+    return (
+        name.startswith(".")
+        and name.endswith(".tmp")
+        and any(name.startswith(f".{run_file}.") for run_file in RUN_FILES)
+    )
 
 
 def check_run_dir(out_dir: str | os.PathLike) -> Path:
@@ -194,20 +242,32 @@ def check_run_dir(out_dir: str | os.PathLike) -> Path:
     out = check_out_dir(out_dir)
     full, here = Path(os.path.abspath(out)), Path.cwd()
     if full == here or full in here.parents:
-        raise _refused(out, "--out", "is the current directory (or holds it); a run replaces "
-                       "its directory whole: give a new subdirectory")
+        raise _refused(
+            out,
+            "--out",
+            "is the current directory (or holds it); a run replaces "
+            "its directory whole: give a new subdirectory",
+        )
     if out.is_dir():
-        others = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES
-                        and not _atomic_leftover(p.name))
+        others = sorted(
+            p.name
+            for p in out.iterdir()
+            if p.name not in RUN_FILES and not _atomic_leftover(p.name)
+        )
         if others:
             shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
-            raise _refused(out, "--out", f"holds files that are not a run's ({shown}); a "
-                           "run replaces its directory whole: give a new or empty one")
+            raise _refused(
+                out,
+                "--out",
+                f"holds files that are not a run's ({shown}); a "
+                "run replaces its directory whole: give a new or empty one",
+            )
     return out
 
 
-def write_run_dir(result: RunResult, out_dir: str | os.PathLike,
-                  resolved_scenario: dict | None = None) -> list[Path]:
+def write_run_dir(
+    result: RunResult, out_dir: str | os.PathLike, resolved_scenario: dict | None = None
+) -> list[Path]:
     """Write a run's files into ``out_dir`` and return their paths: ``outcomes.csv``,
     ``scenario.resolved.yaml`` (if a resolved scenario is given), ``outcomes.png``,
     ``fan_chart.png`` and ``results.json``.
@@ -251,17 +311,18 @@ def spread_option(text: str) -> tuple[int, int]:
     try:
         if len(text) > 40:  # int() of thousands of digits raises; no bound is that long
             raise ValueError
-        draws, per_draw = (int(part.replace("_", "").replace(",", ""))
-                           for part in text.split(":"))
+        draws, per_draw = (int(part.replace("_", "").replace(",", "")) for part in text.split(":"))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected G:m (draws:worlds per draw, e.g. 200:50) or 0, got {text!r}") from None
+            f"expected G:m (draws:worlds per draw, e.g. 200:50) or 0, got {text!r}"
+        ) from None
     from sim.limits import MAX_CHUNK_SIZE, MAX_SPREAD_DRAWS
 
     if not 0 <= draws <= MAX_SPREAD_DRAWS or not 1 <= per_draw <= MAX_CHUNK_SIZE:
         raise argparse.ArgumentTypeError(
             f"expected 0 to {MAX_SPREAD_DRAWS:,} draws and 1 to {MAX_CHUNK_SIZE:,} worlds "
-            f"per draw, got {text!r}")
+            f"per draw, got {text!r}"
+        )
     return (draws, per_draw)
 
 
@@ -275,26 +336,55 @@ def cli_parse(sub) -> None:
 
     run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
-    run.add_argument("-n", "--worlds", type=worlds_count, default=10_000,
-                     help=f"number of simulated worlds (default 10,000, at most {MAX_WORLDS:,})")
-    run.add_argument("--seed", type=seed, default=DEFAULT_SEED,
-                     help=f"master seed (default {DEFAULT_SEED}); always printed")
-    run.add_argument("--horizon", type=horizon_weeks, default=None,
-                     help=f"horizon in weeks (default: the scenario's; at most "
-                          f"{MAX_HORIZON_WEEKS}, as in a scenario file)")
-    run.add_argument("--workers", type=worker_count, default=1,
-                     help=f"worker processes (results do not depend on it; at most {MAX_WORKERS})")
-    run.add_argument("--chunk-size", type=chunk_size, default=DEFAULT_CHUNK_SIZE,
-                     help=f"worlds per chunk, part of the seeding (default {DEFAULT_CHUNK_SIZE}, "
-                          f"at most {MAX_CHUNK_SIZE:,})")
-    run.add_argument("--spread", type=spread_option, default=None, metavar="G:m",
-                     help="spread over parameter draws: G draws x m worlds per draw, a "
-                          "separate pass (default: m=50 and G=n/50, at most 200, so it costs "
-                          "no more than the run; 0 switches it off)")
+    run.add_argument(
+        "-n",
+        "--worlds",
+        type=worlds_count,
+        default=10_000,
+        help=f"number of simulated worlds (default 10,000, at most {MAX_WORLDS:,})",
+    )
+    run.add_argument(
+        "--seed",
+        type=seed,
+        default=DEFAULT_SEED,
+        help=f"master seed (default {DEFAULT_SEED}); always printed",
+    )
+    run.add_argument(
+        "--horizon",
+        type=horizon_weeks,
+        default=None,
+        help=f"horizon in weeks (default: the scenario's; at most "
+        f"{MAX_HORIZON_WEEKS}, as in a scenario file)",
+    )
+    run.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        help=f"worker processes (results do not depend on it; at most {MAX_WORKERS})",
+    )
+    run.add_argument(
+        "--chunk-size",
+        type=chunk_size,
+        default=DEFAULT_CHUNK_SIZE,
+        help=f"worlds per chunk, part of the seeding (default {DEFAULT_CHUNK_SIZE}, "
+        f"at most {MAX_CHUNK_SIZE:,})",
+    )
+    run.add_argument(
+        "--spread",
+        type=spread_option,
+        default=None,
+        metavar="G:m",
+        help="spread over parameter draws: G draws x m worlds per draw, a "
+        "separate pass (default: m=50 and G=n/50, at most 200, so it costs "
+        "no more than the run; 0 switches it off)",
+    )
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    run.add_argument("--out", type=Path, default=None,
-                     help="directory for results.json, outcomes.csv, the resolved scenario "
-                          "and the figures")
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="directory for results.json, outcomes.csv, the resolved scenario and the figures",
+    )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(action=cli_action)
 
@@ -323,8 +413,13 @@ def _run(args) -> int:
     spread_worlds = spread[0] * spread[1] if uncertain_parameters(scenario) else 0
     with ProgressBar(args.worlds + spread_worlds, "world", not args.no_progress) as bar:
         result = run_scenario(
-            scenario, n_worlds=args.worlds, seed=args.seed, horizon_weeks=args.horizon,
-            workers=args.workers, chunk_size=args.chunk_size, progress=bar.callback,
+            scenario,
+            n_worlds=args.worlds,
+            seed=args.seed,
+            horizon_weeks=args.horizon,
+            workers=args.workers,
+            chunk_size=args.chunk_size,
+            progress=bar.callback,
             spread=spread,
         )
     render = {"table": format_table, "json": to_json, "csv": to_csv}[args.format]

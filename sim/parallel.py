@@ -127,13 +127,23 @@ def process_pool(workers: int) -> Pool:
     """A pool of ``workers`` fresh interpreter processes with BLAS pinned to one thread,
     which die with this process (see ``_die_with_parent``)."""
     pin_blas_threads()  # inherited by the spawned children before they import numpy
-    return Pool(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_die_with_parent, initargs=(os.getpid(),))
+    return Pool(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def map_as_completed[T, R](
-    fn: Callable[[T], R], tasks: Iterable[T], *, workers: int = 1, executor: Any = None,
-    dask: Any = None, progress: Progress | None = None, size: Callable[[T], int] | None = None,
+    fn: Callable[[T], R],
+    tasks: Iterable[T],
+    *,
+    workers: int = 1,
+    executor: Any = None,
+    dask: Any = None,
+    progress: Progress | None = None,
+    size: Callable[[T], int] | None = None,
 ) -> Iterator[tuple[int, R]]:
     """``(index, fn(task))`` for every task, in the order they finish (see the module
     docstring for the backends). Use it when each result should be kept at once (a
@@ -150,8 +160,14 @@ def map_as_completed[T, R](
 
 
 def map_ordered[T, R](
-    fn: Callable[[T], R], tasks: Iterable[T], *, workers: int = 1, executor: Any = None,
-    dask: Any = None, progress: Progress | None = None, size: Callable[[T], int] | None = None,
+    fn: Callable[[T], R],
+    tasks: Iterable[T],
+    *,
+    workers: int = 1,
+    executor: Any = None,
+    dask: Any = None,
+    progress: Progress | None = None,
+    size: Callable[[T], int] | None = None,
 ) -> Iterator[R]:
     """``fn(task)`` for every task, in task order, whatever order they finish in.
     Results that finish early wait (in memory) for the ones before them."""
@@ -225,8 +241,10 @@ def dask_client(address: str, option: str = "--dask"):
     try:
         return Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s")
     except (OSError, TimeoutError) as err:
-        raise refused(f"no Dask scheduler answered at {address} within "
-                      f"{DASK_CONNECT_SECONDS:g} s ({err or type(err).__name__})") from None
+        raise refused(
+            f"no Dask scheduler answered at {address} within "
+            f"{DASK_CONNECT_SECONDS:g} s ({err or type(err).__name__})"
+        ) from None
     except (ValueError, TypeError) as err:  # an address Dask cannot parse
         raise refused(f"not a Dask scheduler address: {address!r} ({err})") from None
 
@@ -246,8 +264,9 @@ def _on_dask(fn, tasks: Sequence, dask) -> Iterator[tuple[int, Any]]:
         no_worker_since = None
         while pending:
             try:
-                finished, _ = dask_wait(list(pending), timeout=DASK_POLL_SECONDS,
-                                        return_when="FIRST_COMPLETED")
+                finished, _ = dask_wait(
+                    list(pending), timeout=DASK_POLL_SECONDS, return_when="FIRST_COMPLETED"
+                )
             except TimeoutError:
                 finished = ()
             for future in finished:
@@ -264,9 +283,11 @@ def _on_dask(fn, tasks: Sequence, dask) -> Iterator[tuple[int, Any]]:
             elif no_worker_since is None:
                 no_worker_since = time.monotonic()
             elif time.monotonic() - no_worker_since > DASK_NO_WORKER_SECONDS:
-                raise CommandFailed(f"no Dask worker left at {address}: waited "
-                                    f"{DASK_NO_WORKER_SECONDS:g} s for one, {len(pending)} "
-                                    f"of {len(tasks)} tasks unfinished")
+                raise CommandFailed(
+                    f"no Dask worker left at {address}: waited "
+                    f"{DASK_NO_WORKER_SECONDS:g} s for one, {len(pending)} "
+                    f"of {len(tasks)} tasks unfinished"
+                )
     finally:
         if pending:  # stopped early: nothing left running on the cluster for us
             try:

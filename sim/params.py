@@ -42,8 +42,10 @@ class ParamKey(str):
 
     def __new__(cls, text: str) -> "ParamKey":
         if _DOTTED.fullmatch(text) is None:
-            raise ValueError(f"not a parameter key: {text!r} (expected actor.name in "
-                             "snake_case, like 'azerbaijan.risk_aversion')")
+            raise ValueError(
+                f"not a parameter key: {text!r} (expected actor.name in "
+                "snake_case, like 'azerbaijan.risk_aversion')"
+            )
         return super().__new__(cls, text)
 
     @classmethod
@@ -61,8 +63,10 @@ class ParamKey(str):
         """The key spelled ``actor__name`` (:attr:`safe`); ``ValueError`` otherwise."""
         match = _SAFE.fullmatch(safe)
         if match is None:
-            raise ValueError(f"not a parameter key in the safe spelling: {safe!r} (expected "
-                             "actor__name, like 'azerbaijan__risk_aversion')")
+            raise ValueError(
+                f"not a parameter key in the safe spelling: {safe!r} (expected "
+                "actor__name, like 'azerbaijan__risk_aversion')"
+            )
         return cls.of(*match.groups())
 
     @property
@@ -132,8 +136,16 @@ class ParamSpec:
         return ParamKey.of(self.actor, self.name)
 
 
-def param(meaning: str, unit: str, low: float, high: float, default: float, source: str,
-          *, resets: str | None = None) -> Any:
+def param(
+    meaning: str,
+    unit: str,
+    low: float,
+    high: float,
+    default: float,
+    source: str,
+    *,
+    resets: str | None = None,
+) -> Any:
     """A field of an actor's :class:`ActorParams`: the field's name is the parameter's
     name, the arguments are the rest of its :class:`ParamSpec`. Declaring the two in one
     place means the typed view and the registry cannot drift apart. (Typed ``Any``, as
@@ -147,7 +159,11 @@ def noise_param(choices: str, whose: str) -> Any:
     ``whose`` utilities (an assumption, the same for every actor but Baku, whose noise
     is calibrated)."""
     return param(
-        f"logit temperature of {choices}", "utility units", 0.0, 5.0, 1.0,
+        f"logit temperature of {choices}",
+        "utility units",
+        0.0,
+        5.0,
+        1.0,
         "assumption: quantal-response choice (McKelvey & Palfrey 1995); unit noise sets the "
         f"scale of {whose} utilities",
     )

@@ -60,8 +60,7 @@ def _save(fig: Figure, path: str | os.PathLike) -> Path:
 
 
 def _subtitle(result: RunResult) -> str:
-    return (f"{result.worlds:,} worlds, seed {result.seed}, "
-            f"horizon {result.horizon_weeks} weeks")
+    return f"{result.worlds:,} worlds, seed {result.seed}, horizon {result.horizon_weeks} weeks"
 
 
 def outcomes_figure(result: RunResult) -> Figure:
@@ -84,17 +83,38 @@ def outcomes_figure(result: RunResult) -> Figure:
             continue
         lo, hi = est.ci
         ax.barh(y, est.p, height=0.55, color=colour, alpha=0.22, zorder=1, lw=0)
-        ax.errorbar(est.p, y, xerr=[[est.p - lo], [hi - est.p]], fmt="o", color=colour,
-                    ecolor=colour, elinewidth=1.6, capsize=4, capthick=1.6, markersize=6.5,
-                    markeredgecolor="white", markeredgewidth=0.8, zorder=3)
+        ax.errorbar(
+            est.p,
+            y,
+            xerr=[[est.p - lo], [hi - est.p]],
+            fmt="o",
+            color=colour,
+            ecolor=colour,
+            elinewidth=1.6,
+            capsize=4,
+            capthick=1.6,
+            markersize=6.5,
+            markeredgecolor="white",
+            markeredgewidth=0.8,
+            zorder=3,
+        )
         label = estimate_text(est.p, est.ci, sep="  ")
         if hi < 0.72:  # to the right of the whisker
             ax.text(hi + 0.012, y, label, va="center", ha="left", fontsize=9, zorder=4)
         else:  # near the right edge: to the left of the whisker, on a white box
-            ax.text(lo - 0.012, y, label, va="center", ha="right", fontsize=9, zorder=4,
-                    bbox=dict(facecolor="white", edgecolor="none", pad=1.0, alpha=0.85))
-    ax.set_yticks(range(n), [name.replace("_", " ") for name in reversed(OUTCOME_NAMES)],
-                  fontsize=10)
+            ax.text(
+                lo - 0.012,
+                y,
+                label,
+                va="center",
+                ha="right",
+                fontsize=9,
+                zorder=4,
+                bbox=dict(facecolor="white", edgecolor="none", pad=1.0, alpha=0.85),
+            )
+    ax.set_yticks(
+        range(n), [name.replace("_", " ") for name in reversed(OUTCOME_NAMES)], fontsize=10
+    )
     ax.set_ylim(-0.5, n - 0.5)
     ax.set_xlim(-0.01, 1.0)
     ax.xaxis.set_major_locator(MultipleLocator(0.1))
@@ -104,10 +124,16 @@ def outcomes_figure(result: RunResult) -> Figure:
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.set_xlabel("probability within the horizon (dot: estimate; whisker: 95% Wilson "
-                  f"interval over {result.worlds:,} worlds)", fontsize=9)
-    ax.set_title(f"Scenario \u201c{result.scenario}\u201d: outcome probabilities\n"
-                 f"{_subtitle(result)}", fontsize=12, loc="left")
+    ax.set_xlabel(
+        "probability within the horizon (dot: estimate; whisker: 95% Wilson "
+        f"interval over {result.worlds:,} worlds)",
+        fontsize=9,
+    )
+    ax.set_title(
+        f"Scenario \u201c{result.scenario}\u201d: outcome probabilities\n{_subtitle(result)}",
+        fontsize=12,
+        loc="left",
+    )
     return fig
 
 
@@ -128,12 +154,24 @@ def fan_chart_figure(result: RunResult) -> Figure:
     _stack(ax, weeks, shares, order)
     _stack(zoom, weeks, shares, fighting)
     final = shares[-1]
-    handles = [Patch(facecolor=STATE_COLOURS[i], edgecolor="#999999", lw=0.5,
-                     label=f"{STATE_LABELS[i]} ({pct(final[i]) if result.worlds else 'n/a'})")
-               for i in reversed(order)]  # legend top to bottom = stack top to bottom
-    fig.legend(handles=handles, loc="outside right center", frameon=False, fontsize=9.5,
-               title=f"state (share at week {result.horizon_weeks})", title_fontsize=9.5,
-               alignment="left")
+    handles = [
+        Patch(
+            facecolor=STATE_COLOURS[i],
+            edgecolor="#999999",
+            lw=0.5,
+            label=f"{STATE_LABELS[i]} ({pct(final[i]) if result.worlds else 'n/a'})",
+        )
+        for i in reversed(order)
+    ]  # legend top to bottom = stack top to bottom
+    fig.legend(
+        handles=handles,
+        loc="outside right center",
+        frameon=False,
+        fontsize=9.5,
+        title=f"state (share at week {result.horizon_weeks})",
+        title_fontsize=9.5,
+        alignment="left",
+    )
     pad = 0.5 if len(weeks) == 1 else 0.0
     ax.set_xlim(weeks[0] - pad, weeks[-1] + pad)
     ax.set_ylim(0, 1)
@@ -146,16 +184,25 @@ def fan_chart_figure(result: RunResult) -> Figure:
     zoom.set_ylabel("fighting only (magnified)")
     if not result.worlds:
         ax.text(0.5, 0.5, "no worlds", transform=ax.transAxes, ha="center", va="center")
-    ax.set_title(f"Scenario \u201c{result.scenario}\u201d: where the worlds are, week by week\n"
-                 f"{_subtitle(result)}", fontsize=12, loc="left")
+    ax.set_title(
+        f"Scenario \u201c{result.scenario}\u201d: where the worlds are, week by week\n"
+        f"{_subtitle(result)}",
+        fontsize=12,
+        loc="left",
+    )
     return fig
 
 
 def _stack(ax, weeks: np.ndarray, shares: np.ndarray, states: list[int]) -> None:
     """Stack the shares of ``states`` (bottom to top) over the weeks."""
     if len(weeks) > 1:
-        ax.stackplot(weeks, shares[:, states].T, colors=[STATE_COLOURS[i] for i in states],
-                     edgecolor="white", linewidth=0.3)
+        ax.stackplot(
+            weeks,
+            shares[:, states].T,
+            colors=[STATE_COLOURS[i] for i in states],
+            edgecolor="white",
+            linewidth=0.3,
+        )
         return
     bottom = 0.0  # horizon 0: one week, shown as a single stacked bar
     for i in states:
@@ -173,19 +220,28 @@ def plot_fan_chart(result: RunResult, path: str | os.PathLike) -> Path:
     return _save(fan_chart_figure(result), path)
 
 
-COMPARED_OUTCOMES = ("border_clash", "limited_incursion", "corridor_offensive",
-                     "full_scale_invasion", "regional_war", "peace_treaty",
-                     "sanctions_imposed", "csto_military_response")
+COMPARED_OUTCOMES = (
+    "border_clash",
+    "limited_incursion",
+    "corridor_offensive",
+    "full_scale_invasion",
+    "regional_war",
+    "peace_treaty",
+    "sanctions_imposed",
+    "csto_military_response",
+)
 
 
-def comparison_figure(names: list[str], results: list[RunResult],
-                      outcomes: tuple[str, ...] = COMPARED_OUTCOMES) -> Figure:
+def comparison_figure(
+    names: list[str], results: list[RunResult], outcomes: tuple[str, ...] = COMPARED_OUTCOMES
+) -> Figure:
     """Dot-and-whisker per outcome (rows) and scenario (offset dots): the estimate and
     its 95% Wilson interval, on a log-scaled axis so rare outcomes stay apart."""
     from matplotlib import colormaps
 
-    fig = Figure(figsize=(9.5, 0.55 * len(outcomes) * max(1, len(names) / 3) + 2),
-                 layout="constrained")
+    fig = Figure(
+        figsize=(9.5, 0.55 * len(outcomes) * max(1, len(names) / 3) + 2), layout="constrained"
+    )
     ax = fig.add_subplot()
     colours = colormaps["tab10"]
     step = 0.8 / max(len(names), 1)
@@ -195,8 +251,16 @@ def comparison_figure(names: list[str], results: list[RunResult],
             est = result.estimate(outcome)
             y = len(outcomes) - 1 - i + 0.4 - step * (j + 0.5)
             p, lo, hi = (max(v, floor) for v in (est.p, *est.ci))
-            ax.errorbar(p, y, xerr=[[p - lo], [hi - p]], fmt="o", color=colours(j % 10),
-                        markersize=5, capsize=2.5, label=name if i == 0 else None)
+            ax.errorbar(
+                p,
+                y,
+                xerr=[[p - lo], [hi - p]],
+                fmt="o",
+                color=colours(j % 10),
+                markersize=5,
+                capsize=2.5,
+                label=name if i == 0 else None,
+            )
     ax.set_xscale("log")
     ax.set_xlim(floor * 0.8, 1.0)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: pct(v)))
@@ -204,9 +268,12 @@ def comparison_figure(names: list[str], results: list[RunResult],
     ax.text(floor, -0.45, " an estimate of 0 is drawn here", fontsize=7.5, color="#666666")
     ax.set_yticks(range(len(outcomes)), [o.replace("_", " ") for o in reversed(outcomes)])
     ax.grid(axis="x", color="#d9d9d9", lw=0.7)
-    ax.set_xlabel(f"probability within the horizon (log scale; 95% Wilson intervals; "
-                  f"{results[0].worlds:,} worlds each, seed {results[0].seed}, common "
-                  "random numbers)", fontsize=8.5)
+    ax.set_xlabel(
+        f"probability within the horizon (log scale; 95% Wilson intervals; "
+        f"{results[0].worlds:,} worlds each, seed {results[0].seed}, common "
+        "random numbers)",
+        fontsize=8.5,
+    )
     fig.legend(loc="outside right upper", frameon=False, fontsize=9)
     ax.set_title("Scenarios compared", fontsize=12, loc="left")
     return fig

@@ -52,21 +52,28 @@ def _e(text) -> str:
 
 
 def _page(title: str, body: list[str]) -> str:
-    return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
-            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
-            + "\n".join(body)
-            + f"<p class=meta>Made by escsim {__version__}. Probabilities are shares of "
-              "simulated worlds with 95% Wilson intervals (Monte Carlo noise only); the "
-              "spread over parameter draws shows how far they move with the parameters the "
-              "scenario leaves uncertain. Both are conditional on the model, not forecasts "
-              "of record.</p></body></html>")
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
+        + "\n".join(body)
+        + f"<p class=meta>Made by escsim {__version__}. Probabilities are shares of "
+        "simulated worlds with 95% Wilson intervals (Monte Carlo noise only); the "
+        "spread over parameter draws shows how far they move with the parameters the "
+        "scenario leaves uncertain. Both are conditional on the model, not forecasts "
+        "of record.</p></body></html>"
+    )
 
 
 def _table(head: list[str], rows: list[list[str]], numeric: Container[int] = frozenset()) -> str:
     th = "".join(f"<th>{_e(h)}</th>" for h in head)
-    trs = "".join("<tr>" + "".join(
-        f"<td class=num>{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r))
-        + "</tr>" for r in rows)
+    trs = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class=num>{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r)
+        )
+        + "</tr>"
+        for r in rows
+    )
     return f"<table><tr>{th}</tr>{trs}</table>"
 
 
@@ -76,10 +83,18 @@ def _outcome_rows(result) -> list[list[str]]:
     from sim.outcomes import OUTCOMES
 
     spread = result.spread
-    return [[_e(name), pct(e.p), interval_text(*e.ci), f"{e.n:,}",
-             spread_text(*spread.percentiles(name)) if spread.computed else "",
-             pct(spread.between_sd(name)) if spread.computed else "",
-             _e(OUTCOMES[name])] for name, e in result.outcomes().items()]
+    return [
+        [
+            _e(name),
+            pct(e.p),
+            interval_text(*e.ci),
+            f"{e.n:,}",
+            spread_text(*spread.percentiles(name)) if spread.computed else "",
+            pct(spread.between_sd(name)) if spread.computed else "",
+            _e(OUTCOMES[name]),
+        ]
+        for name, e in result.outcomes().items()
+    ]
 
 
 def _spread_meta(spread) -> str:
@@ -91,15 +106,24 @@ def _spread_meta(spread) -> str:
 def _inputs(scenario) -> str:
     rows = []
     for key, entry in scenario.parameters.items():
-        rows.append([f"<code>{_e(key)}</code>", _e(entry.dist.describe()),
-                     _e(entry.meaning or ""), f"<span class=src>{_e(entry.source or '')}</span>"])
+        rows.append(
+            [
+                f"<code>{_e(key)}</code>",
+                _e(entry.dist.describe()),
+                _e(entry.meaning or ""),
+                f"<span class=src>{_e(entry.source or '')}</span>",
+            ]
+        )
     init = scenario.initial
-    start = (f"Start: rung {init.rung}, {init.occupied_km2:g} km² occupied, Minsk Group "
-             f"{'dissolved' if init.minsk_group_dissolved else 'not dissolved'}, constitution "
-             f"{'reformed' if init.constitution_reformed else 'not reformed'}, sanctions "
-             f"{'in force' if init.sanctions_imposed else 'none'}.")
-    return (f"<p>{_e(start)}</p>"
-            + _table(["parameter", "value or distribution", "meaning", "source"], rows))
+    start = (
+        f"Start: rung {init.rung}, {init.occupied_km2:g} km² occupied, Minsk Group "
+        f"{'dissolved' if init.minsk_group_dissolved else 'not dissolved'}, constitution "
+        f"{'reformed' if init.constitution_reformed else 'not reformed'}, sanctions "
+        f"{'in force' if init.sanctions_imposed else 'none'}."
+    )
+    return f"<p>{_e(start)}</p>" + _table(
+        ["parameter", "value or distribution", "meaning", "source"], rows
+    )
 
 
 def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str:
@@ -108,37 +132,62 @@ def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str
     from sim.montecarlo import default_spread, run_scenario
     from sim.plots import fan_chart_figure, outcomes_figure
 
-    result = run_scenario(scenario, n_worlds=n_worlds, seed=seed, workers=workers,
-                          spread=default_spread(n_worlds))
-    body = [f"<h1>Scenario: {_e(scenario.name)}</h1>",
-            f"<p class=meta>{n_worlds:,} worlds, seed {seed}, horizon "
-            f"{result.horizon_weeks} weeks" + (f", as of {scenario.as_of}" if scenario.as_of
-                                                else "") + "</p>",
-            f"<p>{_e(scenario.description)}</p>", "<h2>Outcomes</h2>",
-            _table(["outcome", "p", "95% CI", "worlds",
-                    "over parameter draws: 10th-90th pct (median)", "sd", "meaning"],
-                   _outcome_rows(result), {1, 2, 3, 4, 5}),
-            _spread_meta(result.spread),
-            _img(outcomes_figure(result)), "<h2>Where the worlds are, week by week</h2>",
-            _img(fan_chart_figure(result))]
+    result = run_scenario(
+        scenario, n_worlds=n_worlds, seed=seed, workers=workers, spread=default_spread(n_worlds)
+    )
+    body = [
+        f"<h1>Scenario: {_e(scenario.name)}</h1>",
+        f"<p class=meta>{n_worlds:,} worlds, seed {seed}, horizon "
+        f"{result.horizon_weeks} weeks"
+        + (f", as of {scenario.as_of}" if scenario.as_of else "")
+        + "</p>",
+        f"<p>{_e(scenario.description)}</p>",
+        "<h2>Outcomes</h2>",
+        _table(
+            [
+                "outcome",
+                "p",
+                "95% CI",
+                "worlds",
+                "over parameter draws: 10th-90th pct (median)",
+                "sd",
+                "meaning",
+            ],
+            _outcome_rows(result),
+            {1, 2, 3, 4, 5},
+        ),
+        _spread_meta(result.spread),
+        _img(outcomes_figure(result)),
+        "<h2>Where the worlds are, week by week</h2>",
+        _img(fan_chart_figure(result)),
+    ]
     if scenario.claims:
         checks = check_scenario(scenario, n_worlds, seed, workers=workers)
-        rows = [[_e(c.claim.who), _e(c.claim.outcome + (f" | {c.claim.given}"
-                                                        if c.claim.given else "")),
-                 f"“{_e(c.claim.words)}”<br><span class=src>{_e(c.claim.quote)} "
-                 f"({_e(c.claim.source)})</span>",
-                 estimate_text(c.estimate.p, c.estimate.ci),
-                 "<br>".join(f"{_e(r.mapping)} {_e(r.band.describe() if r.band else '')}: "
-                             f"<span class={r.verdict}>{_e(r.verdict)}</span> {_e(r.side)}"
-                             for r in c.readings) + (" <b>(flips)</b>" if c.flips else "")]
-                for c in checks]
-        body += ["<h2>Claims check</h2>", _table(
-            ["who", "outcome", "words", "model", "verdict by mapping"], rows),
+        rows = [
+            [
+                _e(c.claim.who),
+                _e(c.claim.outcome + (f" | {c.claim.given}" if c.claim.given else "")),
+                f"“{_e(c.claim.words)}”<br><span class=src>{_e(c.claim.quote)} "
+                f"({_e(c.claim.source)})</span>",
+                estimate_text(c.estimate.p, c.estimate.ci),
+                "<br>".join(
+                    f"{_e(r.mapping)} {_e(r.band.describe() if r.band else '')}: "
+                    f"<span class={r.verdict}>{_e(r.verdict)}</span> {_e(r.side)}"
+                    for r in c.readings
+                )
+                + (" <b>(flips)</b>" if c.flips else ""),
+            ]
+            for c in checks
+        ]
+        body += [
+            "<h2>Claims check</h2>",
+            _table(["who", "outcome", "words", "model", "verdict by mapping"], rows),
             "<p class=meta>Consistent: the interval lies within the band or bound; "
             "inconsistent: outside it; inconclusive: it straddles an edge; flips: the "
             "verdict differs between word-to-number mappings. An inconsistent claim means the "
             "expert's stated reasons, as encoded, do not imply the conclusion under this "
-            "model.</p>"]
+            "model.</p>",
+        ]
     body += ["<h2>Inputs</h2>", _inputs(scenario)]
     return _page(f"escsim: {scenario.name}", body)
 
@@ -150,17 +199,31 @@ def _attribution_table(att) -> str:
     def change(x: float) -> str:
         return "0" if x == 0 else signed_pct(x, minus)
 
-    rows = [[f"<code>{_e(g)}</code>", change(d), change(att.swaps[g]),
-             "" if g in att.differing else "same in both"] for g, d in att.ranked()]
-    rows.append(["<b>sum</b>", f"<b>{change(att.total)}</b> = the gap",
-                 change(att.swap_total), ""])
-    return (f"<h3>{_e(att.a)} → {_e(att.b)}: {pct(att.p_a)} → {pct(att.p_b)} "
-            f"(gap {signed_pct(att.gap, minus)})</h3>"
-            + _table(["group", "part (Shapley)", "single swap", ""], rows, {1, 2}))
+    rows = [
+        [
+            f"<code>{_e(g)}</code>",
+            change(d),
+            change(att.swaps[g]),
+            "" if g in att.differing else "same in both",
+        ]
+        for g, d in att.ranked()
+    ]
+    rows.append(["<b>sum</b>", f"<b>{change(att.total)}</b> = the gap", change(att.swap_total), ""])
+    return (
+        f"<h3>{_e(att.a)} → {_e(att.b)}: {pct(att.p_a)} → {pct(att.p_b)} "
+        f"(gap {signed_pct(att.gap, minus)})</h3>"
+        + _table(["group", "part (Shapley)", "single swap", ""], rows, {1, 2})
+    )
 
 
-def comparison_report(scenarios, n_worlds: int, seed: int, workers: int = 1,
-                      outcome: str = "full_scale_invasion", attribution_worlds: int = 4000) -> str:
+def comparison_report(
+    scenarios,
+    n_worlds: int,
+    seed: int,
+    workers: int = 1,
+    outcome: str = "full_scale_invasion",
+    attribution_worlds: int = 4000,
+) -> str:
     """Lenses side by side under common random numbers, with what drives each gap."""
     from sim.analysis.compare import attribute_pairs, run_all
     from sim.montecarlo import default_spread, run_spread
@@ -179,27 +242,35 @@ def comparison_report(scenarios, n_worlds: int, seed: int, workers: int = 1,
             text += f"<br><span class=src>draws: {spread_text(*spread.percentiles(outcome))}</span>"
         return text
 
-    rows = [[_e(o)] + [cell(r, sp, o) for r, sp in zip(results, spreads, strict=True)]
-            for o in OUTCOME_NAMES]
+    rows = [
+        [_e(o)] + [cell(r, sp, o) for r, sp in zip(results, spreads, strict=True)]
+        for o in OUTCOME_NAMES
+    ]
     notes = "".join(
         f"<p class=meta>{_e(s.name)}: "
         f"{_e(spread_note(sp.status, sp.draws, sp.worlds_per_draw))}</p>"
-        for s, sp in zip(scenarios, spreads, strict=True))
-    body = [f"<h1>Comparison: {_e(', '.join(names))}</h1>",
-            f"<p class=meta>{n_worlds:,} worlds each, seed {seed}, common random numbers. "
-            "Each cell: the probability with its 95% interval; below it (“draws”) the "
-            "10th-90th percentile (median) of the probability over parameter draws.</p>",
-            _table(["outcome", *names], rows, set(range(1, len(names) + 1))), notes,
-            _img(comparison_figure(names, results))]
+        for s, sp in zip(scenarios, spreads, strict=True)
+    )
+    body = [
+        f"<h1>Comparison: {_e(', '.join(names))}</h1>",
+        f"<p class=meta>{n_worlds:,} worlds each, seed {seed}, common random numbers. "
+        "Each cell: the probability with its 95% interval; below it (“draws”) the "
+        "10th-90th percentile (median) of the probability over parameter draws.</p>",
+        _table(["outcome", *names], rows, set(range(1, len(names) + 1))),
+        notes,
+        _img(comparison_figure(names, results)),
+    ]
     attributions = attribute_pairs(scenarios, outcome, attribution_worlds, seed, workers)
     if attributions:
-        body += [f"<h2>What accounts for the gaps in {_e(outcome)}: an exact split over the "
-                 "parameter groups</h2>",
-                 f"<p class=meta>Exact Shapley values: every combination of the groups in "
-                 f"which two lenses differ is run on the same {attribution_worlds:,} worlds "
-                 "(seed as above), and each group's part is its average marginal effect. "
-                 "The parts add up to the gap; the single swaps (one group of the second "
-                 "lens into the first) do not, because groups interact.</p>"]
+        body += [
+            f"<h2>What accounts for the gaps in {_e(outcome)}: an exact split over the "
+            "parameter groups</h2>",
+            f"<p class=meta>Exact Shapley values: every combination of the groups in "
+            f"which two lenses differ is run on the same {attribution_worlds:,} worlds "
+            "(seed as above), and each group's part is its average marginal effect. "
+            "The parts add up to the gap; the single swaps (one group of the second "
+            "lens into the first) do not, because groups interact.</p>",
+        ]
         body += [_attribution_table(t) for t in attributions]
     for s in scenarios:
         body += [f"<h2>Inputs of {_e(s.name)}</h2>", _inputs(s)]
@@ -212,24 +283,40 @@ def sweep_report(study, out_dir: Path, workers: int = 1) -> str:
 
     from sim.experiments import run_study
 
-    table = run_study(study, out=out_dir, workers=workers, resume=True,
-                      resume_hint="run the same report command again to continue")
-    body = [f"<h1>Study: {_e(study.name)}</h1>",
-            f"<p class=meta>{study.method} design, {table.point.nunique():,} points × "
-            f"{study.worlds:,} worlds, seed {study.seed}</p>", f"<p>{_e(study.description)}</p>",
-            _table(["parameter", "values or range"],
-                   [[f"<code>{_e(k)}</code>", _e(v)] for k, v in study.parameters.items()])]
+    table = run_study(
+        study,
+        out=out_dir,
+        workers=workers,
+        resume=True,
+        resume_hint="run the same report command again to continue",
+    )
+    body = [
+        f"<h1>Study: {_e(study.name)}</h1>",
+        f"<p class=meta>{study.method} design, {table.point.nunique():,} points × "
+        f"{study.worlds:,} worlds, seed {study.seed}</p>",
+        f"<p>{_e(study.description)}</p>",
+        _table(
+            ["parameter", "values or range"],
+            [[f"<code>{_e(k)}</code>", _e(v)] for k, v in study.parameters.items()],
+        ),
+    ]
     for outcome in study.outcomes:
         rows = table[table.outcome == outcome].sort_values("p", ascending=False)
-        body += [f"<h2>{_e(outcome)}: the five highest points</h2>", rows.head(5).to_html(
-            index=False, float_format=lambda v: f"{v:.4g}")]
+        body += [
+            f"<h2>{_e(outcome)}: the five highest points</h2>",
+            rows.head(5).to_html(index=False, float_format=lambda v: f"{v:.4g}"),
+        ]
     for png in sorted(Path(out_dir).glob("*.png")):
-        body.append(f'<img alt="{_e(png.name)}" src="data:image/png;base64,'
-                    f'{base64.b64encode(png.read_bytes()).decode("ascii")}">')
+        body.append(
+            f'<img alt="{_e(png.name)}" src="data:image/png;base64,'
+            f'{base64.b64encode(png.read_bytes()).decode("ascii")}">'
+        )
     sens = Path(out_dir) / "sensitivity.csv"
     if sens.exists():
-        body += ["<h2>Sensitivity</h2>", pd.read_csv(sens).to_html(
-            index=False, float_format=lambda v: f"{v:.3g}")]
+        body += [
+            "<h2>Sensitivity</h2>",
+            pd.read_csv(sens).to_html(index=False, float_format=lambda v: f"{v:.3g}"),
+        ]
     return _page(f"escsim study: {study.name}", body)
 
 
@@ -249,8 +336,13 @@ def write_report(files, out_dir, n_worlds: int, seed: int, workers: int = 1) -> 
         page = scenario_report(load_scenario(files[0]), n_worlds, seed, workers)
     else:
         # The attribution runs 2^g coalitions, each on at most 4,000 worlds.
-        page = comparison_report([load_scenario(f) for f in files], n_worlds, seed, workers,
-                                 attribution_worlds=min(n_worlds, 4000))
+        page = comparison_report(
+            [load_scenario(f) for f in files],
+            n_worlds,
+            seed,
+            workers,
+            attribution_worlds=min(n_worlds, 4000),
+        )
     return atomic_write(out_dir / "report.html", page)
 
 
@@ -262,8 +354,12 @@ def cli_parse(sub) -> None:
     from sim.seeding import DEFAULT_SEED
 
     rep = sub.add_parser("report", help="a self-contained HTML report to hand out")
-    rep.add_argument("files", type=Path, nargs="+",
-                     help="one scenario, several (a comparison), or one study file")
+    rep.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        help="one scenario, several (a comparison), or one study file",
+    )
     rep.add_argument("-o", "--out", type=Path, required=True, help="directory for report.html")
     rep.add_argument("-n", "--worlds", type=worlds_count, default=10_000)
     rep.add_argument("--seed", type=seed, default=DEFAULT_SEED)

@@ -105,8 +105,9 @@ class Spread:
     status: str
     draws: int = 0
     worlds_per_draw: int = 0
-    counts: np.ndarray = field(default_factory=lambda: np.zeros((0, len(OUTCOME_NAMES)),
-                                                                dtype=np.int64))
+    counts: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, len(OUTCOME_NAMES)), dtype=np.int64)
+    )
     uncertain_parameters: tuple[str, ...] = ()
 
     @property
@@ -144,13 +145,21 @@ class Spread:
         if not self.computed:
             return None
         p10, p50, p90 = self.percentiles(outcome)
-        return {"p10": p10, "p50": p50, "p90": p90, "between_sd": self.between_sd(outcome),
-                "noise_sd": self.noise_sd(outcome)}
+        return {
+            "p10": p10,
+            "p50": p50,
+            "p90": p90,
+            "between_sd": self.between_sd(outcome),
+            "noise_sd": self.noise_sd(outcome),
+        }
 
     def to_dict(self) -> dict:
-        return {"status": self.status, "draws": self.draws,
-                "worlds_per_draw": self.worlds_per_draw,
-                "uncertain_parameters": list(self.uncertain_parameters)}
+        return {
+            "status": self.status,
+            "draws": self.draws,
+            "worlds_per_draw": self.worlds_per_draw,
+            "uncertain_parameters": list(self.uncertain_parameters),
+        }
 
 
 @dataclass
@@ -209,8 +218,10 @@ class RunResult:
             "worlds": self.worlds,
             "horizon_weeks": self.horizon_weeks,
             "chunk_size": self.chunk_size,
-            "outcomes": {name: {**est.to_dict(), "spread": self.spread.outcome_dict(name)}
-                         for name, est in self.outcomes().items()},
+            "outcomes": {
+                name: {**est.to_dict(), "spread": self.spread.outcome_dict(name)}
+                for name, est in self.outcomes().items()
+            },
             "parameter_spread": self.spread.to_dict(),
             "median_first_clash_week": self.median_first_clash_week(),
             "first_clash_worlds": clash_n,

@@ -61,8 +61,17 @@ def smoothed_rate(k: int, m: int) -> float:
     return (k + 0.5) / (m + 1)
 
 
-def block_bootstrap_skill(p, q, o, times=None, *, block: int, draws: int = BOOTSTRAP_DRAWS,
-                          seed: int = 0, confidence: float = 0.95) -> tuple[float, float]:
+def block_bootstrap_skill(
+    p,
+    q,
+    o,
+    times=None,
+    *,
+    block: int,
+    draws: int = BOOTSTRAP_DRAWS,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> tuple[float, float]:
     """A percentile interval for the Brier skill of forecasts ``p`` against reference
     forecasts ``q`` of outcomes ``o``, by a moving-block bootstrap over time.
 
@@ -78,8 +87,9 @@ def block_bootstrap_skill(p, q, o, times=None, *, block: int, draws: int = BOOTS
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
     o = np.asarray(o, dtype=bool)
     if not len(p) == len(q) == len(o):
-        raise ValueError(f"forecasts, references and outcomes differ in length: "
-                         f"{len(p)}, {len(q)}, {len(o)}")
+        raise ValueError(
+            f"forecasts, references and outcomes differ in length: {len(p)}, {len(q)}, {len(o)}"
+        )
     if not len(p):
         return float("nan"), float("nan")
     times = np.arange(len(p)) if times is None else np.asarray(times)
@@ -104,9 +114,9 @@ def block_bootstrap_skill(p, q, o, times=None, *, block: int, draws: int = BOOTS
     return float(lo), float(hi)
 
 
-def bootstrap_skill(p, q, o, *, draws: int = BOOTSTRAP_DRAWS, seed: int = 0,
-                    confidence: float = 0.95) -> tuple[float, float]:
+def bootstrap_skill(
+    p, q, o, *, draws: int = BOOTSTRAP_DRAWS, seed: int = 0, confidence: float = 0.95
+) -> tuple[float, float]:
     """The ordinary bootstrap interval of the skill: forecasts resampled one by one
     (for forecasts that share no months, such as history cases a year apart)."""
-    return block_bootstrap_skill(p, q, o, block=1, draws=draws, seed=seed,
-                                 confidence=confidence)
+    return block_bootstrap_skill(p, q, o, block=1, draws=draws, seed=seed, confidence=confidence)

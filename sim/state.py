@@ -63,8 +63,9 @@ class WorldState:
     week: int = 0
 
     @classmethod
-    def start(cls, n: int, initial, *, denial: np.ndarray, resolve: tuple, trust: tuple
-              ) -> "WorldState":
+    def start(
+        cls, n: int, initial, *, denial: np.ndarray, resolve: tuple, trust: tuple
+    ) -> "WorldState":
         """Worlds at week 0 from a scenario's ``initial`` block (an InitialState), with
         Armenia's starting denial and the two beliefs' prior counts ``(a, b)``."""
         rung = np.full(n, initial.rung, dtype=np.int8)
@@ -116,8 +117,14 @@ class WorldState:
         """Worlds ``idx`` (repeats allowed) as a new state: every per-world array taken
         along its last axis (copies); the week is shared."""
         idx = np.asarray(idx, dtype=np.intp)
-        return WorldState(**{f.name: getattr(self, f.name)[..., idx].copy()
-                             for f in fields(self) if f.name != "week"}, week=self.week)
+        return WorldState(
+            **{
+                f.name: getattr(self, f.name)[..., idx].copy()
+                for f in fields(self)
+                if f.name != "week"
+            },
+            week=self.week,
+        )
 
     def conditions_unmet(self) -> np.ndarray:
         """Share of Baku's two remaining treaty conditions still unmet (0, 0.5 or 1)."""

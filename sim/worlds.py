@@ -27,8 +27,11 @@ def take_worlds(value, idx: np.ndarray, n: int):
     if isinstance(value, list | tuple) and not hasattr(value, "_fields"):
         return type(value)(take_worlds(v, idx, n) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: take_worlds(getattr(value, f.name), idx, n)
-                   for f in dataclasses.fields(value) if f.init}
+        changes = {
+            f.name: take_worlds(getattr(value, f.name), idx, n)
+            for f in dataclasses.fields(value)
+            if f.init
+        }
         return dataclasses.replace(value, **changes)
     return value
 

@@ -29,8 +29,9 @@ def views(n: int, **overrides: float) -> Views:
 
 def model(n: int, seed: int = 1, horizon: int = 52, start: Start | None = None, **overrides):
     """A model of ``n`` worlds at default parameters (plus overrides), not yet run."""
-    return EscalationModel(params(n, **overrides), start or Start(), horizon,
-                           np.random.default_rng(seed))
+    return EscalationModel(
+        params(n, **overrides), start or Start(), horizon, np.random.default_rng(seed)
+    )
 
 
 # Parameters that pin Baku to its starting rung: moving one rung costs 15 utility units at
@@ -63,5 +64,6 @@ def bakus_utilities(v: Views, w) -> np.ndarray:
     from sim.actors import azerbaijan
 
     fixed = azerbaijan.fixed_terms(v.azerbaijan, v.armenia, v.russia, v.csto)
-    return azerbaijan.rung_utilities(v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto,
-                                     v.turkey, v.world, fixed, w)
+    return azerbaijan.rung_utilities(
+        v.azerbaijan, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey, v.world, fixed, w
+    )

@@ -17,6 +17,7 @@ from sim.actors import ACTOR_ORDER, PARAMETERS, Views
 from sim.actors.csto import Csto
 from sim.actors.turkey import Turkey
 from sim.state import WorldState
+from tests.conftest import SIM
 from tests.helpers import Start, model
 
 ACTORS = [pytest.param(cls, id=cls.__name__) for cls in ACTOR_ORDER]
@@ -41,8 +42,9 @@ def _with_classes(n, seed, replace: dict, **kwargs):
 
     classes = tuple(replace.get(cls, cls) for cls in ACTOR_ORDER)
     start = kwargs.pop("start", Start())
-    return EscalationModel(params(n, **kwargs), start, 52, np.random.default_rng(seed),
-                           actor_classes=classes)
+    return EscalationModel(
+        params(n, **kwargs), start, 52, np.random.default_rng(seed), actor_classes=classes
+    )
 
 
 @pytest.mark.parametrize("cls", ACTORS)
@@ -50,16 +52,20 @@ def test_is_a_mesa_agent_in_the_model(cls):
     m = model(10)
     assert issubclass(cls, mesa.Agent)
     assert sum(isinstance(a, cls) for a in m.agents) == 1
-    assert cls.label and cls.decides and all(f in WorldState.__dataclass_fields__
-                                              for f in cls.decides)
+    assert (
+        cls.label and cls.decides and all(f in WorldState.__dataclass_fields__ for f in cls.decides)
+    )
 
 
 @pytest.mark.parametrize("cls", ACTORS)
 def test_rules_are_pure_documented_and_cited(cls):
     module = _module(cls)
     assert "seed" in (module.__doc__ or "").lower()
-    public = [f for name, f in inspect.getmembers(module, inspect.isfunction)
-              if f.__module__ == module.__name__ and not name.startswith("_")]
+    public = [
+        f
+        for name, f in inspect.getmembers(module, inspect.isfunction)
+        if f.__module__ == module.__name__ and not name.startswith("_")
+    ]
     assert public, "an actor module has at least one rule"
     for f in public:
         # Rules are functions of arrays and typed views: no Mesa, no model, no agent.
@@ -146,13 +152,23 @@ def test_draws_the_same_numbers_whatever_the_state(cls):
 
 
 # Every probability at 0, then at 1: the draws are taken even where they decide nothing.
-NONE_AT_ALL = {"russia__corridor_swoop": 0.0, "russia__destabilisation": 0.0,
-               "armenia__minsk_concession_rate": 0.0, "armenia__constitution_reform_rate": 0.0,
-               "csto__obligation_strength": 0.0, "csto__statement_propensity": 0.0,
-               "usa_eu__sanctions_credibility": 0.0, "world__spillover_hazard": 0.0,
-               "azerbaijan__sign_propensity": 0.0}
-ALL_CERTAIN = {**{k: 1.0 for k in NONE_AT_ALL}, "armenia__minsk_concession_rate": 0.5,
-               "armenia__constitution_reform_rate": 0.5, "world__spillover_hazard": 0.5}
+NONE_AT_ALL = {
+    "russia__corridor_swoop": 0.0,
+    "russia__destabilisation": 0.0,
+    "armenia__minsk_concession_rate": 0.0,
+    "armenia__constitution_reform_rate": 0.0,
+    "csto__obligation_strength": 0.0,
+    "csto__statement_propensity": 0.0,
+    "usa_eu__sanctions_credibility": 0.0,
+    "world__spillover_hazard": 0.0,
+    "azerbaijan__sign_propensity": 0.0,
+}
+ALL_CERTAIN = {
+    **{k: 1.0 for k in NONE_AT_ALL},
+    "armenia__minsk_concession_rate": 0.5,
+    "armenia__constitution_reform_rate": 0.5,
+    "world__spillover_hazard": 0.5,
+}
 
 
 @pytest.mark.parametrize("boundary", [NONE_AT_ALL, ALL_CERTAIN], ids=["p0", "p1"])
@@ -182,6 +198,7 @@ def test_same_generator_state_same_decision(cls):
 
 
 # The override hook.
+
 
 @pytest.mark.parametrize("cls", ACTORS)
 def test_decide_is_the_hook_on_the_path(cls):
@@ -244,10 +261,20 @@ def test_replacing_the_decision_keeps_the_bookkeeping(cls):
 
 # Ranges of the fields that are not flags or shares; the rest are drawn by type (flags
 # half the time, integers 0..5, floats in [0, 1]), so a new field is covered unasked.
-RANGES = {"first_clash_week": (-1, 10), "quiet_weeks": (0, 30), "csto_level": (0, 2),
-          "op_end": (0, 3), "ops_ended": (0, 2), "occupied_km2": (0.0, 500.0),
-          "op_km2": (0.0, 350.0), "resolve_a": (0.5, 5.0), "resolve_b": (0.5, 5.0),
-          "trust_a": (0.5, 5.0), "trust_b": (0.5, 5.0), "turkey_stance": (-1, 1)}
+RANGES = {
+    "first_clash_week": (-1, 10),
+    "quiet_weeks": (0, 30),
+    "csto_level": (0, 2),
+    "op_end": (0, 3),
+    "ops_ended": (0, 2),
+    "occupied_km2": (0.0, 500.0),
+    "op_km2": (0.0, 350.0),
+    "resolve_a": (0.5, 5.0),
+    "resolve_b": (0.5, 5.0),
+    "trust_a": (0.5, 5.0),
+    "trust_b": (0.5, 5.0),
+    "turkey_stance": (-1, 1),
+}
 
 
 def random_model(n: int, seed: int, replace: dict | None = None):
@@ -277,8 +304,11 @@ def written(w: WorldState, act) -> set[str]:
     """The WorldState fields ``act()`` changes in any world (in place or replaced)."""
     before = _snapshot(w)
     act()
-    return {name for name, old in before.items()
-            if not np.array_equal(np.asarray(old), np.asarray(getattr(w, name)))}
+    return {
+        name
+        for name, old in before.items()
+        if not np.array_equal(np.asarray(old), np.asarray(getattr(w, name)))
+    }
 
 
 def _week_of_writes(replace: dict | None = None, n: int = 20_000, seed: int = 41):
@@ -288,8 +318,9 @@ def _week_of_writes(replace: dict | None = None, n: int = 20_000, seed: int = 41
     w = m.world
     acts = {type(a).__name__: written(w, a.step) for a in m.actors}
     ended = (np.random.default_rng(seed).random(n) < 0.5) & w.active
-    learns = {type(a).__name__: written(w, lambda a=a: a.learn(w, m.views, ended))
-              for a in m.actors}
+    learns = {
+        type(a).__name__: written(w, lambda a=a: a.learn(w, m.views, ended)) for a in m.actors
+    }
     return {name: (acts[name], learns[name]) for name in acts}
 
 
@@ -327,8 +358,9 @@ class _PlantedCsto(Csto):
         return super().decide(w, v, u)
 
 
-@pytest.mark.parametrize("planted, field", [(_PlantedTurkey, "unrest"),
-                                            (_PlantedCsto, "quiet_weeks")])
+@pytest.mark.parametrize(
+    "planted, field", [(_PlantedTurkey, "unrest"), (_PlantedCsto, "quiet_weeks")]
+)
 def test_a_planted_undeclared_write_is_caught(planted, field):
     """The check above fails on an actor that writes a field it does not declare,
     whether it replaces the array (a consequence) or changes it in place (a decision)."""
@@ -351,6 +383,7 @@ def test_a_week_of_the_model_writes_only_declared_fields():
 # the worlds (a resampling filter): every one is declared, in ``keeps`` (they last from
 # week to week) or ``scratch`` (rebuilt each week before they are read).
 
+
 @pytest.mark.parametrize("cls", ACTORS)
 def test_per_world_arrays_on_an_agent_are_declared(cls):
     n = 30
@@ -358,8 +391,11 @@ def test_per_world_arrays_on_an_agent_are_declared(cls):
     for _ in range(3):
         m.step()
     agent = _agent(m, cls)
-    held = {name for name, value in vars(agent).items()
-            if isinstance(value, np.ndarray) and value.shape[-1:] == (n,)}
+    held = {
+        name
+        for name, value in vars(agent).items()
+        if isinstance(value, np.ndarray) and value.shape[-1:] == (n,)
+    }
     assert held == set(cls.keeps) | set(cls.scratch), cls.__name__
     assert not set(cls.keeps) & set(cls.scratch)
     assert all(np.shape(value)[-1:] == (n,) for value in agent.last.values())
@@ -382,6 +418,7 @@ def test_resampling_carries_what_an_agent_keeps_with_its_worlds():
 
 # Russia owns its push: Baku reads it from Russia's module every week.
 
+
 def test_changing_how_russia_pushes_touches_russias_module_only(monkeypatch):
     """A Russia that pushes only where pro-Russian unrest has broken out, put in place
     of ``russia.push_on_baku`` and nowhere else, moves Baku's utilities the same week,
@@ -398,12 +435,14 @@ def test_changing_how_russia_pushes_touches_russias_module_only(monkeypatch):
         return baku.utilities.copy()
 
     usual = utilities()
-    monkeypatch.setattr(russia, "push_on_baku",
-                        lambda ru, w: ru.push * russia.PUSH_PROFILE[:, None] * w.unrest)
+    monkeypatch.setattr(
+        russia, "push_on_baku", lambda ru, w: ru.push * russia.PUSH_PROFILE[:, None] * w.unrest
+    )
     pushed_in_unrest = utilities()
     np.testing.assert_array_equal(pushed_in_unrest[:, 0], usual[:, 0])
-    np.testing.assert_allclose(usual[:, 1] - pushed_in_unrest[:, 1], 4.0 * russia.PUSH_PROFILE,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        usual[:, 1] - pushed_in_unrest[:, 1], 4.0 * russia.PUSH_PROFILE, atol=1e-12
+    )
     w.unrest = np.array([True, True])
     np.testing.assert_array_equal(utilities(), usual)
 
@@ -413,13 +452,16 @@ def test_only_russias_module_reads_the_push():
     is Russia's alone (parameter keys written as strings, e.g. in the dashboard, are
     names, not reads)."""
     import ast
-    from pathlib import Path
 
-    sim = Path(__file__).resolve().parents[1] / "sim"
+    sim = SIM
     readers = set()
     for path in sim.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Attribute) and node.attr in ("push", "PUSH_PROFILE")
-                    or isinstance(node, ast.Name) and node.id == "PUSH_PROFILE"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("push", "PUSH_PROFILE")
+                or isinstance(node, ast.Name)
+                and node.id == "PUSH_PROFILE"
+            ):
                 readers.add(path.relative_to(sim).as_posix())
     assert readers == {"actors/russia.py"}

@@ -126,6 +126,7 @@ def _argmax_and_ties(utilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # Azerbaijan.
 
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_baku_fights_on_its_best_rung(seed):
     """Baku's rung is argmax over rungs of rung_utilities less change_cost x the rungs
@@ -133,8 +134,9 @@ def test_baku_fights_on_its_best_rung(seed):
     b, a, v = _week_at_zero_noise(azerbaijan.Azerbaijan, "azerbaijan.decision_noise", seed)
     az = v.azerbaijan
     fixed = azerbaijan.fixed_terms(az, v.armenia, v.russia, v.csto)
-    utilities = azerbaijan.rung_utilities(az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey,
-                                          v.world, fixed, b)
+    utilities = azerbaijan.rung_utilities(
+        az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey, v.world, fixed, b
+    )
     crossed = np.abs(np.arange(N_RUNGS)[:, None] - b.start_rung[None, :])
     best, tie = _argmax_and_ties(utilities - az.change_cost * crossed)
     chose = ~a.sign_offer & ~tie
@@ -151,8 +153,12 @@ def test_baku_offers_when_ready_and_the_offer_pays(seed):
     offer_gain > 0. At zero noise the reference chance is worth nothing, so the gain is
     Western mediation, never negative in range: a quarter of worlds have none (a tie)."""
 
-    b, a, v = _week_at_zero_noise(azerbaijan.Azerbaijan, "azerbaijan.decision_noise", seed,
-                                  pin_params={"usa_eu.mediation": 0.0})
+    b, a, v = _week_at_zero_noise(
+        azerbaijan.Azerbaijan,
+        "azerbaijan.decision_noise",
+        seed,
+        pin_params={"usa_eu.mediation": 0.0},
+    )
     ready = (b.conditions_unmet() == 0) & (b.start_rung <= 1)
     gain = azerbaijan.offer_gain(v.azerbaijan, v.usa_eu)
     assert not a.sign_offer[~ready].any()
@@ -161,6 +167,7 @@ def test_baku_offers_when_ready_and_the_offer_pays(seed):
 
 
 # Armenia.
+
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_yerevan_concedes_iff_a_concession_pays(seed):
@@ -204,6 +211,7 @@ def test_yerevan_calls_for_help_by_its_appeal_utility(seed):
 
 # Russia (and its answer for the CSTO).
 
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_moscow_swoops_iff_the_swoop_pays(seed):
     """During a corridor offensive or invasion Moscow takes the corridor iff swoop_gain
@@ -212,12 +220,19 @@ def test_moscow_swoops_iff_the_swoop_pays(seed):
     offensive sure to take its ground and no troops tied down (a tie)."""
 
     b, a, v = _week_at_zero_noise(
-        russia.Russia, "russia.decision_noise", seed,
-        pin_params={"azerbaijan.military_advantage": 1.0, "armenia.border_readiness": 0.0,
-                    "russia.ukraine_constraint": 0.0},
-        pin_state={"denial": 0.0})
-    success = armenia.operation_success(b.rung, v.azerbaijan.military_advantage,
-                                        v.armenia.border_readiness, b.denial)
+        russia.Russia,
+        "russia.decision_noise",
+        seed,
+        pin_params={
+            "azerbaijan.military_advantage": 1.0,
+            "armenia.border_readiness": 0.0,
+            "russia.ukraine_constraint": 0.0,
+        },
+        pin_state={"denial": 0.0},
+    )
+    success = armenia.operation_success(
+        b.rung, v.azerbaijan.military_advantage, v.armenia.border_readiness, b.denial
+    )
     gain = russia.swoop_gain(success, v.russia)
     fresh = ~b.russian_corridor
     assert a.russian_corridor[b.russian_corridor].all()
@@ -274,12 +289,14 @@ def test_the_cstos_answer_is_moscows_best(seed):
 
 # Turkey and the West.
 
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ankara_takes_its_best_line(seed):
     """Turkey's line is the argmax of line_utilities over (restrain, neutral, back)."""
     b, a, v = _week_at_zero_noise(turkey.Turkey, "turkey.decision_noise", seed)
-    best, tie = _argmax_and_ties(turkey.line_utilities(v.turkey, b.sanctioned,
-                                                       b.conditions_unmet()))
+    best, tie = _argmax_and_ties(
+        turkey.line_utilities(v.turkey, b.sanctioned, b.conditions_unmet())
+    )
     assert not tie.any()
     np.testing.assert_array_equal(a.turkey_stance, turkey.LINES[best])
     assert set(np.unique(best)) == {0, 1, 2}
@@ -294,10 +311,16 @@ def test_the_west_sanctions_iff_sanctions_pay(seed):
     # week completes the lifting count in few worlds: in a quarter of the worlds there is
     # neither gas nor low priority, and the count stands one week short of lifting.
     b, a, v = _week_at_zero_noise(
-        usa_eu.UsEu, "usa_eu.decision_noise", seed,
-        pin_params={"usa_eu.gas_dependence": 0.0, "usa_eu.low_priority": 0.0,
-                    "usa_eu.lift_after_weeks": 4.0},
-        pin_state={"quiet_weeks": 3})
+        usa_eu.UsEu,
+        "usa_eu.decision_noise",
+        seed,
+        pin_params={
+            "usa_eu.gas_dependence": 0.0,
+            "usa_eu.low_priority": 0.0,
+            "usa_eu.lift_after_weeks": 4.0,
+        },
+        pin_state={"quiet_weeks": 3},
+    )
     us = v.usa_eu
     gain = usa_eu.sanction_gain(b.rung, us, us.sanctions_credibility, b.west_call)
     free, attack = ~b.sanctioned, b.rung >= usa_eu.ATTACK_RUNG
@@ -311,12 +334,17 @@ def test_the_west_sanctions_iff_sanctions_pay(seed):
 
 # Every draw decides something.
 
+
 def test_the_draw_tests_cover_every_actor():
     """The draw-count tests here and in test_actor_contract.py run over ACTOR_ORDER: it
     holds every agent class the actor modules define, and each states its own draw
     count (none inherits the base's 0 by omission)."""
-    defined = {c for mod in ACTOR_MODULES for c in vars(mod).values()
-               if isinstance(c, type) and issubclass(c, Actor) and c.__module__ == mod.__name__}
+    defined = {
+        c
+        for mod in ACTOR_MODULES
+        for c in vars(mod).values()
+        if isinstance(c, type) and issubclass(c, Actor) and c.__module__ == mod.__name__
+    }
     assert defined == set(ACTOR_ORDER)
     for cls in ACTOR_ORDER:
         assert "draws_per_week" in vars(cls) and cls.draws_per_week >= 1, cls.__name__
@@ -345,7 +373,10 @@ def test_every_draw_decides_something(cls):
             u = np.full((cls.draws_per_week, N), 0.5)
             u[row] = end
             outcomes.append(week_with(u))
-        changed = [name for name, value in vars(outcomes[0]).items()
-                   if isinstance(value, np.ndarray)
-                   and not np.array_equal(value, getattr(outcomes[1], name))]
+        changed = [
+            name
+            for name, value in vars(outcomes[0]).items()
+            if isinstance(value, np.ndarray)
+            and not np.array_equal(value, getattr(outcomes[1], name))
+        ]
         assert changed, f"{cls.__name__}: draw {row} decides nothing"

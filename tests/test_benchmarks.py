@@ -36,8 +36,9 @@ def copy_of_this_tree(dest: Path) -> Path:
 @pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_against_a_copy_measures_each_side_from_its_own_tree(capsys, tmp_path):
     before = copy_of_this_tree(tmp_path / "before")
-    code, out, err = run_against(capsys, before, "--worlds", "2000", "--weeks", "4",
-                                 "--rounds", "1", "--json")
+    code, out, err = run_against(
+        capsys, before, "--worlds", "2000", "--weeks", "4", "--rounds", "1", "--json"
+    )
     assert code == 0, err
     data = json.loads(out)
     assert {"before", "after", "ratio", "worlds", "weeks", "rounds"} <= set(data)
@@ -46,7 +47,8 @@ def test_against_a_copy_measures_each_side_from_its_own_tree(capsys, tmp_path):
         assert {"seconds", "ns_per_world_week", "peak_rss_mb", "tree"} <= set(data[side])
         assert data[side]["seconds"] > 0 and data[side]["peak_rss_mb"] > 0
         assert data[side]["ns_per_world_week"] == pytest.approx(
-            data[side]["seconds"] / (2000 * 4) * 1e9)
+            data[side]["seconds"] / (2000 * 4) * 1e9
+        )
     assert data["ratio"] == pytest.approx(data["after"]["seconds"] / data["before"]["seconds"])
     # The marker of each side is the file its child imported `sim` from.
     assert Path(data["before"]["tree"]) == before.resolve()
@@ -78,8 +80,9 @@ def test_a_tree_that_fails_to_run_is_one_message_and_exit_2(capsys, tmp_path):
     (tmp_path / "sim" / "__init__.py").write_text("raise ImportError('broken on purpose')\n")
     (tmp_path / "scenarios").mkdir()
     (tmp_path / "scenarios" / "baseline.yaml").write_text("name: x\n")
-    code, out, err = run_against(capsys, tmp_path, "--worlds", "100", "--weeks", "1",
-                                 "--rounds", "1")
+    code, out, err = run_against(
+        capsys, tmp_path, "--worlds", "100", "--weeks", "1", "--rounds", "1"
+    )
     assert (code, out) == (2, "")
     assert f"measuring {tmp_path.resolve()} failed" in err and "broken on purpose" in err
 
@@ -101,8 +104,12 @@ def test_a_child_that_imports_another_sim_is_caught(tmp_path):
     """A tree whose PYTHONPATH leads to a different ``sim`` than its own is refused, so a
     mix-up of the two packages cannot pass as a measurement."""
     other = copy_of_this_tree(tmp_path / "other")
-    wrong = Tree(root=other, package=other / "sim",
-                 baseline=other / "scenarios" / "baseline.yaml", pythonpath=str(REPO))
+    wrong = Tree(
+        root=other,
+        package=other / "sim",
+        baseline=other / "scenarios" / "baseline.yaml",
+        pythonpath=str(REPO),
+    )
     with pytest.raises(AgainstError, match="imported sim from"):
         measure_tree(wrong, worlds=100, weeks=1)
 

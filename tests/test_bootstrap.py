@@ -39,8 +39,9 @@ def test_no_suitable_python_fails_with_a_clear_message(tmp_path):
         "ESCSIM_PYENV_ROOTS": str(tmp_path / "no-pyenv"),
         "ESCSIM_VENV": str(tmp_path / "venv"),
     }
-    proc = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        ["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 1
     assert "no Python 3.12 or newer found" in proc.stderr
     assert f"{bin_dir / 'python3'} (3.11.7)" in proc.stderr  # says what it tried
@@ -53,11 +54,17 @@ def test_an_explicit_interpreter_is_tried_first(tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     _fake_python(bin_dir, "old-python", "3.10.2")
-    env = {**os.environ, "PATH": "/usr/bin:/bin", "ESCSIM_PYTHON": str(bin_dir / "old-python"),
-           "ESCSIM_PYENV_ROOTS": str(tmp_path / "none"), "HOME": str(tmp_path),
-           "ESCSIM_VENV": str(tmp_path / "venv")}
-    proc = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True,
-                          timeout=60)
+    env = {
+        **os.environ,
+        "PATH": "/usr/bin:/bin",
+        "ESCSIM_PYTHON": str(bin_dir / "old-python"),
+        "ESCSIM_PYENV_ROOTS": str(tmp_path / "none"),
+        "HOME": str(tmp_path),
+        "ESCSIM_VENV": str(tmp_path / "venv"),
+    }
+    proc = subprocess.run(
+        ["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60
+    )
     if proc.returncode == 0:  # the machine has a suitable python3 in /usr/bin
         pytest.skip("a Python 3.12+ is on the system path")
     assert "old-python (3.10.2)" in proc.stderr.splitlines()[2]

@@ -78,8 +78,7 @@ def test_update_parameters_changes_the_future_only_and_not_the_random_stream():
             changed.update_parameters({"azerbaijan.decision_noise": np.full(200, 4.0)})
         for m in (same, changed, ref):
             m.step()
-        history.append((same.world.rung.copy(), changed.world.rung.copy(),
-                        ref.world.rung.copy()))
+        history.append((same.world.rung.copy(), changed.world.rung.copy(), ref.world.rung.copy()))
     for week, (s, c, r) in enumerate(history):
         np.testing.assert_array_equal(s, r)
         if week < 20:
@@ -93,9 +92,17 @@ def test_update_parameters_changes_the_future_only_and_not_the_random_stream():
 # --- priors -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dist", [Uniform(0.2, 0.4), Beta(2, 8, 0, 1), Beta(3, 2, 1, 5),
-                                  Triangular(1.5, 2.5, 4), Triangular(0, 0, 3),
-                                  TruncNormal(1, 2, 0, 6)])
+@pytest.mark.parametrize(
+    "dist",
+    [
+        Uniform(0.2, 0.4),
+        Beta(2, 8, 0, 1),
+        Beta(3, 2, 1, 5),
+        Triangular(1.5, 2.5, 4),
+        Triangular(0, 0, 3),
+        TruncNormal(1, 2, 0, 6),
+    ],
+)
 def test_a_prior_is_the_scenario_distribution_itself(dist):
     rv = to_rv(dist)
     draws = dist.sample(np.random.default_rng(3), 20_000)
@@ -117,12 +124,14 @@ def test_default_parameters_fixed_in_the_scenario_get_their_registry_range():
 
 def test_named_parameters_must_exist_and_not_be_fixed():
     scenario = load_scenario(BASELINE)
-    _, problems = choose_priors(scenario, ["usa_eu.monitor_presence", "azerbaijan.noise"],
-                                PARAMS_BY_KEY, "s.yaml")
+    _, problems = choose_priors(
+        scenario, ["usa_eu.monitor_presence", "azerbaijan.noise"], PARAMS_BY_KEY, "s.yaml"
+    )
     text = "\n".join(map(str, problems))
     assert "usa_eu.monitor_presence is a fixed value (0.7)" in text
-    assert "unknown parameter 'azerbaijan.noise' (did you mean 'azerbaijan.decision_noise'?)" \
-        in text
+    assert (
+        "unknown parameter 'azerbaijan.noise' (did you mean 'azerbaijan.decision_noise'?)" in text
+    )
 
 
 # --- the simulator ----------------------------------------------------------------------
@@ -131,8 +140,7 @@ def test_named_parameters_must_exist_and_not_be_fixed():
 def test_the_same_particle_gives_the_same_records_and_another_does_not():
     from sim.calibration.inference import prepare
 
-    setup = prepare(RECORD, BASELINE, "2022-06", ["azerbaijan.decision_noise"], records=4,
-                    seed=9)
+    setup = prepare(RECORD, BASELINE, "2022-06", ["azerbaijan.decision_noise"], records=4, seed=9)
     sim = setup.simulator
     assert sim.weeks == 78 and len(setup.observed_stats) == len(setup.statistic_names)
     one = sim({"azerbaijan__decision_noise": 2.0})["stats"]
@@ -145,19 +153,35 @@ def test_the_same_particle_gives_the_same_records_and_another_does_not():
 
 
 def _calibrate(tmp_path, *extra):
-    return main(["calibrate", "--record", str(RECORD), "--scenario", str(BASELINE),
-                 "--out", str(tmp_path / "out"), *extra])
+    return main(
+        [
+            "calibrate",
+            "--record",
+            str(RECORD),
+            "--scenario",
+            str(BASELINE),
+            "--out",
+            str(tmp_path / "out"),
+            *extra,
+        ]
+    )
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (("--parameters", "azerbaijan.decision_nose"),
-     "unknown parameter 'azerbaijan.decision_nose' (did you mean 'azerbaijan.decision_noise'?)"),
-    (("--parameters", "usa_eu.monitor_presence"), "usa_eu.monitor_presence is a fixed value"),
-    (("--until", "2025-01"), "--until: 2025-01 is outside the record"),
-    (("--until", "2021-06"), "--until: 2021-06 is outside the record"),
-    (("--until", "June"), "expected a month like 2024-06"),
-    (("--resume",), "holds no calibration to resume"),
-])
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ("--parameters", "azerbaijan.decision_nose"),
+            "unknown parameter 'azerbaijan.decision_nose' "
+            "(did you mean 'azerbaijan.decision_noise'?)",
+        ),
+        (("--parameters", "usa_eu.monitor_presence"), "usa_eu.monitor_presence is a fixed value"),
+        (("--until", "2025-01"), "--until: 2025-01 is outside the record"),
+        (("--until", "2021-06"), "--until: 2021-06 is outside the record"),
+        (("--until", "June"), "expected a month like 2024-06"),
+        (("--resume",), "holds no calibration to resume"),
+    ],
+)
 def test_bad_input_is_one_message_and_exit_2(tmp_path, capsys, extra, message):
     assert _calibrate(tmp_path, *extra) == 2
     err = capsys.readouterr().err
@@ -175,7 +199,16 @@ def test_an_output_directory_in_use_is_refused_before_any_work(tmp_path, capsys)
 def test_a_bad_record_is_one_message_and_exit_2(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text(RECORD.read_text().replace("2021-05,3,", "2021-05,9,"))
-    code = main(["calibrate", "--record", str(bad), "--scenario", str(BASELINE),
-                 "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "calibrate",
+            "--record",
+            str(bad),
+            "--scenario",
+            str(BASELINE),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "bad.csv" in err and "Traceback" not in err

@@ -16,17 +16,37 @@ from pathlib import Path
 import pytest
 
 from sim.cli import build_parser, main
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
 BASELINE = REPO / "scenarios" / "baseline.yaml"
-SMALL = ["--particles", "12", "--records", "4", "--until", "2022-06",
-         "--parameters", "azerbaijan.decision_noise", "azerbaijan.change_cost"]
+SMALL = [
+    "--particles",
+    "12",
+    "--records",
+    "4",
+    "--until",
+    "2022-06",
+    "--parameters",
+    "azerbaijan.decision_noise",
+    "azerbaijan.change_cost",
+]
 
 
 def calibrate_args(out: Path, *extra: str) -> list[str]:
-    return ["calibrate", "--record", str(RECORD), "--scenario", str(BASELINE), "--out",
-            str(out), "--seed", "11", *SMALL, *extra]
+    return [
+        "calibrate",
+        "--record",
+        str(RECORD),
+        "--scenario",
+        str(BASELINE),
+        "--out",
+        str(out),
+        "--seed",
+        "11",
+        *SMALL,
+        *extra,
+    ]
 
 
 def cli(*args) -> tuple[int, str]:
@@ -55,11 +75,14 @@ def sqlite_without_pyabc_tables(path: Path) -> None:
 
 DAMAGED_DATABASES = {
     "empty": (lambda p: p.write_bytes(b""), "is empty"),
-    "not sqlite": (lambda p: p.write_text("month,rung\n2020-01,1\n"),
-                   "is not a readable SQLite database"),
+    "not sqlite": (
+        lambda p: p.write_text("month,rung\n2020-01,1\n"),
+        "is not a readable SQLite database",
+    ),
     "sqlite header, garbage after": (
         lambda p: p.write_bytes(b"SQLite format 3\x00" + os.urandom(3000)),
-        "calibration.db: "),
+        "calibration.db: ",
+    ),
     "missing tables": (sqlite_without_pyabc_tables, "is not a calibration database"),
     "a directory": (lambda p: p.mkdir(), "holds no calibration to resume"),
 }
@@ -158,8 +181,7 @@ def test_a_run_stopped_before_its_first_generation_starts_again(tmp_path, monkey
 
 
 @pytest.mark.slow
-def test_ctrl_c_says_what_was_kept_and_a_truncated_database_is_refused(tmp_path,
-                                                                       monkeypatch):
+def test_ctrl_c_says_what_was_kept_and_a_truncated_database_is_refused(tmp_path, monkeypatch):
     from pyabc.storage.history import History
 
     save = History._save_to_population_db
@@ -171,14 +193,17 @@ def test_ctrl_c_says_what_was_kept_and_a_truncated_database_is_refused(tmp_path,
             raise KeyboardInterrupt
         return save(self, *args, **kwargs)
 
-    monkeypatch.setattr(History, "_save_to_population_db",
-                        interrupt_after_the_first_generation)
+    monkeypatch.setattr(History, "_save_to_population_db", interrupt_after_the_first_generation)
     out = tmp_path / "cal"
     code, err = cli(*calibrate_args(out, "--generations", "3"))
     assert code == 130
     assert "nothing was written" not in err
-    assert f"interrupted: 1 finished generation(s) kept in {out / 'calibration.db'}; " \
-           "continue with: escsim calibrate" in err and "--resume" in err
+    assert (
+        f"interrupted: 1 finished generation(s) kept in {out / 'calibration.db'}; "
+        "continue with: escsim calibrate"
+        in err
+        and "--resume" in err
+    )
     db = out / "calibration.db"
     data = db.read_bytes()
     db.write_bytes(data[: len(data) // 2])

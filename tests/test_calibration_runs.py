@@ -14,15 +14,36 @@ from sim.montecarlo import run_scenario
 from sim.scenario import Posterior, load_scenario
 from tests.conftest import BASELINE, RECORD
 
-SMALL = ["--particles", "12", "--records", "4", "--until", "2022-06",
-         "--parameters", "azerbaijan.decision_noise", "azerbaijan.change_cost"]
+SMALL = [
+    "--particles",
+    "12",
+    "--records",
+    "4",
+    "--until",
+    "2022-06",
+    "--parameters",
+    "azerbaijan.decision_noise",
+    "azerbaijan.change_cost",
+]
 
 pytestmark = pytest.mark.slow
 
 
 def calibrate(out: Path, *extra: str, record: Path = RECORD) -> int:
-    return main(["calibrate", "--record", str(record), "--scenario", str(BASELINE),
-                 "--out", str(out), "--seed", "11", *extra])
+    return main(
+        [
+            "calibrate",
+            "--record",
+            str(record),
+            "--scenario",
+            str(BASELINE),
+            "--out",
+            str(out),
+            "--seed",
+            "11",
+            *extra,
+        ]
+    )
 
 
 def test_a_run_writes_its_files_resumes_and_its_scenario_runs(tmp_path):
@@ -36,15 +57,16 @@ def test_a_run_writes_its_files_resumes_and_its_scenario_runs(tmp_path):
     for pop in diag["populations"]:
         assert 0 < pop["acceptance_rate"] <= 1 and 1 <= pop["effective_sample_size"] <= 12
     post = pd.read_parquet(out / "posterior.parquet")
-    assert list(post.columns) == ["azerbaijan.decision_noise", "azerbaijan.change_cost",
-                                  "weight"]
+    assert list(post.columns) == ["azerbaijan.decision_noise", "azerbaijan.change_cost", "weight"]
     assert len(post) == 12 and post["weight"].sum() == pytest.approx(1.0)
     for png in ("prior_posterior.png", "predictive_check.png"):
         assert (out / png).stat().st_size > 10_000
     scenario = load_scenario(out / "calibrated.yaml")
     assert isinstance(scenario.parameters["azerbaijan.change_cost"].dist, Posterior)
-    assert scenario.parameters["russia.push"].dist == \
-        load_scenario(BASELINE).parameters["russia.push"].dist  # the rest is the baseline's
+    assert (
+        scenario.parameters["russia.push"].dist
+        == load_scenario(BASELINE).parameters["russia.push"].dist
+    )  # the rest is the baseline's
     result = run_scenario(scenario, n_worlds=300, seed=2)
     assert result.tally.worlds == 300
     assert main(["validate", str(out / "calibrated.yaml")]) == 0
@@ -59,8 +81,9 @@ def test_the_posterior_is_the_same_serially_on_a_process_pool_and_on_dask(tmp_pa
     args = (*SMALL, "--generations", "2")
     assert calibrate(tmp_path / "serial", *args) == 0
     assert calibrate(tmp_path / "pool", *args, "--workers", "2") == 0
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         assert calibrate(tmp_path / "dask", *args, "--dask", cluster.scheduler_address) == 0
     serial = pd.read_parquet(tmp_path / "serial" / "posterior.parquet")
     pd.testing.assert_frame_equal(serial, pd.read_parquet(tmp_path / "pool" / "posterior.parquet"))
@@ -88,15 +111,27 @@ def test_the_calibrator_recovers_known_parameters_from_a_synthetic_record(tmp_pa
     record = tmp_path / "synthetic.csv"
     synthetic_record(setup, TRUTH, seed=3).to_csv(record, index=False)
     out = tmp_path / "cal"
-    assert calibrate(out, "--parameters", *TRUTH, "--particles", "60", "--generations", "6",
-                     "--records", "8", record=record) == 0
+    assert (
+        calibrate(
+            out,
+            "--parameters",
+            *TRUTH,
+            "--particles",
+            "60",
+            "--generations",
+            "6",
+            "--records",
+            "8",
+            record=record,
+        )
+        == 0
+    )
     post = pd.read_parquet(out / "posterior.parquet")
     weights = post["weight"].to_numpy()
     narrowed = []
     for prior in setup.priors:
         lo, hi = weighted_quantiles(post[prior.key].to_numpy(), weights, (0.05, 0.95))
         assert lo <= TRUTH[prior.key] <= hi, (prior.key, lo, hi)
-        p_lo, p_hi = np.quantile(prior.dist.sample(np.random.default_rng(0), 100_000),
-                                 [0.05, 0.95])
+        p_lo, p_hi = np.quantile(prior.dist.sample(np.random.default_rng(0), 100_000), [0.05, 0.95])
         narrowed.append((hi - lo) / (p_hi - p_lo))
     assert min(narrowed) < 0.8, narrowed

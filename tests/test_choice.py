@@ -25,12 +25,14 @@ def test_binary_probability_is_the_two_option_logit(noise):
     two = logit_probabilities(np.stack([np.zeros(n), GAINS]), np.full(n, noise))
     # Relative 1e-12, and absolute 1e-15: the tanh form of the logistic rounds chances
     # below about 1e-16 to 0, under the resolution of a uniform draw (2^-53).
-    np.testing.assert_allclose(binary_probability(GAINS, np.full(n, noise)), two[1],
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        binary_probability(GAINS, np.full(n, noise)), two[1], rtol=1e-12, atol=1e-15
+    )
     # ... and the hand-computed logistic.
     expected = [1 / (1 + math.exp(-g / noise)) if g / noise > -700 else 0.0 for g in GAINS]
-    np.testing.assert_allclose(binary_probability(GAINS, np.full(n, noise)), expected,
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        binary_probability(GAINS, np.full(n, noise)), expected, rtol=1e-12, atol=1e-15
+    )
 
 
 def test_zero_noise_is_the_argmax_with_ties_split():
@@ -39,8 +41,9 @@ def test_zero_noise_is_the_argmax_with_ties_split():
     probs = logit_probabilities(utilities, zero)
     np.testing.assert_array_equal(probs, [[0, 0.5, 1 / 3], [1, 0.5, 1 / 3], [0, 0, 1 / 3]])
     # A loss is clipped at exp(-700), not 0: no uniform draw in (0, 1) falls below it.
-    np.testing.assert_allclose(binary_probability(np.array([-1e-6, 0.0, 1e-6]), zero),
-                               [0.0, 0.5, 1.0], rtol=0, atol=1e-300)
+    np.testing.assert_allclose(
+        binary_probability(np.array([-1e-6, 0.0, 1e-6]), zero), [0.0, 0.5, 1.0], rtol=0, atol=1e-300
+    )
     # The draw: the best option whatever the uniform; on a tie the uniform splits it.
     for u in (0.01, 0.49, 0.51, 0.99):
         got = logit_choice(utilities, zero, np.full(3, u))
@@ -63,8 +66,9 @@ def test_reference_utility_at_zero_noise_leaves_the_choice_to_the_gains():
 
 
 def test_log_odds_known_answers_and_clipping():
-    np.testing.assert_allclose(log_odds(np.array([0.5, 0.75, 0.2])),
-                               [0.0, math.log(3.0), math.log(0.25)], atol=1e-12)
+    np.testing.assert_allclose(
+        log_odds(np.array([0.5, 0.75, 0.2])), [0.0, math.log(3.0), math.log(0.25)], atol=1e-12
+    )
     edges = log_odds(np.array([0.0, 1.0]))
     np.testing.assert_allclose(edges, [math.log(1e-9 / (1 - 1e-9)), math.log((1 - 1e-9) / 1e-9)])
 
@@ -73,8 +77,7 @@ def test_binary_choice_takes_the_action_below_its_chance():
     gain, noise = np.full(5, 1.0), np.ones(5)
     p = 1 / (1 + math.exp(-1.0))
     u = np.array([0.0, p - 1e-9, p, p + 1e-9, 0.999])
-    np.testing.assert_array_equal(binary_choice(gain, noise, u), [True, True, False, False,
-                                                                  False])
+    np.testing.assert_array_equal(binary_choice(gain, noise, u), [True, True, False, False, False])
 
 
 def test_logit_choice_is_monotone_under_common_random_numbers():

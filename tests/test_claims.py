@@ -44,13 +44,24 @@ LENSES = ["tasits", "mikaelian", "kopalyan", "mirgadirov", "yunusov", "areshev",
 
 def test_the_published_tables_are_as_printed():
     """ICD 203 section D.6.a and Kent (1964), row by row."""
-    icd = {"almost no chance": (0.01, 0.05), "very unlikely": (0.05, 0.20),
-           "unlikely": (0.20, 0.45), "roughly even chance": (0.45, 0.55),
-           "likely": (0.55, 0.80), "very likely": (0.80, 0.95),
-           "almost certain": (0.95, 0.99)}
-    kent = {"certain": (1.0, 1.0), "almost certain": (0.87, 0.99), "probable": (0.63, 0.87),
-            "chances about even": (0.40, 0.60), "probably not": (0.20, 0.40),
-            "almost certainly not": (0.02, 0.12), "impossible": (0.0, 0.0)}
+    icd = {
+        "almost no chance": (0.01, 0.05),
+        "very unlikely": (0.05, 0.20),
+        "unlikely": (0.20, 0.45),
+        "roughly even chance": (0.45, 0.55),
+        "likely": (0.55, 0.80),
+        "very likely": (0.80, 0.95),
+        "almost certain": (0.95, 0.99),
+    }
+    kent = {
+        "certain": (1.0, 1.0),
+        "almost certain": (0.87, 0.99),
+        "probable": (0.63, 0.87),
+        "chances about even": (0.40, 0.60),
+        "probably not": (0.20, 0.40),
+        "almost certainly not": (0.02, 0.12),
+        "impossible": (0.0, 0.0),
+    }
     assert {k: (b.low, b.high) for k, b in ICD_203.items()} == icd
     assert {k: (b.low, b.high) for k, b in KENT_1964.items()} == kent
 
@@ -110,20 +121,23 @@ def test_documented_choices_and_lookup():
         band_for("unlikley", DEFAULT_MAPPING)
 
 
-@pytest.mark.parametrize("ci, band, expected", [
-    ((0.06, 0.10), Band(0.05, 0.20), (CONSISTENT, "")),
-    ((0.001, 0.01), Band(0.05, 0.20), (INCONSISTENT, "model lower than the words")),
-    ((0.30, 0.40), Band(0.05, 0.20), (INCONSISTENT, "model higher than the words")),
-    ((0.03, 0.08), Band(0.05, 0.20), (INCONCLUSIVE, "")),
-    ((0.50, 0.99), Band(0.05, None), (CONSISTENT, "")),
-    ((0.01, 0.04), Band(0.05, None), (INCONSISTENT, "model lower than the words")),
-    # one-sided upper bounds: any interval at or below the bound agrees
-    ((0.0, 0.0004), Band(0.0, 0.20), (CONSISTENT, "")),
-    ((0.15, 0.25), Band(0.0, 0.20), (INCONCLUSIVE, "")),
-    ((0.21, 0.25), Band(0.0, 0.20), (INCONSISTENT, "model higher than the words")),
-    # "cannot be ruled out" at least 1%: fails when the model all but rules it out
-    ((0.0, 0.004), Band(0.01, None), (INCONSISTENT, "model lower than the words")),
-])
+@pytest.mark.parametrize(
+    "ci, band, expected",
+    [
+        ((0.06, 0.10), Band(0.05, 0.20), (CONSISTENT, "")),
+        ((0.001, 0.01), Band(0.05, 0.20), (INCONSISTENT, "model lower than the words")),
+        ((0.30, 0.40), Band(0.05, 0.20), (INCONSISTENT, "model higher than the words")),
+        ((0.03, 0.08), Band(0.05, 0.20), (INCONCLUSIVE, "")),
+        ((0.50, 0.99), Band(0.05, None), (CONSISTENT, "")),
+        ((0.01, 0.04), Band(0.05, None), (INCONSISTENT, "model lower than the words")),
+        # one-sided upper bounds: any interval at or below the bound agrees
+        ((0.0, 0.0004), Band(0.0, 0.20), (CONSISTENT, "")),
+        ((0.15, 0.25), Band(0.0, 0.20), (INCONCLUSIVE, "")),
+        ((0.21, 0.25), Band(0.0, 0.20), (INCONSISTENT, "model higher than the words")),
+        # "cannot be ruled out" at least 1%: fails when the model all but rules it out
+        ((0.0, 0.004), Band(0.01, None), (INCONSISTENT, "model lower than the words")),
+    ],
+)
 def test_verdicts(ci, band, expected):
     assert verdict(ci, band) == expected
 
@@ -138,7 +152,10 @@ def test_a_user_mapping_is_a_further_column(tmp_path):
     readings = read_all(Estimate(30, 1000), "remote", mappings)
     assert [r.verdict for r in readings] == [CONSISTENT, CONSISTENT, INCONSISTENT]
     assert [r.verdict for r in read_all(Estimate(30, 1000), "likely", mappings)] == [
-        INCONSISTENT, INCONSISTENT, UNMAPPED]
+        INCONSISTENT,
+        INCONSISTENT,
+        UNMAPPED,
+    ]
     path.write_text("remote: [0.5, 0.2]\n")
     with pytest.raises(ScenarioError, match="expected"):
         load_mapping(path)
@@ -177,21 +194,44 @@ claims:
 
 
 def test_check_json_and_bad_claims(capsys, tmp_path):
-    code = main(["check", str(REPO / "scenarios" / "experts" / "yunusov.yaml"), "-n", "1000",
-                 "--format", "json"])
+    code = main(
+        [
+            "check",
+            str(REPO / "scenarios" / "experts" / "yunusov.yaml"),
+            "-n",
+            "1000",
+            "--format",
+            "json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data[0]["scenario"] == "yunusov"
     assert {c["verdict"] for c in data[0]["claims"]} <= {CONSISTENT, INCONSISTENT, INCONCLUSIVE}
     words = tmp_path / "words.yaml"
     words.write_text("unlikely: [0.2, 0.45]\n")  # ICD's printed row, read as a band
-    assert main(["check", str(REPO / "scenarios" / "experts" / "yunusov.yaml"), "-n", "1000",
-                 "--format", "json", "--mapping", str(words)]) == 0
+    assert (
+        main(
+            [
+                "check",
+                str(REPO / "scenarios" / "experts" / "yunusov.yaml"),
+                "-n",
+                "1000",
+                "--format",
+                "json",
+                "--mapping",
+                str(words),
+            ]
+        )
+        == 0
+    )
     first = json.loads(capsys.readouterr().out)[0]["claims"][0]
     assert list(first["verdicts"]) == ["ICD 203", "Kent 1964", "user"]
     assert first["verdicts"]["user"]["verdict"] == INCONSISTENT and first["flips"] is True
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: b\nclaims:\n  - {outcome: invasion, words: likely, quote: q, "
-                   "source: 000_b6c8157d2dc91f0e.txt}\n  - {outcome: border_clash}\n")
+    bad.write_text(
+        "name: b\nclaims:\n  - {outcome: invasion, words: likely, quote: q, "
+        "source: 000_b6c8157d2dc91f0e.txt}\n  - {outcome: border_clash}\n"
+    )
     assert main(["check", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "did you mean 'full_scale_invasion'" in err and "missing words, quote, source" in err
@@ -202,8 +242,9 @@ def test_the_baseline_agrees_with_the_majority_of_the_seed_experts():
     and border clashes 'possible' (at least 5%), by the 95% intervals, 20,000 worlds."""
     from sim.montecarlo import run_scenario
 
-    r = run_scenario(load_scenario(REPO / "scenarios" / "baseline.yaml"), n_worlds=20_000,
-                     seed=2024)
+    r = run_scenario(
+        load_scenario(REPO / "scenarios" / "baseline.yaml"), n_worlds=20_000, seed=2024
+    )
     assert r.estimate("full_scale_invasion").ci[1] <= 0.45
     assert r.estimate("full_scale_invasion").ci[1] < r.estimate("limited_incursion").ci[0]
     assert r.estimate("border_clash").ci[0] >= 0.05
@@ -242,11 +283,25 @@ def test_check_json_shape():
     data = json.loads(json_text(_check("would have to", 8_300, 10_000)))
     assert data["verdict"] == data["verdicts"]["ICD 203"]["verdict"] == CONSISTENT
     assert data["verdicts"]["Kent 1964"] == {
-        "band": [0.87, None], "reading": AT_LEAST, "verdict": INCONSISTENT,
-        "side": "model lower than the words", "beyond_row": ""}
+        "band": [0.87, None],
+        "reading": AT_LEAST,
+        "verdict": INCONSISTENT,
+        "side": "model lower than the words",
+        "beyond_row": "",
+    }
     assert data["flips"] is True
-    assert {"who", "outcome", "words", "quote", "source", "estimate", "horizon_weeks",
-            "method", "band", "side"} <= set(data)
+    assert {
+        "who",
+        "outcome",
+        "words",
+        "quote",
+        "source",
+        "estimate",
+        "horizon_weeks",
+        "method",
+        "band",
+        "side",
+    } <= set(data)
 
 
 def test_possible_fails_when_the_model_rules_the_event_out(tmp_path):

@@ -10,9 +10,17 @@ import pytest
 from sim.cli import main
 from tests.conftest import BASELINE, REPO, run_cli
 
-CONTRACT = ["border_clash", "limited_incursion", "corridor_offensive", "full_scale_invasion",
-            "regional_war", "peace_treaty", "sanctions_imposed", "csto_military_response",
-            "russian_corridor_control"]
+CONTRACT = [
+    "border_clash",
+    "limited_incursion",
+    "corridor_offensive",
+    "full_scale_invasion",
+    "regional_war",
+    "peace_treaty",
+    "sanctions_imposed",
+    "csto_military_response",
+    "russian_corridor_control",
+]
 
 
 def test_run_prints_the_outcome_table(capsys):
@@ -59,13 +67,20 @@ def test_out_dir_gets_results_scenario_and_figures(capsys, tmp_path):
     code, _, err = run_cli(capsys, "run", BASELINE, "-n", "1000", "--out", out)
     assert code == 0
     names = {p.name for p in out.iterdir()}
-    assert {"results.json", "outcomes.csv", "scenario.resolved.yaml", "outcomes.png",
-            "fan_chart.png"} <= names
+    assert {
+        "results.json",
+        "outcomes.csv",
+        "scenario.resolved.yaml",
+        "outcomes.png",
+        "fan_chart.png",
+    } <= names
     # The resolved scenario runs again to the same numbers.
-    _, again, _ = run_cli(capsys, "run", out / "scenario.resolved.yaml", "-n", "1000",
-                          "--format", "json")
-    assert json.loads(again)["outcomes"] == json.loads(
-        (out / "results.json").read_text())["outcomes"]
+    _, again, _ = run_cli(
+        capsys, "run", out / "scenario.resolved.yaml", "-n", "1000", "--format", "json"
+    )
+    assert (
+        json.loads(again)["outcomes"] == json.loads((out / "results.json").read_text())["outcomes"]
+    )
 
 
 def test_validate_exit_codes(capsys, tmp_path):
@@ -87,8 +102,9 @@ def test_bad_scenario_gives_one_clear_message_and_exit_2(capsys, tmp_path):
     assert code == 2 and "missing.yaml" in err
 
 
-@pytest.mark.parametrize("args", [["-n", "0"], ["-n", "ten"], ["--seed", "-1"],
-                                  ["--format", "xml"], ["--workers", "0"]])
+@pytest.mark.parametrize(
+    "args", [["-n", "0"], ["-n", "ten"], ["--seed", "-1"], ["--format", "xml"], ["--workers", "0"]]
+)
 def test_bad_options_exit_2(capsys, args):
     with pytest.raises(SystemExit) as exc:
         main(["run", str(BASELINE), *args])
@@ -115,12 +131,17 @@ def test_console_script_and_python_dash_m_agree(tmp_path):
 
 @pytest.mark.slow
 def test_bench_json_keys(capsys):
-    code, out, _ = run_cli(capsys, "bench", "--worlds", "2000", "--weeks", "5",
-                           "--replications", "5", "--json")
+    code, out, _ = run_cli(
+        capsys, "bench", "--worlds", "2000", "--weeks", "5", "--replications", "5", "--json"
+    )
     data = json.loads(out)
     assert code == 0
-    assert {"batched_world_weeks_per_s", "per_replication_world_weeks_per_s", "ratio",
-            "peak_rss_mb"} <= set(data)
+    assert {
+        "batched_world_weeks_per_s",
+        "per_replication_world_weeks_per_s",
+        "ratio",
+        "peak_rss_mb",
+    } <= set(data)
     assert data["ratio"] > 1.0
 
 
@@ -134,9 +155,16 @@ def test_out_that_is_a_file_is_a_clear_error(capsys, tmp_path):
 STUDY = REPO / "experiments" / "sanctions_x_push.yaml"
 
 
-@pytest.mark.parametrize("args", [
-    ["run", BASELINE, "--out"], ["sweep", STUDY, "--out"], ["report", BASELINE, "--out"],
-    ["compare", BASELINE, BASELINE, "--out"]], ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", BASELINE, "--out"],
+        ["sweep", STUDY, "--out"],
+        ["report", BASELINE, "--out"],
+        ["compare", BASELINE, BASELINE, "--out"],
+    ],
+    ids=lambda a: a[0],
+)
 def test_out_is_checked_before_any_work(capsys, tmp_path, monkeypatch, args):
     def no_work(*_a, **_k):
         raise AssertionError("work started before --out was checked")
@@ -150,8 +178,10 @@ def test_out_is_checked_before_any_work(capsys, tmp_path, monkeypatch, args):
     monkeypatch.setattr(sim.model.EscalationModel, "run", no_work)
     taken = tmp_path / "taken"
     taken.write_text("")
-    for out, words in [(taken, "--out: is a file"),
-                       (taken / "sub", f"--out: cannot be made: {taken} is a file")]:
+    for out, words in [
+        (taken, "--out: is a file"),
+        (taken / "sub", f"--out: cannot be made: {taken} is a file"),
+    ]:
         code, _, err = run_cli(capsys, *args, out)
         assert code == 2 and words in err, err
 
@@ -163,18 +193,25 @@ def test_the_command_index_matches_each_feature_module():
     from sim.cli import FEATURES, build_parser
 
     full, lazy = build_parser("*"), build_parser(None)
-    helps = [{a.dest: a.help for a in p._subparsers._group_actions[0]._choices_actions}
-             for p in (full, lazy)]
+    helps = [
+        {a.dest: a.help for a in p._subparsers._group_actions[0]._choices_actions}
+        for p in (full, lazy)
+    ]
     assert helps[0] == helps[1]
     for name in FEATURES:
-        args = full.parse_args([name, "x.yaml"] if name in ("run", "validate", "check",
-                                                            "compare", "watch") else
-                               [name, "x.yaml", "--out", "o"] if name == "sweep" else
-                               [name, "x.yaml", "-o", "o"] if name == "report" else
-                               [name, "--record", "r.csv", "--scenario", "x.yaml", "--out", "o"]
-                               if name in ("calibrate", "forecast") else
-                               [name, "x.yaml", "--record", "r.csv"] if name == "evidence"
-                               else [name])
+        args = full.parse_args(
+            [name, "x.yaml"]
+            if name in ("run", "validate", "check", "compare", "watch")
+            else [name, "x.yaml", "--out", "o"]
+            if name == "sweep"
+            else [name, "x.yaml", "-o", "o"]
+            if name == "report"
+            else [name, "--record", "r.csv", "--scenario", "x.yaml", "--out", "o"]
+            if name in ("calibrate", "forecast")
+            else [name, "x.yaml", "--record", "r.csv"]
+            if name == "evidence"
+            else [name]
+        )
         assert args.action.__module__ == FEATURES[name][0], name
 
 
@@ -188,21 +225,26 @@ def test_version_names_the_versions_results_depend_on(capsys):
         main(["--version"])
     out = capsys.readouterr().out
     assert exc.value.code == 0
-    assert out.startswith(f"escsim {__version__} (Mesa {mesa.__version__}, "
-                          f"NumPy {numpy.__version__}, Python ")
+    assert out.startswith(
+        f"escsim {__version__} (Mesa {mesa.__version__}, NumPy {numpy.__version__}, Python "
+    )
 
 
 def test_sweep_says_its_size_and_time_before_it_starts(capsys, tmp_path):
     study = tmp_path / "study.yaml"
-    study.write_text(f"name: small\nscenario: {BASELINE}\nseed: 1\nworlds: 300\n"
-                     "horizon_weeks: 10\noutcomes: [border_clash]\ndesign:\n  method: grid\n"
-                     "  parameters:\n    russia.push: [0, 1, 2]\n")
-    code, _, err = run_cli(capsys, "sweep", study, "--out", tmp_path / "out", "--no-progress",
-                           "--workers", "2")
+    study.write_text(
+        f"name: small\nscenario: {BASELINE}\nseed: 1\nworlds: 300\n"
+        "horizon_weeks: 10\noutcomes: [border_clash]\ndesign:\n  method: grid\n"
+        "  parameters:\n    russia.push: [0, 1, 2]\n"
+    )
+    code, _, err = run_cli(
+        capsys, "sweep", study, "--out", tmp_path / "out", "--no-progress", "--workers", "2"
+    )
     first = err.splitlines()[0]
     assert code == 0
-    assert first.startswith("study small: 3 points x 300 worlds x 10 weeks "
-                            "= 9,000 world-weeks; about ")
+    assert first.startswith(
+        "study small: 3 points x 300 worlds x 10 weeks = 9,000 world-weeks; about "
+    )
     assert first.endswith(" on 2 workers")
 
 
@@ -223,8 +265,9 @@ def test_progress_bar_on_a_terminal(monkeypatch, capsys):
 
     fake = Terminal()
     monkeypatch.setattr(sys, "stderr", fake)
-    assert main(["run", str(BASELINE), "-n", "3000", "--chunk-size", "1000",
-                 "--format", "csv"]) == 0
+    assert (
+        main(["run", str(BASELINE), "-n", "3000", "--chunk-size", "1000", "--format", "csv"]) == 0
+    )
     shown = fake.getvalue()
     # 3,000 worlds of the run, then the spread pass's 60 draws x 50 worlds: one count.
     assert "6.00k/6.00k" in shown and "world" in shown
@@ -235,8 +278,20 @@ def test_progress_bar_on_a_terminal(monkeypatch, capsys):
 
 @pytest.mark.slow
 def test_sweep_bench_json_keys(capsys):
-    code, out, _ = run_cli(capsys, "bench", "--sweep", "--points", "4", "--sweep-worlds", "100",
-                           "--weeks", "5", "--workers", "1", "--json")
+    code, out, _ = run_cli(
+        capsys,
+        "bench",
+        "--sweep",
+        "--points",
+        "4",
+        "--sweep-worlds",
+        "100",
+        "--weeks",
+        "5",
+        "--workers",
+        "1",
+        "--json",
+    )
     data = json.loads(out)
     assert code == 0 and data["points"] == 4
     assert {"sweep_seconds", "sweep_world_weeks_per_s", "peak_rss_mb"} <= set(data)

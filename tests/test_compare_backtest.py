@@ -24,8 +24,10 @@ HISTORY = sorted((REPO / "scenarios" / "history").glob("*.yaml"))
 
 
 def _lenses():
-    return [load_scenario(REPO / "scenarios" / "experts" / f"{n}.yaml")
-            for n in ("mikaelian", "kopalyan")]
+    return [
+        load_scenario(REPO / "scenarios" / "experts" / f"{n}.yaml")
+        for n in ("mikaelian", "kopalyan")
+    ]
 
 
 def test_the_only_differing_group_takes_the_whole_gap():
@@ -49,8 +51,14 @@ def test_groups_equal_in_both_lenses_get_exactly_zero_when_run():
     of B."""
     a = load_scenario(BASELINE)
     b = a.with_overrides({"russia.push": 5.0, "usa_eu.sanctions_credibility": 0.0})
-    att = attribute(a, b, "corridor_offensive", n_worlds=2_000, seed=5,
-                    players=["russia", "turkey", "usa_eu", INITIAL_GROUP])
+    att = attribute(
+        a,
+        b,
+        "corridor_offensive",
+        n_worlds=2_000,
+        seed=5,
+        players=["russia", "turkey", "usa_eu", INITIAL_GROUP],
+    )
     assert att.runs == 16
     assert att.parts["turkey"] == 0.0 and att.parts[INITIAL_GROUP] == 0.0
     assert att.parts["russia"] != 0.0 and att.parts["usa_eu"] != 0.0
@@ -69,8 +77,10 @@ def test_lens_gap_splits_exactly_and_reverses_sign():
     a, b = _lenses()
     there = attribute(a, b, "corridor_offensive", n_worlds=1_000, seed=7)
     back = attribute(b, a, "corridor_offensive", n_worlds=1_000, seed=7)
-    p = {s.name: run_scenario(s, n_worlds=1_000, seed=7).estimate("corridor_offensive").p
-         for s in (a, b)}
+    p = {
+        s.name: run_scenario(s, n_worlds=1_000, seed=7).estimate("corridor_offensive").p
+        for s in (a, b)
+    }
     assert (there.p_a, there.p_b) == (p["mikaelian"], p["kopalyan"])
     assert there.gap < -0.04 and there.runs == 2 ** len(there.differing)
     assert there.total == pytest.approx(there.gap, abs=1e-12)
@@ -96,8 +106,9 @@ def test_swap_group_takes_only_that_group():
 @pytest.mark.slow  # over a second: the fast tier must stay under a minute
 def test_compare_command_table_json_and_figure(capsys, tmp_path):
     lenses = [str(REPO / "scenarios" / "experts" / f"{n}.yaml") for n in ("kopalyan", "mikaelian")]
-    code = main(["compare", *lenses, "-n", "2000", "--attribution-worlds", "1000",
-                 "--out", str(tmp_path)])
+    code = main(
+        ["compare", *lenses, "-n", "2000", "--attribution-worlds", "1000", "--out", str(tmp_path)]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "kopalyan" in out and "mikaelian" in out
     assert "kopalyan -> mikaelian: P(full_scale_invasion)" in out
@@ -105,16 +116,23 @@ def test_compare_command_table_json_and_figure(capsys, tmp_path):
     assert (tmp_path / "comparison.png").read_bytes()[:4] == b"\x89PNG"
     assert main(["compare", lenses[0], "--outcome", "invasion"]) == 2
     capsys.readouterr()
-    assert main(["compare", *lenses, "-n", "500", "--attribution-worlds", "500",
-                 "--format", "json"]) == 0
+    assert (
+        main(["compare", *lenses, "-n", "500", "--attribution-worlds", "500", "--format", "json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     (pair,) = data["pairs"]
     assert set(pair) == {"from", "to", "outcome", "gap", "parts"}
-    assert (pair["from"], pair["to"], pair["outcome"]) == ("kopalyan", "mikaelian",
-                                                           "full_scale_invasion")
+    assert (pair["from"], pair["to"], pair["outcome"]) == (
+        "kopalyan",
+        "mikaelian",
+        "full_scale_invasion",
+    )
     assert sum(pair["parts"].values()) == pytest.approx(pair["gap"], abs=1e-12)
-    assert pair["gap"] == pytest.approx(data["scenarios"]["mikaelian"]["full_scale_invasion"]["p"]
-                                        - data["scenarios"]["kopalyan"]["full_scale_invasion"]["p"])
+    assert pair["gap"] == pytest.approx(
+        data["scenarios"]["mikaelian"]["full_scale_invasion"]["p"]
+        - data["scenarios"]["kopalyan"]["full_scale_invasion"]["p"]
+    )
 
 
 def test_html_report_ranks_the_same_parts():
@@ -125,8 +143,9 @@ def test_html_report_ranks_the_same_parts():
 
     a = load_scenario(BASELINE)
     b = replace(a.with_overrides({"russia.push": 5.0}), name="pushed")
-    page = comparison_report([a, b], n_worlds=300, seed=2, outcome="corridor_offensive",
-                             attribution_worlds=1_500)
+    page = comparison_report(
+        [a, b], n_worlds=300, seed=2, outcome="corridor_offensive", attribution_worlds=1_500
+    )
     att = attribute(a, b, "corridor_offensive", n_worlds=1_500, seed=2)
     gap = signed_pct(att.gap, "\u2212")
     assert f"(gap {gap})" in page and f"<b>{gap}</b> = the gap" in page
@@ -137,7 +156,8 @@ def test_html_report_ranks_the_same_parts():
 def test_brier_and_log_loss_known_answers():
     assert brier([(0.2, 0), (0.7, 1)]) == pytest.approx((0.04 + 0.09) / 2)
     assert log_loss([(0.2, 0), (0.7, 1)], 1000) == pytest.approx(
-        -(math.log(0.8) + math.log(0.7)) / 2)
+        -(math.log(0.8) + math.log(0.7)) / 2
+    )
     assert log_loss([(0.0, 1)], 1000) == pytest.approx(-math.log(1 / 2000))  # clipped
 
 
@@ -170,8 +190,10 @@ def test_backtest_needs_observed(capsys):
 
 def test_bad_observed_block(tmp_path):
     path = tmp_path / "case.yaml"
-    path.write_text("name: c\nobserved: {highest_rung: 7, sanctions_imposed: maybe, "
-                    "csto_reaction: monitor, peace_treaty: false}\n")
+    path.write_text(
+        "name: c\nobserved: {highest_rung: 7, sanctions_imposed: maybe, "
+        "csto_reaction: monitor, peace_treaty: false}\n"
+    )
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
     text = str(exc.value)

@@ -35,14 +35,20 @@ N, SEED = 12_000, 11
 
 # counterfactual -> [(outcome, +1 "does not lower" / -1 "does not raise")]
 DIRECTIONS = {
-    "no_us_sanctions_threat": [("full_scale_invasion", +1), ("corridor_offensive", +1),
-                               ("sanctions_imposed", -1)],
+    "no_us_sanctions_threat": [
+        ("full_scale_invasion", +1),
+        ("corridor_offensive", +1),
+        ("sanctions_imposed", -1),
+    ],
     "csto_honours_obligation": [("full_scale_invasion", -1), ("corridor_offensive", -1)],
     "russia_freed_from_ukraine": [("full_scale_invasion", -1)],
     "turkey_restrains": [("full_scale_invasion", -1), ("corridor_offensive", -1)],
     "turkey_drives": [("full_scale_invasion", +1), ("corridor_offensive", +1)],
-    "porcupine_complete": [("full_scale_invasion", -1), ("corridor_offensive", -1),
-                           ("limited_incursion", -1)],
+    "porcupine_complete": [
+        ("full_scale_invasion", -1),
+        ("corridor_offensive", -1),
+        ("limited_incursion", -1),
+    ],
     "eu_gas_dependence_rises": [("full_scale_invasion", +1), ("sanctions_imposed", -1)],
     "oil_price_high": [("full_scale_invasion", -1), ("corridor_offensive", -1)],
     "oil_price_low": [("full_scale_invasion", +1), ("corridor_offensive", +1)],
@@ -126,9 +132,11 @@ def test_the_strongest_levers_really_move_the_outcome(baseline_worlds):
     """The check above could pass by nothing moving; these must move (beyond 5 SE)."""
     # (A full-scale invasion is too rare here to move by 5 SE in 12,000 worlds; the
     # sanctions lever's effect on it is tested in tests/test_expert_levers.py.)
-    for name, outcome, sign in [("no_us_sanctions_threat", "corridor_offensive", +1),
-                                ("porcupine_complete", "corridor_offensive", -1),
-                                ("treaty_conditions_met", "peace_treaty", +1)]:
+    for name, outcome, sign in [
+        ("no_us_sanctions_threat", "corridor_offensive", +1),
+        ("porcupine_complete", "corridor_offensive", -1),
+        ("treaty_conditions_met", "peace_treaty", +1),
+    ]:
         cf = shipped(name)
         i = OUTCOME_NAMES.index(outcome)
         d = sign * (cf[i] - baseline_worlds[i])
@@ -139,9 +147,11 @@ def test_a_planted_reversed_lever_fails_every_row(baseline_worlds, tmp_path):
     """Porcupine reforms undone (denial and border readiness near zero) checked against the
     rows of porcupine_complete: each row reports the wrong direction."""
     undone = tmp_path / "porcupine_undone.yaml"
-    undone.write_text(f"name: porcupine-undone\nextends: {BASELINE}\nparameters:\n"
-                      "  armenia:\n    denial_capacity: {value: 0.05}\n"
-                      "    border_readiness: {value: 0.02}\n")
+    undone.write_text(
+        f"name: porcupine-undone\nextends: {BASELINE}\nparameters:\n"
+        "  armenia:\n    denial_capacity: {value: 0.05}\n"
+        "    border_readiness: {value: 0.02}\n"
+    )
     cf = indicators(load_scenario(undone))
     rows = DIRECTIONS["porcupine_complete"]
     failing = failing_rows(cf, baseline_worlds, rows)

@@ -26,8 +26,9 @@ ARTIFACTS = REPO / "test-artifacts"
 
 
 def page_text(rc) -> str:
-    return " ".join(t.template for t in rc.find(v.VuetifyTemplate).widgets
-                    if isinstance(t.template, str))
+    return " ".join(
+        t.template for t in rc.find(v.VuetifyTemplate).widgets if isinstance(t.template, str)
+    )
 
 
 # The row the slider tests watch: with the sanctions threat's credibility at 0, limited
@@ -37,8 +38,9 @@ WATCHED = "limited incursion"
 
 
 def outcome_line(text: str, name: str = WATCHED) -> str:
-    match = re.search(rf"{name} \| \*\*[^|]+\| \[[^\]]+\]", text) or \
-        re.search(rf"{name}</td>\s*<td><strong>[^<]+</strong>", text)
+    match = re.search(rf"{name} \| \*\*[^|]+\| \[[^\]]+\]", text) or re.search(
+        rf"{name}</td>\s*<td><strong>[^<]+</strong>", text
+    )
     assert match, text[:2000]
     return match.group(0)
 
@@ -58,8 +60,13 @@ def test_logic_estimate_is_the_run_of_the_scenario_and_repeats():
     a = logic.estimate(scenario, levers)
     b = logic.estimate(scenario, levers)
     assert a.to_dict()["outcomes"] == b.to_dict()["outcomes"] and a.worlds == 10_000
-    alone = run_scenario(scenario.with_overrides(levers), n_worlds=a.worlds, seed=a.seed,
-                         horizon_weeks=a.horizon_weeks, spread=logic.DASHBOARD_SPREAD)
+    alone = run_scenario(
+        scenario.with_overrides(levers),
+        n_worlds=a.worlds,
+        seed=a.seed,
+        horizon_weeks=a.horizon_weeks,
+        spread=logic.DASHBOARD_SPREAD,
+    )
     assert a.to_dict()["outcomes"] == alone.to_dict()["outcomes"]
     # Beside each estimate, its spread over the draws of the parameters no lever fixes.
     assert a.spread.computed and a.spread.draws * a.spread.worlds_per_draw < a.worlds
@@ -96,9 +103,14 @@ def test_every_lever_is_a_slider_under_its_actor_with_the_registrys_meaning_as_h
     from sim.actors import PARAMS_BY_KEY
 
     keys = [key for key, _label, _step in logic.LEVERS]
-    assert {"usa_eu.lift_after_weeks", "russia.spoiler", "world.transit_route",
-            "armenia.peace_value", "armenia.trust_strength",
-            "azerbaijan.belief_strength"} <= set(keys)
+    assert {
+        "usa_eu.lift_after_weeks",
+        "russia.spoiler",
+        "world.transit_route",
+        "armenia.peace_value",
+        "armenia.trust_strength",
+        "azerbaijan.belief_strength",
+    } <= set(keys)
     box, rc = solara.render(Page(), handle_error=False)
     helps = [w.children[0] for w in rc.find(ipyvue.Html).widgets if w.children]
     text = page_text(rc)
@@ -175,9 +187,12 @@ def _alive(pid: int) -> bool:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_a_signal_leaves_no_server_behind(sig):
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", "--port", str(port)],
-                            env={**os.environ, "PYTHONPATH": str(REPO)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "dashboard", "--port", str(port)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 90
         while not _listening(port) and time.time() < deadline and proc.poll() is None:
@@ -205,9 +220,12 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def server():
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", "--port", str(port),
-                             "--host", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "dashboard", "--port", str(port), "--host", "127.0.0.1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
@@ -233,9 +251,18 @@ def test_in_a_real_browser(server):
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         page.goto(server, timeout=90_000)
         page.get_by_text(WATCHED).first.wait_for(timeout=90_000)

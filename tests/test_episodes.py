@@ -19,10 +19,16 @@ from sim.outcomes import OUTCOME_NAMES
 from tests.helpers import FROZEN_LADDER, Start, model, params
 
 NONE, HELD, REPELLED, WITHDRAWN = (int(e) for e in OperationEnd)
-CALM = dict(armenia__border_readiness=0.0, armenia__denial_capacity=0.0,
-            armenia__reform_rate=0.0, armenia__minsk_concession_rate=0.0,
-            armenia__constitution_reform_rate=0.0, csto__obligation_strength=0.0,
-            russia__decision_noise=0.0, world__spillover_hazard=0.0)
+CALM = dict(
+    armenia__border_readiness=0.0,
+    armenia__denial_capacity=0.0,
+    armenia__reform_rate=0.0,
+    armenia__minsk_concession_rate=0.0,
+    armenia__constitution_reform_rate=0.0,
+    csto__obligation_strength=0.0,
+    russia__decision_noise=0.0,
+    world__spillover_hazard=0.0,
+)
 
 
 def scripted(script: list[int]) -> type[Azerbaijan]:
@@ -38,13 +44,17 @@ def scripted(script: list[int]) -> type[Azerbaijan]:
 
 def run_script(script: list[int], n: int = 4, start: Start | None = None, **overrides):
     classes = tuple(scripted(script) if cls is Azerbaijan else cls for cls in ACTOR_ORDER)
-    m = EscalationModel(params(n, **{**CALM, **overrides}), start or Start(), len(script) + 2,
-                        np.random.default_rng(3), actor_classes=classes)
+    m = EscalationModel(
+        params(n, **{**CALM, **overrides}),
+        start or Start(),
+        len(script) + 2,
+        np.random.default_rng(3),
+        actor_classes=classes,
+    )
     return m.run()
 
 
-RUNG_OUTCOMES = ("border_clash", "limited_incursion", "corridor_offensive",
-                 "full_scale_invasion")
+RUNG_OUTCOMES = ("border_clash", "limited_incursion", "corridor_offensive", "full_scale_invasion")
 
 
 def outcomes(m) -> dict[str, bool]:
@@ -59,22 +69,27 @@ def test_minimum_lengths_are_the_documented_ones():
     assert MIN_WEEKS.tolist() == [0, 0, 1, 1, 2, 3]
 
 
-@pytest.mark.parametrize("script, reached", [
-    ([5, 1], "limited_incursion"),  # one week of invasion: an incursion, nothing more
-    ([5, 5, 1], "corridor_offensive"),  # two: a corridor offensive's length
-    ([5, 5, 5, 1], "full_scale_invasion"),  # three in a row: an invasion
-    ([5, 5, 1, 5, 5, 1], "corridor_offensive"),  # two runs of two do not add up
-    ([5, 5, 4, 5, 1], "corridor_offensive"),  # the run on rung >= 4 lasts four weeks
-    ([4, 1], "limited_incursion"),
-    ([4, 4, 1], "corridor_offensive"),
-    ([3, 1], "limited_incursion"),  # a clash or an incursion counts from one week
-    ([2, 1], "border_clash"),
-    ([1, 1], None),
-])
+@pytest.mark.parametrize(
+    "script, reached",
+    [
+        ([5, 1], "limited_incursion"),  # one week of invasion: an incursion, nothing more
+        ([5, 5, 1], "corridor_offensive"),  # two: a corridor offensive's length
+        ([5, 5, 5, 1], "full_scale_invasion"),  # three in a row: an invasion
+        ([5, 5, 1, 5, 5, 1], "corridor_offensive"),  # two runs of two do not add up
+        ([5, 5, 4, 5, 1], "corridor_offensive"),  # the run on rung >= 4 lasts four weeks
+        ([4, 1], "limited_incursion"),
+        ([4, 4, 1], "corridor_offensive"),
+        ([3, 1], "limited_incursion"),  # a clash or an incursion counts from one week
+        ([2, 1], "border_clash"),
+        ([1, 1], None),
+    ],
+)
 def test_rung_outcomes_need_their_minimum_length(script, reached):
     m = run_script(script)
-    expected = {name: reached is not None and i <= RUNG_OUTCOMES.index(reached)
-                for i, name in enumerate(RUNG_OUTCOMES)}
+    expected = {
+        name: reached is not None and i <= RUNG_OUTCOMES.index(reached)
+        for i, name in enumerate(RUNG_OUTCOMES)
+    }
     assert outcomes(m) == expected
     assert np.all(m.world.max_rung == max(script))  # "fought even for a week" is kept
 
@@ -100,7 +115,8 @@ def test_conduct_operations_ends_known_answers():
     so_far = np.array([10.0, 30.0, 45.0, 120.0, 30.0, 400.0])
     u = np.array([0.1, 0.9, 0.9, 0.9, 0.9, 0.9])
     ground, new_so_far, end, start = conduct_operations(
-        rung, last, last_end, so_far, np.full(6, 0.5), np.full(6, 0.3), u)
+        rung, last, last_end, so_far, np.full(6, 0.5), np.full(6, 0.3), u
+    )
     # 0: repelled (u < 0.3): no ground this week, the next choice starts at a clash.
     # 1: 30 + 15 = 45 >= 40: held, the next choice starts at tension.
     # 2: a new incursion after one held: counts from zero.
@@ -116,8 +132,14 @@ def test_conduct_operations_ends_known_answers():
 
 def test_a_border_clash_is_not_an_operation():
     ground, so_far, end, start = conduct_operations(
-        np.array([1, 2], dtype=np.int8), np.array([2, 2], dtype=np.int8),
-        np.zeros(2, dtype=np.int8), np.zeros(2), np.ones(2), np.ones(2), np.zeros(2))
+        np.array([1, 2], dtype=np.int8),
+        np.array([2, 2], dtype=np.int8),
+        np.zeros(2, dtype=np.int8),
+        np.zeros(2),
+        np.ones(2),
+        np.ones(2),
+        np.zeros(2),
+    )
     np.testing.assert_array_equal(ground, 0.0)
     np.testing.assert_array_equal(end, NONE)  # stepping down from a clash ends nothing
     np.testing.assert_array_equal(start, [1, 2])
@@ -126,8 +148,15 @@ def test_a_border_clash_is_not_an_operation():
 def test_an_operation_held_digs_in_at_tension_and_keeps_its_ground():
     """Baku's own rule on a frozen ladder: an incursion taking 15 km2 a week holds its
     40 km2 objective in week 3, then Baku starts from tension and stays there."""
-    m = model(8, seed=2, horizon=8, start=Start(rung=3), azerbaijan__military_advantage=0.5,
-              **CALM, **FROZEN_LADDER)
+    m = model(
+        8,
+        seed=2,
+        horizon=8,
+        start=Start(rung=3),
+        azerbaijan__military_advantage=0.5,
+        **CALM,
+        **FROZEN_LADDER,
+    )
     rungs, ends = [], []
     while m.running:
         m.step()
@@ -141,8 +170,15 @@ def test_an_operation_held_digs_in_at_tension_and_keeps_its_ground():
 
 
 def test_a_corridor_offensive_held_holds_the_corridor():
-    m = model(4, seed=2, horizon=5, start=Start(rung=4), azerbaijan__military_advantage=1.0,
-              **CALM, **FROZEN_LADDER).run()
+    m = model(
+        4,
+        seed=2,
+        horizon=5,
+        start=Start(rung=4),
+        azerbaijan__military_advantage=1.0,
+        **CALM,
+        **FROZEN_LADDER,
+    ).run()
     # 100 km2 a week: the 300 km2 strip is held in week 3.
     assert m.world.corridor_held.all()
     np.testing.assert_array_equal(m.world.occupied_km2, 170 + 300)
@@ -153,9 +189,18 @@ def test_repelled_operations_take_no_ground_that_week_and_fall_back_to_a_clash()
     """Success 0.5 x (1 - 0.5) = 0.25 (7.5 km2 a week), repel chance 0.5 x 0.5 = 0.25:
     over 40,000 worlds the repelled share is within 5 standard errors of 0.25."""
     n = 40_000
-    m = model(n, seed=9, horizon=1, start=Start(rung=3), **{
-        **CALM, **FROZEN_LADDER, "azerbaijan__military_advantage": 0.5,
-        "armenia__border_readiness": 0.5})
+    m = model(
+        n,
+        seed=9,
+        horizon=1,
+        start=Start(rung=3),
+        **{
+            **CALM,
+            **FROZEN_LADDER,
+            "azerbaijan__military_advantage": 0.5,
+            "armenia__border_readiness": 0.5,
+        },
+    )
     m.step()
     w = m.world
     repelled = w.op_end == REPELLED
@@ -187,8 +232,9 @@ def test_the_end_of_an_operation_is_what_the_actors_learn_from():
             super().learn(w, v, operation_ended)
 
     classes = tuple(Watching if cls is Azerbaijan else cls for cls in ACTOR_ORDER)
-    EscalationModel(params(2, **CALM), Start(), 6, np.random.default_rng(1),
-                    actor_classes=classes).run()
+    EscalationModel(
+        params(2, **CALM), Start(), 6, np.random.default_rng(1), actor_classes=classes
+    ).run()
     assert seen == [False, True, False, False, True, False]
 
 
@@ -207,8 +253,11 @@ def test_a_corridor_secured_takes_the_corridor_out_of_bakus_later_gains():
     free = utilities(v)
     success = 0.8 * (1 - 0.45)  # default edge, default denial in depth
     loss = np.array([0, 0, 0, 0, 1, 1]) * 5.0 * success  # default corridor_value 5
-    for secured in (utilities(v, corridor_held=True), utilities(v, russian_corridor=True),
-                    utilities(views(1, azerbaijan__risk_aversion=0.0, world__transit_route=1.0))):
+    for secured in (
+        utilities(v, corridor_held=True),
+        utilities(v, russian_corridor=True),
+        utilities(views(1, azerbaijan__risk_aversion=0.0, world__transit_route=1.0)),
+    ):
         np.testing.assert_allclose(free - secured, loss, rtol=1e-12, atol=1e-12)
     half = utilities(views(1, azerbaijan__risk_aversion=0.0, world__transit_route=0.5))
     np.testing.assert_allclose(free - half, loss / 2, rtol=1e-12, atol=1e-12)

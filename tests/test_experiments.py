@@ -49,8 +49,18 @@ def test_grid_points_and_tidy_table(tmp_path):
     study = load_study(write_study(tmp_path, GRID))
     table = run_study(study)
     assert len(table) == 9 * 2
-    assert set(table.columns) >= {"point", "usa_eu.sanctions_credibility", "russia.push",
-                                  "outcome", "p", "ci_low", "ci_high", "n", "k", "seed"}
+    assert set(table.columns) >= {
+        "point",
+        "usa_eu.sanctions_credibility",
+        "russia.push",
+        "outcome",
+        "p",
+        "ci_low",
+        "ci_high",
+        "n",
+        "k",
+        "seed",
+    }
     assert (table.ci_low <= table.p).all() and (table.p <= table.ci_high).all()
 
 
@@ -59,9 +69,12 @@ def test_a_row_reruns_alone_to_the_same_numbers(tmp_path):
     study = load_study(write_study(tmp_path, GRID))
     table = run_study(study)
     row = table[(table.point == 5) & (table.outcome == "limited_incursion")].iloc[0]
-    alone = study.scenario.with_overrides({
-        "usa_eu.sanctions_credibility": row["usa_eu.sanctions_credibility"],
-        "russia.push": row["russia.push"]})
+    alone = study.scenario.with_overrides(
+        {
+            "usa_eu.sanctions_credibility": row["usa_eu.sanctions_credibility"],
+            "russia.push": row["russia.push"],
+        }
+    )
     result = run_scenario(alone, n_worlds=600, seed=3, horizon_weeks=30)
     assert result.estimate("limited_incursion").k == row["k"]
 
@@ -73,8 +86,9 @@ def test_serial_processes_and_dask_agree(tmp_path):
     study = load_study(write_study(tmp_path, GRID))
     serial = run_study(study)
     pooled = run_study(study, workers=2)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         on_dask = run_study(study, dask=cluster.scheduler_address)
     pd.testing.assert_frame_equal(serial, pooled)
     pd.testing.assert_frame_equal(serial, on_dask)
@@ -98,14 +112,27 @@ sys.exit(main(sys.argv[1:]))
 @pytest.mark.slow
 def test_resume_after_kill_9_gives_the_uninterrupted_table(tmp_path):
     body = GRID.replace("worlds: 600", "worlds: 4000").replace(
-        "[0.0, 0.5, 1.0]", "[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]")
+        "[0.0, 0.5, 1.0]", "[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]"
+    )
     path = write_study(tmp_path, body)
     whole = run_study(load_study(path), out=tmp_path / "whole")
     out = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-c", PAUSE_AFTER_FIRST_BLOCK, "sweep", str(path),
-                             "--out", str(out), "--no-progress"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            PAUSE_AFTER_FIRST_BLOCK,
+            "sweep",
+            str(path),
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 120
         while not list((out / "blocks").glob("block-*.npy")):  # the first checkpoint
@@ -226,14 +253,17 @@ def test_grid_figures(tmp_path):
     assert (tmp_path / "one" / "response.png").exists()
 
 
-@pytest.mark.parametrize("change, words", [
-    (("worlds: 600", "wolds: 600"), "did you mean 'worlds'"),
-    (("method: grid", "method: gird"), "did you mean 'grid'"),
-    (("russia.push:", "russia.psuh:"), "did you mean 'russia.push'"),
-    (("[0.0, 3.0, 6.0]", "[0.0, 3.0, 9.0]"), "outside the range"),
-    (("[border_clash, limited_incursion]", "[border_clash, invasion]"), "unknown outcome"),
-    (("seed: 3", "seed: -3"), "expected a whole number"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (("worlds: 600", "wolds: 600"), "did you mean 'worlds'"),
+        (("method: grid", "method: gird"), "did you mean 'grid'"),
+        (("russia.push:", "russia.psuh:"), "did you mean 'russia.push'"),
+        (("[0.0, 3.0, 6.0]", "[0.0, 3.0, 9.0]"), "outside the range"),
+        (("[border_clash, limited_incursion]", "[border_clash, invasion]"), "unknown outcome"),
+        (("seed: 3", "seed: -3"), "expected a whole number"),
+    ],
+)
 def test_bad_study_files_get_clear_errors(tmp_path, change, words):
     path = write_study(tmp_path, GRID.replace(*change))
     with pytest.raises(ScenarioError, match=words):
@@ -241,8 +271,11 @@ def test_bad_study_files_get_clear_errors(tmp_path, change, words):
 
 
 def test_sampling_designs_need_samples(tmp_path):
-    body = GRID.replace("method: grid", "method: sobol").replace(
-        "[0.0, 0.5, 1.0]", "[0.0, 1.0]").replace("[0.0, 3.0, 6.0]", "[0.0, 6.0]")
+    body = (
+        GRID.replace("method: grid", "method: sobol")
+        .replace("[0.0, 0.5, 1.0]", "[0.0, 1.0]")
+        .replace("[0.0, 3.0, 6.0]", "[0.0, 6.0]")
+    )
     with pytest.raises(ScenarioError, match="needs samples"):
         load_study(write_study(tmp_path, body))
 
@@ -255,6 +288,7 @@ def test_sweep_command(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "points: 9" in out and "results.parquet" in out
     parquet = pd.read_parquet(tmp_path / "o" / "results.parquet")
-    assert np.array_equal(parquet["k"].to_numpy(),
-                          pd.read_csv(tmp_path / "o" / "results.csv")["k"].to_numpy())
+    assert np.array_equal(
+        parquet["k"].to_numpy(), pd.read_csv(tmp_path / "o" / "results.csv")["k"].to_numpy()
+    )
     assert main(["sweep", str(path), "--out", str(tmp_path / "o")]) == 2  # no --resume

@@ -27,16 +27,25 @@ MIN_EVENTS = 40
 
 def invasions(lens: str, key: str, value: float) -> int:
     scenario = load_scenario(scenarios_dir() / "experts" / f"{lens}.yaml")
-    result = run_scenario(scenario.with_overrides({key: value}), n_worlds=WORLDS, seed=SEED,
-                          horizon_weeks=52, workers=2, spread=None)
+    result = run_scenario(
+        scenario.with_overrides({key: value}),
+        n_worlds=WORLDS,
+        seed=SEED,
+        horizon_weeks=52,
+        workers=2,
+        spread=None,
+    )
     return int(result.tally.co_occurrence[INVASION, INVASION])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lens, key", [
-    ("tasits", "csto.obligation_strength"),
-    ("kopalyan", "usa_eu.sanctions_credibility"),
-])
+@pytest.mark.parametrize(
+    "lens, key",
+    [
+        ("tasits", "csto.obligation_strength"),
+        ("kopalyan", "usa_eu.sanctions_credibility"),
+    ],
+)
 def test_the_lens_central_argument_at_least_halves_a_full_scale_invasion(lens, key):
     off, on = invasions(lens, key, 0.0), invasions(lens, key, 1.0)
     assert off >= MIN_EVENTS, f"{lens}: only {off} invasions in {WORLDS:,} worlds with {key}=0"

@@ -39,8 +39,13 @@ HEAVY = "pyabc,redis,sqlalchemy,sklearn,cloudpickle,distributed,dask,ema_workben
 
 
 def escsim_without(modules: str, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", WITHOUT, modules, *map(str, args)],
-                          capture_output=True, text=True, env=child_env(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT, modules, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=120,
+    )
 
 
 def tried_by_sim(stderr: str) -> list[str]:
@@ -52,8 +57,7 @@ def tried_by_sim(stderr: str) -> list[str]:
 
 
 def test_escsim_run_needs_none_of_the_extras(tmp_path):
-    proc = escsim_without(HEAVY, "run", BASELINE, "-n", "300", "--no-progress",
-                          "--format", "json")
+    proc = escsim_without(HEAVY, "run", BASELINE, "-n", "300", "--no-progress", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("{")
     assert tried_by_sim(proc.stderr) == []  # not even an attempt to import one
@@ -61,9 +65,16 @@ def test_escsim_run_needs_none_of_the_extras(tmp_path):
 
 def test_calibrate_without_pyabc_names_the_extra_before_any_work(tmp_path):
     out = tmp_path / "calibration"
-    proc = escsim_without("pyabc", "calibrate", "--record", REPO / "data" / "record" /
-                          "armenia_azerbaijan_monthly.csv", "--scenario", BASELINE,
-                          "--out", out)
+    proc = escsim_without(
+        "pyabc",
+        "calibrate",
+        "--record",
+        REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv",
+        "--scenario",
+        BASELINE,
+        "--out",
+        out,
+    )
     assert proc.returncode == 2
     head, _ = proc.stderr.strip().splitlines()
     assert head == "escsim calibrate needs pyabc: pip install 'escsim[calibrate]'"
@@ -76,8 +87,9 @@ def not_installed(monkeypatch, module: str) -> None:
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == module else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == module else real(name, *a)
+    )
 
 
 def test_calibrate_help_without_pyabc_is_the_same_message(monkeypatch, cli):
@@ -122,7 +134,8 @@ def test_heavy_dependencies_are_extras_composed_not_restated():
     composed = [r for r in extras["dev"] if r.startswith("escsim[")]
     assert composed == ["escsim[calibrate,dask,discovery,dashboard,notebooks]"]
     restated = {name_of(r) for r in extras["dev"]} & {
-        name_of(r) for name, reqs in extras.items() if name != "dev" for r in reqs}
+        name_of(r) for name, reqs in extras.items() if name != "dev" for r in reqs
+    }
     assert restated == {"escsim"}  # only the composition itself
 
 

@@ -1,8 +1,6 @@
 """The particle filter over the record (issue 17, items 2-4): observation model,
 filter, forecasts from the filtered worlds. Seeded; tolerances stated per test."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,8 +20,7 @@ from sim.record.observation import (
 )
 from sim.scenario import ScenarioError, load_scenario
 from sim.seeding import dynamics_seed
-
-RECORD = Path(__file__).resolve().parents[1] / "data" / "record" / "armenia_azerbaijan_monthly.csv"
+from tests.conftest import RECORD
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +38,7 @@ def month(text):
 
 
 # --- the observation model ------------------------------------------------------------
+
 
 def test_every_observation_number_is_a_registry_parameter_with_a_source():
     model = ObservationModel()
@@ -63,9 +61,15 @@ def summary(**kw):
     from sim.record.observation import MonthSummary
 
     n = 3
-    base = dict(max_rung=np.array([0, 2, 3]), ground=np.array([False, False, True]),
-                csto_rose=np.zeros(n, bool), csto_standing=np.zeros(n, bool),
-                sanctions=np.zeros(n, bool), signed=np.zeros(n, bool), ended=np.zeros(n, bool))
+    base = dict(
+        max_rung=np.array([0, 2, 3]),
+        ground=np.array([False, False, True]),
+        csto_rose=np.zeros(n, bool),
+        csto_standing=np.zeros(n, bool),
+        sanctions=np.zeros(n, bool),
+        signed=np.zeros(n, bool),
+        ended=np.zeros(n, bool),
+    )
     base.update(kw)
     return MonthSummary(**base)
 
@@ -92,21 +96,26 @@ def test_csto_event_of_the_month_not_the_strongest_so_far():
 
 # --- the filter -----------------------------------------------------------------------
 
+
 def test_systematic_resampling_counts():
     w = np.array([0.5, 0.25, 0.125, 0.125])
     idx = systematic(w, 0.3)
-    assert np.bincount(idx, minlength=4).tolist() == [2, 1, 0, 1] or \
-        (np.abs(np.bincount(idx, minlength=4) - 4 * w) <= 1).all()
+    assert (
+        np.bincount(idx, minlength=4).tolist() == [2, 1, 0, 1]
+        or (np.abs(np.bincount(idx, minlength=4) - 4 * w) <= 1).all()
+    )
     big = np.random.default_rng(0).dirichlet(np.ones(50))
     counts = np.bincount(systematic(big, 0.77), minlength=50)
     assert (np.abs(counts - 50 * big) < 1).all() and counts.sum() == 50
 
 
 def test_filter_outputs_per_month_and_is_seeded(scenario, record):
-    a = filter_record(scenario, record, [month("2021-07")], (1,), n_worlds=400, replicates=2,
-                      seed=5)
-    b = filter_record(scenario, record, [month("2021-07")], (1,), n_worlds=400, replicates=2,
-                      seed=5)
+    a = filter_record(
+        scenario, record, [month("2021-07")], (1,), n_worlds=400, replicates=2, seed=5
+    )
+    b = filter_record(
+        scenario, record, [month("2021-07")], (1,), n_worlds=400, replicates=2, seed=5
+    )
     assert [m["month"] for m in a.months] == [str(month("2021-01") + i) for i in range(6)]
     assert a.log_likelihoods == b.log_likelihoods
     assert np.isfinite(a.log_likelihood) and np.isfinite(a.se)
@@ -114,8 +123,7 @@ def test_filter_outputs_per_month_and_is_seeded(scenario, record):
         assert 0 < m["ess"] <= m["worlds"] + 1e-9
         assert sum(m["rung"]) == pytest.approx(1.0)
         assert 0 <= m["resolve_belief"][0] <= 1 and 0 <= m["csto_trust"][0] <= 1
-    np.testing.assert_array_equal(a.counts[(month("2021-07"), 1)],
-                                  b.counts[(month("2021-07"), 1)])
+    np.testing.assert_array_equal(a.counts[(month("2021-07"), 1)], b.counts[(month("2021-07"), 1)])
 
 
 def test_filtered_rung_follows_the_record(scenario, record):
@@ -131,14 +139,17 @@ def test_serial_equals_two_workers_equals_dask(scenario, record):
     kw = dict(n_worlds=300, replicates=2, seed=11)
     serial = filter_record(scenario, record, [month("2021-05")], (3,), **kw)
     pooled = filter_record(scenario, record, [month("2021-05")], (3,), workers=2, **kw)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
-        on_dask = filter_record(scenario, record, [month("2021-05")], (3,),
-                                dask=cluster.scheduler_address, **kw)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        on_dask = filter_record(
+            scenario, record, [month("2021-05")], (3,), dask=cluster.scheduler_address, **kw
+        )
     for other in (pooled, on_dask):
         assert serial.log_likelihoods == other.log_likelihoods
-        np.testing.assert_array_equal(serial.counts[(month("2021-05"), 3)],
-                                      other.counts[(month("2021-05"), 3)])
+        np.testing.assert_array_equal(
+            serial.counts[(month("2021-05"), 3)], other.counts[(month("2021-05"), 3)]
+        )
 
 
 def test_no_leak_months_at_or_after_the_origin_do_not_matter(scenario, record, tmp_path):
@@ -162,10 +173,22 @@ def test_uninformative_filter_at_the_first_month_equals_a_blank_run(scenario, re
     """No month filtered: the forecast is a blank run's, within Monte Carlo error (4 SE,
     different seeds)."""
     n, first = 4000, record.first_month
-    f = filter_record(scenario, record, [first], (12,), n_worlds=n, replicates=1, seed=1,
-                      observation=ObservationModel.uninformative())
-    blank = run_scenario(scenario_as_of(scenario, first), n_worlds=n, seed=2,
-                         horizon_weeks=sum(month_weeks(first, 12)))
+    f = filter_record(
+        scenario,
+        record,
+        [first],
+        (12,),
+        n_worlds=n,
+        replicates=1,
+        seed=1,
+        observation=ObservationModel.uninformative(),
+    )
+    blank = run_scenario(
+        scenario_as_of(scenario, first),
+        n_worlds=n,
+        seed=2,
+        horizon_weeks=sum(month_weeks(first, 12)),
+    )
     for name in ("border_clash", "limited_incursion", "csto_statement"):
         p, q = f.probability(first, 12, name)[0] / n, blank.estimate(name).p
         se = np.sqrt(p * (1 - p) / n + q * (1 - q) / n)
@@ -181,8 +204,9 @@ def _plain_forecast(scenario, record, origin, horizon, n, seed):
     months = (origin - first).n
     start = scenario_as_of(scenario, first)
     seq = np.random.SeedSequence(seed)
-    model = EscalationModel(start.sample(seq, n), start.initial, 10_000,
-                            np.random.default_rng(dynamics_seed(seq)))
+    model = EscalationModel(
+        start.sample(seq, n), start.initial, 10_000, np.random.default_rng(dynamics_seed(seq))
+    )
     changes = dict(parameter_schedule(scenario, first, months))
     for week in range(sum(month_weeks(first, months))):
         if week in changes:
@@ -199,8 +223,16 @@ def test_uninformative_filter_equals_the_unweighted_run(scenario, record):
     forecast equals the unweighted run through the same months, within Monte Carlo
     error (4 SE, different seeds)."""
     n, origin = 3000, month("2022-01")
-    f = filter_record(scenario, record, [origin], (3,), n_worlds=n, replicates=1, seed=1,
-                      observation=ObservationModel.uninformative())
+    f = filter_record(
+        scenario,
+        record,
+        [origin],
+        (3,),
+        n_worlds=n,
+        replicates=1,
+        seed=1,
+        observation=ObservationModel.uninformative(),
+    )
     assert all(m["resampled"] == 0 and m["ess"] == pytest.approx(n) for m in f.months)
     assert f.log_likelihood == 0.0
     plain = _plain_forecast(scenario, record, origin, 3, n, seed=99)
@@ -213,21 +245,22 @@ def test_uninformative_filter_equals_the_unweighted_run(scenario, record):
 
 # --- bad input ------------------------------------------------------------------------
 
+
 def test_as_of_more_than_a_month_past_the_record(scenario, record):
     with pytest.raises(ScenarioError, match="more than one month past"):
-        filter_record(scenario, record, [record.last_month + 2], (1,), n_worlds=10,
-                      replicates=1)
+        filter_record(scenario, record, [record.last_month + 2], (1,), n_worlds=10, replicates=1)
 
 
 def test_every_world_ruled_out_names_the_month(scenario, record):
     """An observation model that cannot produce the record's rung anywhere: the month
     and the reason."""
-    impossible = ObservationModel(far_error=0.0, overcoded_incursion=0.0,
-                                  undercoded_incursion=0.0, adjacent_error=0.0)
+    impossible = ObservationModel(
+        far_error=0.0, overcoded_incursion=0.0, undercoded_incursion=0.0, adjacent_error=0.0
+    )
     with pytest.raises(FilterError, match=r"2021-05.*probability 0"):
-        f = WorldFilter(scenario, record.first_month, 6, 50, np.random.SeedSequence(0),
-                        observation=impossible)
+        f = WorldFilter(
+            scenario, record.first_month, 6, 50, np.random.SeedSequence(0), observation=impossible
+        )
         for i in range(5):
             rung = 3 if i == 4 else 0
-            f.assimilate(MonthObservation(record.first_month + i, rung, False, False, False,
-                                          False))
+            f.assimilate(MonthObservation(record.first_month + i, rung, False, False, False, False))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 
@@ -21,7 +21,7 @@ def run_cli(capsys, *args):
 
 def short_record(tmp_path, months: int, drop: int | None = None, first=None) -> Path:
     lines = RECORD.read_text().splitlines()
-    rows = lines[1:months + 1]
+    rows = lines[1 : months + 1]
     if drop is not None:
         del rows[drop]
     if first is not None:
@@ -33,9 +33,24 @@ def short_record(tmp_path, months: int, drop: int | None = None, first=None) -> 
 
 def test_forecast_json_has_the_run_outcomes_and_the_filter(capsys, tmp_path):
     record = short_record(tmp_path, 8)
-    code, out, _ = run_cli(capsys, "forecast", "--record", record, "--scenario", BASELINE,
-                           "-n", "200", "--replicates", "2", "--horizon-months", "2",
-                           "--format", "json", "--out", tmp_path / "out")
+    code, out, _ = run_cli(
+        capsys,
+        "forecast",
+        "--record",
+        record,
+        "--scenario",
+        BASELINE,
+        "-n",
+        "200",
+        "--replicates",
+        "2",
+        "--horizon-months",
+        "2",
+        "--format",
+        "json",
+        "--out",
+        tmp_path / "out",
+    )
     assert code == 0
     data = json.loads(out)
     assert data["as_of"] == "2021-09" and data["horizon_months"] == 2
@@ -49,19 +64,35 @@ def test_forecast_json_has_the_run_outcomes_and_the_filter(capsys, tmp_path):
 
 def test_forecast_table(capsys, tmp_path):
     record = short_record(tmp_path, 6)
-    code, out, _ = run_cli(capsys, "forecast", "--record", record, "--scenario", BASELINE,
-                           "-n", "100", "--replicates", "2", "--as-of", "2021-04",
-                           "--horizon-months", "1")
+    code, out, _ = run_cli(
+        capsys,
+        "forecast",
+        "--record",
+        record,
+        "--scenario",
+        BASELINE,
+        "-n",
+        "100",
+        "--replicates",
+        "2",
+        "--as-of",
+        "2021-04",
+        "--horizon-months",
+        "1",
+    )
     assert code == 0
     assert "origin: 2021-04" in out and "border_clash" in out
     assert "filtered state at the end of 2021-03" in out and "log marginal likelihood" in out
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("gap", "gap: 2021-02 is followed by 2021-04"),
-    ("before_conditions", "before the conditions file's first month"),
-    ("as_of_far", "more than one month past"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("gap", "gap: 2021-02 is followed by 2021-04"),
+        ("before_conditions", "before the conditions file's first month"),
+        ("as_of_far", "more than one month past"),
+    ],
+)
 def test_bad_input_exits_2(capsys, tmp_path, case, expected):
     args = ["-n", "50", "--replicates", "1", "--scenario", BASELINE]
     if case == "gap":
@@ -78,13 +109,25 @@ def test_bad_input_exits_2(capsys, tmp_path, case, expected):
 def test_zero_likelihood_everywhere_exits_2_naming_the_month(capsys, tmp_path, monkeypatch):
     from sim.record import observation
 
-    impossible = observation.ObservationModel(far_error=0.0, overcoded_incursion=0.0,
-                                              undercoded_incursion=0.0, adjacent_error=0.0)
-    monkeypatch.setattr(observation.ObservationModel, "named",
-                        classmethod(lambda cls, name: impossible))
+    impossible = observation.ObservationModel(
+        far_error=0.0, overcoded_incursion=0.0, undercoded_incursion=0.0, adjacent_error=0.0
+    )
+    monkeypatch.setattr(
+        observation.ObservationModel, "named", classmethod(lambda cls, name: impossible)
+    )
     record = short_record(tmp_path, 5)  # 2021-05 is an incursion month
-    code, _, err = run_cli(capsys, "forecast", "--record", record, "--scenario", BASELINE,
-                           "-n", "30", "--replicates", "1")
+    code, _, err = run_cli(
+        capsys,
+        "forecast",
+        "--record",
+        record,
+        "--scenario",
+        BASELINE,
+        "-n",
+        "30",
+        "--replicates",
+        "1",
+    )
     assert code == 2
     assert "month 2021-05" in err and "probability 0" in err
 
@@ -94,15 +137,30 @@ def test_evidence_json_and_reading(capsys, tmp_path):
 
     record = short_record(tmp_path, 6)
     lens = REPO / "scenarios" / "experts" / "kopalyan.yaml"
-    code, out, _ = run_cli(capsys, "evidence", BASELINE, lens, "--record", record, "-n", "100",
-                           "--replicates", "2", "--format", "json", "--out", tmp_path / "ev")
+    code, out, _ = run_cli(
+        capsys,
+        "evidence",
+        BASELINE,
+        lens,
+        "--record",
+        record,
+        "-n",
+        "100",
+        "--replicates",
+        "2",
+        "--format",
+        "json",
+        "--out",
+        tmp_path / "ev",
+    )
     assert code == 0
     rows = json.loads(out)["scenarios"]
     assert [r["file"] for r in rows] == [str(BASELINE), str(lens)]
     assert {"file", "name", "log_likelihood", "se", "log_bayes_factor"} <= set(rows[1])
     assert rows[0]["log_bayes_factor"] == 0.0
-    assert rows[1]["log_bayes_factor"] == pytest.approx(rows[1]["log_likelihood"]
-                                                        - rows[0]["log_likelihood"])
+    assert rows[1]["log_bayes_factor"] == pytest.approx(
+        rows[1]["log_likelihood"] - rows[0]["log_likelihood"]
+    )
     assert (tmp_path / "ev" / "evidence.png").stat().st_size > 0
     assert kass_raftery(0.5) == "not worth more than a bare mention"
     assert kass_raftery(2.0) == "positive" and kass_raftery(-6.0) == "very strong (against)"
@@ -117,9 +175,27 @@ def test_evidence_bad_scenario_exits_2(capsys, tmp_path):
 
 @pytest.mark.parametrize("assimilate", [pytest.param(True, marks=pytest.mark.slow), False])
 def test_backtest_several_horizons_keeps_todays_keys(capsys, assimilate):
-    args = ["backtest", "--record", RECORD, "--scenario", BASELINE, "--origins",
-            "2022-01:2022-03", "--horizon-months", "1,3", "-n", "200", "--replicates", "2",
-            "--outcomes", "border_clash", "csto_statement", "--format", "json", "--quiet"]
+    args = [
+        "backtest",
+        "--record",
+        RECORD,
+        "--scenario",
+        BASELINE,
+        "--origins",
+        "2022-01:2022-03",
+        "--horizon-months",
+        "1,3",
+        "-n",
+        "200",
+        "--replicates",
+        "2",
+        "--outcomes",
+        "border_clash",
+        "csto_statement",
+        "--format",
+        "json",
+        "--quiet",
+    ]
     code, out, _ = run_cli(capsys, *args, *([] if assimilate else ["--no-assimilate"]))
     assert code == 0
     data = json.loads(out)

@@ -25,27 +25,82 @@ from sim.record import load_record
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.conditions import SHIPPED_CONDITIONS, load_conditions
 from sim.scenario.problems import MAX_LISTED
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
 EXAMPLES = max(10, int(os.environ.get("ESCSIM_FUZZ_EXAMPLES", "80")) // 2)
 SECONDS_PER_EXAMPLE = 5.0  # as the scenario fuzzer: generous for a loaded machine
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 # Problems about a file as a whole, which have no line to give.
-WHOLE_FILE = ("file not found", "is a directory", "is not a regular file", "the file is "
-              "larger", "cannot read the file", "the file is empty", "the record has no",
-              "is not a conditions file")
+WHOLE_FILE = (
+    "file not found",
+    "is a directory",
+    "is not a regular file",
+    "the file is larger",
+    "cannot read the file",
+    "the file is empty",
+    "the record has no",
+    "is not a conditions file",
+)
 
 HUGE = ["9" * 400, "-" + "9" * 400, "9" * 5000, "1" + "0" * 4300]
-NASTY_CELLS = [*HUGE, "0000-12", "0000-01", "2021-00", "2021-13", "9999-12", "２０２１-01",
-               "²", "1e400", "-1e400", "nan", "inf", "-0", "", " ", "true", "TRUE", "yes",
-               "\x00", '"', '""', "=cmd()", "😀", "-1", "5.0", "0x1F"]
-NASTY_YAML = [*HUGE, "0000-12", "0000-01-01", "2021-02-30", "1e400", ".nan", ".inf", "~",
-              "[]", "{}", "scenario", "'２０２１-01'", "2021-13", "-0", "&x 1", "*x",
-              "!!python/object:os.system x", "{value: 1e308}", "{value: " + "9" * 400 + "}",
-              "{beta: {a: 1e308, b: 1e308}}", "{normal: {mean: 1, sd: 1e300}}"]
+NASTY_CELLS = [
+    *HUGE,
+    "0000-12",
+    "0000-01",
+    "2021-00",
+    "2021-13",
+    "9999-12",
+    "２０２１-01",
+    "²",
+    "1e400",
+    "-1e400",
+    "nan",
+    "inf",
+    "-0",
+    "",
+    " ",
+    "true",
+    "TRUE",
+    "yes",
+    "\x00",
+    '"',
+    '""',
+    "=cmd()",
+    "😀",
+    "-1",
+    "5.0",
+    "0x1F",
+]
+NASTY_YAML = [
+    *HUGE,
+    "0000-12",
+    "0000-01-01",
+    "2021-02-30",
+    "1e400",
+    ".nan",
+    ".inf",
+    "~",
+    "[]",
+    "{}",
+    "scenario",
+    "'２０２１-01'",
+    "2021-13",
+    "-0",
+    "&x 1",
+    "*x",
+    "!!python/object:os.system x",
+    "{value: 1e308}",
+    "{value: " + "9" * 400 + "}",
+    "{beta: {a: 1e308, b: 1e308}}",
+    "{normal: {mean: 1, sd: 1e300}}",
+]
 
 
 def check_answer(load, path: Path) -> None:
@@ -72,8 +127,22 @@ def check_answer(load, path: Path) -> None:
 def mutated_record(draw) -> bytes:
     lines = RECORD.read_text(encoding="utf-8").splitlines(keepends=True)
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["cell", "cell", "cell", "drop", "duplicate", "swap",
-                                     "header", "bom", "cut", "many"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "cell",
+                    "cell",
+                    "cell",
+                    "drop",
+                    "duplicate",
+                    "swap",
+                    "header",
+                    "bom",
+                    "cut",
+                    "many",
+                ]
+            )
+        )
         i = draw(st.integers(1, len(lines) - 1)) if len(lines) > 1 else 0
         if kind == "cell" and len(lines) > 1:
             try:
@@ -81,10 +150,15 @@ def mutated_record(draw) -> bytes:
             except csv.Error:  # a line the mutations made unreadable: start afresh
                 cells = [""]
             # Mostly the typed columns (month, rung, deaths), mostly the nasty values.
-            j = min(len(cells) - 1, draw(st.sampled_from(
-                [0, 1, 2, draw(st.integers(0, len(cells) - 1))])))
-            cells[j] = draw(st.sampled_from(NASTY_CELLS)) if draw(st.integers(0, 4)) \
+            j = min(
+                len(cells) - 1,
+                draw(st.sampled_from([0, 1, 2, draw(st.integers(0, len(cells) - 1))])),
+            )
+            cells[j] = (
+                draw(st.sampled_from(NASTY_CELLS))
+                if draw(st.integers(0, 4))
                 else draw(st.text(max_size=12))
+            )
             buf = io.StringIO()
             csv.writer(buf, lineterminator="\n").writerow(cells)
             lines[i] = buf.getvalue()
@@ -104,7 +178,7 @@ def mutated_record(draw) -> bytes:
             lines[0] = "\ufeff" + lines[0]
         elif kind == "cut":
             text = "".join(lines)
-            lines = [text[:draw(st.integers(0, len(text)))]]
+            lines = [text[: draw(st.integers(0, len(text)))]]
         elif kind == "many":  # a run of bad rows: the report must stay short
             lines += ["x" + lines[-1]] * draw(st.integers(1, 200))
     raw = bytearray("".join(lines).encode("utf-8", "surrogatepass"))
@@ -131,14 +205,16 @@ def mutated_conditions(draw) -> bytes:
     for _ in range(draw(st.integers(1, 3))):
         lines = text.splitlines(keepends=True)
         i = draw(st.integers(0, len(lines) - 1))
-        kind = draw(st.sampled_from(["value", "value", "date", "drop", "duplicate",
-                                     "indent"]))
+        kind = draw(st.sampled_from(["value", "value", "date", "drop", "duplicate", "indent"]))
         if kind == "value":
             value = draw(st.sampled_from(NASTY_YAML))
             lines[i] = re.sub(r":\s.*$", lambda _, v=value: f": {v}", lines[i], count=1)
         elif kind == "date":  # year 0 and friends where the dates are
-            value = draw(st.sampled_from(["0000-01-01", "0000-12", "0001-01-01", "9999-12-31",
-                                          "2022-02-30", "9" * 400]))
+            value = draw(
+                st.sampled_from(
+                    ["0000-01-01", "0000-12", "0001-01-01", "9999-12-31", "2022-02-30", "9" * 400]
+                )
+            )
             lines[i] = re.sub(r"\b\d{4}-\d{2}(-\d{2})?\b", value, lines[i], count=1)
         elif kind == "drop":
             del lines[i]
@@ -161,8 +237,20 @@ def test_any_mutation_of_the_conditions_is_read_or_located_problems(tmp_path, ra
 # --- a posterior Parquet -------------------------------------------------------------
 
 COLUMN = "azerbaijan.decision_noise"
-NASTY_FLOATS = [0.5, 1.0, 2.0, 0.0, -1.0, 1e308, -1e308, 5e-324, float("nan"), float("inf"),
-                -float("inf"), 1e-300]
+NASTY_FLOATS = [
+    0.5,
+    1.0,
+    2.0,
+    0.0,
+    -1.0,
+    1e308,
+    -1e308,
+    5e-324,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    1e-300,
+]
 
 
 @st.composite
@@ -170,19 +258,29 @@ def posterior_file(draw) -> bytes:
     rows = draw(st.integers(0, 30))
     columns = {}
     if draw(st.integers(0, 9)):  # the column the scenario asks for, mostly present
-        values = st.floats(0.2, 5) if draw(st.booleans()) \
-            else st.sampled_from(NASTY_FLOATS) | st.floats(0.2, 5)  # half the time: valid
+        values = (
+            st.floats(0.2, 5)
+            if draw(st.booleans())
+            else st.sampled_from(NASTY_FLOATS) | st.floats(0.2, 5)
+        )  # half the time: valid
         columns[COLUMN] = draw(st.lists(values, min_size=rows, max_size=rows))
     if draw(st.booleans()):
-        columns["weight"] = draw(st.lists(st.sampled_from(NASTY_FLOATS), min_size=rows,
-                                          max_size=rows))
+        columns["weight"] = draw(
+            st.lists(st.sampled_from(NASTY_FLOATS), min_size=rows, max_size=rows)
+        )
         if draw(st.booleans()):  # weights whose sum overflows
             columns["weight"] = [1e308] * rows
     if draw(st.booleans()):
         columns["other"] = draw(st.lists(st.text(max_size=5), min_size=rows, max_size=rows))
     if draw(st.integers(0, 5)) == 0 and rows:  # integers that do not fit a float well
-        columns[COLUMN] = [int(v) for v in draw(st.lists(
-            st.sampled_from([0, 1, 2, 2**63 - 1, -2**63]), min_size=rows, max_size=rows))]
+        columns[COLUMN] = [
+            int(v)
+            for v in draw(
+                st.lists(
+                    st.sampled_from([0, 1, 2, 2**63 - 1, -(2**63)]), min_size=rows, max_size=rows
+                )
+            )
+        ]
     buf = io.BytesIO()
     pd.DataFrame(columns or {"x": []}).to_parquet(buf)
     raw = bytearray(buf.getvalue())
@@ -191,7 +289,7 @@ def posterior_file(draw) -> bytes:
         for _ in range(draw(st.integers(1, 4))):
             raw[draw(st.integers(0, len(raw) - 1))] ^= 1 << draw(st.integers(0, 7))
     elif kind == "cut":
-        raw = raw[:draw(st.integers(0, len(raw)))]
+        raw = raw[: draw(st.integers(0, len(raw)))]
     elif kind == "no magic":
         raw[:4] = b"PAR0"
     return bytes(raw)
@@ -200,9 +298,11 @@ def posterior_file(draw) -> bytes:
 @pytest.fixture(scope="module")
 def posterior_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("posterior")
-    (folder / "s.yaml").write_text(f"name: s\nparameters:\n  azerbaijan:\n    decision_noise:"
-                                   f"\n      posterior: {{file: post.parquet, column: {COLUMN}}}"
-                                   "\n")
+    (folder / "s.yaml").write_text(
+        f"name: s\nparameters:\n  azerbaijan:\n    decision_noise:"
+        f"\n      posterior: {{file: post.parquet, column: {COLUMN}}}"
+        "\n"
+    )
     return folder
 
 

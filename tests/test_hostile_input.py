@@ -48,9 +48,13 @@ def test_an_alias_bomb_is_refused_at_once_with_the_line(tmp_path):
     path = tmp_path / "bomb.yaml"
     path.write_text(alias_bomb())
     # In a child process with a timeout: before the fix this ran for over 15 minutes.
-    proc = subprocess.run([sys.executable, "-m", "sim", "validate", str(path)],
-                          capture_output=True, text=True, timeout=30,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert proc.returncode == 2, proc.stderr
     assert f"{path}:2: YAML anchors and aliases" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -58,15 +62,16 @@ def test_an_alias_bomb_is_refused_at_once_with_the_line(tmp_path):
 
 def test_one_harmless_anchor_is_refused_too(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("name: x\nparameters:\n  russia:\n    push: &p 2\n  armenia:\n"
-                    "    concession_threshold: *p\n")
+    path.write_text(
+        "name: x\nparameters:\n  russia:\n    push: &p 2\n  armenia:\n"
+        "    concession_threshold: *p\n"
+    )
     (problem,) = problems_of(path)
     assert problem.line == 4 and "anchors and aliases" in problem.message
 
 
 @pytest.mark.parametrize("opening,closing", [("[", "]"), ("{a: ", "}")])
-def test_deep_nesting_is_refused_with_its_line_not_a_recursion_error(tmp_path, opening,
-                                                                     closing):
+def test_deep_nesting_is_refused_with_its_line_not_a_recursion_error(tmp_path, opening, closing):
     path = tmp_path / "deep.yaml"
     path.write_text("name: deep\nparameters: " + opening * 5000 + "1" + closing * 5000 + "\n")
     (problem,) = problems_of(path)
@@ -102,14 +107,17 @@ def test_bytes_that_are_not_utf8_give_their_line(tmp_path):
     assert problem.line == 3 and "not UTF-8" in problem.message
 
 
-@pytest.mark.parametrize("text,line,words", [
-    # Found by the fuzz test below; each used to end in a traceback or a line-less message.
-    ("name: x\nas_of: 2024-02-30\n", 2, "not a valid date: 2024-02-30"),
-    ("name: x\n? [a, b]\n: 1\n", 2, "a key must be a name"),
-    ("name: x\nparameters: {? {a: 1}: 2}\n", 2, "a key must be a name"),
-    ("name: x\ndescription: a\x03b\n", 2, "special characters are not allowed (U+0003)"),
-    ("name: x\ndescription: >\ndescription: >\n  y\n", 3, "(first defined on line 2)"),
-])
+@pytest.mark.parametrize(
+    "text,line,words",
+    [
+        # Found by the fuzz test below; each used to end in a traceback or a line-less message.
+        ("name: x\nas_of: 2024-02-30\n", 2, "not a valid date: 2024-02-30"),
+        ("name: x\n? [a, b]\n: 1\n", 2, "a key must be a name"),
+        ("name: x\nparameters: {? {a: 1}: 2}\n", 2, "a key must be a name"),
+        ("name: x\ndescription: a\x03b\n", 2, "special characters are not allowed (U+0003)"),
+        ("name: x\ndescription: >\ndescription: >\n  y\n", 3, "(first defined on line 2)"),
+    ],
+)
 def test_what_the_fuzzer_found_is_one_located_line(tmp_path, text, line, words):
     path = tmp_path / "s.yaml"
     path.write_text(text)
@@ -123,10 +131,31 @@ def test_what_the_fuzzer_found_is_one_located_line(tmp_path, text, line, words):
 # default keeps the fast tier's budget. Derandomized so the suite is repeatable.
 EXAMPLES = int(os.environ.get("ESCSIM_FUZZ_EXAMPLES", "80"))
 
-NASTY_VALUES = ["1e400", "-1e400", ".nan", ".inf", "-.inf", "123456789012345678901234567890",
-                "~", "''", "[]", "{}", "[1, [2, [3]]]", "{beta: {a: .nan, b: 1}}",
-                "!!python/object:os.system x", "&x 1", "*x", "'\u202e\u0000'", "😀",
-                "{uniform: [1, 0]}", "true", "2024-02-30", "0x1F", "-0", "'1' '2'"]
+NASTY_VALUES = [
+    "1e400",
+    "-1e400",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "123456789012345678901234567890",
+    "~",
+    "''",
+    "[]",
+    "{}",
+    "[1, [2, [3]]]",
+    "{beta: {a: .nan, b: 1}}",
+    "!!python/object:os.system x",
+    "&x 1",
+    "*x",
+    "'\u202e\u0000'",
+    "😀",
+    "{uniform: [1, 0]}",
+    "true",
+    "2024-02-30",
+    "0x1F",
+    "-0",
+    "'1' '2'",
+]
 
 
 @st.composite
@@ -137,19 +166,39 @@ def mutated(draw) -> tuple[Path, bytes]:
     for _ in range(draw(st.integers(1, 3))):
         lines = text.splitlines(keepends=True) or [""]
         i = draw(st.integers(0, len(lines) - 1))
-        kind = draw(st.sampled_from(["drop_line", "cut", "flip_byte", "value", "key",
-                                     "indent", "nest", "anchor", "unicode", "duplicate"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "drop_line",
+                    "cut",
+                    "flip_byte",
+                    "value",
+                    "key",
+                    "indent",
+                    "nest",
+                    "anchor",
+                    "unicode",
+                    "duplicate",
+                ]
+            )
+        )
         if kind == "drop_line":
             del lines[i]
         elif kind == "cut":
-            lines = [text[:draw(st.integers(0, len(text)))]]
+            lines = [text[: draw(st.integers(0, len(text)))]]
         elif kind == "value":  # change a value's type or size
             value = draw(st.sampled_from(NASTY_VALUES) | st.text(max_size=20).map(repr))
             lines[i] = re.sub(r":\s.*$", lambda _, v=value: f": {v}", lines[i], count=1)
         elif kind == "key":
-            lines[i] = re.sub(r"^(\s*)[^:#\s]+", lambda m: m.group(1) + draw(
-                st.sampled_from(["x", "paramters", "beta", "name", "- a", "? k", "1"])),
-                lines[i], count=1)
+            lines[i] = re.sub(
+                r"^(\s*)[^:#\s]+",
+                lambda m: (
+                    m.group(1)
+                    + draw(st.sampled_from(["x", "paramters", "beta", "name", "- a", "? k", "1"]))
+                ),
+                lines[i],
+                count=1,
+            )
         elif kind == "indent":
             lines[i] = " " * draw(st.integers(0, 9)) + lines[i].lstrip(" ")
         elif kind == "nest":
@@ -158,8 +207,11 @@ def mutated(draw) -> tuple[Path, bytes]:
         elif kind == "anchor":
             lines.insert(i, "a: &a [1, 2]\nb: *a\n")
         elif kind == "unicode":
-            lines[i] = lines[i][:len(lines[i]) // 2] + draw(st.text(min_size=1, max_size=5)) \
-                + lines[i][len(lines[i]) // 2:]
+            lines[i] = (
+                lines[i][: len(lines[i]) // 2]
+                + draw(st.text(min_size=1, max_size=5))
+                + lines[i][len(lines[i]) // 2 :]
+            )
         elif kind == "duplicate":
             lines.insert(i, lines[i])
         text = "".join(lines)
@@ -185,9 +237,13 @@ PROBLEM_LINE = re.compile(r"^  (?P<file>[^\n]+?\.yaml)(?::(?P<line>\d+))?: (?P<w
 WHOLE_FILE = ("the file is empty", "the file is larger", "file not found")
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(case=mutated())
 def test_any_mutation_of_a_shipped_file_is_valid_or_located_problems(scenario_tree, case):
     source, raw = case

@@ -20,8 +20,8 @@ from sim.record import load_record
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.conditions import SHIPPED_CONDITIONS, load_conditions
 from sim.scenario.problems import MAX_LISTED
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 POSIX = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
@@ -34,9 +34,13 @@ def problems(load, path) -> list:
 
 
 def escsim(*args, timeout=60, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+    )
 
 
 def run_main(*args) -> tuple[int, str]:
@@ -114,14 +118,21 @@ def test_a_duplicated_header_column_is_blamed_on_that_column(tmp_path):
 # --- item 9: record cells that raised --------------------------------------------------
 
 
-@pytest.mark.parametrize("column,value", [("highest_rung", "7" * 5000),
-                                          ("armenian_military_deaths", "9" * 400),
-                                          ("month", "0000-12"), ("month", "２０２１-01")])
+@pytest.mark.parametrize(
+    "column,value",
+    [
+        ("highest_rung", "7" * 5000),
+        ("armenian_military_deaths", "9" * 400),
+        ("month", "0000-12"),
+        ("month", "２０２１-01"),
+    ],
+)
 def test_record_cells_that_raised_are_located_problems(tmp_path, column, value):
     lines = record_lines()
     header = lines[0].rstrip("\n").split(",")
-    cells = next(iter(pd.read_csv(RECORD, dtype=str, keep_default_na=False)
-                      .head(1).itertuples(index=False)))
+    cells = next(
+        iter(pd.read_csv(RECORD, dtype=str, keep_default_na=False).head(1).itertuples(index=False))
+    )
     row = dict(zip(header, cells, strict=True))
     row[column] = value
     path = tmp_path / "r.csv"
@@ -138,17 +149,26 @@ def test_record_cells_that_raised_are_located_problems(tmp_path, column, value):
 # --- item 10: scenario and conditions values that raised -------------------------------
 
 
-@pytest.mark.parametrize("text,line,words", [
-    ("name: x\nas_of: 0000-05\n", 2, "found '0000-05'"),
-    ("name: x\nas_of: 0000-05-01\n", 2, "year 0 is out of range"),
-    ("name: x\ninitial:\n  occupied_km2: " + "9" * 400 + "\n", 3, "occupied_km2"),
-    ("name: x\nparameters:\n  russia:\n    push: " + "9" * 400 + "\n", 4, "finite number"),
-    ("name: x\nparameters:\n  russia:\n    push: {uniform: [0, " + "9" * 400 + "]}\n", 4,
-     "finite number"),
-    ("name: x\nhorizon_weeks: " + "9" * 5000 + "\n", 2, "too long to be read"),
-    ("name: x\nparameters:\n  russia:\n    push: {normal: {mean: 1, sd: 1e300}}\n", 4,
-     "write uniform"),
-])
+@pytest.mark.parametrize(
+    "text,line,words",
+    [
+        ("name: x\nas_of: 0000-05\n", 2, "found '0000-05'"),
+        ("name: x\nas_of: 0000-05-01\n", 2, "year 0 is out of range"),
+        ("name: x\ninitial:\n  occupied_km2: " + "9" * 400 + "\n", 3, "occupied_km2"),
+        ("name: x\nparameters:\n  russia:\n    push: " + "9" * 400 + "\n", 4, "finite number"),
+        (
+            "name: x\nparameters:\n  russia:\n    push: {uniform: [0, " + "9" * 400 + "]}\n",
+            4,
+            "finite number",
+        ),
+        ("name: x\nhorizon_weeks: " + "9" * 5000 + "\n", 2, "too long to be read"),
+        (
+            "name: x\nparameters:\n  russia:\n    push: {normal: {mean: 1, sd: 1e300}}\n",
+            4,
+            "write uniform",
+        ),
+    ],
+)
 def test_scenario_values_that_raised_are_located_problems(tmp_path, text, line, words):
     path = tmp_path / "s.yaml"
     path.write_text(text)
@@ -171,8 +191,7 @@ def test_year_zero_in_a_conditions_file_is_a_located_problem(tmp_path, key):
 def test_a_month_outside_the_conditions_names_the_file_and_line():
     from sim.record.conditions import scenario_as_of
 
-    (problem,) = problems(lambda month: scenario_as_of(load_scenario(BASELINE), month),
-                          "2019-06")
+    (problem,) = problems(lambda month: scenario_as_of(load_scenario(BASELINE), month), "2019-06")
     assert problem.file == str(SHIPPED_CONDITIONS) and problem.line is not None
 
 
@@ -194,8 +213,7 @@ def test_a_beta_mean_does_not_overflow():
 
 def test_a_beta_too_narrow_to_draw_is_refused(tmp_path):
     path = tmp_path / "s.yaml"  # NumPy drew 0 for every world from it
-    path.write_text("name: x\nparameters:\n  russia:\n    push: {beta: {a: 1e308, "
-                    "b: 1e308}}\n")
+    path.write_text("name: x\nparameters:\n  russia:\n    push: {beta: {a: 1e308, b: 1e308}}\n")
     (problem,) = problems(load_scenario, path)
     assert problem.line == 4 and "write value:" in problem.message
 
@@ -205,8 +223,10 @@ def test_a_beta_too_narrow_to_draw_is_refused(tmp_path):
 
 def posterior_scenario(tmp_path, file="post.parquet") -> Path:
     path = tmp_path / "s.yaml"
-    path.write_text("name: s\nparameters:\n  azerbaijan:\n    decision_noise:\n"
-                    f"      posterior: {{file: {file}, column: azerbaijan.decision_noise}}\n")
+    path.write_text(
+        "name: s\nparameters:\n  azerbaijan:\n    decision_noise:\n"
+        f"      posterior: {{file: {file}, column: azerbaijan.decision_noise}}\n"
+    )
     return path
 
 
@@ -238,8 +258,9 @@ def test_a_posterior_of_too_many_rows_is_refused_from_its_metadata(tmp_path, mon
     from sim.scenario import distributions
 
     n = distributions.MAX_POSTERIOR_ROWS + 1
-    pq.write_table(pa.table({"azerbaijan.decision_noise": np.full(n, 1.0)}),
-                   tmp_path / "post.parquet")
+    pq.write_table(
+        pa.table({"azerbaijan.decision_noise": np.full(n, 1.0)}), tmp_path / "post.parquet"
+    )
     assert (tmp_path / "post.parquet").stat().st_size < 100_000  # tiny on disk
     monkeypatch.setattr(distributions, "_read_table", None)  # reading it would fail
     (problem,) = problems(load_scenario, posterior_scenario(tmp_path))
@@ -247,8 +268,9 @@ def test_a_posterior_of_too_many_rows_is_refused_from_its_metadata(tmp_path, mon
 
 
 def test_posterior_weights_whose_sum_overflows_are_read_as_equal(tmp_path):
-    pd.DataFrame({"azerbaijan.decision_noise": [0.5, 1.0, 1.5, 2.0],
-                  "weight": [1e308] * 4}).to_parquet(tmp_path / "post.parquet")
+    pd.DataFrame(
+        {"azerbaijan.decision_noise": [0.5, 1.0, 1.5, 2.0], "weight": [1e308] * 4}
+    ).to_parquet(tmp_path / "post.parquet")
     scenario = load_scenario(posterior_scenario(tmp_path))
     dist = scenario.parameters["azerbaijan.decision_noise"].dist
     assert dist.weights == pytest.approx([0.25] * 4)  # was inf-normalised: all zero
@@ -258,8 +280,7 @@ def test_posterior_weights_whose_sum_overflows_are_read_as_equal(tmp_path):
 # --- item 16: CSV formula injection ---------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)",
-                                  "\tx"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1", "-cmd", "@SUM(A1)", "\tx"])
 def test_a_scenario_name_is_not_written_as_a_formula(name):
     from dataclasses import replace
 
@@ -267,8 +288,7 @@ def test_a_scenario_name_is_not_written_as_a_formula(name):
     from sim.montecarlo import run_scenario
     from sim.output import to_csv
 
-    result = run_scenario(load_scenario(BASELINE), n_worlds=20, horizon_weeks=2,
-                          spread=(0, 1))
+    result = run_scenario(load_scenario(BASELINE), n_worlds=20, horizon_weeks=2, spread=(0, 1))
     text = to_csv(replace(result, scenario=name))
     import csv
 
@@ -280,15 +300,18 @@ def test_a_scenario_name_is_not_written_as_a_formula(name):
 # --- item 7: bounds -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args,words", [
-    (["-n", "1000000000000"], "at most 100,000,000 worlds"),
-    (["--horizon", "32768"], "at most 520 weeks"),
-    (["--chunk-size", "100000000"], "at most 1,000,000 worlds per chunk"),
-    (["--spread", "10:100000000"], "worlds per draw"),
-    (["--workers", "100000"], "at most 256 workers"),
-    (["--seed", "1" + "0" * 30], "a seed must be from 0"),
-    (["-n", "9" * 5000], "expected a whole number"),
-])
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["-n", "1000000000000"], "at most 100,000,000 worlds"),
+        (["--horizon", "32768"], "at most 520 weeks"),
+        (["--chunk-size", "100000000"], "at most 1,000,000 worlds per chunk"),
+        (["--spread", "10:100000000"], "worlds per draw"),
+        (["--workers", "100000"], "at most 256 workers"),
+        (["--seed", "1" + "0" * 30], "a seed must be from 0"),
+        (["-n", "9" * 5000], "expected a whole number"),
+    ],
+)
 def test_run_options_are_bounded_while_parsing(args, words):
     start = time.perf_counter()
     code, err = run_main("run", BASELINE, *args)
@@ -300,8 +323,9 @@ def test_a_run_too_large_for_memory_is_refused_before_work(monkeypatch):
     from sim import limits
 
     monkeypatch.setattr(limits, "available_memory", lambda: 1_000_000_000)
-    code, err = run_main("run", BASELINE, "-n", 4_000_000, "--chunk-size", 1_000_000,
-                         "--workers", 4)
+    code, err = run_main(
+        "run", BASELINE, "-n", 4_000_000, "--chunk-size", 1_000_000, "--workers", 4
+    )
     assert code == 2 and "more than the 1.0 GB available" in err, err
 
 
@@ -312,9 +336,11 @@ def test_a_run_of_millions_of_chunks_is_refused():
 
 def test_a_million_sample_sobol_study_is_refused_before_it_is_built(tmp_path):
     study = tmp_path / "study.yaml"
-    study.write_text(f"name: s\nscenario: {BASELINE}\nseed: 1\nworlds: 10\n"
-                     "outcomes: [full_scale_invasion]\ndesign:\n  method: sobol\n"
-                     "  samples: 1000000\n  parameters: all\n")
+    study.write_text(
+        f"name: s\nscenario: {BASELINE}\nseed: 1\nworlds: 10\n"
+        "outcomes: [full_scale_invasion]\ndesign:\n  method: sobol\n"
+        "  samples: 1000000\n  parameters: all\n"
+    )
     start = time.perf_counter()
     code, err = run_main("sweep", study, "--out", tmp_path / "out")
     assert code == 2 and "study.yaml:8: design.samples" in err and "points" in err, err
@@ -327,11 +353,12 @@ def test_a_huge_grid_is_counted_not_built(tmp_path):
 
     specs = list(PARAMS_BY_KEY.values())[:7]  # 10 values each: 10^7 points
     study = tmp_path / "study.yaml"
-    study.write_text(f"name: s\nscenario: {BASELINE}\nseed: 1\nworlds: 10\n"
-                     "outcomes: [full_scale_invasion]\ndesign:\n  method: grid\n"
-                     "  parameters:\n" + "".join(
-                         f"    {s.key}: {np.linspace(s.low, s.high, 10).tolist()}\n"
-                         for s in specs))
+    study.write_text(
+        f"name: s\nscenario: {BASELINE}\nseed: 1\nworlds: 10\n"
+        "outcomes: [full_scale_invasion]\ndesign:\n  method: grid\n"
+        "  parameters:\n"
+        + "".join(f"    {s.key}: {np.linspace(s.low, s.high, 10).tolist()}\n" for s in specs)
+    )
     from sim.experiments import load_study
 
     found = problems(load_study, study)
@@ -354,12 +381,18 @@ def outsider(tmp_path):
     return project, secret
 
 
-@pytest.mark.parametrize("body,key", [
-    ("extends: {p}\n", "extends"),
-    ("as_of: 2022-03\nconditions: {p}\n", "conditions"),
-    ("parameters:\n  azerbaijan:\n    decision_noise:\n      posterior: {{file: {p}, "
-     "column: x}}\n", "parameters.azerbaijan.decision_noise.posterior.file"),
-])
+@pytest.mark.parametrize(
+    "body,key",
+    [
+        ("extends: {p}\n", "extends"),
+        ("as_of: 2022-03\nconditions: {p}\n", "conditions"),
+        (
+            "parameters:\n  azerbaijan:\n    decision_noise:\n      posterior: {{file: {p}, "
+            "column: x}}\n",
+            "parameters.azerbaijan.decision_noise.posterior.file",
+        ),
+    ],
+)
 def test_a_path_outside_the_project_is_refused_unread(outsider, body, key, monkeypatch):
     monkeypatch.delenv("ESCSIM_ALLOW_OUTSIDE_PATHS", raising=False)
     project, secret = outsider
@@ -374,9 +407,11 @@ def test_a_study_scenario_outside_the_project_is_refused(outsider, monkeypatch):
     monkeypatch.delenv("ESCSIM_ALLOW_OUTSIDE_PATHS", raising=False)
     project, secret = outsider
     study = project / "study.yaml"
-    study.write_text(f"name: s\nscenario: {secret}\nseed: 1\nworlds: 10\n"
-                     "outcomes: [full_scale_invasion]\ndesign:\n  method: random\n"
-                     "  samples: 2\n  parameters: {russia.push: [0, 1]}\n")
+    study.write_text(
+        f"name: s\nscenario: {secret}\nseed: 1\nworlds: 10\n"
+        "outcomes: [full_scale_invasion]\ndesign:\n  method: random\n"
+        "  samples: 2\n  parameters: {russia.push: [0, 1]}\n"
+    )
     code, err = run_main("sweep", study, "--out", project / "out")
     assert code == 2 and "study.yaml:2: scenario:" in err and "secret" not in err, err
 

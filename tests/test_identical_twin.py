@@ -24,19 +24,36 @@ def twin_records(scenario, twins: int, seed: int):
     """``twins`` records, each one world's months read without error (its highest rung,
     ground, the CSTO's new answer, sanctions, a signature), with its hidden state at the
     end; only worlds still running at the end (an ended world has no record to go on)."""
-    f = WorldFilter(scenario, FIRST, MONTHS, 20 * twins, np.random.SeedSequence(seed),
-                    observation=ObservationModel.uninformative())
+    f = WorldFilter(
+        scenario,
+        FIRST,
+        MONTHS,
+        20 * twins,
+        np.random.SeedSequence(seed),
+        observation=ObservationModel.uninformative(),
+    )
     rows = []
     for i in range(MONTHS):
         s = f.step_month()
-        rows.append([MonthObservation(FIRST + i, int(s.max_rung[j]), bool(s.ground[j]),
-                                      bool(s.csto_rose[j]), bool(s.sanctions[j]),
-                                      bool(s.signed[j])) for j in range(f.n)])
+        rows.append(
+            [
+                MonthObservation(
+                    FIRST + i,
+                    int(s.max_rung[j]),
+                    bool(s.ground[j]),
+                    bool(s.csto_rose[j]),
+                    bool(s.sanctions[j]),
+                    bool(s.signed[j]),
+                )
+                for j in range(f.n)
+            ]
+        )
         f.month_index += 1
     keep = np.flatnonzero(f.model.world.active)[:twins]
     w = f.model.world
-    return [([row[j] for row in rows], int(s.max_rung[j]), float(w.resolve_belief()[j]))
-            for j in keep]
+    return [
+        ([row[j] for row in rows], int(s.max_rung[j]), float(w.resolve_belief()[j])) for j in keep
+    ]
 
 
 def filtered(scenario, record, seed, n=600):
@@ -81,23 +98,32 @@ def test_log_likelihood_higher_at_the_true_parameters():
     from sim.record.monthly import Record
 
     truth = truth_scenario()
-    distant = truth.with_overrides({"azerbaijan.decision_noise": 0.5,
-                                    "azerbaijan.change_cost": 2.0})
+    distant = truth.with_overrides(
+        {"azerbaijan.decision_noise": 0.5, "azerbaijan.change_cost": 2.0}
+    )
     twins = twin_records(truth, 6, seed=23)
     at_truth = at_distant = 0.0
     for k, (record, _, _) in enumerate(twins):
-        frame = pd.DataFrame({
-            "highest_rung": [o.rung for o in record],
-            "armenian_military_deaths": 0, "ground_taken": [o.ground for o in record],
-            "csto_reaction": [int(o.csto) for o in record],
-            "sanctions_on_azerbaijan": [o.sanctions for o in record],
-            "treaty_step": ["signed" if o.signed else "" for o in record], "event": "",
-            "source": ""}, index=pd.PeriodIndex([o.month for o in record], freq="M"))
+        frame = pd.DataFrame(
+            {
+                "highest_rung": [o.rung for o in record],
+                "armenian_military_deaths": 0,
+                "ground_taken": [o.ground for o in record],
+                "csto_reaction": [int(o.csto) for o in record],
+                "sanctions_on_azerbaijan": [o.sanctions for o in record],
+                "treaty_step": ["signed" if o.signed else "" for o in record],
+                "event": "",
+                "source": "",
+            },
+            index=pd.PeriodIndex([o.month for o in record], freq="M"),
+        )
         rec = Record(path=__import__("pathlib").Path(f"<twin {k}>"), frame=frame)
         origin = FIRST + MONTHS
-        at_truth += filter_record(truth, rec, [origin], (1,), n_worlds=400, replicates=1,
-                                  seed=k).log_likelihood
-        at_distant += filter_record(distant, rec, [origin], (1,), n_worlds=400,
-                                    replicates=1, seed=k).log_likelihood
+        at_truth += filter_record(
+            truth, rec, [origin], (1,), n_worlds=400, replicates=1, seed=k
+        ).log_likelihood
+        at_distant += filter_record(
+            distant, rec, [origin], (1,), n_worlds=400, replicates=1, seed=k
+        ).log_likelihood
     print(f"twin log-likelihood: truth {at_truth:.2f}, distant {at_distant:.2f}")
     assert at_truth > at_distant + 3, (at_truth, at_distant)

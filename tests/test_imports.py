@@ -33,8 +33,12 @@ def imports_of(path: Path, top_level_only: bool, source: str | None = None) -> s
     tree = ast.parse(path.read_text(encoding="utf-8") if source is None else source)
     # Imports under `if TYPE_CHECKING:` count at the top level too: a circle a type
     # checker follows still couples the two modules both ways.
-    type_only = [n for node in tree.body if isinstance(node, ast.If)
-                 and ast.unparse(node.test).endswith("TYPE_CHECKING") for n in node.body]
+    type_only = [
+        n
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        for n in node.body
+    ]
     nodes = [*tree.body, *type_only] if top_level_only else list(ast.walk(tree))
     found: set[str] = set()
     for node in nodes:
@@ -52,8 +56,9 @@ def imports_of(path: Path, top_level_only: bool, source: str | None = None) -> s
             parts = name.split(".")
             for i in range(1, len(parts) + 1):
                 prefix = ".".join(parts[:i])
-                if prefix in MODULES and (prefix not in ancestors or prefix == name
-                                          and prefix in found):
+                if prefix in MODULES and (
+                    prefix not in ancestors or prefix == name and prefix in found
+                ):
                     found.add(prefix)
     return {m for m in found if m in MODULES} - {me}
 
@@ -71,7 +76,7 @@ def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         state[node] = "open"
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == "open":
-                found.append(stack[stack.index(nxt):] + [nxt])
+                found.append(stack[stack.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt, [*stack, nxt])
         state[node] = "done"
@@ -95,11 +100,12 @@ def test_imports_form_no_circle_not_even_through_imports_inside_functions():
 def test_the_finder_sees_a_circle_and_a_type_only_import():
     """The check can fail: a planted circle is found and reported as its path, and an
     import under `if TYPE_CHECKING:` is an edge of the graph."""
-    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [
-        ["a", "b", "c", "a"]]
+    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
     assert find_cycles({"a": {"b"}, "b": set()}) == []
-    planted = ("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
-               "    from sim.state import WorldState\n")
+    planted = (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from sim.state import WorldState\n"
+    )
     assert imports_of(SIM / "ladder.py", True, planted) == {"sim.state"}
     assert imports_of(SIM / "ladder.py", False, planted) == {"sim.state"}
 
@@ -109,5 +115,6 @@ def test_the_finder_sees_a_circle_and_a_type_only_import():
 def test_each_module_imports_first_in_a_fresh_interpreter(module):
     if module.startswith("sim.dashboard.app"):
         pytest.importorskip("solara")
-    subprocess.run([sys.executable, "-c", f"import {module}"], check=True,
-                   cwd=SIM.parent, timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", f"import {module}"], check=True, cwd=SIM.parent, timeout=120
+    )

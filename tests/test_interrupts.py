@@ -19,8 +19,8 @@ import pytest
 
 from sim.cli import main
 from sim.experiments import load_study, run_study
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
@@ -62,8 +62,12 @@ with locked_out_dir(sys.argv[1], sys.argv[2]):
 
 @contextlib.contextmanager
 def lock_held_by_another_process(out: Path, command: str = "sweep"):
-    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out), command], env=ENV,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(out), command],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().strip() == "held"
         yield proc
@@ -83,8 +87,15 @@ def test_a_second_command_on_a_locked_out_is_refused_at_once(tmp_path, command):
         "sweep": ["sweep", study, "--out", out, "--no-progress"],
         "run": ["run", BASELINE, "-n", "100", "--out", out, "--no-progress"],
         "report": ["report", study, "--out", out],
-        "calibrate": ["calibrate", "--record", REPO / "data/record/armenia_azerbaijan_monthly.csv",
-                      "--scenario", BASELINE, "--out", out],
+        "calibrate": [
+            "calibrate",
+            "--record",
+            REPO / "data/record/armenia_azerbaijan_monthly.csv",
+            "--scenario",
+            BASELINE,
+            "--out",
+            out,
+        ],
         "compare": ["compare", BASELINE, BASELINE, "-n", "100", "--out", out],
     }[command]
     with lock_held_by_another_process(out) as holder:
@@ -127,14 +138,29 @@ def test_two_different_studies_on_one_out_never_mix(tmp_path):
     first = write_study(tmp_path)
     second = write_study(tmp_path, STUDY.replace("seed: 3", "seed: 4"), "other.yaml")
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-c", PAUSE_AFTER_FIRST_BLOCK, "sweep",
-                             str(first), "--out", str(out), "--no-progress"], env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            PAUSE_AFTER_FIRST_BLOCK,
+            "sweep",
+            str(first),
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().strip() == "saved"
-        for args in (["sweep", second, "--out", out, "--no-progress"],
-                     ["sweep", second, "--out", out, "--resume", "--no-progress"],
-                     ["sweep", first, "--out", out, "--resume", "--no-progress"]):
+        for args in (
+            ["sweep", second, "--out", out, "--no-progress"],
+            ["sweep", second, "--out", out, "--resume", "--no-progress"],
+            ["sweep", first, "--out", out, "--resume", "--no-progress"],
+        ):
             code, _, err = cli(*args)
             assert code == 2 and "is in use by escsim sweep" in err, err
     finally:
@@ -160,8 +186,10 @@ def test_the_manifest_is_checked_before_the_timing_probe(tmp_path, monkeypatch):
         raise AssertionError("the timing probe ran before the manifest was checked")
 
     monkeypatch.setattr("sim.experiments.estimate.study_size", probe)
-    for flags, words in (([], "holds results of a sweep already"),
-                         (["--resume"], "changed since the partial run")):
+    for flags, words in (
+        ([], "holds results of a sweep already"),
+        (["--resume"], "changed since the partial run"),
+    ):
         code, _, err = cli("sweep", second, "--out", out, "--no-progress", *flags)
         assert code == 2 and words in err, err
 
@@ -224,8 +252,9 @@ def test_a_corrupt_block_is_run_again_and_the_table_is_right(finished_sweep, tmp
     assert code == 0, err
     assert "Traceback" not in err
     assert "1 checkpoint block(s)" in err and "block-000001.npy" in err
-    pd.testing.assert_frame_equal(pd.read_csv(out / "results.csv"),
-                                  pd.read_csv(done / "results.csv"))
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / "results.csv"), pd.read_csv(done / "results.csv")
+    )
 
 
 def test_a_block_without_its_checksum_is_run_again(finished_sweep, tmp_path):
@@ -237,8 +266,9 @@ def test_a_block_without_its_checksum_is_run_again(finished_sweep, tmp_path):
     log.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:20])  # cut by a kill -9
     code, _, err = cli("sweep", study, "--out", out, "--resume", "--no-progress")
     assert code == 0 and "has no checksum" in err, err
-    pd.testing.assert_frame_equal(pd.read_csv(out / "results.csv"),
-                                  pd.read_csv(done / "results.csv"))
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / "results.csv"), pd.read_csv(done / "results.csv")
+    )
 
 
 # --- 3. a run directory holds one whole run or none --------------------------------
@@ -251,8 +281,7 @@ def _run_files(out: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_an_interrupted_run_leaves_the_previous_run_whole(tmp_path, monkeypatch):
     out = tmp_path / "run"
-    assert cli("run", BASELINE, "-n", "200", "--seed", "1", "--out", out,
-               "--no-progress")[0] == 0
+    assert cli("run", BASELINE, "-n", "200", "--seed", "1", "--out", out, "--no-progress")[0] == 0
     before = _run_files(out)
     from sim import plots
 
@@ -260,12 +289,12 @@ def test_an_interrupted_run_leaves_the_previous_run_whole(tmp_path, monkeypatch)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(plots, "plot_fan_chart", interrupted)  # after outcomes.csv
-    code, _, err = cli("run", BASELINE, "-n", "300", "--seed", "2", "--out", out,
-                       "--no-progress")
+    code, _, err = cli("run", BASELINE, "-n", "300", "--seed", "2", "--out", out, "--no-progress")
     assert code == 130 and "interrupted: nothing was written" in err
     assert _run_files(out) == before  # not outcomes.csv of one run beside another's json
-    assert sorted(p.name for p in tmp_path.iterdir() if ".run." in p.name) == \
-        [".run.escsim-lock"]  # no half-made directory left
+    assert sorted(p.name for p in tmp_path.iterdir() if ".run." in p.name) == [
+        ".run.escsim-lock"
+    ]  # no half-made directory left
 
 
 PAUSE_IN_FAN_CHART = """
@@ -283,13 +312,28 @@ sys.exit(main(sys.argv[1:]))
 @pytest.mark.slow
 def test_a_run_killed_while_writing_leaves_the_previous_run_and_is_cleaned_up(tmp_path):
     out = tmp_path / "run"
-    assert cli("run", BASELINE, "-n", "200", "--seed", "1", "--out", out,
-               "--no-progress")[0] == 0
+    assert cli("run", BASELINE, "-n", "200", "--seed", "1", "--out", out, "--no-progress")[0] == 0
     before = _run_files(out)
-    proc = subprocess.Popen([sys.executable, "-c", PAUSE_IN_FAN_CHART, "run", str(BASELINE),
-                             "-n", "300", "--seed", "2", "--out", str(out), "--no-progress"],
-                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            PAUSE_IN_FAN_CHART,
+            "run",
+            str(BASELINE),
+            "-n",
+            "300",
+            "--seed",
+            "2",
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         while (line := proc.stdout.readline()) and line.strip() != "writing":
             pass  # the table printed before the files are written
@@ -299,8 +343,7 @@ def test_a_run_killed_while_writing_leaves_the_previous_run_and_is_cleaned_up(tm
         proc.wait()
     assert _run_files(out) == before
     assert list(tmp_path.glob(".run.new-*"))  # the half-made one, hidden
-    assert cli("run", BASELINE, "-n", "300", "--seed", "2", "--out", out,
-               "--no-progress")[0] == 0
+    assert cli("run", BASELINE, "-n", "300", "--seed", "2", "--out", out, "--no-progress")[0] == 0
     assert not list(tmp_path.glob(".run.new-*")) and not list(tmp_path.glob(".run.old-*"))
     assert b'"seed": 2' in (out / "results.json").read_bytes()
     assert sorted(_run_files(out)) == sorted(before)
@@ -337,8 +380,10 @@ def test_ctrl_c_during_a_sweep_says_what_was_kept_and_how_to_resume(tmp_path, mo
     code, _, err = cli("sweep", study, "--out", out, "--no-progress")
     assert code == 130
     assert "nothing was written" not in err
-    assert f"interrupted: 1 of 5 blocks finished and kept in {out / 'blocks'}; run the " \
-           "same command with --resume to continue" in err
+    assert (
+        f"interrupted: 1 of 5 blocks finished and kept in {out / 'blocks'}; run the "
+        "same command with --resume to continue" in err
+    )
     code, _, err = cli("report", study, "--out", tmp_path / "rep")
     assert code == 130 and "run the same report command again to continue" in err
 
@@ -360,9 +405,22 @@ def test_a_sigterm_is_a_clean_exit_with_the_same_message(tmp_path):
     """SIGTERM used to kill at once: no message, no clean-up, the workers orphaned."""
     study = write_study(tmp_path)
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-c", PAUSE_AFTER_FIRST_BLOCK, "sweep",
-                             str(study), "--out", str(out), "--no-progress"], env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            PAUSE_AFTER_FIRST_BLOCK,
+            "sweep",
+            str(study),
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "saved"
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
@@ -373,8 +431,18 @@ def test_a_sigterm_is_a_clean_exit_with_the_same_message(tmp_path):
 # --- 12 and 16. options --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("address", ["not an address", "tcp://", "tcp://host", "host:99999",
-                                     "tcp://host:port", "http://host:8786", "tcp://h:1/x"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "not an address",
+        "tcp://",
+        "tcp://host",
+        "host:99999",
+        "tcp://host:port",
+        "http://host:8786",
+        "tcp://h:1/x",
+    ],
+)
 def test_a_malformed_dask_address_is_one_line(tmp_path, capsys, address):
     study = write_study(tmp_path)
     with pytest.raises(SystemExit) as exc:
@@ -391,8 +459,9 @@ def test_no_dask_scheduler_is_a_clear_message_in_bounded_time(tmp_path, monkeypa
     monkeypatch.setattr(parallel, "DASK_CONNECT_SECONDS", 2.0)
     study = write_study(tmp_path)
     start = time.perf_counter()
-    code, _, err = cli("sweep", study, "--out", tmp_path / "o", "--dask", "127.0.0.1:9",
-                       "--no-progress")
+    code, _, err = cli(
+        "sweep", study, "--out", tmp_path / "o", "--dask", "127.0.0.1:9", "--no-progress"
+    )
     assert time.perf_counter() - start < 20
     assert code == 2, err
     assert "no Dask scheduler answered at tcp://127.0.0.1:9 within 2 s" in err
@@ -406,11 +475,18 @@ def test_a_dashboard_port_out_of_range_is_refused(capsys, port):
     assert exc.value.code == 2 and "--port" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("host,warned", [("0.0.0.0", True), ("192.168.1.5", True),
-                                         ("::", True), ("127.0.0.1", False),
-                                         ("localhost", False), ("::1", False)])
-def test_a_dashboard_on_the_network_warns_that_it_has_no_login(monkeypatch, capsys, host,
-                                                                warned):
+@pytest.mark.parametrize(
+    "host,warned",
+    [
+        ("0.0.0.0", True),
+        ("192.168.1.5", True),
+        ("::", True),
+        ("127.0.0.1", False),
+        ("localhost", False),
+        ("::1", False),
+    ],
+)
+def test_a_dashboard_on_the_network_warns_that_it_has_no_login(monkeypatch, capsys, host, warned):
     import importlib.util
 
     class Exec(Exception):
@@ -431,8 +507,7 @@ def test_a_dashboard_on_the_network_warns_that_it_has_no_login(monkeypatch, caps
 
 
 @pytest.mark.slow
-def test_a_sweep_whose_dask_workers_all_leave_stops_and_keeps_its_blocks(tmp_path,
-                                                                          monkeypatch):
+def test_a_sweep_whose_dask_workers_all_leave_stops_and_keeps_its_blocks(tmp_path, monkeypatch):
     """Before: it waited forever with no message."""
     distributed = pytest.importorskip("distributed")
     from sim import parallel
@@ -442,8 +517,9 @@ def test_a_sweep_whose_dask_workers_all_leave_stops_and_keeps_its_blocks(tmp_pat
     monkeypatch.setattr(parallel, "DASK_NO_WORKER_SECONDS", 2.0)
     study = write_study(tmp_path)
     out = tmp_path / "out"
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         save = runner.Checkpoint.save
 
         def save_then_lose_the_workers(self, index, counts):

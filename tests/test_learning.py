@@ -66,8 +66,9 @@ def _settle(w, worlds, punished: bool, resolve_before, lesson_only: bool) -> Non
     belief is this week's update from where it stood before the week (whatever the West
     did in the real week is replaced)."""
     yes = np.full(w.n, punished)
-    a, b = learn_resolve(*resolve_before, imposed=yes, operation_ended=np.ones(w.n, bool),
-                         sanctioned=yes)
+    a, b = learn_resolve(
+        *resolve_before, imposed=yes, operation_ended=np.ones(w.n, bool), sanctioned=yes
+    )
     w.resolve_a = np.where(worlds, a, w.resolve_a)
     w.resolve_b = np.where(worlds, b, w.resolve_b)
     if not lesson_only:
@@ -81,22 +82,26 @@ CASES = [
     pytest.param(dict(n=4_000, seed=1, start=Start(rung=3)), True, id="lesson-only"),
     # Incursions of Baku's own choosing, from tension: a less risk-averse Baku launches
     # one within two years in about one world in five.
-    pytest.param(dict(n=6_000, seed=2, azerbaijan__risk_aversion=0.2), False,
-                 id="incursion-chosen"),
+    pytest.param(
+        dict(n=6_000, seed=2, azerbaijan__risk_aversion=0.2), False, id="incursion-chosen"
+    ),
 ]
 
 
 @pytest.mark.parametrize(("setting", "lesson_only"), CASES)
 def test_an_unpunished_incursion_is_no_less_likely_to_be_repeated(setting, lesson_only):
     split, punished, unpunished = _split_at_first_operation(
-        model(horizon=104, **setting), lesson_only)
+        model(horizon=104, **setting), lesson_only
+    )
     pairs = int(split.sum())
     assert pairs >= 900, pairs
     p, u = punished[split], unpunished[split]
     d = u.astype(float) - p
     gap, se = d.mean(), d.std(ddof=1) / np.sqrt(pairs)
-    report = (f"{pairs} paired worlds: launched again {u.mean():.3f} unpunished vs "
-              f"{p.mean():.3f} punished; paired difference {gap:+.4f} (se {se:.4f})")
+    report = (
+        f"{pairs} paired worlds: launched again {u.mean():.3f} unpunished vs "
+        f"{p.mean():.3f} punished; paired difference {gap:+.4f} (se {se:.4f})"
+    )
     # The punishment must change something, or the comparison below proves nothing.
     assert np.count_nonzero(d) >= 30, report
     assert gap >= 0.0, report

@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import REPO
 
 CODE = ["sim", "tests", "benchmarks"]
@@ -23,7 +21,6 @@ def test_ruff_is_clean():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.xfail(strict=False, reason="enabled once the tree is formatted")
 def test_ruff_format_leaves_nothing_to_change():
     proc = ruff("format", "--check", *CODE)
     assert proc.returncode == 0, proc.stdout + proc.stderr

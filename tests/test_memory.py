@@ -13,10 +13,15 @@ from tests.helpers import Start, params, views
 
 # No readiness, no concessions, no CSTO war, no spill-over: only the script and the
 # West's choice decide what happens.
-CALM = dict(armenia__border_readiness=0.0, armenia__denial_capacity=0.0,
-            armenia__minsk_concession_rate=0.0, armenia__constitution_reform_rate=0.0,
-            csto__obligation_strength=0.0, russia__decision_noise=0.0,
-            world__spillover_hazard=0.0)
+CALM = dict(
+    armenia__border_readiness=0.0,
+    armenia__denial_capacity=0.0,
+    armenia__minsk_concession_rate=0.0,
+    armenia__constitution_reform_rate=0.0,
+    csto__obligation_strength=0.0,
+    russia__decision_noise=0.0,
+    world__spillover_hazard=0.0,
+)
 # A West that never sanctions (gas and attention, 8 + 3, outweigh any stake at 0.6
 # resolve) and one that always does (nothing to lose), both at zero noise.
 NEVER = dict(usa_eu__gas_dependence=1.0, usa_eu__decision_noise=0.0)
@@ -33,8 +38,13 @@ def scripted(script):
 
 def run_script(script, n=4, **overrides) -> EscalationModel:
     classes = tuple(scripted(script) if cls is Azerbaijan else cls for cls in ACTOR_ORDER)
-    return EscalationModel(params(n, **{**CALM, **overrides}), Start(), len(script),
-                           np.random.default_rng(4), actor_classes=classes).run()
+    return EscalationModel(
+        params(n, **{**CALM, **overrides}),
+        Start(),
+        len(script),
+        np.random.default_rng(4),
+        actor_classes=classes,
+    ).run()
 
 
 def test_learn_resolve_counts_impositions_and_unpunished_ends():
@@ -51,8 +61,14 @@ def test_learn_resolve_counts_impositions_and_unpunished_ends():
 def test_learn_trust_counts_help_and_silence_at_each_end():
     a, b = np.full(4, 1.2), np.full(4, 2.8)
     ended = np.array([True, True, False, True])
-    level = np.array([CstoResponse.MILITARY, CstoResponse.MONITORING_MISSION,
-                      CstoResponse.NONE, CstoResponse.NONE])
+    level = np.array(
+        [
+            CstoResponse.MILITARY,
+            CstoResponse.MONITORING_MISSION,
+            CstoResponse.NONE,
+            CstoResponse.NONE,
+        ]
+    )
     new_a, new_b = armenia.learn_trust(a, b, ended, level)
     np.testing.assert_allclose(new_a, [2.2, 1.2, 1.2, 1.2])
     # Short of force, an answer is not help: a mission counts as silence.
@@ -60,8 +76,13 @@ def test_learn_trust_counts_help_and_silence_at_each_end():
 
 
 def test_priors_come_from_the_parameters():
-    v = views(1, usa_eu__sanctions_credibility=0.3, azerbaijan__belief_strength=10.0,
-              armenia__csto_appeal=0.25, armenia__trust_strength=8.0)
+    v = views(
+        1,
+        usa_eu__sanctions_credibility=0.3,
+        azerbaijan__belief_strength=10.0,
+        armenia__csto_appeal=0.25,
+        armenia__trust_strength=8.0,
+    )
     np.testing.assert_allclose(azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu), [[3.0], [7.0]])
     np.testing.assert_allclose(armenia.trust_prior(v.armenia), [[2.0], [6.0]])
     m = EscalationModel(params(3), Start(), 5, np.random.default_rng(0))

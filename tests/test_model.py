@@ -30,16 +30,22 @@ def test_treaty_probability_matches_the_hand_computed_answer():
     """
     rate, coercion, peace, horizon, n = 0.02, 1.0, 1.0, 30, 40_000
     m = model(
-        n, seed=5, horizon=horizon, start=Start(constitution_reformed=True),
-        armenia__minsk_concession_rate=rate, armenia__coercion_sensitivity=coercion,
-        armenia__peace_value=peace, azerbaijan__sign_propensity=1.0,
-        russia__spoiler=0.0, russia__decision_noise=0.0, **FROZEN_LADDER,
+        n,
+        seed=5,
+        horizon=horizon,
+        start=Start(constitution_reformed=True),
+        armenia__minsk_concession_rate=rate,
+        armenia__coercion_sensitivity=coercion,
+        armenia__peace_value=peace,
+        azerbaijan__sign_propensity=1.0,
+        russia__spoiler=0.0,
+        russia__decision_noise=0.0,
+        **FROZEN_LADDER,
     ).run()
     odds = rate / (1 - rate) * (1 + coercion * 0.5)
     q = odds / (1 + odds)
     a = 1 / (1 + math.exp(-peace))
-    truth = sum(q * (1 - q) ** (t - 1) * (1 - (1 - a) ** (horizon - t))
-                for t in range(1, horizon))
+    truth = sum(q * (1 - q) ** (t - 1) * (1 - (1 - a) ** (horizon - t)) for t in range(1, horizon))
     k, n = _estimate(m, "peace_treaty")
     lo, hi = wilson_interval(k, n, confidence=0.999)
     assert lo <= truth <= hi, (k / n, truth)
@@ -55,12 +61,20 @@ def test_sanctions_probability_matches_the_hand_computed_answer():
     P(sanctions within H) = 1 - (1 - s)^H."""
     cred, gas, mon, horizon, n = 0.8, 0.25, 0.6, 26, 40_000
     m = model(
-        n, seed=6, horizon=horizon, start=Start(rung=3),
-        usa_eu__sanctions_credibility=cred, usa_eu__gas_dependence=gas,
-        usa_eu__monitor_presence=mon, csto__obligation_strength=0.0,
-        russia__decision_noise=0.0, armenia__csto_appeal=0.0,
-        azerbaijan__military_advantage=0.0, armenia__border_readiness=0.0,
-        armenia__minsk_concession_rate=0.0, armenia__constitution_reform_rate=0.0,
+        n,
+        seed=6,
+        horizon=horizon,
+        start=Start(rung=3),
+        usa_eu__sanctions_credibility=cred,
+        usa_eu__gas_dependence=gas,
+        usa_eu__monitor_presence=mon,
+        csto__obligation_strength=0.0,
+        russia__decision_noise=0.0,
+        armenia__csto_appeal=0.0,
+        azerbaijan__military_advantage=0.0,
+        armenia__border_readiness=0.0,
+        armenia__minsk_concession_rate=0.0,
+        armenia__constitution_reform_rate=0.0,
         **FROZEN_LADDER,
     ).run()
     assert np.all(m.world.rung == 3) and np.all(m.world.west_call)
@@ -95,9 +109,14 @@ def test_one_world_stepped_alone_matches_the_batch():
 
 
 def test_terminal_states_stay_terminal():
-    m = model(3_000, seed=4, azerbaijan__sign_propensity=1.0,
-              armenia__minsk_concession_rate=0.3, armenia__constitution_reform_rate=0.3,
-              world__spillover_hazard=0.5)
+    m = model(
+        3_000,
+        seed=4,
+        azerbaijan__sign_propensity=1.0,
+        armenia__minsk_concession_rate=0.3,
+        armenia__constitution_reform_rate=0.3,
+        world__spillover_hazard=0.5,
+    )
     ended_before = np.zeros(m.n_worlds, dtype=bool)
     snapshot = None
     for _ in range(40):
@@ -108,8 +127,10 @@ def test_terminal_states_stay_terminal():
         if snapshot is not None:
             for name, before in snapshot.items():
                 np.testing.assert_array_equal(getattr(w, name)[ended_before], before, name)
-        snapshot = {name: getattr(w, name)[ended].copy() for name in
-                    ("rung", "sanctioned", "csto_level", "occupied_km2", "minsk_dissolved")}
+        snapshot = {
+            name: getattr(w, name)[ended].copy()
+            for name in ("rung", "sanctioned", "csto_level", "occupied_km2", "minsk_dissolved")
+        }
         ended_before = ended
     assert ended_before.mean() > 0.5  # the case really exercises terminal states
     assert not np.any(m.world.treaty & m.world.war)
@@ -127,8 +148,12 @@ def test_ground_is_only_taken_from_an_incursion_up():
     """A clash takes no ground. An incursion that meets no readiness takes success x
     30 km2 a week (edge 0.5: 15 km2) until its 40 km2 objective is held (week 3, 45
     km2); then Baku digs in at tension and the ladder, frozen, keeps it there."""
-    sure = dict(armenia__border_readiness=0.0, azerbaijan__military_advantage=0.5,
-                russia__decision_noise=0.0, **FROZEN_LADDER)
+    sure = dict(
+        armenia__border_readiness=0.0,
+        azerbaijan__military_advantage=0.5,
+        russia__decision_noise=0.0,
+        **FROZEN_LADDER,
+    )
     m = model(2_000, seed=8, start=Start(rung=2), **sure).run()
     assert np.all(m.world.occupied_km2 == 170.0)
     m = model(2_000, seed=8, horizon=6, start=Start(rung=3), **sure).run()
@@ -179,8 +204,13 @@ def test_a_change_before_the_first_week_is_the_same_as_building_with_it():
     readiness = np.linspace(0.0, 1.0, n)
     changed = model(n, seed=14)
     stale = changed.actors[1].fixed
-    changed.update_parameters({"usa_eu.sanctions_credibility": 0.1, "russia.push": 4.0,
-                               "armenia.border_readiness": readiness})
+    changed.update_parameters(
+        {
+            "usa_eu.sanctions_credibility": 0.1,
+            "russia.push": 4.0,
+            "armenia.border_readiness": readiness,
+        }
+    )
     p = params(n, usa_eu__sanctions_credibility=0.1, russia__push=4.0)
     p["armenia.border_readiness"] = readiness
     built = EscalationModel(p, Start(), 52, np.random.default_rng(14))
@@ -222,7 +252,7 @@ def test_a_change_at_week_k_leaves_the_weeks_before_and_rules_the_weeks_after():
     counts_frozen = np.array(frozen.datacollector.model_vars["state_counts"])
     np.testing.assert_array_equal(counts_usual[: k + 1], counts_frozen[: k + 1])
     # The unchanged run keeps moving after week k, so the check above can fail.
-    assert not np.array_equal(counts_usual[k + 1:, :6], counts_usual[k:-1, :6])
+    assert not np.array_equal(counts_usual[k + 1 :, :6], counts_usual[k:-1, :6])
 
 
 def test_changing_the_starting_denial_sets_the_current_denial_of_running_worlds():

@@ -47,8 +47,13 @@ def test_seed_changes_the_numbers_and_is_recorded(baseline):
 
 def test_progress_reports_every_chunk(baseline):
     seen = []
-    run_scenario(baseline, n_worlds=2_500, horizon_weeks=5, chunk_size=1_000,
-                 progress=lambda done, total: seen.append((done, total)))
+    run_scenario(
+        baseline,
+        n_worlds=2_500,
+        horizon_weeks=5,
+        chunk_size=1_000,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert seen == [(1000, 2500), (2000, 2500), (2500, 2500)]
 
 
@@ -80,8 +85,10 @@ def test_a_block_of_points_is_each_point_run_alone(baseline):
     from sim.experiments.runner import point_counts
     from sim.montecarlo import Points
 
-    points = Points(("russia.push", "usa_eu.sanctions_credibility"),
-                    np.array([[0.0, 0.2], [3.0, 0.5], [6.0, 0.9]]))
+    points = Points(
+        ("russia.push", "usa_eu.sanctions_credibility"),
+        np.array([[0.0, 0.2], [3.0, 0.5], [6.0, 0.9]]),
+    )
     block = run_chunk(ChunkTask(baseline, 9, 1, 700, 30, points), measure=point_counts)
     assert block.shape == (3, len(OUTCOME_NAMES))
     for row, values in zip(block, points.values, strict=True):

@@ -31,8 +31,9 @@ def test_notebook_runs_top_to_bottom(path, monkeypatch):
     # A last cell reports what the kernel used: the test's small world count must have
     # reached the notebook (else it ran at class size, or ignored the variable).
     nb.cells.append(nbformat.v4.new_code_cell("print('escsim-test-worlds', WORLDS)"))
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()  # raises CellExecutionError on any failing cell, asserts included
     code_cells = [c for c in nb.cells[:shipped_cells] if c.cell_type == "code"]
     assert all(c.execution_count for c in code_cells), "a code cell did not run"

@@ -11,7 +11,6 @@ with no other edit.
 """
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,12 +23,17 @@ from sim.outcomes import OUTCOME_NAMES, OUTCOME_TABLE, Outcome, Reader
 from sim.record import COLUMNS, load_record, observed_events, record_outcomes
 from sim.scenario import ScenarioError
 from sim.scenario.claims import OBSERVED_KEYS, Observed
+from tests.conftest import REPO
 from tests.helpers import model
 
-REPO = Path(__file__).resolve().parents[1]
 RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
-CASE = Observed(highest_rung=3, sanctions_imposed=True, csto_reaction="monitoring_mission",
-                peace_treaty=False, regional_war=True)
+CASE = Observed(
+    highest_rung=3,
+    sanctions_imposed=True,
+    csto_reaction="monitoring_mission",
+    peace_treaty=False,
+    regional_war=True,
+)
 
 
 def _names(rows) -> set[str]:
@@ -69,11 +73,17 @@ def test_a_case_reads_exactly_the_rows_with_a_case_reader():
     assert all(set(o.in_case.fields) <= set(OBSERVED_KEYS) for o in rows)
     observed = CASE.outcomes()
     assert set(observed) == _names(rows)
-    assert observed == {"border_clash": True, "limited_incursion": True,
-                        "corridor_offensive": False, "full_scale_invasion": False,
-                        "sanctions_imposed": True, "csto_statement": True,
-                        "csto_military_response": False, "peace_treaty": False,
-                        "regional_war": True}
+    assert observed == {
+        "border_clash": True,
+        "limited_incursion": True,
+        "corridor_offensive": False,
+        "full_scale_invasion": False,
+        "sanctions_imposed": True,
+        "csto_statement": True,
+        "csto_military_response": False,
+        "peace_treaty": False,
+        "regional_war": True,
+    }
     with pytest.raises(ValueError, match="does not record"):
         next(o for o in OUTCOME_TABLE if o.in_case is None).case({})
 
@@ -84,8 +94,7 @@ def test_the_calibration_reads_every_row_with_a_week_reader():
     rows = [o for o in OUTCOME_TABLE if o.in_week is not None]
     rung_rows = [o for o in rows if o.rung is not None]
     assert summary.RUNG_THRESHOLDS == (1, *(int(o.rung) for o in rung_rows))
-    assert {o.name for o in rows if o.rung is None} == {summary.CSTO.name,
-                                                        summary.SANCTIONS.name}
+    assert {o.name for o in rows if o.rung is None} == {summary.CSTO.name, summary.SANCTIONS.name}
     # Each compares with the record: it has a month reader too.
     assert all(o.in_month is not None for o in rows)
     # A rung row's week is "fought at its rung or higher", which is what a month's
@@ -98,11 +107,19 @@ def test_the_calibration_reads_every_row_with_a_week_reader():
 def test_order_of_the_outputs_is_the_tables_and_the_sources_fields():
     assert OUTCOME_NAMES == tuple(o.name for o in OUTCOME_TABLE)
     assert [o.name for o in record_outcomes()] == [
-        "border_clash", "limited_incursion", "csto_statement", "sanctions_imposed",
-        "peace_treaty"]
-    assert list(CASE.outcomes())[:5] == ["border_clash", "limited_incursion",
-                                         "corridor_offensive", "full_scale_invasion",
-                                         "sanctions_imposed"]
+        "border_clash",
+        "limited_incursion",
+        "csto_statement",
+        "sanctions_imposed",
+        "peace_treaty",
+    ]
+    assert list(CASE.outcomes())[:5] == [
+        "border_clash",
+        "limited_incursion",
+        "corridor_offensive",
+        "full_scale_invasion",
+        "sanctions_imposed",
+    ]
 
 
 def test_a_new_row_reaches_the_record_and_the_cases_with_no_other_edit(monkeypatch, tmp_path):
@@ -110,19 +127,29 @@ def test_a_new_row_reaches_the_record_and_the_cases_with_no_other_edit(monkeypat
     a case's highest rung 2 or more) and the corridor offensive read off the record
     too. The record's events, the rolling backtest's check and a case's outcomes pick
     them up, in the order of their sources' fields."""
-    deaths = Outcome("deaths", "Armenian soldiers killed", lambda w: w.max_rung >= 2,
-                     dashboard=False,
-                     in_month=Reader(("armenian_military_deaths",), lambda d: d > 0),
-                     in_case=Reader(("highest_rung",), lambda r: r >= 2))
+    deaths = Outcome(
+        "deaths",
+        "Armenian soldiers killed",
+        lambda w: w.max_rung >= 2,
+        dashboard=False,
+        in_month=Reader(("armenian_military_deaths",), lambda d: d > 0),
+        in_case=Reader(("highest_rung",), lambda r: r >= 2),
+    )
     corridor = outcomes.BY_NAME["corridor_offensive"]
     corridor = dataclasses.replace(corridor, in_month=outcomes.rung_at_least(corridor.rung))
     table = tuple(corridor if o.name == corridor.name else o for o in OUTCOME_TABLE)
     monkeypatch.setattr(outcomes, "OUTCOME_TABLE", (*table, deaths))
     record = load_record(RECORD)
     events = observed_events(record)
-    assert list(events.columns) == ["border_clash", "limited_incursion", "corridor_offensive",
-                                    "deaths", "csto_statement", "sanctions_imposed",
-                                    "peace_treaty"]
+    assert list(events.columns) == [
+        "border_clash",
+        "limited_incursion",
+        "corridor_offensive",
+        "deaths",
+        "csto_statement",
+        "sanctions_imposed",
+        "peace_treaty",
+    ]
     deaths_by_month = record.frame["armenian_military_deaths"] > 0
     assert events["deaths"].tolist() == deaths_by_month.tolist()
     assert events["deaths"].any() and not events["corridor_offensive"].any()

@@ -12,9 +12,17 @@ from tests.helpers import FROZEN_LADDER, Start, model
 
 # The output contract's order (README, JSON, CSV): pinned here so the table keeps it.
 CONTRACT_ORDER = (
-    "border_clash", "limited_incursion", "corridor_offensive", "full_scale_invasion",
-    "regional_war", "peace_treaty", "sanctions_imposed", "csto_statement",
-    "csto_monitoring_mission", "csto_military_response", "russian_corridor_control",
+    "border_clash",
+    "limited_incursion",
+    "corridor_offensive",
+    "full_scale_invasion",
+    "regional_war",
+    "peace_treaty",
+    "sanctions_imposed",
+    "csto_statement",
+    "csto_monitoring_mission",
+    "csto_military_response",
+    "russian_corridor_control",
     "pro_russian_unrest",
 )
 
@@ -23,13 +31,26 @@ def test_every_view_is_read_off_the_one_table():
     names = tuple(o.name for o in OUTCOME_TABLE)
     assert names == CONTRACT_ORDER == OUTCOME_NAMES == tuple(outcomes.OUTCOMES)
     assert all(outcomes.OUTCOMES[o.name] == o.meaning and o.meaning for o in OUTCOME_TABLE)
-    assert outcomes.RUNG_OUTCOMES == {"border_clash": Rung.BORDER_CLASH,
-                                    "limited_incursion": Rung.LIMITED_INCURSION,
-                                    "corridor_offensive": Rung.CORRIDOR_OFFENSIVE,
-                                    "full_scale_invasion": Rung.FULL_SCALE_INVASION}
-    assert SHOWN_OUTCOMES == tuple(o.name for o in OUTCOME_TABLE if o.dashboard) == (
-        "border_clash", "limited_incursion", "corridor_offensive", "full_scale_invasion",
-        "regional_war", "peace_treaty", "sanctions_imposed", "csto_military_response")
+    assert outcomes.RUNG_OUTCOMES == {
+        "border_clash": Rung.BORDER_CLASH,
+        "limited_incursion": Rung.LIMITED_INCURSION,
+        "corridor_offensive": Rung.CORRIDOR_OFFENSIVE,
+        "full_scale_invasion": Rung.FULL_SCALE_INVASION,
+    }
+    assert (
+        SHOWN_OUTCOMES
+        == tuple(o.name for o in OUTCOME_TABLE if o.dashboard)
+        == (
+            "border_clash",
+            "limited_incursion",
+            "corridor_offensive",
+            "full_scale_invasion",
+            "regional_war",
+            "peace_treaty",
+            "sanctions_imposed",
+            "csto_military_response",
+        )
+    )
 
 
 def _sustained_from_history(rungs: np.ndarray, running: np.ndarray, start: int) -> np.ndarray:
@@ -50,8 +71,9 @@ def test_indicators_read_the_world_state_as_their_meanings_say():
     """Rung outcomes are operations kept up for their minimum length (recomputed here
     from each world's weekly rungs), not a single week's launch; the others read the
     world's flags."""
-    m = model(4_000, seed=11, horizon=52, usa_eu__sanctions_credibility=0.2,
-              azerbaijan__change_cost=0.5)
+    m = model(
+        4_000, seed=11, horizon=52, usa_eu__sanctions_credibility=0.2, azerbaijan__change_cost=0.5
+    )
     rungs, running = [], []
     while m.running:
         running.append(m.world.active.copy())
@@ -70,8 +92,9 @@ def test_indicators_read_the_world_state_as_their_meanings_say():
     np.testing.assert_array_equal(ind["peace_treaty"], w.treaty)
     np.testing.assert_array_equal(ind["sanctions_imposed"], w.ever_sanctioned)
     np.testing.assert_array_equal(ind["csto_statement"], w.csto_level >= CstoResponse.STATEMENT)
-    np.testing.assert_array_equal(ind["csto_military_response"],
-                                  w.csto_level == CstoResponse.MILITARY)
+    np.testing.assert_array_equal(
+        ind["csto_military_response"], w.csto_level == CstoResponse.MILITARY
+    )
     np.testing.assert_array_equal(ind["russian_corridor_control"], w.russian_corridor)
     np.testing.assert_array_equal(ind["pro_russian_unrest"], w.unrest)
     # A run long enough that the ladder outcomes are neither never nor always seen.
@@ -94,7 +117,13 @@ def test_sanctions_imposed_counts_sanctions_since_lifted():
     were ever imposed, so a world whose sanctions were lifted still counts. Baku is
     pinned at tension (frozen ladder) from a start under sanctions, lifted after 4 calm
     weeks."""
-    m = model(50, seed=2, horizon=10, start=Start(sanctions_imposed=True),
-              usa_eu__lift_after_weeks=4, **FROZEN_LADDER).run()
+    m = model(
+        50,
+        seed=2,
+        horizon=10,
+        start=Start(sanctions_imposed=True),
+        usa_eu__lift_after_weeks=4,
+        **FROZEN_LADDER,
+    ).run()
     assert not m.world.sanctioned.any()
     assert m.outcome_indicators()[OUTCOME_NAMES.index("sanctions_imposed")].all()

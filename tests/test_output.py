@@ -57,8 +57,12 @@ def test_json_has_the_contract_keys(result):
     data = json.loads(to_json(result))
     assert data["scenario"] == "fixture" and data["seed"] == 7 and data["worlds"] == 1000
     assert data["horizon_weeks"] == 4
-    assert data["outcomes"]["regional_war"] == {"p": 0.001, "ci": pytest.approx(
-        data["outcomes"]["regional_war"]["ci"]), "n": 1000, "spread": None}
+    assert data["outcomes"]["regional_war"] == {
+        "p": 0.001,
+        "ci": pytest.approx(data["outcomes"]["regional_war"]["ci"]),
+        "n": 1000,
+        "spread": None,
+    }
     assert data["parameter_spread"]["status"] == "off"
     assert len(data["state_shares_by_week"]) == 5 and len(data["state_labels"]) == N_STATES
 
@@ -66,8 +70,13 @@ def test_json_has_the_contract_keys(result):
 def test_run_dir_has_real_figures_and_a_loadable_scenario(result, tmp_path):
     paths = write_run_dir(result, tmp_path / "out", {"name": "fixture", "horizon_weeks": 4})
     names = {p.name for p in paths}
-    assert names == {"results.json", "outcomes.csv", "scenario.resolved.yaml",
-                     "outcomes.png", "fan_chart.png"}
+    assert names == {
+        "results.json",
+        "outcomes.csv",
+        "scenario.resolved.yaml",
+        "outcomes.png",
+        "fan_chart.png",
+    }
     for png in ("outcomes.png", "fan_chart.png"):
         raw = (tmp_path / "out" / png).read_bytes()
         assert raw[:8] == b"\x89PNG\r\n\x1a\n"
@@ -124,8 +133,13 @@ def make_tally(worlds: int = WORLDS, horizon: int = HORIZON, clash: bool = True)
 
 @pytest.fixture
 def big() -> RunResult:
-    return RunResult(scenario="baseline", seed=42, chunk_size=1000, tally=make_tally(),
-                     parameters={"note": "hand-made"})
+    return RunResult(
+        scenario="baseline",
+        seed=42,
+        chunk_size=1000,
+        tally=make_tally(),
+        parameters={"note": "hand-made"},
+    )
 
 
 def test_table_rows_in_order_with_their_numbers(big):
@@ -133,8 +147,9 @@ def test_table_rows_in_order_with_their_numbers(big):
     lines = table.splitlines()
     for name in OUTCOME_NAMES:
         assert any(line.startswith(name + " ") for line in lines), name
-    rows = {line.split()[0]: line for line in lines if line.split() and
-            line.split()[0] in OUTCOME_NAMES}
+    rows = {
+        line.split()[0]: line for line in lines if line.split() and line.split()[0] in OUTCOME_NAMES
+    }
     assert list(rows) == list(OUTCOME_NAMES)  # in the contract's order
     assert "12.3%  [11.7%, 13.0%]" in rows["border_clash"]
     assert rows["border_clash"].rstrip().endswith("10,000")
@@ -146,8 +161,9 @@ def test_table_rows_in_order_with_their_numbers(big):
     assert "median week of first border clash: 17 (among 1,234 worlds that had one)" in table
     for label, share in zip(STATE_LABELS, FINAL_SHARES, strict=True):
         expected = pct(share)
-        assert any(line.strip().startswith(label + " ") and line.endswith(expected)
-                   for line in lines), (label, expected)
+        assert any(
+            line.strip().startswith(label + " ") and line.endswith(expected) for line in lines
+        ), (label, expected)
 
 
 def test_table_without_any_clash():
@@ -169,9 +185,11 @@ def test_csv_parses_back_to_the_same_numbers(big):
         assert r["scenario"] == "baseline" and r["seed"] == "42"
         assert r["horizon_weeks"] == "52"
     header = to_csv(big).splitlines()[0]
-    assert header == ("outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks,"
-                      "spread_p10,spread_p50,spread_p90,spread_draws,spread_worlds_per_draw,"
-                      "spread_between_sd")
+    assert header == (
+        "outcome,p,ci_low,ci_high,n,k,scenario,seed,horizon_weeks,"
+        "spread_p10,spread_p50,spread_p90,spread_draws,spread_worlds_per_draw,"
+        "spread_between_sd"
+    )
 
 
 def test_json_of_a_run_without_worlds_is_valid_json():
@@ -193,15 +211,25 @@ def _assert_real_png(path) -> None:
 
 
 def test_write_run_dir_writes_every_file(big, tmp_path):
-    resolved = {"name": "baseline", "horizon_weeks": 52, "seed_note": None,
-                "initial": {"rung": 1, "occupied_km2": 170.0},
-                "parameters": {"azerbaijan": {"risk_aversion": {"beta": {"a": 8, "b": 2}}}},
-                "tags": ("a", "b"), "weight": np.float64(0.25)}
+    resolved = {
+        "name": "baseline",
+        "horizon_weeks": 52,
+        "seed_note": None,
+        "initial": {"rung": 1, "occupied_km2": 170.0},
+        "parameters": {"azerbaijan": {"risk_aversion": {"beta": {"a": 8, "b": 2}}}},
+        "tags": ("a", "b"),
+        "weight": np.float64(0.25),
+    }
     out = tmp_path / "runs" / "baseline"  # parents are created
     paths = write_run_dir(big, out, resolved)
     names = {p.name for p in paths}
-    assert names == {"results.json", "outcomes.csv", "scenario.resolved.yaml",
-                     "outcomes.png", "fan_chart.png"}
+    assert names == {
+        "results.json",
+        "outcomes.csv",
+        "scenario.resolved.yaml",
+        "outcomes.png",
+        "fan_chart.png",
+    }
     assert sorted(p.name for p in out.iterdir()) == sorted(names)  # no temp files left
     for path in paths:
         assert path.parent == out and path.stat().st_size > 0

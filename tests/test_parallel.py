@@ -24,9 +24,16 @@ def fail_on_three(task: int) -> int:
     return task
 
 
-@pytest.mark.parametrize("backend", [
-    {}, {"workers": 2}, {"executor": "threads"}, {"executor": MapOnly()},
-], ids=["serial", "process-pool", "submit-executor", "map-only-executor"])
+@pytest.mark.parametrize(
+    "backend",
+    [
+        {},
+        {"workers": 2},
+        {"executor": "threads"},
+        {"executor": MapOnly()},
+    ],
+    ids=["serial", "process-pool", "submit-executor", "map-only-executor"],
+)
 def test_every_backend_returns_results_in_task_order(backend):
     if backend.get("executor") == "threads":
         with ThreadPoolExecutor(3) as pool:
@@ -46,8 +53,15 @@ def test_as_completed_gives_each_result_with_its_index_as_it_finishes():
 def test_progress_counts_the_weight_of_each_task_handed_over():
     seen = []
     with ThreadPoolExecutor(len(TASKS)) as pool:
-        list(map_ordered(square_after, TASKS, executor=pool, size=lambda t: 10,
-                         progress=lambda done, total: seen.append((done, total))))
+        list(
+            map_ordered(
+                square_after,
+                TASKS,
+                executor=pool,
+                size=lambda t: 10,
+                progress=lambda done, total: seen.append((done, total)),
+            )
+        )
     assert seen == [(10 * (i + 1), 60) for i in range(len(TASKS))]
 
 
@@ -63,10 +77,12 @@ def test_a_failing_task_raises_its_own_error(workers):
 @pytest.mark.slow
 def test_dask_returns_results_in_task_order():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         assert list(map_ordered(square_after, TASKS, dask=cluster.scheduler_address)) == [
-            t * t for t in TASKS]
+            t * t for t in TASKS
+        ]
         with distributed.Client(cluster) as client:
             pairs = list(map_as_completed(square_after, TASKS, dask=client))
             assert client.status == "running", "a client passed in stays open"

@@ -6,16 +6,14 @@ resets in a running world."""
 import ast
 import pickle
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.actors import PARAMETERS, PARAMS_BY_KEY, registered
 from sim.params import RESETS, ParamKey, ParamSpec
+from tests.conftest import SIM
 from tests.helpers import model
-
-SIM = Path(__file__).resolve().parents[1] / "sim"
 
 
 @pytest.mark.parametrize("spec", PARAMETERS, ids=lambda s: s.key)
@@ -37,8 +35,21 @@ def test_a_key_is_the_plain_string_it_spells():
     assert type(copied) is ParamKey and copied == key
 
 
-@pytest.mark.parametrize("text", ["usa_eu", "usa_eu.", ".push", "russia.push.x", "Russia.push",
-                                  "russia push", "russia__push", "a__b.c", "russia.__push", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "usa_eu",
+        "usa_eu.",
+        ".push",
+        "russia.push.x",
+        "Russia.push",
+        "russia push",
+        "russia__push",
+        "a__b.c",
+        "russia.__push",
+        "",
+    ],
+)
 def test_a_malformed_dotted_key_is_refused_naming_the_text(text):
     with pytest.raises(ValueError, match=f"not a parameter key: {re.escape(repr(text))}"):
         ParamKey.parse(text)
@@ -65,9 +76,13 @@ KEY_LIKE = re.compile(rf"(?:{'|'.join(ACTORS)})(?:\.|__)[a-z][a-z0-9_]*")
 def key_literals(source: str) -> list[tuple[int, str]]:
     """(line, text) of each string literal in ``source`` spelled like a parameter key
     (dotted or safe) of a registered actor."""
-    return [(node.lineno, node.value) for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and KEY_LIKE.fullmatch(node.value)]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and KEY_LIKE.fullmatch(node.value)
+    ]
 
 
 def unregistered(text: str) -> bool:
@@ -93,7 +108,9 @@ def test_every_key_literal_in_the_package_names_a_registered_parameter():
 def test_the_literal_scan_catches_a_renamed_key():
     source = 'LEVERS = (("russia.push", "x"), ("russia.pushes", "y"))\nK = "usa_eu__resolve"\n'
     assert sorted(t for _, t in key_literals(source) if unregistered(t)) == [
-        "russia.pushes", "usa_eu__resolve"]
+        "russia.pushes",
+        "usa_eu__resolve",
+    ]
 
 
 # --- what a change during a run resets ------------------------------------------------
@@ -103,8 +120,10 @@ def test_the_parameters_that_reset_state_declare_it():
     declared = {spec.key: spec.resets for spec in PARAMETERS if spec.resets is not None}
     assert declared == {
         "armenia.denial_capacity": "denial",
-        "armenia.csto_appeal": "trust", "armenia.trust_strength": "trust",
-        "usa_eu.sanctions_credibility": "resolve", "azerbaijan.belief_strength": "resolve",
+        "armenia.csto_appeal": "trust",
+        "armenia.trust_strength": "trust",
+        "usa_eu.sanctions_credibility": "resolve",
+        "azerbaijan.belief_strength": "resolve",
     }
     with pytest.raises(ValueError, match="resets must be one of"):
         ParamSpec("russia", "x", "m", "u", 0.0, 1.0, 0.5, "assumption: test", resets="mood")

@@ -72,15 +72,26 @@ def test_a_scenario_elsewhere_extending_it_finds_the_file_relative_to_the_yaml(t
     assert isinstance(load_scenario(child).parameters[B].dist, Posterior)
 
 
-@pytest.mark.parametrize(("setup", "body", "message"), [
-    (None, GOOD, "the posterior file does not exist: post.parquet"),
-    ("text", GOOD, "post.parquet is not a readable Parquet file"),
-    ("good", GOOD.replace("column: azerbaijan.change_cost", "column: azerbaijan.nope"),
-     "post.parquet has no column 'azerbaijan.nope'"),
-    ("good", GOOD.replace("{file: post.parquet, column: azerbaijan.change_cost}",
-                          "{file: post.parquet}"), "missing column"),
-    ("wide", GOOD, "outside the range of azerbaijan.decision_noise"),
-])
+@pytest.mark.parametrize(
+    ("setup", "body", "message"),
+    [
+        (None, GOOD, "the posterior file does not exist: post.parquet"),
+        ("text", GOOD, "post.parquet is not a readable Parquet file"),
+        (
+            "good",
+            GOOD.replace("column: azerbaijan.change_cost", "column: azerbaijan.nope"),
+            "post.parquet has no column 'azerbaijan.nope'",
+        ),
+        (
+            "good",
+            GOOD.replace(
+                "{file: post.parquet, column: azerbaijan.change_cost}", "{file: post.parquet}"
+            ),
+            "missing column",
+        ),
+        ("wide", GOOD, "outside the range of azerbaijan.decision_noise"),
+    ],
+)
 def test_bad_posterior_input_names_file_line_and_key(tmp_path, setup, body, message):
     post = tmp_path / "post.parquet"
     if setup == "text":

@@ -17,13 +17,16 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
+
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 RECORD = REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc"),
+]
 
 LONG_STUDY = f"""\
 scenario: {BASELINE}
@@ -74,19 +77,42 @@ def command_args(command: str, tmp_path: Path) -> list[str]:
     if command == "sweep":
         study = tmp_path / "long.yaml"
         study.write_text(LONG_STUDY)
-        return ["sweep", str(study), "--out", str(tmp_path / "out"), "--workers", "2",
-                "--no-progress"]
-    return ["calibrate", "--record", str(RECORD), "--scenario", str(BASELINE), "--out",
-            str(tmp_path / "cal"), "--particles", "400", "--generations", "6", "--workers",
-            "2"]
+        return [
+            "sweep",
+            str(study),
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "2",
+            "--no-progress",
+        ]
+    return [
+        "calibrate",
+        "--record",
+        str(RECORD),
+        "--scenario",
+        str(BASELINE),
+        "--out",
+        str(tmp_path / "cal"),
+        "--particles",
+        "400",
+        "--generations",
+        "6",
+        "--workers",
+        "2",
+    ]
 
 
 def start_with_busy_workers(command: str, tmp_path: Path) -> tuple[subprocess.Popen, set]:
     """The command, once its two workers and the resource tracker run and the workers
     have had time to start working (their initializer has run)."""
-    proc = subprocess.Popen([sys.executable, "-m", "sim", *command_args(command, tmp_path)],
-                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", *command_args(command, tmp_path)],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 90
     while len(found := descendants(proc.pid)) < 3:
         assert proc.poll() is None, proc.stderr.read()
@@ -125,8 +151,12 @@ def test_no_process_outlives_a_killed_command(tmp_path, command, sig):
 def test_a_worker_killed_from_outside_is_one_clear_line(tmp_path):
     """As the OOM killer would: it used to end in a BrokenProcessPool traceback."""
     proc, children = start_with_busy_workers("sweep", tmp_path)
-    workers = [p for p in children if "resource_tracker" not in
-               Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
+    workers = [
+        p
+        for p in children
+        if "resource_tracker"
+        not in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
+    ]
     os.kill(workers[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err

@@ -10,16 +10,16 @@ from sim.ladder import N_RUNGS, CstoResponse
 from sim.results import RunResult
 from tests.helpers import Start, model
 
-SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @st.composite
 def parameter_values(draw):
     """Any value in range for every parameter."""
     return {
-        spec.key.safe: draw(st.floats(spec.low, spec.high, allow_nan=False))
-        for spec in PARAMETERS
+        spec.key.safe: draw(st.floats(spec.low, spec.high, allow_nan=False)) for spec in PARAMETERS
     }
 
 
@@ -54,8 +54,11 @@ def test_state_stays_well_formed_for_any_parameters(values, seed, rung):
 # happens in about 1 world in 1,500 even at low readiness, and neither the properties
 # below nor the check that they can fail would have anything to move. Risk-neutral, a
 # 40-week run invades in ~74% of worlds at denial 0.2 and ~0.2% at 0.6 (seed 1).
-AMBITIOUS = {"azerbaijan__territorial_ambition": 15.0, "azerbaijan__corridor_value": 10.0,
-             "azerbaijan__risk_aversion": 0.0}
+AMBITIOUS = {
+    "azerbaijan__territorial_ambition": 15.0,
+    "azerbaijan__corridor_value": 10.0,
+    "azerbaijan__risk_aversion": 0.0,
+}
 
 
 def _paired_invasion_gap(key: str, low: float, high: float, seed: int, n: int = 3_000):

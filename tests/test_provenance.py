@@ -22,7 +22,8 @@ def seeds_dir() -> Path:
 def test_quoted_fragments_follow_the_last_named_file():
     src = '001_9c941c53d8712548.txt: "a ... b"; contrast 000_b6c8157d2dc91f0e.txt: "c"'
     assert quoted_fragments(src) == [
-        ("001_9c941c53d8712548.txt", "a"), ("001_9c941c53d8712548.txt", "b"),
+        ("001_9c941c53d8712548.txt", "a"),
+        ("001_9c941c53d8712548.txt", "b"),
         ("000_b6c8157d2dc91f0e.txt", "c"),
     ]
 
@@ -49,8 +50,11 @@ SHIPPED = _shipped()
 def test_every_parameter_a_shipped_scenario_sets_has_a_checked_source(path, scenario, seeds_dir):
     from sim.params import is_traceable
 
-    own = [(k, e) for k, e in scenario.parameters.items()
-           if e.origin is not None and e.origin.resolve() == path.resolve()]
+    own = [
+        (k, e)
+        for k, e in scenario.parameters.items()
+        if e.origin is not None and e.origin.resolve() == path.resolve()
+    ]
     for key, entry in own:
         assert entry.source and is_traceable(entry.source), f"{path.name}: {key} lacks provenance"
         assert missing_quotes(entry.source, seeds_dir) == [], f"{path.name}: {key}"

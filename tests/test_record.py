@@ -52,12 +52,18 @@ def test_shipped_record_loads_with_the_readmes_counts():
     assert f["highest_rung"].value_counts().to_dict() == {0: 23, 1: 6, 2: 9, 3: 4}
     assert f["armenian_military_deaths"].sum() == 253
     assert f.index[f["csto_reaction"] == CstoResponse.STATEMENT].astype(str).tolist() == [
-        "2021-05", "2022-09"]
+        "2021-05",
+        "2022-09",
+    ]
     events = observed_events(record)
     assert list(events.columns) == [o.name for o in record_outcomes()]
-    assert events.sum().to_dict() == {"border_clash": 13, "limited_incursion": 4,
-                                      "csto_statement": 2, "sanctions_imposed": 0,
-                                      "peace_treaty": 0}
+    assert events.sum().to_dict() == {
+        "border_clash": 13,
+        "limited_incursion": 4,
+        "csto_statement": 2,
+        "sanctions_imposed": 0,
+        "peace_treaty": 0,
+    }
     assert isinstance(f.index, pd.PeriodIndex) and f.index.freqstr == "M"
 
 
@@ -78,19 +84,23 @@ def test_ground_taken_alone_counts_as_limited_incursion(tmp_path):
 
 
 def test_missing_column_is_named(tmp_path):
-    path = write_rows(tmp_path / "r.csv", rows_of(RECORD)[:3],
-                      [c for c in COLUMNS if c != "csto_reaction"])
+    path = write_rows(
+        tmp_path / "r.csv", rows_of(RECORD)[:3], [c for c in COLUMNS if c != "csto_reaction"]
+    )
     (problem,) = problems_of(path)
     assert problem.line == 1 and "missing column 'csto_reaction'" in problem.message
 
 
-@pytest.mark.parametrize("column, value, words", [
-    ("highest_rung", "9", "a rung from 0 to 5, found '9'"),
-    ("month", "2021/02", "a month like 2022-01"),
-    ("armenian_military_deaths", "-1", "at least 0"),
-    ("ground_taken", "yes", "true or false"),
-    ("csto_reaction", "statment", "did you mean 'statement'"),
-])
+@pytest.mark.parametrize(
+    "column, value, words",
+    [
+        ("highest_rung", "9", "a rung from 0 to 5, found '9'"),
+        ("month", "2021/02", "a month like 2022-01"),
+        ("armenian_military_deaths", "-1", "at least 0"),
+        ("ground_taken", "yes", "true or false"),
+        ("csto_reaction", "statment", "did you mean 'statement'"),
+    ],
+)
 def test_bad_values_name_file_line_and_column(tmp_path, column, value, words):
     rows = rows_of(RECORD)[:4]
     rows[1][column] = value
@@ -100,11 +110,14 @@ def test_bad_values_name_file_line_and_column(tmp_path, column, value, words):
     assert str(problems[0]).startswith(f"{path}:3: {column}: ")
 
 
-@pytest.mark.parametrize("months, words", [
-    (["2021-01", "2021-03", "2021-02"], "out of order"),
-    (["2021-01", "2021-02", "2021-02"], "repeated"),
-    (["2021-01", "2021-02", "2021-04"], "gap"),
-])
+@pytest.mark.parametrize(
+    "months, words",
+    [
+        (["2021-01", "2021-03", "2021-02"], "out of order"),
+        (["2021-01", "2021-02", "2021-02"], "repeated"),
+        (["2021-01", "2021-02", "2021-04"], "gap"),
+    ],
+)
 def test_months_must_follow_one_another(tmp_path, months, words):
     rows = rows_of(RECORD)[:3]
     for row, month in zip(rows, months, strict=True):
@@ -155,8 +168,10 @@ def test_as_of_applies_changes_dated_on_or_before_the_first_of_the_month():
     assert scenario_as_of(base, "2021-05").initial.occupied_km2 == 0
     assert scenario_as_of(base, "2021-06").initial.occupied_km2 == 40
     assert scenario_as_of(base, "2025-09").initial.minsk_group_dissolved
-    monitors = [scenario_as_of(base, m).parameters["usa_eu.monitor_presence"].dist.mean()
-                for m in ("2022-10", "2022-11", "2023-01", "2023-03")]
+    monitors = [
+        scenario_as_of(base, m).parameters["usa_eu.monitor_presence"].dist.mean()
+        for m in ("2022-10", "2022-11", "2023-01", "2023-03")
+    ]
     assert monitors == [0.0, 0.3, 0.0, 0.7]
     assert scenario_as_of(base, pd.Period("2022-11", "M")).name == "baseline as of 2022-11"
 
@@ -173,8 +188,9 @@ def test_parameter_schedule_puts_changes_in_the_week_of_their_date():
     schedule = dict(parameter_schedule(base, "2022-01", 12))
     # 24 February: February starts in week 4 (January has 4 weeks) and has 5 weeks;
     # day 24 of 28 falls in its week (24 - 1) * 5 // 28 = 4, so week 8
-    assert schedule[8] == {"russia.ukraine_constraint": base.parameters[
-        "russia.ukraine_constraint"].dist.mean()}
+    assert schedule[8] == {
+        "russia.ukraine_constraint": base.parameters["russia.ukraine_constraint"].dist.mean()
+    }
     assert max(schedule) < 52
     assert all(isinstance(v, float) for values in schedule.values() for v in values.values())
     assert parameter_schedule(base, "2023-10", 3) == []  # nothing dated in the window
@@ -188,19 +204,34 @@ def write_conditions(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("old, new, key_end, words", [
-    ('    source: "widely reported"\n    parameters:\n      russia:\n        ukraine_constraint: '
-     'scenario', '    parameters:\n      russia:\n        ukraine_constraint: scenario',
-     ".source", "missing: every change needs source"),
-    ("ukraine_constraint: scenario", "ukraine_constrain: scenario",
-     "parameters.russia.ukraine_constrain", "did you mean 'ukraine_constraint'"),
-    ("date: 2022-02-24", "date: 2022-02-30", "", "not a valid date: 2022-02-30"),
-    ("date: 2022-04-06", "date: 2021-04-06", ".date", "out of date order"),
-    ("          value: 0.3\n", "          value: 3\n", "monitor_presence", "outside the range"),
-    ("          value: 0.05\n          source: \"assumption: a member",
-     "          value: 0.05\n          sauce: \"assumption: a member", "csto_appeal",
-     "missing source"),
-])
+@pytest.mark.parametrize(
+    "old, new, key_end, words",
+    [
+        (
+            '    source: "widely reported"\n    parameters:\n      russia:\n'
+            "        ukraine_constraint: "
+            "scenario",
+            "    parameters:\n      russia:\n        ukraine_constraint: scenario",
+            ".source",
+            "missing: every change needs source",
+        ),
+        (
+            "ukraine_constraint: scenario",
+            "ukraine_constrain: scenario",
+            "parameters.russia.ukraine_constrain",
+            "did you mean 'ukraine_constraint'",
+        ),
+        ("date: 2022-02-24", "date: 2022-02-30", "", "not a valid date: 2022-02-30"),
+        ("date: 2022-04-06", "date: 2021-04-06", ".date", "out of date order"),
+        ("          value: 0.3\n", "          value: 3\n", "monitor_presence", "outside the range"),
+        (
+            '          value: 0.05\n          source: "assumption: a member',
+            '          value: 0.05\n          sauce: "assumption: a member',
+            "csto_appeal",
+            "missing source",
+        ),
+    ],
+)
 def test_bad_conditions_file(tmp_path, old, new, key_end, words):
     path = write_conditions(tmp_path, old, new)
     with pytest.raises(ScenarioError) as exc:
@@ -218,8 +249,9 @@ def scenario_file(tmp_path: Path, body: str) -> Path:
 
 
 def test_as_of_month_in_a_scenario_file_applies_conditions_then_the_files_own_keys(tmp_path):
-    path = scenario_file(tmp_path, "as_of: 2021-06\nparameters:\n  usa_eu:\n"
-                                   "    monitor_presence: 0.5\n")
+    path = scenario_file(
+        tmp_path, "as_of: 2021-06\nparameters:\n  usa_eu:\n    monitor_presence: 0.5\n"
+    )
     case = load_scenario(path)
     assert case.initial.occupied_km2 == 40 and str(case.as_of) == "2021-06-01"
     assert case.parameters["russia.ukraine_constraint"].dist.mean() == 0.0
@@ -235,12 +267,15 @@ def test_as_of_in_a_scenario_file_with_its_own_conditions_file(tmp_path):
     assert case.initial.occupied_km2 == 55
 
 
-@pytest.mark.parametrize("body, key_path, words", [
-    ("as_of: 2019-05\n", "as_of", "outside the months the conditions file covers"),
-    ("as_of: 2021-06\nconditions: nowhere.yaml\n", "conditions", "does not exist"),
-    ("as_of: 2021-06-15\nconditions: c.yaml\n", "conditions", "only with a month"),
-    ("as_of: 2021-13\n", "as_of", "a month like 2021-06"),
-])
+@pytest.mark.parametrize(
+    "body, key_path, words",
+    [
+        ("as_of: 2019-05\n", "as_of", "outside the months the conditions file covers"),
+        ("as_of: 2021-06\nconditions: nowhere.yaml\n", "conditions", "does not exist"),
+        ("as_of: 2021-06-15\nconditions: c.yaml\n", "conditions", "only with a month"),
+        ("as_of: 2021-13\n", "as_of", "a month like 2021-06"),
+    ],
+)
 def test_bad_as_of_in_a_scenario_file(tmp_path, body, key_path, words):
     path = scenario_file(tmp_path, body)
     with pytest.raises(ScenarioError) as exc:
@@ -263,7 +298,10 @@ def test_seed_quotes_in_the_conditions_file_are_in_the_seeds():
     seeds = REPO.parent / "shared" / "seeds"
     if not seeds.is_dir():
         pytest.skip("shared/seeds is not beside this checkout")
-    sources = [s for ch in load_conditions().changes
-               for s in [ch.source, *(e.source for e in ch.parameters.values() if e)]]
+    sources = [
+        s
+        for ch in load_conditions().changes
+        for s in [ch.source, *(e.source for e in ch.parameters.values() if e)]
+    ]
     assert sum("001_9c941c53d8712548.txt" in s for s in sources) >= 2
     assert [q for s in sources for q in missing_quotes(s, seeds)] == []

@@ -37,7 +37,7 @@ def test_comparison_and_sweep_reports(tmp_path, capsys):
     study = tmp_path / "s.yaml"
     study.write_text(f"""\
 name: small
-scenario: {REPO / 'scenarios' / 'baseline.yaml'}
+scenario: {REPO / "scenarios" / "baseline.yaml"}
 seed: 1
 worlds: 300
 horizon_weeks: 10

@@ -38,8 +38,11 @@ def per_world_arrays(obj, n: int, path: str = "", seen=None) -> dict[str, np.nda
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         items = [(f"{path}.{f.name}", getattr(obj, f.name)) for f in dataclasses.fields(obj)]
     elif isinstance(obj, mesa.Agent | mesa.Model):
-        items = [(f"{path}.{k}", v) for k, v in vars(obj).items()
-                 if k not in MESA_OWN and k not in ("datacollector", "model", "actors")]
+        items = [
+            (f"{path}.{k}", v)
+            for k, v in vars(obj).items()
+            if k not in MESA_OWN and k not in ("datacollector", "model", "actors")
+        ]
     else:
         return out
     for sub, value in items:

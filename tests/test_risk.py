@@ -22,9 +22,14 @@ def _gamble_and_sure_thing(risk_aversion: float) -> np.ndarray:
     second, one worth 5 taken for sure (mean 5, variance 0). With no sanctions cost, no
     great-power war cost and no territory beyond the corridor, that is their only
     uncertain part."""
-    p = params(2, armenia__denial_capacity=0.0, azerbaijan__territorial_ambition=0.0,
-               usa_eu__sanctions_severity=0.0, azerbaijan__great_power_war_cost=0.0,
-               azerbaijan__risk_aversion=risk_aversion)
+    p = params(
+        2,
+        armenia__denial_capacity=0.0,
+        azerbaijan__territorial_ambition=0.0,
+        usa_eu__sanctions_severity=0.0,
+        azerbaijan__great_power_war_cost=0.0,
+        azerbaijan__risk_aversion=risk_aversion,
+    )
     p["azerbaijan.military_advantage"] = np.array([0.5, 1.0])
     p["azerbaijan.corridor_value"] = np.array([10.0, 5.0])
     return _utilities(p)
@@ -48,7 +53,6 @@ def test_the_riskier_option_loses_more_as_risk_aversion_grows():
 def test_certain_rungs_are_untouched_by_risk_aversion():
     """Rhetoric (rungs 0-1) has no uncertain part at default values: its utility does
     not depend on risk aversion, while every fighting rung's falls."""
-    calm, averse = (_utilities(params(1, azerbaijan__risk_aversion=ra))[:, 0]
-                    for ra in (0.0, 2.0))
+    calm, averse = (_utilities(params(1, azerbaijan__risk_aversion=ra))[:, 0] for ra in (0.0, 2.0))
     np.testing.assert_allclose(averse[:2], calm[:2], rtol=1e-12)
     assert np.all(averse[2:] < calm[2:])

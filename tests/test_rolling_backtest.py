@@ -52,7 +52,8 @@ def test_reference_shares_use_only_windows_before_the_origin():
     assert reference_share(s, M("2021-02", "M"), 3) == 0.5
     # the months being forecast never enter: an event at the origin changes nothing
     assert reference_share(series("00011111"), origin, 3) == reference_share(
-        series("00011110"), origin, 3)
+        series("00011110"), origin, 3
+    )
 
 
 def forecast(p, observed, outcome="x", clim=0.5, pers=0.25, n=1000):
@@ -60,24 +61,33 @@ def forecast(p, observed, outcome="x", clim=0.5, pers=0.25, n=1000):
 
 
 def test_scores_known_answers():
-    fs = [forecast(0.8, True), forecast(0.2, False), forecast(0.0, True),
-          forecast(0.5, None)]  # the last is not scored
+    fs = [
+        forecast(0.8, True),
+        forecast(0.2, False),
+        forecast(0.0, True),
+        forecast(0.5, None),
+    ]  # the last is not scored
     s = scores(fs)
     assert s["forecasts"] == 3
     assert s["model"]["brier"] == pytest.approx((0.04 + 0.04 + 1.0) / 3)
     eps = 1 / 2000  # a Monte Carlo 0 of 1,000 worlds is kept at 1 / (2n)
     assert s["model"]["log_loss"] == pytest.approx(
-        -(math.log(0.8) + math.log(0.8) + math.log(eps)) / 3)
+        -(math.log(0.8) + math.log(0.8) + math.log(eps)) / 3
+    )
     assert s["climatology"]["brier"] == pytest.approx(0.25)
     assert s["persistence"]["brier"] == pytest.approx((0.5625 + 0.0625 + 0.5625) / 3)
     assert s["skill_vs_climatology"] == pytest.approx(1 - s["model"]["brier"] / 0.25)
-    assert s["persistence"]["log_loss"] == pytest.approx(
-        -(2 * math.log(0.25) + math.log(0.75)) / 3)
+    assert s["persistence"]["log_loss"] == pytest.approx(-(2 * math.log(0.25) + math.log(0.75)) / 3)
 
 
 def test_reliability_bins_known_answers():
-    fs = [forecast(0.05, False), forecast(0.07, True), forecast(0.95, True),
-          forecast(1.0, True), forecast(0.5, None)]
+    fs = [
+        forecast(0.05, False),
+        forecast(0.07, True),
+        forecast(0.95, True),
+        forecast(1.0, True),
+        forecast(0.5, None),
+    ]
     bins = {(round(b.low, 1), round(b.high, 1)): b for b in reliability(fs)}
     low, top = bins[(0.0, 0.1)], bins[(0.9, 1.0)]
     assert (low.count, low.observed, low.mean_forecast) == (2, 1, pytest.approx(0.06))
@@ -97,16 +107,25 @@ def test_each_origin_is_set_up_as_of_its_month_for_h_months_of_weeks(monkeypatch
     real = rolling.simulate
 
     def spy(scenario, n, seed, weeks, workers):
-        calls.append((scenario.as_of, scenario.parameters["russia.ukraine_constraint"]
-                      .dist.mean(), weeks, seed))
+        calls.append(
+            (
+                scenario.as_of,
+                scenario.parameters["russia.ukraine_constraint"].dist.mean(),
+                weeks,
+                seed,
+            )
+        )
         return real(scenario, n, seed, weeks, workers)
 
     monkeypatch.setattr(rolling, "simulate", spy)
     origins = [M("2022-02", "M"), M("2022-03", "M")]
-    fs = rolling_forecasts(load_scenario(BASELINE), load_record(RECORD), origins, 12, 50, 7,
-                           ["border_clash"])
+    fs = rolling_forecasts(
+        load_scenario(BASELINE), load_record(RECORD), origins, 12, 50, 7, ["border_clash"]
+    )
     assert [(str(a), u, w, s) for a, u, w, s in calls] == [
-        ("2022-02-01", 0.0, 52, 7), ("2022-03-01", 0.6, 52, 7)]
+        ("2022-02-01", 0.0, 52, 7),
+        ("2022-03-01", 0.6, 52, 7),
+    ]
     assert [f.observed for f in fs] == [True, True] and all(f.n == 50 for f in fs)
 
 
@@ -117,8 +136,23 @@ def run_cli(capsys, *args):
 
 
 def test_command_json_has_the_issues_shape_and_is_reproducible(capsys, tmp_path):
-    args = ["--record", RECORD, "--origins", "2023-01:2023-02", "--horizon-months", "6",
-            "-n", "300", "--seed", "5", "--format", "json", "--out", tmp_path, "--quiet"]
+    args = [
+        "--record",
+        RECORD,
+        "--origins",
+        "2023-01:2023-02",
+        "--horizon-months",
+        "6",
+        "-n",
+        "300",
+        "--seed",
+        "5",
+        "--format",
+        "json",
+        "--out",
+        tmp_path,
+        "--quiet",
+    ]
     code, out, err = run_cli(capsys, *args)
     assert code == 0 and "wrote" in err
     data = json.loads(out)
@@ -129,19 +163,39 @@ def test_command_json_has_the_issues_shape_and_is_reproducible(capsys, tmp_path)
     assert {"origin", "outcome", "p", "ci", "observed", "n"} <= set(f) and f["n"] == 300
     assert f["ci"][0] <= f["p"] <= f["ci"][1] and isinstance(f["observed"], bool)
     for block in (data["scores"], *data["by_outcome"].values()):
-        assert {"model", "climatology", "persistence", "skill_vs_climatology",
-                "skill_vs_persistence"} <= set(block)
+        assert {
+            "model",
+            "climatology",
+            "persistence",
+            "skill_vs_climatology",
+            "skill_vs_persistence",
+        } <= set(block)
         assert set(block["model"]) == {"brier", "log_loss"}
-    assert set(data["by_outcome"]) == {"border_clash", "limited_incursion", "csto_statement",
-                                       "sanctions_imposed", "peace_treaty"}
+    assert set(data["by_outcome"]) == {
+        "border_clash",
+        "limited_incursion",
+        "csto_statement",
+        "sanctions_imposed",
+        "peace_treaty",
+    }
     assert json.loads((tmp_path / "backtest.json").read_text()) == data
     assert (tmp_path / "reliability.png").read_bytes()[:4] == b"\x89PNG"
     assert json.loads(run_cli(capsys, *args)[1]) == data  # same seed, same numbers
 
 
 def test_command_table_prints_scores_and_reliability(capsys):
-    code, out, err = run_cli(capsys, "--record", RECORD, "--origins", "2023-01", "-n", "200",
-                             "--outcomes", "border_clash", "peace_treaty")
+    code, out, err = run_cli(
+        capsys,
+        "--record",
+        RECORD,
+        "--origins",
+        "2023-01",
+        "-n",
+        "200",
+        "--outcomes",
+        "border_clash",
+        "peace_treaty",
+    )
     assert code == 0
     assert "skill/clim" in out and "Reliability" in out and "border_clash" in out
     assert "origin 2023-01 (1 of 1)" in err and "1 origins done" in err  # progress: stderr
@@ -174,11 +228,14 @@ def _rung_nine(rows, columns):
     return rows, columns
 
 
-@pytest.mark.parametrize("edit, words", [
-    (_drop_column, ":1: ground_taken: missing column 'ground_taken'"),
-    (_swap_months, ":7: month: 2021-05 is out of order (after 2021-06)"),
-    (_rung_nine, ":12: highest_rung: expected a rung from 0 to 5, found '9'"),
-])
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (_drop_column, ":1: ground_taken: missing column 'ground_taken'"),
+        (_swap_months, ":7: month: 2021-05 is out of order (after 2021-06)"),
+        (_rung_nine, ":12: highest_rung: expected a rung from 0 to 5, found '9'"),
+    ],
+)
 def test_bad_record_is_one_message_and_exit_2(capsys, tmp_path, edit, words):
     path = write_record(tmp_path, edit)
     code, out, err = run_cli(capsys, "--record", path, "-n", "10", "--origins", "2022-01")
@@ -186,12 +243,17 @@ def test_bad_record_is_one_message_and_exit_2(capsys, tmp_path, edit, words):
     assert err.startswith("1 problem") and f"{path}{words}" in err
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--origins", "2020-06:2021-02"], "origin 2020-06 is outside the record (2021-01 to "
-                                       "2024-06)"),
-    (["--origins", "2022-01", "--outcomes", "border_clsh"], "unknown outcome 'border_clsh'"),
-    (["--outcomes", "full_scale_invasion"], "the record's events are border_clash"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (
+            ["--origins", "2020-06:2021-02"],
+            "origin 2020-06 is outside the record (2021-01 to 2024-06)",
+        ),
+        (["--origins", "2022-01", "--outcomes", "border_clsh"], "unknown outcome 'border_clsh'"),
+        (["--outcomes", "full_scale_invasion"], "the record's events are border_clash"),
+    ],
+)
 def test_bad_origin_or_outcome_is_one_message_and_exit_2(capsys, args, words):
     code, out, err = run_cli(capsys, "--record", RECORD, "-n", "10", *args)
     assert code == 2 and out == "" and words in err and "Traceback" not in err
@@ -207,11 +269,14 @@ def test_bad_conditions_file_is_one_message_and_exit_2(capsys, tmp_path):
     from sim.scenario.conditions import SHIPPED_CONDITIONS
 
     path = tmp_path / "conditions.yaml"
-    path.write_text(SHIPPED_CONDITIONS.read_text().replace("russia:\n        ukraine_constraint:"
-                                                           " scenario", "russia:\n        "
-                                                           "ukraine: scenario", 1))
-    code, out, err = run_cli(capsys, "--record", RECORD, "--conditions", path, "-n", "10",
-                             "--origins", "2022-01")
+    path.write_text(
+        SHIPPED_CONDITIONS.read_text().replace(
+            "russia:\n        ukraine_constraint: scenario", "russia:\n        ukraine: scenario", 1
+        )
+    )
+    code, out, err = run_cli(
+        capsys, "--record", RECORD, "--conditions", path, "-n", "10", "--origins", "2022-01"
+    )
     assert code == 2 and "unknown russia parameter 'ukraine'" in err and str(path) in err
 
 

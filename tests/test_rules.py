@@ -71,6 +71,7 @@ def test_unavailable_option_is_never_chosen():
 
 # The US/EU: sanctions by logit choice on their credibility against gas and priority.
 
+
 def test_impose_probability_known_answers():
     """At defaults (resolve 0.6, monitors 0.7, gas 0.25, low priority 3, unit noise)
     the gain on rung r is 0.6 x OUTRAGE[r] x (1 + 0.7 x MONITOR_BOOST[r]) - 8 x 0.25
@@ -79,8 +80,9 @@ def test_impose_probability_known_answers():
     cost = 8 * 0.25 + 3
     stakes = {2: 0.5 * (1 + 0.7), 3: 2.0 * (1 + 0.35), 4: 4.5, 5: 6.5}
     for west_call, boost in ((0.0, 1.0), (1.0, 1.5)):
-        p = usa_eu.impose_probability(RUNGS[:, None], us, np.array([0.6]),
-                                      np.array([west_call]))[:, 0]
+        p = usa_eu.impose_probability(RUNGS[:, None], us, np.array([0.6]), np.array([west_call]))[
+            :, 0
+        ]
         assert p[0] == p[1] == 0.0
         expected = [_sigmoid(0.6 * stakes[r] * boost - cost) for r in (2, 3, 4, 5)]
         np.testing.assert_allclose(p[2:], expected, rtol=1e-12)
@@ -90,8 +92,9 @@ def test_impose_probability_known_answers():
 def test_impose_probability_at_zero_noise_is_the_sign_of_the_gain():
     """A West that sanctions whenever its credibility outweighs gas and attention: at
     full gas dependence (cost 8 + 3) even full resolve (stake 6.5 at an invasion) loses."""
-    full_gas = views(1, usa_eu__sanctions_credibility=1.0, usa_eu__gas_dependence=1.0,
-                     usa_eu__decision_noise=0.0).usa_eu
+    full_gas = views(
+        1, usa_eu__sanctions_credibility=1.0, usa_eu__gas_dependence=1.0, usa_eu__decision_noise=0.0
+    ).usa_eu
     p = usa_eu.impose_probability(RUNGS[:, None], full_gas, np.ones(1), np.zeros(1))[:, 0]
     assert np.all(p < 1e-300)  # exp(-700) at most: the gain is clipped, not infinite
     no_gas = views(1, usa_eu__gas_dependence=0.0, usa_eu__decision_noise=0.0).usa_eu
@@ -110,14 +113,21 @@ def test_impose_probability_rises_with_resolve():
 
 # The CSTO: Moscow's ordered answer.
 
+
 def test_answer_utilities_known_answers():
     """Full duty engaged at an invasion, no will of Moscow's own, no Ukraine constraint,
     a coin-flip statement (reference utility 0): none 0, statement 2 x 1, mission
     4 x 1 - 3, force 6 x 1 - 4 x 1."""
-    v = views(1, csto__obligation_strength=1.0, csto__statement_propensity=0.5,
-              russia__defend_armenia=0.0, russia__ukraine_constraint=0.0)
-    np.testing.assert_allclose(csto.answer_utilities(5, 1.0, v.csto, v.russia)[:, 0],
-                               [0.0, 2.0, 1.0, 2.0], atol=1e-12)
+    v = views(
+        1,
+        csto__obligation_strength=1.0,
+        csto__statement_propensity=0.5,
+        russia__defend_armenia=0.0,
+        russia__ukraine_constraint=0.0,
+    )
+    np.testing.assert_allclose(
+        csto.answer_utilities(5, 1.0, v.csto, v.russia)[:, 0], [0.0, 2.0, 1.0, 2.0], atol=1e-12
+    )
     probs = csto.answer_probabilities(5, v.csto, v.russia)[0][:, 0]
     weights = np.exp([0.0, 2.0, 1.0, 2.0])
     np.testing.assert_allclose(probs, weights / weights.sum(), rtol=1e-12)
@@ -127,10 +137,14 @@ def test_answer_utilities_known_answers():
     d = views(1)
     np.testing.assert_allclose(
         csto.answer_utilities(2, 0.0, d.csto, d.russia)[:, 0],
-        [0.0, math.log(0.3 / 0.7), -3.0, -np.inf], rtol=1e-12)
+        [0.0, math.log(0.3 / 0.7), -3.0, -np.inf],
+        rtol=1e-12,
+    )
     np.testing.assert_allclose(
         csto.answer_utilities(3, 0.0, d.csto, d.russia)[:, 0],
-        [0.0, math.log(0.3 / 0.7), -3.0, 6 * 0.15 * 0.4 * 0.6 - 4 * 1.6], rtol=1e-12)
+        [0.0, math.log(0.3 / 0.7), -3.0, 6 * 0.15 * 0.4 * 0.6 - 4 * 1.6],
+        rtol=1e-12,
+    )
 
 
 def test_below_a_clash_only_silence_is_on_offer():
@@ -143,10 +157,12 @@ def test_below_a_clash_only_silence_is_on_offer():
 def test_no_military_response_when_neither_duty_nor_will_outweighs_a_war():
     """At zero noise Moscow picks the best answer: with no obligation and no will of
     its own, force (6 x 0 - 3 x 1.6) never is."""
-    v = views(4, csto__obligation_strength=0.0, russia__defend_armenia=0.0,
-              russia__decision_noise=0.0)
-    p = csto.military_probability(np.array([2, 3, 4, 5]), v.csto, v.russia, v.armenia,
-                                  np.full(4, 0.5))
+    v = views(
+        4, csto__obligation_strength=0.0, russia__defend_armenia=0.0, russia__decision_noise=0.0
+    )
+    p = csto.military_probability(
+        np.array([2, 3, 4, 5]), v.csto, v.russia, v.armenia, np.full(4, 0.5)
+    )
     assert np.all(p == 0.0)
 
 
@@ -175,11 +191,18 @@ def test_respond_frequencies_nesting_and_stickiness():
     truth = csto.answer_probabilities(5, v.csto, v.russia)[0][:, 0]
     freq = np.bincount(new, minlength=4) / n
     assert np.all(np.abs(freq - truth) < 5 * np.sqrt(truth * (1 - truth) / n))
-    again = csto.respond(new, np.zeros(n, dtype=np.int8), np.ones(n, dtype=bool), v.csto,
-                         v.russia, u)
+    again = csto.respond(
+        new, np.zeros(n, dtype=np.int8), np.ones(n, dtype=bool), v.csto, v.russia, u
+    )
     np.testing.assert_array_equal(again, new)
-    lower = csto.respond(np.full(n, CstoResponse.MILITARY, dtype=np.int8), rung,
-                         np.ones(n, dtype=bool), v.csto, v.russia, u)
+    lower = csto.respond(
+        np.full(n, CstoResponse.MILITARY, dtype=np.int8),
+        rung,
+        np.ones(n, dtype=bool),
+        v.csto,
+        v.russia,
+        u,
+    )
     assert np.all(lower == CstoResponse.MILITARY)
 
 
@@ -225,12 +248,14 @@ def test_bakus_expectations_are_the_other_actors_own_rules():
     spell_weeks = (1 - d**weeks) / (1 - d)
     extra = (3.0 - 1.0) * 0.8 * 1.0 * spell_weeks  # severity x exposure x oil
     severe = views(1, usa_eu__sanctions_severity=3.0, **base)
-    np.testing.assert_allclose(_utilities(v) - _utilities(severe, w), p_sanction * extra,
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        _utilities(v) - _utilities(severe, w), p_sanction * extra, rtol=1e-9, atol=1e-12
+    )
     p_war = csto.military_probability(RUNGS[:, None], v.csto, v.russia, v.armenia, trust)[:, 0]
     costly = views(1, azerbaijan__great_power_war_cost=50.0, **base)
-    np.testing.assert_allclose(_utilities(v) - _utilities(costly, w), p_war * 30.0,
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        _utilities(v) - _utilities(costly, w), p_war * 30.0, rtol=1e-9, atol=1e-12
+    )
     assert p_sanction[5] > p_sanction[2] > 0 and p_war[5] > 0
 
 
@@ -258,6 +283,7 @@ def test_operation_success_and_repel_known_answers():
 
 # Russia: the corridor, unrest, the spoiler.
 
+
 def test_swoop_on_corridor_known_answers_at_the_boundaries():
     n = 6
     u, success, held = _grid(n), np.ones(n), np.zeros(n, dtype=bool)
@@ -265,15 +291,19 @@ def test_swoop_on_corridor_known_answers_at_the_boundaries():
     always = views(n, russia__corridor_swoop=1.0, russia__ukraine_constraint=0.0).russia
     assert not russia.swoop_on_corridor(held, RUNGS, success, never, u).any()
     # Only a corridor offensive or invasion (rungs 4, 5) is swooped on.
-    np.testing.assert_array_equal(russia.swoop_on_corridor(held, RUNGS, success, always, u),
-                                  RUNGS >= 4)
+    np.testing.assert_array_equal(
+        russia.swoop_on_corridor(held, RUNGS, success, always, u), RUNGS >= 4
+    )
     # An offensive that takes no ground leaves nothing to swoop on (odds x 1e-12).
     coin = views(n, russia__corridor_swoop=0.5).russia
     assert russia.swoop_gain(np.zeros(1), coin)[0] < math.log(1e-12) + 1e-9
     # Once held, always held, even in peace and at zero chance.
     np.testing.assert_array_equal(
-        russia.swoop_on_corridor(np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), success,
-                                 never, u), np.ones(n, dtype=bool))
+        russia.swoop_on_corridor(
+            np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), success, never, u
+        ),
+        np.ones(n, dtype=bool),
+    )
 
 
 def test_swoop_on_corridor_rate_and_monotonicity():
@@ -285,8 +315,9 @@ def test_swoop_on_corridor_rate_and_monotonicity():
     for swoop in (0.1, 0.3):
         for success in (0.5, 1.0):
             for ukraine in (0.0, 0.6):
-                ru = views(n, russia__corridor_swoop=swoop,
-                           russia__ukraine_constraint=ukraine).russia
+                ru = views(
+                    n, russia__corridor_swoop=swoop, russia__ukraine_constraint=ukraine
+                ).russia
                 taken = russia.swoop_on_corridor(held, rung, np.full(n, success), ru, u)
                 shares[swoop, success, ukraine] = taken.mean()
                 truth = _odds_times(swoop, success * math.exp(-ukraine))
@@ -305,18 +336,25 @@ def test_incite_unrest_known_answers_and_monotonicity():
     # Only fighting (rung >= 2) is exploited.
     np.testing.assert_array_equal(
         russia.incite_unrest(np.zeros(6, dtype=bool), RUNGS, np.zeros(6), always, _grid(6)),
-        RUNGS >= 2)
+        RUNGS >= 2,
+    )
     # Sticky: unrest, once started, stays at zero chance and in peace.
-    assert russia.incite_unrest(np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), no_call,
-                                never, u).all()
+    assert russia.incite_unrest(
+        np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), no_call, never, u
+    ).all()
     clash = np.full(n, 2, dtype=np.int8)
     for d in (0.04, 0.2):
         ru = views(n, russia__destabilisation=d).russia
         # Unit noise: the reference chance itself; a call on the West multiplies the odds
         # by e^1.5 (Moscow's resentment).
         assert abs(russia.incite_unrest(calm, clash, no_call, ru, u).mean() - d) <= 1 / n
-        assert abs(russia.incite_unrest(calm, clash, call, ru, u).mean()
-                   - _odds_times(d, math.exp(1.5))) <= 1 / n
+        assert (
+            abs(
+                russia.incite_unrest(calm, clash, call, ru, u).mean()
+                - _odds_times(d, math.exp(1.5))
+            )
+            <= 1 / n
+        )
 
 
 def test_spoil_treaty_known_answers():
@@ -331,18 +369,24 @@ def test_spoil_treaty_known_answers():
 
 # Armenia: concessions under pressure, calls for help.
 
+
 def test_concede_known_answers_at_the_boundaries():
     n = 6
     none = np.zeros(n, dtype=bool)
     quiet = np.zeros(n, dtype=bool)
-    frozen = views(n, armenia__minsk_concession_rate=0.0,
-                   armenia__constitution_reform_rate=0.0).armenia
+    frozen = views(
+        n, armenia__minsk_concession_rate=0.0, armenia__constitution_reform_rate=0.0
+    ).armenia
     minsk, constitution = armenia.concede(none, none, RUNGS, quiet, frozen, _grid(n), _grid(n))
     assert not minsk.any() and not constitution.any()
     # At zero noise Yerevan concedes exactly where the relief is positive: under pressure
     # (rungs 1-3); on 0, 4 and 5 the gain is 0, a tie, taken half the time (u = 0.7: no).
-    sure = views(n, armenia__minsk_concession_rate=0.5, armenia__constitution_reform_rate=0.5,
-                 armenia__decision_noise=0.0).armenia
+    sure = views(
+        n,
+        armenia__minsk_concession_rate=0.5,
+        armenia__constitution_reform_rate=0.5,
+        armenia__decision_noise=0.0,
+    ).armenia
     u = np.full(n, 0.7)
     expected = (RUNGS >= 1) & (RUNGS <= 3)
     for met in armenia.concede(none, none, RUNGS, quiet, sure, u, u):
@@ -364,12 +408,16 @@ def test_concede_rate_follows_the_pressure_profile():
     for rung, pressure in enumerate(armenia.PRESSURE_PROFILE):
         for coercion in (0.0, 2.0):
             for spoiling in (False, True):
-                arm = views(n, armenia__minsk_concession_rate=0.05,
-                            armenia__constitution_reform_rate=0.01,
-                            armenia__coercion_sensitivity=coercion).armenia
+                arm = views(
+                    n,
+                    armenia__minsk_concession_rate=0.05,
+                    armenia__constitution_reform_rate=0.01,
+                    armenia__coercion_sensitivity=coercion,
+                ).armenia
                 rungs = np.full(n, rung, dtype=np.int8)
-                minsk, constitution = armenia.concede(none, none, rungs,
-                                                      np.full(n, spoiling), arm, u, 1 - u)
+                minsk, constitution = armenia.concede(
+                    none, none, rungs, np.full(n, spoiling), arm, u, 1 - u
+                )
                 factor = (1 + coercion * pressure) * math.exp(-2.0 * spoiling)
                 case = (rung, coercion, spoiling)
                 assert abs(minsk.mean() - _odds_times(0.05, factor)) <= 1 / n, case
@@ -398,33 +446,47 @@ def test_appeal_and_call_for_help():
 
 # Turkey: its line, chosen among restraint, neutrality and backing.
 
-@pytest.mark.parametrize("stance, sensitivity, sanctioned, unmet, drive, expected", [
-    (1.0, 0.5, False, 1.0, 3.0, 1),  # a patron backs Baku: drive 3 beats activism cost 1
-    (0.3, 0.5, False, 1.0, 0.9, 0),  # a lukewarm one stays neutral
-    (1.0, 0.5, True, 1.0, 1.5, 1),  # sanctions pull, a patron still backs
-    (0.3, 0.5, True, 1.0, -0.6, 0),
-    (0.0, 2.0, True, 1.0, -6.0, -1),  # a sensitive Turkey restrains under sanctions
-    (1.0, 0.0, False, 0.0, 1.5, 1),  # normalisation in reach pulls 0.5 of the stance
-    (0.0, 0.0, False, 0.0, -1.5, -1),  # ... enough to make a neutral Turkey restrain
-])
-def test_choose_line_at_zero_noise_known_answers(stance, sensitivity, sanctioned, unmet,
-                                                  drive, expected):
+
+@pytest.mark.parametrize(
+    "stance, sensitivity, sanctioned, unmet, drive, expected",
+    [
+        (1.0, 0.5, False, 1.0, 3.0, 1),  # a patron backs Baku: drive 3 beats activism cost 1
+        (0.3, 0.5, False, 1.0, 0.9, 0),  # a lukewarm one stays neutral
+        (1.0, 0.5, True, 1.0, 1.5, 1),  # sanctions pull, a patron still backs
+        (0.3, 0.5, True, 1.0, -0.6, 0),
+        (0.0, 2.0, True, 1.0, -6.0, -1),  # a sensitive Turkey restrains under sanctions
+        (1.0, 0.0, False, 0.0, 1.5, 1),  # normalisation in reach pulls 0.5 of the stance
+        (0.0, 0.0, False, 0.0, -1.5, -1),  # ... enough to make a neutral Turkey restrain
+    ],
+)
+def test_choose_line_at_zero_noise_known_answers(
+    stance, sensitivity, sanctioned, unmet, drive, expected
+):
     """Utilities (restrain, neutral, back) = (-drive - 1, 0, drive - 1), drive = 3 x
     (stance - sensitivity x sanctioned - normalisation (0.5) x share of conditions met);
     at zero noise the line is the best of them."""
-    tk = views(1, turkey__stance=stance, turkey__western_sensitivity=sensitivity,
-               turkey__decision_noise=0.0).turkey
+    tk = views(
+        1,
+        turkey__stance=stance,
+        turkey__western_sensitivity=sensitivity,
+        turkey__decision_noise=0.0,
+    ).turkey
     args = np.array([sanctioned]), np.array([unmet])
-    np.testing.assert_allclose(turkey.line_utilities(tk, *args)[:, 0],
-                               [-drive - 1, 0.0, drive - 1], atol=1e-12)
+    np.testing.assert_allclose(
+        turkey.line_utilities(tk, *args)[:, 0], [-drive - 1, 0.0, drive - 1], atol=1e-12
+    )
     assert turkey.choose_line(tk, *args, np.array([0.5]))[0] == expected
 
 
 def test_choose_line_is_monotone_in_the_stance_under_common_draws():
     n = 20_000
     u = np.random.default_rng(7).random(n)
-    lines = [turkey.choose_line(views(n, turkey__stance=s).turkey, np.zeros(n, dtype=bool),
-                                np.ones(n), u) for s in (-0.5, 0.0, 0.5)]
+    lines = [
+        turkey.choose_line(
+            views(n, turkey__stance=s).turkey, np.zeros(n, dtype=bool), np.ones(n), u
+        )
+        for s in (-0.5, 0.0, 0.5)
+    ]
     assert np.all(lines[0] <= lines[1]) and np.all(lines[1] <= lines[2])
     assert lines[0].mean() < lines[1].mean() < lines[2].mean()
     # Sanctions in force pull a sensitive Turkey toward restraint.
@@ -436,6 +498,7 @@ def test_choose_line_is_monotone_in_the_stance_under_common_draws():
 
 # The environment: a full-scale war may spread.
 
+
 def test_spill_over_known_answers_and_rate():
     n = 6
     never = views(n, world__spillover_hazard=0.0).world
@@ -444,8 +507,10 @@ def test_spill_over_known_answers_and_rate():
     # Only a full-scale invasion spreads.
     np.testing.assert_array_equal(world.spill_over(RUNGS, always, _grid(n)), RUNGS == 5)
     m = 10_000
-    rates = [world.spill_over(np.full(m, 5), views(m, world__spillover_hazard=h).world,
-                              _grid(m)).mean() for h in (0.03, 0.3)]
+    rates = [
+        world.spill_over(np.full(m, 5), views(m, world__spillover_hazard=h).world, _grid(m)).mean()
+        for h in (0.03, 0.3)
+    ]
     assert abs(rates[0] - 0.03) <= 1 / m and abs(rates[1] - 0.3) <= 1 / m
 
 

@@ -22,13 +22,18 @@ def _weeks_of_sanctions(rungs: list[int], lift_after: float, sanctioned: bool = 
     """Run decide_sanctions over a sequence of weekly rungs for one world, with a West
     that never imposes anew (zero noise, gas outweighs resolve): (in force, quiet count)
     after each week."""
-    us = views(1, usa_eu__lift_after_weeks=lift_after, usa_eu__gas_dependence=1.0,
-               usa_eu__decision_noise=0.0).usa_eu
+    us = views(
+        1,
+        usa_eu__lift_after_weeks=lift_after,
+        usa_eu__gas_dependence=1.0,
+        usa_eu__decision_noise=0.0,
+    ).usa_eu
     s, quiet = np.array([sanctioned]), np.zeros(1, dtype=np.int16)
     out = []
     for rung in rungs:
-        s, quiet = usa_eu.decide_sanctions(s, quiet, np.array([rung]), np.zeros(1), us,
-                                           np.array([0.5]))
+        s, quiet = usa_eu.decide_sanctions(
+            s, quiet, np.array([rung]), np.zeros(1), us, np.array([0.5])
+        )
         out.append((bool(s[0]), int(quiet[0])))
     return out
 
@@ -51,19 +56,32 @@ def test_fighting_resets_the_count():
 def test_sanctions_are_imposed_only_on_fighting():
     """A West that always imposes when it may (zero noise, nothing to lose): from a
     border clash up, never on rhetoric."""
-    us = views(6, usa_eu__gas_dependence=0.0, usa_eu__low_priority=0.0,
-               usa_eu__decision_noise=0.0).usa_eu
-    s, quiet = usa_eu.decide_sanctions(np.zeros(6, dtype=bool), np.zeros(6, dtype=np.int16),
-                                       RUNGS, np.zeros(6), us, np.full(6, 0.5))
+    us = views(
+        6, usa_eu__gas_dependence=0.0, usa_eu__low_priority=0.0, usa_eu__decision_noise=0.0
+    ).usa_eu
+    s, quiet = usa_eu.decide_sanctions(
+        np.zeros(6, dtype=bool),
+        np.zeros(6, dtype=np.int16),
+        RUNGS,
+        np.zeros(6),
+        us,
+        np.full(6, 0.5),
+    )
     np.testing.assert_array_equal(s, RUNGS >= 2)
     np.testing.assert_array_equal(quiet, 0)
 
 
 def _sanction_terms(sanctioned: bool, quiet: int):
     v = views(1)
-    return azerbaijan.sanction_terms(v.azerbaijan, v.usa_eu, v.world, np.array([0.6]),
-                                     np.zeros((6, 1)), np.array([sanctioned]),
-                                     np.array([quiet]))
+    return azerbaijan.sanction_terms(
+        v.azerbaijan,
+        v.usa_eu,
+        v.world,
+        np.array([0.6]),
+        np.zeros((6, 1)),
+        np.array([sanctioned]),
+        np.array([quiet]),
+    )
 
 
 def test_bakus_delay_cost_while_sanctioned():
@@ -84,8 +102,7 @@ def test_bakus_expected_spell_when_not_sanctioned():
     length, (1 - d^L) / (1 - d) weeks of the weekly cost; variance p (1 - p) spell^2."""
     v = views(1)
     mean, variance = _sanction_terms(False, 0)
-    p = usa_eu.impose_probability(RUNGS[:, None], v.usa_eu, np.array([0.6]),
-                                  np.zeros((6, 1)))[:, 0]
+    p = usa_eu.impose_probability(RUNGS[:, None], v.usa_eu, np.array([0.6]), np.zeros((6, 1)))[:, 0]
     spell = 0.8 * (1 - 0.9**26) / (1 - 0.9)
     np.testing.assert_allclose(mean[:, 0], p * spell, rtol=1e-12)
     np.testing.assert_allclose(variance[:, 0], p * (1 - p) * spell**2, rtol=1e-12)
@@ -94,6 +111,7 @@ def test_bakus_expected_spell_when_not_sanctioned():
 
 # The treaty: Baku offers, Yerevan accepts, Moscow spoils.
 
+
 def test_no_offer_before_both_conditions_or_while_fighting():
     """A Baku that would always offer (zero noise, positive gain) offers only with
     both conditions met and the guns quiet (starting from rung 0 or 1)."""
@@ -101,11 +119,12 @@ def test_no_offer_before_both_conditions_or_while_fighting():
     eager = views(n, azerbaijan__sign_propensity=0.9, azerbaijan__decision_noise=0.0)
     u = np.full(n, 0.5)
     for unmet in (1.0, 0.5):
-        assert not azerbaijan.offer_treaty(RUNGS, np.full(n, unmet), eager.azerbaijan,
-                                           eager.usa_eu, u).any()
+        assert not azerbaijan.offer_treaty(
+            RUNGS, np.full(n, unmet), eager.azerbaijan, eager.usa_eu, u
+        ).any()
     np.testing.assert_array_equal(
-        azerbaijan.offer_treaty(RUNGS, np.zeros(n), eager.azerbaijan, eager.usa_eu, u),
-        RUNGS <= 1)
+        azerbaijan.offer_treaty(RUNGS, np.zeros(n), eager.azerbaijan, eager.usa_eu, u), RUNGS <= 1
+    )
 
 
 def test_offer_probability_known_answer():
@@ -113,8 +132,9 @@ def test_offer_probability_known_answer():
     n = 10_000
     v = views(n, azerbaijan__sign_propensity=0.1, usa_eu__mediation=0.5)
     grid = (np.arange(n) + 0.5) / n
-    offers = azerbaijan.offer_treaty(np.ones(n, dtype=np.int8), np.zeros(n), v.azerbaijan,
-                                     v.usa_eu, grid)
+    offers = azerbaijan.offer_treaty(
+        np.ones(n, dtype=np.int8), np.zeros(n), v.azerbaijan, v.usa_eu, grid
+    )
     odds = 0.1 / 0.9 * math.exp(0.5)
     assert abs(offers.mean() - odds / (1 + odds)) <= 1 / n
 
@@ -123,22 +143,39 @@ def test_a_treaty_needs_both_the_offer_and_the_acceptance():
     arm = views(4, armenia__peace_value=5.0, armenia__decision_noise=0.0).armenia
     offer = np.array([False, True, False, True])
     quiet = np.zeros(4, dtype=bool)
-    np.testing.assert_array_equal(armenia.accept_treaty(offer, quiet, arm, np.full(4, 0.5)),
-                                  offer)
+    np.testing.assert_array_equal(armenia.accept_treaty(offer, quiet, arm, np.full(4, 0.5)), offer)
     refusing = views(4, armenia__peace_value=-1.0, armenia__decision_noise=0.0).armenia
     assert not armenia.accept_treaty(offer, quiet, refusing, np.full(4, 0.5)).any()
     # In the model: conditions met, Yerevan would sign, but a Baku that never offers
     # (propensity 0, zero noise) leaves no treaty; one that does, a treaty in week 1.
     met = Start(minsk_group_dissolved=True, constitution_reformed=True)
-    shy = model(50, horizon=10, start=met, azerbaijan__sign_propensity=0.0,
-                azerbaijan__decision_noise=0.2, usa_eu__mediation=0.0,
-                armenia__peace_value=10.0).run()
+    shy = model(
+        50,
+        horizon=10,
+        start=met,
+        azerbaijan__sign_propensity=0.0,
+        azerbaijan__decision_noise=0.2,
+        usa_eu__mediation=0.0,
+        armenia__peace_value=10.0,
+    ).run()
     assert not shy.world.treaty.any()
-    keen = model(50, horizon=1, start=met, azerbaijan__sign_propensity=1.0,
-                 armenia__peace_value=10.0, armenia__decision_noise=0.0).run()
+    keen = model(
+        50,
+        horizon=1,
+        start=met,
+        azerbaijan__sign_propensity=1.0,
+        armenia__peace_value=10.0,
+        armenia__decision_noise=0.0,
+    ).run()
     assert keen.world.treaty.all()
-    unwilling = model(50, horizon=10, start=met, azerbaijan__sign_propensity=1.0,
-                      armenia__peace_value=-1.0, armenia__decision_noise=0.0).run()
+    unwilling = model(
+        50,
+        horizon=10,
+        start=met,
+        azerbaijan__sign_propensity=1.0,
+        armenia__peace_value=-1.0,
+        armenia__decision_noise=0.0,
+    ).run()
     assert not unwilling.world.treaty.any() and unwilling.world.sign_offer.all()
 
 
@@ -159,14 +196,13 @@ def test_spoiling_lowers_the_chance_of_a_treaty_in_the_model():
     within its 99.9% Wilson interval over 20,000 worlds."""
     horizon, n = 4, 20_000
     met = Start(minsk_group_dissolved=True, constitution_reformed=True)
-    common = dict(azerbaijan__sign_propensity=1.0, armenia__peace_value=2.0,
-                  russia__decision_noise=0.0)
+    common = dict(
+        azerbaijan__sign_propensity=1.0, armenia__peace_value=2.0, russia__decision_noise=0.0
+    )
     a, spoiled_a = _sigmoid(2.0), _sigmoid(0.0)
-    cases = {6.0: 1 - (1 - a) * (1 - spoiled_a) ** (horizon - 1),
-             0.0: 1 - (1 - a) ** horizon}
+    cases = {6.0: 1 - (1 - a) * (1 - spoiled_a) ** (horizon - 1), 0.0: 1 - (1 - a) ** horizon}
     for spoiler, truth in cases.items():
-        m = model(n, seed=12, horizon=horizon, start=met, russia__spoiler=spoiler,
-                  **common).run()
+        m = model(n, seed=12, horizon=horizon, start=met, russia__spoiler=spoiler, **common).run()
         e = RunResult("t", 0, n, m.tally()).estimate("peace_treaty")
         lo, hi = wilson_interval(e.k, e.n, confidence=0.999)
         assert lo <= truth <= hi, (spoiler, e.k / e.n, truth)

@@ -26,7 +26,9 @@ def problems_of(path: Path) -> list:
 
 
 def test_a_good_file_loads_with_its_values(tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: test
         as_of: 2024-03-01
         horizon_weeks: 26
@@ -41,7 +43,8 @@ def test_a_good_file_loads_with_its_values(tmp_path):
             stance: {triangular: [-1, 0, 0.5]}
           russia:
             push: {normal: {mean: 1, sd: 2}}
-        """)
+        """,
+    )
     s = load_scenario(path)
     assert s.name == "test" and s.horizon_weeks == 26 and str(s.as_of) == "2024-03-01"
     assert s.initial.rung == 2 and s.initial.sanctions_imposed and s.initial.occupied_km2 == 170
@@ -62,10 +65,18 @@ def test_a_good_file_loads_with_its_values(tmp_path):
     assert p[spec.key].source == spec.source
 
 
-@pytest.mark.parametrize("dist", [
-    Uniform(0.2, 0.7), Beta(8, 2, 0, 1), Beta(2, 5, 1, 3), Triangular(0, 1, 4),
-    Triangular(0, 0, 1), TruncNormal(0.5, 0.3, 0, 1), TruncNormal(5.5, 2, 0, 6),
-])
+@pytest.mark.parametrize(
+    "dist",
+    [
+        Uniform(0.2, 0.7),
+        Beta(8, 2, 0, 1),
+        Beta(2, 5, 1, 3),
+        Triangular(0, 1, 4),
+        Triangular(0, 0, 1),
+        TruncNormal(0.5, 0.3, 0, 1),
+        TruncNormal(5.5, 2, 0, 6),
+    ],
+)
 def test_distributions_sample_inside_support_with_the_analytic_mean(dist):
     """20,000 seeded draws: all inside the support, mean within 4 standard errors."""
     x = dist.sample(np.random.default_rng(123), 20_000)
@@ -92,21 +103,29 @@ def test_changing_one_distribution_leaves_the_other_draws_alone():
 
 
 def test_extends_overrides_key_by_key(tmp_path):
-    write(tmp_path, """\
+    write(
+        tmp_path,
+        """\
         name: parent
         horizon_weeks: 30
         initial: {rung: 2, occupied_km2: 200}
         parameters:
           russia: {push: 2.0, defend_armenia: 0.5}
-        """, "parent.yaml")
+        """,
+        "parent.yaml",
+    )
     (tmp_path / "lenses").mkdir()
-    child = write(tmp_path, """\
+    child = write(
+        tmp_path,
+        """\
         name: child
         extends: ../parent.yaml
         initial: {rung: 3}
         parameters:
           russia: {push: 0.5}
-        """, "lenses/child.yaml")
+        """,
+        "lenses/child.yaml",
+    )
     s = load_scenario(child)
     assert s.name == "child" and s.horizon_weeks == 30
     assert s.initial.rung == 3 and s.initial.occupied_km2 == 200
@@ -125,15 +144,24 @@ def test_extends_cycle_and_missing_parent(tmp_path):
     assert "does not exist" in problem.message and problem.line == 2
 
 
-@pytest.mark.parametrize("text, key_path, suggestion", [
-    ("name: x\nhorizon_wekes: 10\n", "horizon_wekes", "horizon_weeks"),
-    ("name: x\nparameters:\n  azerbajan: {}\n", "parameters.azerbajan", "azerbaijan"),
-    ("name: x\nparameters:\n  azerbaijan:\n    risk_aversn: 0.5\n",
-     "parameters.azerbaijan.risk_aversn", "risk_aversion"),
-    ("name: x\nparameters:\n  azerbaijan:\n    risk_aversion: {vaule: 0.5}\n",
-     "parameters.azerbaijan.risk_aversion.vaule", "value"),
-    ("name: x\ninitial: {rungs: 2}\n", "initial.rungs", "rung"),
-])
+@pytest.mark.parametrize(
+    "text, key_path, suggestion",
+    [
+        ("name: x\nhorizon_wekes: 10\n", "horizon_wekes", "horizon_weeks"),
+        ("name: x\nparameters:\n  azerbajan: {}\n", "parameters.azerbajan", "azerbaijan"),
+        (
+            "name: x\nparameters:\n  azerbaijan:\n    risk_aversn: 0.5\n",
+            "parameters.azerbaijan.risk_aversn",
+            "risk_aversion",
+        ),
+        (
+            "name: x\nparameters:\n  azerbaijan:\n    risk_aversion: {vaule: 0.5}\n",
+            "parameters.azerbaijan.risk_aversion.vaule",
+            "value",
+        ),
+        ("name: x\ninitial: {rungs: 2}\n", "initial.rungs", "rung"),
+    ],
+)
 def test_misspelt_keys_get_did_you_mean(tmp_path, text, key_path, suggestion):
     problems = problems_of(write(tmp_path, text))
     match = [p for p in problems if p.key_path == key_path]
@@ -142,26 +170,51 @@ def test_misspelt_keys_get_did_you_mean(tmp_path, text, key_path, suggestion):
     assert match[0].line is not None
 
 
-@pytest.mark.parametrize("text, key_path, words", [
-    ("name: x\nhorizon_weeks: many\n", "horizon_weeks", "expected a whole number"),
-    ("name: x\nhorizon_weeks: 0\n", "horizon_weeks", "1 to 520"),
-    ("name: x\ninitial: {rung: 7}\n", "initial.rung", "0 to 5"),
-    ("name: x\ninitial: {sanctions_imposed: 'no'}\n", "initial.sanctions_imposed", "true or false"),
-    ("name: x\nparameters:\n  russia:\n    push: high\n", "parameters.russia.push",
-     "expected a number, found text 'high'"),
-    ("name: x\nparameters:\n  russia:\n    push: 9\n", "parameters.russia.push", "[0, 6]"),
-    ("name: x\nparameters:\n  russia:\n    push: {uniform: [1, 8]}\n", "parameters.russia.push",
-     "values from 1 to 8"),
-    ("name: x\nparameters:\n  russia:\n    push: {uniform: [2, 1]}\n",
-     "parameters.russia.push.uniform", "low < high"),
-    ("name: x\nparameters:\n  russia:\n    push: {value: 1, uniform: [0, 1]}\n",
-     "parameters.russia.push", "exactly one of"),
-    ("name: x\nparameters:\n  russia:\n    push: {beta: {a: 1}}\n",
-     "parameters.russia.push.beta", "missing b"),
-    ("name: x\nparameters:\n  russia:\n    push: {value: 1, source: 'my hunch'}\n",
-     "parameters.russia.push.source", "assumption:"),
-    ("name: x\nas_of: someday\n", "as_of", "a date"),
-])
+@pytest.mark.parametrize(
+    "text, key_path, words",
+    [
+        ("name: x\nhorizon_weeks: many\n", "horizon_weeks", "expected a whole number"),
+        ("name: x\nhorizon_weeks: 0\n", "horizon_weeks", "1 to 520"),
+        ("name: x\ninitial: {rung: 7}\n", "initial.rung", "0 to 5"),
+        (
+            "name: x\ninitial: {sanctions_imposed: 'no'}\n",
+            "initial.sanctions_imposed",
+            "true or false",
+        ),
+        (
+            "name: x\nparameters:\n  russia:\n    push: high\n",
+            "parameters.russia.push",
+            "expected a number, found text 'high'",
+        ),
+        ("name: x\nparameters:\n  russia:\n    push: 9\n", "parameters.russia.push", "[0, 6]"),
+        (
+            "name: x\nparameters:\n  russia:\n    push: {uniform: [1, 8]}\n",
+            "parameters.russia.push",
+            "values from 1 to 8",
+        ),
+        (
+            "name: x\nparameters:\n  russia:\n    push: {uniform: [2, 1]}\n",
+            "parameters.russia.push.uniform",
+            "low < high",
+        ),
+        (
+            "name: x\nparameters:\n  russia:\n    push: {value: 1, uniform: [0, 1]}\n",
+            "parameters.russia.push",
+            "exactly one of",
+        ),
+        (
+            "name: x\nparameters:\n  russia:\n    push: {beta: {a: 1}}\n",
+            "parameters.russia.push.beta",
+            "missing b",
+        ),
+        (
+            "name: x\nparameters:\n  russia:\n    push: {value: 1, source: 'my hunch'}\n",
+            "parameters.russia.push.source",
+            "assumption:",
+        ),
+        ("name: x\nas_of: someday\n", "as_of", "a date"),
+    ],
+)
 def test_wrong_values_say_what_was_expected_and_found(tmp_path, text, key_path, words):
     problems = problems_of(write(tmp_path, text))
     match = [p for p in problems if p.key_path == key_path]
@@ -170,14 +223,17 @@ def test_wrong_values_say_what_was_expected_and_found(tmp_path, text, key_path, 
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: x
         horizon_weeks: -3
         initial: {rung: 9}
         parameters:
           russia:
             psuh: 1
-        """)
+        """,
+    )
     problems = problems_of(path)
     assert [p.line for p in problems] == [2, 3, 6]
     text = str(ScenarioError(problems))
@@ -202,10 +258,15 @@ def test_yaml_1_2_keeps_no_as_text(tmp_path):
     assert s.name == "NO" and s.description == "yes"
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", "empty"), ("- a\n- b\n", "top level must be a mapping"),
-    ("name: [unclosed\n", "not valid YAML"), ("horizon_weeks: 5\n", "missing"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "empty"),
+        ("- a\n- b\n", "top level must be a mapping"),
+        ("name: [unclosed\n", "not valid YAML"),
+        ("horizon_weeks: 5\n", "missing"),
+    ],
+)
 def test_unreadable_files(tmp_path, text, words):
     problems = problems_of(write(tmp_path, text))
     assert any(words in p.message for p in problems), problems

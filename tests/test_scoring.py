@@ -15,7 +15,8 @@ from sim.analysis.rolling import Forecast
 def test_brier_log_loss_skill_and_smoothed_rate_known_answers():
     assert scoring.brier([0.2, 0.7], [0, 1]) == pytest.approx((0.04 + 0.09) / 2)
     assert scoring.log_loss([0.2, 0.7], [0, 1]) == pytest.approx(
-        -(math.log(0.8) + math.log(0.7)) / 2)
+        -(math.log(0.8) + math.log(0.7)) / 2
+    )
     eps = scoring.monte_carlo_eps(1000)
     assert eps == 1 / 2000
     assert scoring.log_loss([0.0], [1], eps) == pytest.approx(-math.log(1 / 2000))
@@ -89,8 +90,9 @@ def test_forecasts_of_one_time_are_resampled_together():
     p, q, o = _runs(60, 6, seed=5)
     single = scoring.block_bootstrap_skill(p, q, o, block=6, seed=9)
     times = np.repeat(np.arange(60), 2)
-    double = scoring.block_bootstrap_skill(np.repeat(p, 2), np.repeat(q, 2), np.repeat(o, 2),
-                                           times, block=6, seed=9)
+    double = scoring.block_bootstrap_skill(
+        np.repeat(p, 2), np.repeat(q, 2), np.repeat(o, 2), times, block=6, seed=9
+    )
     assert double == pytest.approx(single, abs=1e-12)
 
 

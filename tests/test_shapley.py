@@ -42,8 +42,11 @@ def test_coalitions_are_every_subset_once():
 
 
 PLAYERS = ["azerbaijan", "armenia", "russia", "turkey", "usa_eu", "initial"]
-games = st.integers(1, 6).flatmap(lambda n: st.tuples(
-    st.just(PLAYERS[:n]), st.lists(st.floats(0, 1), min_size=2 ** n, max_size=2 ** n)))
+games = st.integers(1, 6).flatmap(
+    lambda n: st.tuples(
+        st.just(PLAYERS[:n]), st.lists(st.floats(0, 1), min_size=2**n, max_size=2**n)
+    )
+)
 
 
 def _table_game(players, values):
@@ -57,8 +60,7 @@ def test_parts_add_up_to_the_gap(game):
     players, values = game
     v = _table_game(players, values)
     phi = shapley_values(players, v.__getitem__)
-    assert sum(phi.values()) == pytest.approx(v[frozenset(players)] - v[frozenset()],
-                                              abs=1e-12)
+    assert sum(phi.values()) == pytest.approx(v[frozenset(players)] - v[frozenset()], abs=1e-12)
 
 
 @settings(max_examples=200, deadline=None)
@@ -71,8 +73,7 @@ def test_a_player_that_changes_nothing_gets_exactly_zero(game, data):
     phi = shapley_values(players, lambda c: v[c - {dummy}])
     assert phi[dummy] == 0.0
     others = [p for p in players if p != dummy]
-    assert phi == pytest.approx({**shapley_values(others, v.__getitem__), dummy: 0.0},
-                                abs=1e-12)
+    assert phi == pytest.approx({**shapley_values(others, v.__getitem__), dummy: 0.0}, abs=1e-12)
 
 
 @settings(max_examples=200, deadline=None)

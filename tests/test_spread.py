@@ -42,10 +42,12 @@ def switch(fixed):
     from a U-shaped Beta(0.1, 0.1): a quarter of the draws fall below 0.001 (a treaty
     within the year is then rare, p < 0.12), and well over 10% above 0.05 (then it is
     near certain, p > 0.95 measured): one parameter moves the outcome from ~0 to ~1."""
-    start = dataclasses.replace(fixed.initial, minsk_group_dissolved=True,
-                                constitution_reformed=True)
+    start = dataclasses.replace(
+        fixed.initial, minsk_group_dissolved=True, constitution_reformed=True
+    )
     return dataclasses.replace(fixed, initial=start).with_overrides(
-        {"azerbaijan.sign_propensity": Beta(0.1, 0.1, 0.0, 1.0)})
+        {"azerbaijan.sign_propensity": Beta(0.1, 0.1, 0.0, 1.0)}
+    )
 
 
 def test_uncertain_parameters_are_the_ones_with_a_spread(baseline, fixed, switch):
@@ -148,7 +150,8 @@ def test_between_sd_recovers_a_known_spread():
     assert raw > 0.125
     assert spread.between_sd(OUTCOME_NAMES[0]) == pytest.approx(0.4 / np.sqrt(12), abs=0.01)
     assert spread.noise_sd(OUTCOME_NAMES[0]) == pytest.approx(
-        np.sqrt(np.mean(true_p * (1 - true_p)) / 50), abs=0.005)
+        np.sqrt(np.mean(true_p * (1 - true_p)) / 50), abs=0.005
+    )
 
 
 def test_default_spread_costs_no_more_than_the_run():
@@ -191,11 +194,23 @@ def test_table_json_and_csv_show_both(with_spread):
 
     rows = list(csv.DictReader(io.StringIO(to_csv(with_spread))))
     assert list(rows[0]) == list(CSV_COLUMNS)
-    assert CSV_COLUMNS[:9] == ("outcome", "p", "ci_low", "ci_high", "n", "k", "scenario",
-                               "seed", "horizon_weeks")  # new columns only at the end
+    assert CSV_COLUMNS[:9] == (
+        "outcome",
+        "p",
+        "ci_low",
+        "ci_high",
+        "n",
+        "k",
+        "scenario",
+        "seed",
+        "horizon_weeks",
+    )  # new columns only at the end
     clash = next(r for r in rows if r["outcome"] == "border_clash")
-    assert (float(clash["spread_p10"]), float(clash["spread_p50"]),
-            float(clash["spread_p90"])) == (p10, p50, p90)
+    assert (float(clash["spread_p10"]), float(clash["spread_p50"]), float(clash["spread_p90"])) == (
+        p10,
+        p50,
+        p90,
+    )
     assert clash["spread_draws"] == "40" and clash["spread_worlds_per_draw"] == "50"
 
 
@@ -207,14 +222,48 @@ def test_report_shows_both(baseline):
 
 
 def test_run_command_spread_option(capsys, tmp_path):
-    assert main(["run", str(BASELINE), "-n", "1000", "--horizon", "10", "--spread", "20:25",
-                 "--format", "json", "--no-progress", "--out", str(tmp_path / "r")]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(BASELINE),
+                "-n",
+                "1000",
+                "--horizon",
+                "10",
+                "--spread",
+                "20:25",
+                "--format",
+                "json",
+                "--no-progress",
+                "--out",
+                str(tmp_path / "r"),
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["parameter_spread"]["draws"] == 20
     assert data["parameter_spread"]["worlds_per_draw"] == 25
     assert "--spread 20:25" in (tmp_path / "r" / "scenario.resolved.yaml").read_text()
-    assert main(["run", str(BASELINE), "-n", "1000", "--horizon", "10", "--spread", "0",
-                 "--format", "json", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(BASELINE),
+                "-n",
+                "1000",
+                "--horizon",
+                "10",
+                "--spread",
+                "0",
+                "--format",
+                "json",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["parameter_spread"]["status"] == "off"
     for bad in ("abc", "10", "5:0", "-1:5"):
         with pytest.raises(SystemExit) as exit_info:

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO as ROOT
 
 
 def mypy(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=600,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -22,7 +25,8 @@ def test_mypy_passes_on_the_package():
     proc = mypy("sim")
     assert proc.returncode == 0, (
         "mypy found errors (or is not installed: pip install -e '.[dev]'):\n"
-        + proc.stdout + proc.stderr
+        + proc.stdout
+        + proc.stderr
     )
 
 

@@ -41,8 +41,13 @@ if len(PARAMS_BY_KEY) != len(PARAMETERS):
 # and last the environment: a full-scale war may spread. Then the actors with beliefs
 # learn from the week (EscalationModel.step).
 ACTOR_ORDER: tuple[type[Actor], ...] = (
-    turkey.Turkey, azerbaijan.Azerbaijan, armenia.Armenia, csto.Csto, russia.Russia,
-    usa_eu.UsEu, world.World,
+    turkey.Turkey,
+    azerbaijan.Azerbaijan,
+    armenia.Armenia,
+    csto.Csto,
+    russia.Russia,
+    usa_eu.UsEu,
+    world.World,
 )
 
 
@@ -52,8 +57,10 @@ def registered(text: str) -> ParamKey:
     renamed parameter fails at import rather than silently dropping out."""
     if text not in PARAMS_BY_KEY:
         close = difflib.get_close_matches(text, list(PARAMS_BY_KEY), n=1)
-        raise KeyError(f"no parameter {text!r} in the registry"
-                       + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise KeyError(
+            f"no parameter {text!r} in the registry"
+            + (f" (did you mean {close[0]!r}?)" if close else "")
+        )
     return ParamKey.parse(text)
 
 
@@ -86,7 +93,9 @@ def start_world(n: int, initial, v: Views) -> WorldState:
     block, Armenia's starting denial, and the two beliefs at their priors
     (:func:`azerbaijan.resolve_prior`, :func:`armenia.trust_prior`)."""
     return WorldState.start(
-        n, initial, denial=v.armenia.denial_capacity,
+        n,
+        initial,
+        denial=v.armenia.denial_capacity,
         resolve=azerbaijan.resolve_prior(v.azerbaijan, v.usa_eu),
         trust=armenia.trust_prior(v.armenia),
     )

@@ -33,62 +33,92 @@ class Params(ActorParams):
 
     border_readiness: np.ndarray = param(
         "readiness against localized 'hybrid' incursions at the border",
-        "share", 0.0, 1.0, 0.2,
-        f"{S001}: Mikaelian \"the border military infrastructure is ill-prepared, with feeble "
-        "fortifications\"; Kopalyan \"border areas are generally manned by conscripts\"",
+        "share",
+        0.0,
+        1.0,
+        0.2,
+        f'{S001}: Mikaelian "the border military infrastructure is ill-prepared, with feeble '
+        'fortifications"; Kopalyan "border areas are generally manned by conscripts"',
     )
     denial_capacity: np.ndarray = param(
         "porcupine deterrence-by-denial against a corridor offensive or invasion, at the start",
-        "share", 0.0, 1.0, 0.45,
-        f"{S001}: Kopalyan \"Armenia is not trying to win a war, but rather to make an attack "
-        "so costly that Azerbaijan will refrain from attacking\"", resets="denial",
+        "share",
+        0.0,
+        1.0,
+        0.45,
+        f'{S001}: Kopalyan "Armenia is not trying to win a war, but rather to make an attack '
+        'so costly that Azerbaijan will refrain from attacking"',
+        resets="denial",
     )
     reform_rate: np.ndarray = param(
         "weekly growth of denial capacity as the porcupine reforms proceed",
-        "share per week", 0.0, 0.02, 0.002,
-        f"{S001}: Kopalyan \"Armenia has been slowly adopting and developing a small-state "
-        "resiliency model\"",
+        "share per week",
+        0.0,
+        0.02,
+        0.002,
+        f'{S001}: Kopalyan "Armenia has been slowly adopting and developing a small-state '
+        'resiliency model"',
     )
     minsk_concession_rate: np.ndarray = param(
         "weekly chance of agreeing to dissolve the OSCE Minsk Group with no pressure: sets the "
         "domestic cost of the concession",
-        "probability per week", 0.0, 0.5, 0.02,
-        f"{S000}: remaining conditions \"the dissolution of the OSCE Minsk Group\"; assumption "
+        "probability per week",
+        0.0,
+        0.5,
+        0.02,
+        f'{S000}: remaining conditions "the dissolution of the OSCE Minsk Group"; assumption '
         "for the rate: Yerevan signalled readiness, so months rather than years",
     )
     constitution_reform_rate: np.ndarray = param(
         "weekly chance of a constitutional reform removing the provisions Baku objects to, "
         "with no pressure: sets its domestic cost",
-        "probability per week", 0.0, 0.5, 0.004,
-        f"{S000}: \"the implementation of constitutional reform in Armenia\"; assumption for "
+        "probability per week",
+        0.0,
+        0.5,
+        0.004,
+        f'{S000}: "the implementation of constitutional reform in Armenia"; assumption for '
         "the rate: a referendum takes years, about 20% within 12 months",
     )
     coercion_sensitivity: np.ndarray = param(
         "how much military pressure adds to Yerevan's gain from conceding (the odds of a "
         "concession are multiplied by 1 + sensitivity x pressure)",
-        "multiplier", 0.0, 10.0, 1.0,
+        "multiplier",
+        0.0,
+        10.0,
+        1.0,
         f"{S000}: Tasits \"using this tactic as a means of pressure to expedite Armenia's "
-        "agreement to remaining conditions\"",
+        'agreement to remaining conditions"',
     )
     peace_value: np.ndarray = param(
         "Yerevan's net gain from signing the treaty Baku offers, before Moscow's pressure",
-        "utility units", -5.0, 10.0, 2.0,
-        f"{S000}: Tasits \"the key point is the restoration of trust\"; assumption for the "
+        "utility units",
+        -5.0,
+        10.0,
+        2.0,
+        f'{S000}: Tasits "the key point is the restoration of trust"; assumption for the '
         "size: Yerevan signs an offered treaty in about nine weeks of ten",
     )
     csto_appeal: np.ndarray = param(
         "Armenia's trust in the CSTO at the start (the mean of its Beta prior): its chance of "
         "invoking the treaty when attacked short of an invasion",
-        "probability", 0.0, 1.0, 0.3,
-        f"{S001}: Pashinyan on the need to \"diversify security alliances\"; "
-        "Kopalyan \"it no longer live under this false sense of security\"", resets="trust",
+        "probability",
+        0.0,
+        1.0,
+        0.3,
+        f'{S001}: Pashinyan on the need to "diversify security alliances"; '
+        'Kopalyan "it no longer live under this false sense of security"',
+        resets="trust",
     )
     trust_strength: np.ndarray = param(
         "weight of that prior, in attacks observed: how many unanswered attacks it takes to "
         "halve the trust (about the same number)",
-        "pseudo-observations", 0.5, 50.0, 4.0,
+        "pseudo-observations",
+        0.5,
+        50.0,
+        4.0,
         "assumption: the alliance's record toward Armenia is a handful of episodes (2021, "
-        "2022, DOMAIN.md), so a few more move the belief", resets="trust",
+        "2022, DOMAIN.md), so a few more move the belief",
+        resets="trust",
     )
     decision_noise: np.ndarray = noise_param("Yerevan's choices", "Yerevan's")
 
@@ -130,8 +160,11 @@ def repel_chance(
     readiness for that fight times the part of the contest Baku's edge does not decide
     (assumption for the form; seed 001, Kopalyan: Baku was deterred from continuing "due
     to the high rate of losses")."""
-    return np.where(np.asarray(rung) >= OPERATION_RUNG,
-                    (1.0 - advantage) * readiness_for(rung, border, denial), 0.0)
+    return np.where(
+        np.asarray(rung) >= OPERATION_RUNG,
+        (1.0 - advantage) * readiness_for(rung, border, denial),
+        0.0,
+    )
 
 
 def grow_denial(denial: np.ndarray, arm: Params) -> np.ndarray:
@@ -140,8 +173,9 @@ def grow_denial(denial: np.ndarray, arm: Params) -> np.ndarray:
     return np.minimum(1.0, denial + arm.reform_rate)
 
 
-def concession_gains(rung: np.ndarray, spoiling: np.ndarray, arm: Params
-                     ) -> tuple[np.ndarray, np.ndarray]:
+def concession_gains(
+    rung: np.ndarray, spoiling: np.ndarray, arm: Params
+) -> tuple[np.ndarray, np.ndarray]:
     """Yerevan's net utility of meeting each remaining condition this week (Minsk Group,
     constitution): relief from military pressure less the domestic cost, less Moscow's
     pressure when it works against the treaty.
@@ -153,19 +187,28 @@ def concession_gains(rung: np.ndarray, spoiling: np.ndarray, arm: Params
     """
     relief = np.log1p(arm.coercion_sensitivity * PRESSURE_PROFILE[rung])
     spoiled = SPOILER_PRESSURE * spoiling
-    return (reference_utility(arm.minsk_concession_rate, arm.decision_noise) + relief - spoiled,
-            reference_utility(arm.constitution_reform_rate, arm.decision_noise) + relief - spoiled)
+    return (
+        reference_utility(arm.minsk_concession_rate, arm.decision_noise) + relief - spoiled,
+        reference_utility(arm.constitution_reform_rate, arm.decision_noise) + relief - spoiled,
+    )
 
 
 def concede(
-    minsk: np.ndarray, constitution: np.ndarray, rung: np.ndarray, spoiling: np.ndarray,
-    arm: Params, u_minsk: np.ndarray, u_constitution: np.ndarray,
+    minsk: np.ndarray,
+    constitution: np.ndarray,
+    rung: np.ndarray,
+    spoiling: np.ndarray,
+    arm: Params,
+    u_minsk: np.ndarray,
+    u_constitution: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The conditions met after this week: each unmet one is conceded by logit choice on
     :func:`concession_gains` (seed 000, Tasits); once met, a condition stays met."""
     g_minsk, g_constitution = concession_gains(rung, spoiling, arm)
-    return (minsk | binary_choice(g_minsk, arm.decision_noise, u_minsk),
-            constitution | binary_choice(g_constitution, arm.decision_noise, u_constitution))
+    return (
+        minsk | binary_choice(g_minsk, arm.decision_noise, u_minsk),
+        constitution | binary_choice(g_constitution, arm.decision_noise, u_constitution),
+    )
 
 
 def sign_gain(spoiling: np.ndarray, arm: Params) -> np.ndarray:
@@ -176,8 +219,9 @@ def sign_gain(spoiling: np.ndarray, arm: Params) -> np.ndarray:
     return arm.peace_value - SPOILER_PRESSURE * spoiling
 
 
-def accept_treaty(offer: np.ndarray, spoiling: np.ndarray, arm: Params, u: np.ndarray
-                  ) -> np.ndarray:
+def accept_treaty(
+    offer: np.ndarray, spoiling: np.ndarray, arm: Params, u: np.ndarray
+) -> np.ndarray:
     """True where a treaty is signed this week: Baku offered and Yerevan accepts by
     logit choice on :func:`sign_gain` (a treaty is both sides' choice; seed 000)."""
     return offer & binary_choice(sign_gain(spoiling, arm), arm.decision_noise, u)
@@ -195,8 +239,9 @@ def appeal_probability(rung: np.ndarray | int, trust: np.ndarray, arm: Params) -
     return np.where(rung >= Rung.FULL_SCALE_INVASION, 1.0, np.where(rung >= ATTACK_RUNG, p, 0.0))
 
 
-def call_for_help(rung: np.ndarray, trust: np.ndarray, arm: Params, u: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def call_for_help(
+    rung: np.ndarray, trust: np.ndarray, arm: Params, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Whether Armenia invokes the CSTO this week, and whether it calls on the West
     instead (seed 001, Pashinyan: "diversify security alliances"); under an invasion it
     does both. By logit choice on its trust (:func:`appeal_probability`)."""
@@ -234,8 +279,9 @@ class Armenia(Actor):
     def decide(self, w, v, u):
         """Conditions met, treaty signed, and calls for help after this week
         (:func:`concede`, :func:`accept_treaty`, :func:`call_for_help`)."""
-        minsk, constitution = concede(w.minsk_dissolved, w.constitution_reformed, w.rung,
-                                      w.spoiling, v.armenia, u[0], u[1])
+        minsk, constitution = concede(
+            w.minsk_dissolved, w.constitution_reformed, w.rung, w.spoiling, v.armenia, u[0], u[1]
+        )
         treaty = w.treaty | accept_treaty(w.sign_offer, w.spoiling, v.armenia, u[2])
         appealed, west = call_for_help(w.rung, w.trust_belief(), v.armenia, u[3])
         return minsk, constitution, treaty, appealed, west

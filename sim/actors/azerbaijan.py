@@ -58,85 +58,127 @@ class Params(ActorParams):
         "this times the standard deviation of the uncertain parts (sanctions, a great-power "
         "response, whether an operation takes its ground); 0 = risk-neutral, 1 = a rung is "
         "worth its payoff one standard deviation below the mean",
-        "per standard deviation", 0.0, 1.0, 0.8,
-        f"{S001}: Kopalyan \"Aliyev, regardless of rumors, is a highly risk-averse actor\"",
+        "per standard deviation",
+        0.0,
+        1.0,
+        0.8,
+        f'{S001}: Kopalyan "Aliyev, regardless of rumors, is a highly risk-averse actor"',
     )
     revenue_exposure: np.ndarray = param(
         "share of the revenue underpinning the regime that Western sanctions would hit",
-        "share", 0.0, 1.0, 0.8,
-        f"{S001}: Mirgadirov \"a business underpinning his personal authority that he is "
-        "unlikely to jeopardize\"",
+        "share",
+        0.0,
+        1.0,
+        0.8,
+        f'{S001}: Mirgadirov "a business underpinning his personal authority that he is '
+        'unlikely to jeopardize"',
     )
     leverage_value: np.ndarray = param(
         "weekly value of coercive pressure while treaty conditions remain unmet",
-        "utility units", 0.0, 10.0, 2.0,
+        "utility units",
+        0.0,
+        10.0,
+        2.0,
         f"{S000}: Tasits \"a means of pressure to expedite Armenia's agreement to remaining "
-        "conditions\"",
+        'conditions"',
     )
     corridor_value: np.ndarray = param(
         "weekly value of seizing the land link to Nakhchivan through Syunik",
-        "utility units", 0.0, 20.0, 5.0,
-        f"{S001}: Areshev \"Baku will undoubtedly employ all means of armed pressure to "
-        "achieve its goals, namely establishing a connection\"",
+        "utility units",
+        0.0,
+        20.0,
+        5.0,
+        f'{S001}: Areshev "Baku will undoubtedly employ all means of armed pressure to '
+        'achieve its goals, namely establishing a connection"',
     )
     territorial_ambition: np.ndarray = param(
         "weekly value of claims on Armenian territory and minerals beyond the corridor",
-        "utility units", 0.0, 20.0, 3.0,
-        f"{S001}: Mikaelian \"Azerbaijan is staking claims to Armenia's entire territory\"; "
-        "\"Aliyev ordered the mapping of all mineral deposits in Armenia\"",
+        "utility units",
+        0.0,
+        20.0,
+        3.0,
+        f'{S001}: Mikaelian "Azerbaijan is staking claims to Armenia\'s entire territory"; '
+        '"Aliyev ordered the mapping of all mineral deposits in Armenia"',
     )
     military_advantage: np.ndarray = param(
         "Azerbaijan's edge: the chance an operation meets no effective resistance",
-        "share", 0.0, 1.0, 0.8,
-        f"{S001}: Kopalyan \"Azerbaijan still maintains an exponential advantage\"",
+        "share",
+        0.0,
+        1.0,
+        0.8,
+        f'{S001}: Kopalyan "Azerbaijan still maintains an exponential advantage"',
     )
     casualty_cost: np.ndarray = param(
         "cost of the casualties of a full-scale invasion (other rungs scaled down)",
-        "utility units", 0.0, 20.0, 2.5,
-        f"{S001}: Kopalyan \"the scale of death and destruction, on both sides, will be "
-        "immense\"; Mirgadirov \"Any war brings new casualties\"",
+        "utility units",
+        0.0,
+        20.0,
+        2.5,
+        f'{S001}: Kopalyan "the scale of death and destruction, on both sides, will be '
+        'immense"; Mirgadirov "Any war brings new casualties"',
     )
     isolation_cost: np.ndarray = param(
         "cost of international isolation after a full-scale invasion (other rungs scaled down)",
-        "utility units", 0.0, 20.0, 4.0,
-        f"{S000}: Tasits \"this means international isolation\"; {S001}: Kopalyan "
-        "\"Azerbaijan does not have sufficient international political capital\"",
+        "utility units",
+        0.0,
+        20.0,
+        4.0,
+        f'{S000}: Tasits "this means international isolation"; {S001}: Kopalyan '
+        '"Azerbaijan does not have sufficient international political capital"',
     )
     great_power_war_cost: np.ndarray = param(
         "cost of fighting Russia or the CSTO, weighed by the chance they respond",
-        "utility units", 0.0, 100.0, 20.0,
-        f"{S000}: Tasits \"These are quite strong deterrents for Azerbaijan\"",
+        "utility units",
+        0.0,
+        100.0,
+        20.0,
+        f'{S000}: Tasits "These are quite strong deterrents for Azerbaijan"',
     )
     change_cost: np.ndarray = param(
         "cost per rung crossed when Baku changes rung in a week (preparation, decision)",
-        "utility units", 0.0, 15.0, 1.0,
+        "utility units",
+        0.0,
+        15.0,
+        1.0,
         "assumption: escalation and climb-down take preparation and political decisions; cf. "
-        f"{S001} Areshev \"there are no signs of armed preparations for a full-scale invasion\"",
+        f'{S001} Areshev "there are no signs of armed preparations for a full-scale invasion"',
     )
     decision_noise: np.ndarray = param(
         "logit temperature: how far choices stray from the best expected option",
-        "utility units", 0.2, 5.0, 1.0,
+        "utility units",
+        0.2,
+        5.0,
+        1.0,
         "assumption: quantal-response choice (McKelvey & Palfrey 1995), unit noise sets the "
         "utility scale",
     )
     sign_propensity: np.ndarray = param(
         "weekly chance that Baku offers to sign once both conditions are met and guns are "
         "quiet, with no mediation",
-        "probability per week", 0.0, 1.0, 0.1,
-        f"{S000}: Tasits names the two conditions \"for signing a peace treaty\"; assumption "
+        "probability per week",
+        0.0,
+        1.0,
+        0.1,
+        f'{S000}: Tasits names the two conditions "for signing a peace treaty"; assumption '
         "for the rate: a signing ceremony within months once they are met",
     )
     patience: np.ndarray = param(
         "weekly discount factor: how much next week's cost of a sanctions spell counts now",
-        "factor per week", 0.0, 0.99, 0.9,
+        "factor per week",
+        0.0,
+        0.99,
+        0.9,
         f"assumption: a consolidated, pragmatic leadership looks a few months ahead (cf. {S000} "
-        "Tasits \"Azerbaijan's leadership is quite pragmatic\"); 0.9 weighs a half-year "
+        'Tasits "Azerbaijan\'s leadership is quite pragmatic"); 0.9 weighs a half-year '
         "spell as about nine weeks",
     )
     belief_strength: np.ndarray = param(
         "weight of Baku's prior about Western resolve, in tests observed (the prior's mean is "
         "usa_eu.sanctions_credibility)",
-        "pseudo-observations", 0.5, 50.0, 4.0,
+        "pseudo-observations",
+        0.5,
+        50.0,
+        4.0,
         "assumption: the West had never been tested over Armenia proper before 2021 "
         "(DOMAIN.md: no sanctions ever imposed), so a handful of episodes move the belief",
         resets="resolve",
@@ -180,15 +222,17 @@ class FixedTerms:
 def _ground(az: Params, rows: slice, success, readiness, secured=0.0):
     """Value of the ground an operation on ``rows`` would take (the corridor's less what
     is already secured), its chance, and the casualties (raised by readiness)."""
-    value = (az.corridor_value * (1.0 - secured) * CORRIDOR_PROFILE[rows, None]
-             + az.territorial_ambition * TERRITORY_PROFILE[rows, None])
-    losses = (az.casualty_cost * CASUALTY_PROFILE[rows, None]
-              * (1.0 + DENIAL_COST_FACTOR * readiness))
+    value = (
+        az.corridor_value * (1.0 - secured) * CORRIDOR_PROFILE[rows, None]
+        + az.territorial_ambition * TERRITORY_PROFILE[rows, None]
+    )
+    losses = (
+        az.casualty_cost * CASUALTY_PROFILE[rows, None] * (1.0 + DENIAL_COST_FACTOR * readiness)
+    )
     return success * value - losses, success * (1.0 - success) * value**2
 
 
-def fixed_terms(az: Params, arm: armenia.Params, ru: russia.Params, co: csto.Params
-                ) -> FixedTerms:
+def fixed_terms(az: Params, arm: armenia.Params, ru: russia.Params, co: csto.Params) -> FixedTerms:
     """Isolation and ground less losses on the rungs below the corridor (seed 001:
     Kopalyan on losses; seed 000: Tasits on isolation), and Moscow's answer to an attack
     on each rung, with and without Armenia's appeal. Computed once per run, and again
@@ -210,8 +254,13 @@ def corridor_secured(corridor_held, russian_corridor, tr: world.Params) -> np.nd
 
 
 def sanction_terms(
-    az: Params, us: usa_eu.Params, wd: world.Params, belief: np.ndarray, west_call,
-    sanctioned: np.ndarray, quiet_weeks: np.ndarray,
+    az: Params,
+    us: usa_eu.Params,
+    wd: world.Params,
+    belief: np.ndarray,
+    west_call,
+    sanctioned: np.ndarray,
+    quiet_weeks: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Expected cost and variance of sanctions on each rung (6, n).
 
@@ -235,8 +284,15 @@ def sanction_terms(
 
 
 def rung_utilities(
-    az: Params, arm: armenia.Params, ru: russia.Params, us: usa_eu.Params, co: csto.Params,
-    tk: turkey.Params, wd: world.Params, fixed: FixedTerms, w,
+    az: Params,
+    arm: armenia.Params,
+    ru: russia.Params,
+    us: usa_eu.Params,
+    co: csto.Params,
+    tk: turkey.Params,
+    wd: world.Params,
+    fixed: FixedTerms,
+    w,
 ) -> np.ndarray:
     """Baku's expected weekly utility of fighting on each rung, less risk aversion times
     the spread: shape (6, n).
@@ -265,8 +321,9 @@ def rung_utilities(
     variance[DEEP] = spread
     trust = w.trust_belief()
     west_call = 1.0 - armenia.appeal_probability(RUNGS, trust, arm) * (RUNGS < 5)
-    s_mean, s_var = sanction_terms(az, us, wd, w.resolve_belief(), west_call,
-                                   w.sanctioned, w.quiet_weeks)
+    s_mean, s_var = sanction_terms(
+        az, us, wd, w.resolve_belief(), west_call, w.sanctioned, w.quiet_weeks
+    )
     p_war = csto.military_probability(RUNGS, co, ru, arm, trust, fixed.csto_answers)
     war_cost = az.great_power_war_cost
     mean -= s_mean + p_war * war_cost
@@ -298,8 +355,9 @@ def offer_gain(az: Params, us: usa_eu.Params) -> np.ndarray:
     return reference_utility(az.sign_propensity, az.decision_noise) + us.mediation
 
 
-def offer_treaty(start: np.ndarray, conditions_unmet: np.ndarray, az: Params,
-                 us: usa_eu.Params, u: np.ndarray) -> np.ndarray:
+def offer_treaty(
+    start: np.ndarray, conditions_unmet: np.ndarray, az: Params, us: usa_eu.Params, u: np.ndarray
+) -> np.ndarray:
     """True where Baku offers to sign this week: both of its conditions met (seed 000,
     Tasits names them the conditions "for signing a peace treaty"), guns quiet (rung
     <= 1), and a logit choice on :func:`offer_gain`. Yerevan then accepts or not
@@ -318,7 +376,10 @@ def resolve_prior(az: Params, us: usa_eu.Params) -> tuple[np.ndarray, np.ndarray
 
 
 def learn_resolve(
-    a: np.ndarray, b: np.ndarray, imposed: np.ndarray, operation_ended: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    imposed: np.ndarray,
+    operation_ended: np.ndarray,
     sanctioned: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Beta-Bernoulli update of Baku's belief in Western resolve: sanctions imposed count
@@ -353,8 +414,9 @@ class Azerbaijan(Actor):
         az = v.azerbaijan
         offers = offer_treaty(w.start_rung, w.conditions_unmet(), az, v.usa_eu, u[0])
         self.offers = offers & w.active
-        self.utilities = rung_utilities(az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey,
-                                        v.world, self.fixed, w)
+        self.utilities = rung_utilities(
+            az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey, v.world, self.fixed, w
+        )
         self.sanctioned_before = w.sanctioned.copy()
 
     def decide(self, w, v, u):
@@ -371,20 +433,27 @@ class Azerbaijan(Actor):
         az = v.azerbaijan
         w.sign_offer = self.offers
         w.rung = np.where(self.offers, Rung.NEGOTIATION, w.rung).astype(w.rung.dtype)
-        success = armenia.operation_success(w.rung, az.military_advantage,
-                                            v.armenia.border_readiness, w.denial)
-        repel = armenia.repel_chance(w.rung, az.military_advantage,
-                                     v.armenia.border_readiness, w.denial)
+        success = armenia.operation_success(
+            w.rung, az.military_advantage, v.armenia.border_readiness, w.denial
+        )
+        repel = armenia.repel_chance(
+            w.rung, az.military_advantage, v.armenia.border_readiness, w.denial
+        )
         operations.advance(w, before["rung"], success, repel, u[2])
 
     def record(self, w, before):
-        return {"move": w.rung.astype(np.int16) - before["rung"], "offered": w.sign_offer,
-                "end": w.op_end, "from": before["rung"]}
+        return {
+            "move": w.rung.astype(np.int16) - before["rung"],
+            "offered": w.sign_offer,
+            "end": w.op_end,
+            "from": before["rung"],
+        }
 
     def learn(self, w, v, operation_ended):
         imposed = w.sanctioned & ~self.sanctioned_before
-        w.resolve_a, w.resolve_b = learn_resolve(w.resolve_a, w.resolve_b, imposed,
-                                                 operation_ended, w.sanctioned)
+        w.resolve_a, w.resolve_b = learn_resolve(
+            w.resolve_a, w.resolve_b, imposed, operation_ended, w.sanctioned
+        )
 
     def events(self, i):
         w = self.model.world

@@ -90,8 +90,9 @@ class Actor(mesa.Agent):
         for worlds still running."""
         raise NotImplementedError
 
-    def consequences(self, w: "WorldState", v: ParamViews, u: np.ndarray,
-                     before: dict[str, np.ndarray]) -> None:
+    def consequences(
+        self, w: "WorldState", v: ParamViews, u: np.ndarray, before: dict[str, np.ndarray]
+    ) -> None:
         """What follows from the decision, once it is in ``w`` (nothing by default):
         writes only fields named in ``writes`` or ``decides`` (replacing the arrays,
         never changing one in place, so ``before`` stays the old values) and leaves ended

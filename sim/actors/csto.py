@@ -35,15 +35,21 @@ class Params(ActorParams):
     obligation_strength: np.ndarray = param(
         "how binding the CSTO's duty to help an attacked member is in practice: the weight "
         "of the duty in Moscow's choice of answer",
-        "share", 0.0, 1.0, 0.2,
+        "share",
+        0.0,
+        1.0,
+        0.2,
         "assumption: between the 74.5% honour rate of alliances (Leeds, Long & Mitchell 2000) "
         "and the CSTO's record toward Armenia in 2021-2022 (none honoured), DOMAIN.md",
     )
     statement_propensity: np.ndarray = param(
         "weekly chance of at least a statement while a member's territory is under attack and "
         "the duty is not engaged",
-        "probability per week", 0.0, 1.0, 0.3,
-        f"{S000}: \"Russia and the CSTO would not be able to ignore this\"",
+        "probability per week",
+        0.0,
+        1.0,
+        0.3,
+        f'{S000}: "Russia and the CSTO would not be able to ignore this"',
     )
 
 
@@ -79,12 +85,14 @@ def answer_utilities(
     duty = co.obligation_strength * invoked * DUTY_PROFILE[rung]
     will = russia.russian_willingness(ru) * DUTY_PROFILE[rung]
     none = np.zeros(np.broadcast(duty, will).shape)
-    utilities = np.stack([
-        none,
-        reference_utility(co.statement_propensity, ru.decision_noise) + STATEMENT_DUTY * duty,
-        MISSION_DUTY * duty - MISSION_COST,
-        MILITARY_DUTY * (duty + will) - WAR_COST * (1.0 + ru.ukraine_constraint),
-    ])
+    utilities = np.stack(
+        [
+            none,
+            reference_utility(co.statement_propensity, ru.decision_noise) + STATEMENT_DUTY * duty,
+            MISSION_DUTY * duty - MISSION_COST,
+            MILITARY_DUTY * (duty + will) - WAR_COST * (1.0 + ru.ukraine_constraint),
+        ]
+    )
     # Below a clash only silence is on offer, and force only answers an operation.
     utilities[1:] = np.where(rung >= ATTACK_RUNG, utilities[1:], -np.inf)
     utilities[3] = np.where(rung >= OPERATION_RUNG, utilities[3], -np.inf)
@@ -108,13 +116,19 @@ def answer_probabilities(
     """Chance of each answer (4, ...) on ``rung`` when Armenia has invoked the treaty,
     and when it has not: the logit of :func:`answer_utilities` (seed 000, Tasits; seed
     001, Kopalyan). Parameters alone decide them, so Baku computes them once per run."""
-    return (logit_probabilities(answer_utilities(rung, 1.0, co, ru), ru.decision_noise),
-            logit_probabilities(answer_utilities(rung, 0.0, co, ru), ru.decision_noise))
+    return (
+        logit_probabilities(answer_utilities(rung, 1.0, co, ru), ru.decision_noise),
+        logit_probabilities(answer_utilities(rung, 0.0, co, ru), ru.decision_noise),
+    )
 
 
 def military_probability(
-    rung: np.ndarray | int, co: Params, ru: russia.Params, arm: armenia.Params,
-    trust: np.ndarray, answers: tuple[np.ndarray, np.ndarray] | None = None,
+    rung: np.ndarray | int,
+    co: Params,
+    ru: russia.Params,
+    arm: armenia.Params,
+    trust: np.ndarray,
+    answers: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Weekly chance of a CSTO/Russian military response on ``rung``, as Baku expects
     it: Armenia's appeal from its own rule (:func:`armenia.appeal_probability`, on its
@@ -128,7 +142,11 @@ def military_probability(
 
 
 def respond(
-    level: np.ndarray, rung: np.ndarray, appealed: np.ndarray, co: Params, ru: russia.Params,
+    level: np.ndarray,
+    rung: np.ndarray,
+    appealed: np.ndarray,
+    co: Params,
+    ru: russia.Params,
     u: np.ndarray,
 ) -> np.ndarray:
     """The CSTO's strongest answer so far (ordered :class:`CstoResponse`): Moscow picks

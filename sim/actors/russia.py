@@ -37,45 +37,64 @@ class Params(ActorParams):
 
     push: np.ndarray = param(
         "Russian pressure and favour for Baku's escalation, largest for the corridor rung",
-        "utility units", 0.0, 6.0, 1.5,
-        f"{S001}: Kopalyan \"Putin is now pressuring Aliyev to invade Armenia and secure the "
-        "Zangezur Corridor\"",
+        "utility units",
+        0.0,
+        6.0,
+        1.5,
+        f'{S001}: Kopalyan "Putin is now pressuring Aliyev to invade Armenia and secure the '
+        'Zangezur Corridor"',
     )
     defend_armenia: np.ndarray = param(
         "Moscow's willingness to fight for Armenia when it is attacked on its own territory",
-        "probability weight", 0.0, 1.0, 0.15,
-        f"{S001}: Mikaelian \"Russia supports Azerbaijan's aggression\"; contrast {S000}: "
-        "\"Russia and the CSTO would not be able to ignore this\"",
+        "probability weight",
+        0.0,
+        1.0,
+        0.15,
+        f'{S001}: Mikaelian "Russia supports Azerbaijan\'s aggression"; contrast {S000}: '
+        '"Russia and the CSTO would not be able to ignore this"',
     )
     ukraine_constraint: np.ndarray = param(
         "share of Russia's usable military capacity tied down by the war in Ukraine",
-        "share", 0.0, 1.0, 0.6,
-        f"{S001}: Yunusov \"that equipment was all transferred to Ukraine [for use by the "
-        "Russian army]\"",
+        "share",
+        0.0,
+        1.0,
+        0.6,
+        f'{S001}: Yunusov "that equipment was all transferred to Ukraine [for use by the '
+        'Russian army]"',
     )
     corridor_swoop: np.ndarray = param(
         "weekly chance that Russian troops take control of the corridor while an offensive "
         "that certainly takes its ground is under way, with no troops tied down in Ukraine",
-        "probability per week", 0.0, 1.0, 0.15,
-        f"{S001}: Kopalyan \"the entire risk and burden of attacking Armenia and creating the "
-        "corridor falls on Azerbaijan, while Russia will swoop in after and reap the benefits\"",
+        "probability per week",
+        0.0,
+        1.0,
+        0.15,
+        f'{S001}: Kopalyan "the entire risk and burden of attacking Armenia and creating the '
+        'corridor falls on Azerbaijan, while Russia will swoop in after and reap the benefits"',
     )
     destabilisation: np.ndarray = param(
         "weekly chance, while fighting goes on, that Moscow incites pro-Russian unrest in "
         "Armenia, before Yerevan turns to the West",
-        "probability per week", 0.0, 1.0, 0.04,
-        f"{S001}: Yunusov \"Moscow will attempt to capitalize on the fighting to incite "
-        "pro-Russian protests there\"",
+        "probability per week",
+        0.0,
+        1.0,
+        0.04,
+        f'{S001}: Yunusov "Moscow will attempt to capitalize on the fighting to incite '
+        'pro-Russian protests there"',
     )
     spoiler: np.ndarray = param(
         "Moscow's gain from blocking a treaty once Baku's conditions are met (it loses the "
         "corridor and its hold on Yerevan to a settlement it does not broker)",
-        "utility units", 0.0, 6.0, 1.0,
-        f"{S001}: Kopalyan \"Putin needs it to reestablish dominance over Armenia\"; "
+        "utility units",
+        0.0,
+        6.0,
+        1.0,
+        f'{S001}: Kopalyan "Putin needs it to reestablish dominance over Armenia"; '
         "assumption for the size: Moscow works against a ready treaty about half the time",
     )
     decision_noise: np.ndarray = noise_param(
-        "Moscow's choices (its own and the CSTO's answer)", "Moscow's")
+        "Moscow's choices (its own and the CSTO's answer)", "Moscow's"
+    )
 
 
 PARAMS = Params.specs()
@@ -124,8 +143,11 @@ def swoop_gain(success: np.ndarray, ru: Params) -> np.ndarray:
     the army down. Seed 001, Kopalyan: "Russia will swoop in after and reap the
     benefits"; Yunusov on the equipment "transferred to Ukraine"."""
     odds = np.log(np.maximum(success, 1e-12))
-    return (reference_utility(ru.corridor_swoop, ru.decision_noise) + odds
-            - TROOPS_COST * ru.ukraine_constraint)
+    return (
+        reference_utility(ru.corridor_swoop, ru.decision_noise)
+        + odds
+        - TROOPS_COST * ru.ukraine_constraint
+    )
 
 
 def swoop_on_corridor(
@@ -167,8 +189,9 @@ def spoil_treaty(conditions_unmet: np.ndarray, ru: Params, u: np.ndarray) -> np.
     """True where Moscow works against the treaty this week (logit choice on
     :func:`spoil_gain`; seed 001): Yerevan feels it next week in its concessions and
     its signature (:data:`sim.actors.armenia.SPOILER_PRESSURE`)."""
-    return (conditions_unmet < 1.0) & binary_choice(spoil_gain(conditions_unmet, ru),
-                                                    ru.decision_noise, u)
+    return (conditions_unmet < 1.0) & binary_choice(
+        spoil_gain(conditions_unmet, ru), ru.decision_noise, u
+    )
 
 
 class Russia(Actor):
@@ -191,9 +214,11 @@ class Russia(Actor):
         success = armenia.operation_success(
             w.rung, v.azerbaijan.military_advantage, v.armenia.border_readiness, w.denial
         )
-        return (swoop_on_corridor(w.russian_corridor, w.rung, success, v.russia, u[0]),
-                incite_unrest(w.unrest, w.rung, w.west_call, v.russia, u[1]),
-                spoil_treaty(w.conditions_unmet(), v.russia, u[2]))
+        return (
+            swoop_on_corridor(w.russian_corridor, w.rung, success, v.russia, u[0]),
+            incite_unrest(w.unrest, w.rung, w.west_call, v.russia, u[1]),
+            spoil_treaty(w.conditions_unmet(), v.russia, u[2]),
+        )
 
     def record(self, w, before):
         a = w.active

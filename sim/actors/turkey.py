@@ -31,31 +31,42 @@ class Params(ActorParams):
     stance: np.ndarray = param(
         "Turkey's patronage: its inclination toward Baku's escalation, +1 drives it, -1 "
         "restrains it (the weight of backing over restraint in its choice)",
-        "signed share", -1.0, 1.0, 0.0,
-        f"{S001}: Mikaelian \"Erdoğan plays the leading role here, certainly\" vs Yunusov "
-        "\"Turkey is now less actively supporting Azerbaijan\"",
+        "signed share",
+        -1.0,
+        1.0,
+        0.0,
+        f'{S001}: Mikaelian "Erdoğan plays the leading role here, certainly" vs Yunusov '
+        '"Turkey is now less actively supporting Azerbaijan"',
     )
     influence: np.ndarray = param(
         "how much Turkey's line moves Baku's choice at the top of the ladder",
-        "utility units", 0.0, 6.0, 2.0,
+        "utility units",
+        0.0,
+        6.0,
+        2.0,
         f"{S001}: Mikaelian \"Roughly 90% of Azerbaijan's army officers graduated from courses "
-        "in Turkey\"",
+        'in Turkey"',
     )
     western_sensitivity: np.ndarray = param(
         "how far a Western reaction (sanctions in force) pulls Turkey toward restraint",
-        "signed share", 0.0, 2.0, 0.5,
-        f"{S001}: Yunusov \"Turkey recognizes that a conflict between Azerbaijan and Armenia "
+        "signed share",
+        0.0,
+        2.0,
+        0.5,
+        f'{S001}: Yunusov "Turkey recognizes that a conflict between Azerbaijan and Armenia '
         "would provoke strong Western reactions, which is not in Turkey's interest\"",
     )
-
 
     normalisation_value: np.ndarray = param(
         "how far the normalisation with Armenia that a treaty within reach promises pulls "
         "Turkey toward restraint",
-        "signed share", 0.0, 2.0, 0.5,
-        "assumption: DOMAIN.md \"normalisation with Armenia hinges on the treaty\"; the size "
-        f"matches western_sensitivity; cf. {S001} Yunusov \"Turkey is now less actively "
-        "supporting Azerbaijan\"",
+        "signed share",
+        0.0,
+        2.0,
+        0.5,
+        'assumption: DOMAIN.md "normalisation with Armenia hinges on the treaty"; the size '
+        f'matches western_sensitivity; cf. {S001} Yunusov "Turkey is now less actively '
+        'supporting Azerbaijan"',
     )
     decision_noise: np.ndarray = noise_param("Ankara's choice of line", "Ankara's")
 
@@ -75,25 +86,29 @@ LINES = np.array([-1.0, 0.0, 1.0])
 DRIVE_SCALE, ACTIVISM_COST = 3.0, 1.0
 
 
-def line_utilities(tk: Params, sanctioned: np.ndarray, conditions_unmet: np.ndarray
-                   ) -> np.ndarray:
+def line_utilities(tk: Params, sanctioned: np.ndarray, conditions_unmet: np.ndarray) -> np.ndarray:
     """Ankara's utility of each line (restrain, neutral, back): shape (3, n). The drive
     is its patronage (seed 001: Mikaelian "Erdoğan is Aliyev's main patron") less the
     pull of a Western reaction (Yunusov: a war "would provoke strong Western reactions,
     which is not in Turkey's interest") and of normalisation once the treaty is within
     reach (DOMAIN.md); taking sides costs a little either way (assumption)."""
-    drive = DRIVE_SCALE * (tk.stance - tk.western_sensitivity * sanctioned
-                           - tk.normalisation_value * (1.0 - conditions_unmet))
+    drive = DRIVE_SCALE * (
+        tk.stance
+        - tk.western_sensitivity * sanctioned
+        - tk.normalisation_value * (1.0 - conditions_unmet)
+    )
     return LINES[:, None] * drive - ACTIVISM_COST * np.abs(LINES)[:, None]
 
 
-def choose_line(tk: Params, sanctioned: np.ndarray, conditions_unmet: np.ndarray,
-                u: np.ndarray) -> np.ndarray:
+def choose_line(
+    tk: Params, sanctioned: np.ndarray, conditions_unmet: np.ndarray, u: np.ndarray
+) -> np.ndarray:
     """Turkey's line this week, -1, 0 or +1, by logit choice on :func:`line_utilities`
     (seed 001, Mikaelian vs Yunusov); ordered, so with common random numbers a more
     patronising Turkey never takes a more restraining line."""
-    return LINES[logit_choice(line_utilities(tk, sanctioned, conditions_unmet),
-                              tk.decision_noise, u)]
+    return LINES[
+        logit_choice(line_utilities(tk, sanctioned, conditions_unmet), tk.decision_noise, u)
+    ]
 
 
 def pull_on_baku(tk: Params, stance: np.ndarray) -> np.ndarray:

@@ -37,49 +37,70 @@ class Params(ActorParams):
     sanctions_credibility: np.ndarray = param(
         "the West's resolve to punish an attack on Armenia: the weight of its credibility "
         "in its sanctions choice (and the mean of Baku's prior belief about it)",
-        "share", 0.0, 1.0, 0.6,
-        f"{S001}: Kopalyan \"what has deterred Aliyev from attacking Armenia in the last two "
-        "years has been the threat of U.S. sanctions\"", resets="resolve",
+        "share",
+        0.0,
+        1.0,
+        0.6,
+        f'{S001}: Kopalyan "what has deterred Aliyev from attacking Armenia in the last two '
+        'years has been the threat of U.S. sanctions"',
+        resets="resolve",
     )
     sanctions_severity: np.ndarray = param(
         "cost to Baku of each week sanctions stand, before scaling by revenue exposure and "
         "oil price",
-        "utility units per week", 0.0, 10.0, 1.0,
-        f"{S001}: Mirgadirov \"It is doubtful Aliyev would want to face sanctions\"; "
+        "utility units per week",
+        0.0,
+        10.0,
+        1.0,
+        f'{S001}: Mirgadirov "It is doubtful Aliyev would want to face sanctions"; '
         "assumption for the size: a sanctions spell weighs about as much as a week of the "
         "other costs at a corridor offensive",
     )
     gas_dependence: np.ndarray = param(
         "EU dependence on Azerbaijani gas: what imposing sanctions would cost the West",
-        "share", 0.0, 1.0, 0.25,
-        f"{S001}: \"the European Commission signed a Memorandum of Understanding with "
-        "Azerbaijan regarding strategic energy partnership\"",
+        "share",
+        0.0,
+        1.0,
+        0.25,
+        f'{S001}: "the European Commission signed a Memorandum of Understanding with '
+        'Azerbaijan regarding strategic energy partnership"',
     )
     low_priority: np.ndarray = param(
         "the West's reluctance to spend attention and capital on the region",
-        "utility units", 0.0, 10.0, 3.0,
-        f"{S001}: Mikaelian \"the West is not deeply immersed in this region and does not "
-        "consider it a priority\"; assumption for the size: with it and gas, a West of full "
+        "utility units",
+        0.0,
+        10.0,
+        3.0,
+        f'{S001}: Mikaelian "the West is not deeply immersed in this region and does not '
+        'consider it a priority"; assumption for the size: with it and gas, a West of full '
         "resolve sanctions an invasion in most weeks and a clash rarely",
     )
     lift_after_weeks: np.ndarray = param(
-        "lifting condition: sanctions are lifted after this many calm weeks in a row "
-        "(rung 0-1)",
-        "weeks", 4.0, 104.0, 26.0,
+        "lifting condition: sanctions are lifted after this many calm weeks in a row (rung 0-1)",
+        "weeks",
+        4.0,
+        104.0,
+        26.0,
         "assumption: sanctions are lifted for sustained compliance, not a lull; half a year "
         "of calm (no sanctions were ever imposed over the conflict, DOMAIN.md)",
     )
     monitor_presence: np.ndarray = param(
         "strength of EU monitoring on the border (EUMA); makes clashes and incursions attributable",
-        "share", 0.0, 1.0, 0.7,
-        f"{S001}: Yunusov \"Give your consent for the European peacekeepers [EU Civilian Mission "
-        "in Armenia (EUMA)] to leave the border ... Pashinyan categorically refused\"",
+        "share",
+        0.0,
+        1.0,
+        0.7,
+        f'{S001}: Yunusov "Give your consent for the European peacekeepers [EU Civilian Mission '
+        'in Armenia (EUMA)] to leave the border ... Pashinyan categorically refused"',
     )
     mediation: np.ndarray = param(
         "Western mediation effort: adds to Baku's gain from signing once it is on the table",
-        "utility units", 0.0, 3.0, 0.5,
+        "utility units",
+        0.0,
+        3.0,
+        0.5,
         "assumption: mediation speeds signature but cannot replace the two conditions; cf. "
-        "000_b6c8157d2dc91f0e.txt \"the establishment of some mechanisms for interaction\"",
+        '000_b6c8157d2dc91f0e.txt "the establishment of some mechanisms for interaction"',
     )
     decision_noise: np.ndarray = noise_param("the West's choices", "the West's")
 
@@ -131,8 +152,12 @@ def impose_probability(
 
 
 def decide_sanctions(
-    sanctioned: np.ndarray, quiet_weeks: np.ndarray, rung: np.ndarray, west_call: np.ndarray,
-    us: Params, u: np.ndarray,
+    sanctioned: np.ndarray,
+    quiet_weeks: np.ndarray,
+    rung: np.ndarray,
+    west_call: np.ndarray,
+    us: Params,
+    u: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sanctions in force after this week, and the calm weeks counted toward lifting.
 
@@ -155,7 +180,7 @@ def spell_weeks(az_patience: np.ndarray, us: Params) -> np.ndarray:
     worth in weeks of its cost, discounted by Baku's weekly ``patience`` (assumption:
     Baku prices a spell by its shortest length, 1 + d + ... + d^(L-1))."""
     d = np.minimum(az_patience, 0.999)
-    return (1.0 - d ** us.lift_after_weeks) / (1.0 - d)
+    return (1.0 - d**us.lift_after_weeks) / (1.0 - d)
 
 
 class UsEu(Actor):

@@ -26,22 +26,30 @@ class Params(ActorParams):
 
     oil_price_index: np.ndarray = param(
         "oil price relative to March 2025; scales the revenue sanctions put at risk",
-        "ratio", 0.3, 2.5, 1.0,
-        f"{S001}: Mirgadirov \"He reaps enormous revenues from exporting oil, petroleum "
-        "products, and gas\"",
+        "ratio",
+        0.3,
+        2.5,
+        1.0,
+        f'{S001}: Mirgadirov "He reaps enormous revenues from exporting oil, petroleum '
+        'products, and gas"',
     )
     spillover_hazard: np.ndarray = param(
         "weekly chance that a full-scale invasion draws in a third state beyond the CSTO",
-        "probability per week", 0.0, 0.5, 0.03,
-        f"{S001}: Mikaelian \"There is also a scenario of a broader war\"; \"Neither Armenia "
-        "nor Iran and France desire this outcome\"",
+        "probability per week",
+        0.0,
+        0.5,
+        0.03,
+        f'{S001}: Mikaelian "There is also a scenario of a broader war"; "Neither Armenia '
+        'nor Iran and France desire this outcome"',
     )
-
 
     transit_route: np.ndarray = param(
         "share of the land link to Nakhchivan that an agreed transit route (TRIPP, August "
         "2025) gives Baku without fighting: an alternative path to the corridor gain",
-        "share", 0.0, 1.0, 0.0,
+        "share",
+        0.0,
+        1.0,
+        0.0,
         "assumption: no route was agreed at the seeds' dates (March 2024, March 2025); the "
         "conditions timeline sets it from 2025-08-08",
     )

@@ -44,8 +44,9 @@ def forecast_rows(cases, n_worlds: int, seed: int, workers: int = 1) -> list[Row
     """Each case's forecast for every outcome it records."""
     rows = []
     for case in cases:
-        result = run_scenario(case, n_worlds=n_worlds, seed=seed, workers=workers,
-                              horizon_weeks=HORIZON_WEEKS)
+        result = run_scenario(
+            case, n_worlds=n_worlds, seed=seed, workers=workers, horizon_weeks=HORIZON_WEEKS
+        )
         for outcome, happened in case.observed.outcomes().items():
             est = result.estimate(outcome)
             rows.append(Row(case.name, outcome, est.p, est.ci, est.n, happened))
@@ -103,17 +104,24 @@ def format_backtest(rows: list[Row], scores: Scores, seed: int) -> str:
     from sim.formatting import pct
 
     base = base_rates(rows)
-    lines = [f"seed: {seed}    worlds: {rows[0].n:,} per case    horizon: {HORIZON_WEEKS} weeks",
-             "", f"{'case':<22} {'outcome':<24} {'forecast':>8}  {'95% CI':<17} "
-             f"{'base rate':>9}  happened"]
+    lines = [
+        f"seed: {seed}    worlds: {rows[0].n:,} per case    horizon: {HORIZON_WEEKS} weeks",
+        "",
+        f"{'case':<22} {'outcome':<24} {'forecast':>8}  {'95% CI':<17} {'base rate':>9}  happened",
+    ]
     for r in rows:
-        lines.append(f"{r.case:<22} {r.outcome:<24} {pct(r.p):>8}  "
-                     f"{'[' + pct(r.ci[0]) + ', ' + pct(r.ci[1]) + ']':<17} "
-                     f"{pct(base[r.outcome]):>9}  {'yes' if r.observed else 'no'}")
-    lines += ["", f"Brier score: model {scores.brier:.4f}, base rate {scores.base_brier:.4f};"
-                  f" skill {scores.skill:+.3f}",
-              f"log loss:    model {scores.log_loss:.4f}, base rate {scores.base_log_loss:.4f}",
-              f"({len(rows)} case-outcomes from {len({r.case for r in rows})} cases)"]
+        lines.append(
+            f"{r.case:<22} {r.outcome:<24} {pct(r.p):>8}  "
+            f"{'[' + pct(r.ci[0]) + ', ' + pct(r.ci[1]) + ']':<17} "
+            f"{pct(base[r.outcome]):>9}  {'yes' if r.observed else 'no'}"
+        )
+    lines += [
+        "",
+        f"Brier score: model {scores.brier:.4f}, base rate {scores.base_brier:.4f};"
+        f" skill {scores.skill:+.3f}",
+        f"log loss:    model {scores.log_loss:.4f}, base rate {scores.base_log_loss:.4f}",
+        f"({len(rows)} case-outcomes from {len({r.case for r in rows})} cases)",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -131,8 +139,9 @@ def _origins(text: str) -> tuple:
             raise ValueError
         first, last = parse_month(parts[0]), parse_month(parts[-1])
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM:YYYY-MM (or one YYYY-MM), got "
-                                         f"{text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected YYYY-MM:YYYY-MM (or one YYYY-MM), got {text!r}"
+        ) from None
     if last < first:
         raise argparse.ArgumentTypeError(f"the last origin {last} is before the first {first}")
     return first, last
@@ -143,11 +152,13 @@ def _horizons(text: str) -> list[int]:
     try:
         values = [int(part) for part in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected months like 12 or 1,3,12, got {text!r}") \
-            from None
+        raise argparse.ArgumentTypeError(
+            f"expected months like 12 or 1,3,12, got {text!r}"
+        ) from None
     if not values or min(values) < 1 or max(values) > MAX_HORIZON_MONTHS:
-        raise argparse.ArgumentTypeError(f"horizons must be 1 to {MAX_HORIZON_MONTHS} months, "
-                                         f"got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"horizons must be 1 to {MAX_HORIZON_MONTHS} months, got {text!r}"
+        )
     return sorted(set(values))
 
 
@@ -157,40 +168,89 @@ def cli_parse(subparsers) -> None:
     from sim.package_data import baseline_scenario
 
     bt = subparsers.add_parser(
-        "backtest", help="score forecasts against what happened (--record: rolling origins "
-                         "on the monthly record; else history cases with observed:)")
-    bt.add_argument("files", type=Path, nargs="*",
-                    help="history cases with observed: (without --record)")
-    bt.add_argument("--record", type=Path, default=None,
-                    help="a CSV with the record's columns (data/record/"
-                         "armenia_azerbaijan_monthly.csv): rolling-origin backtest")
-    bt.add_argument("--origins", type=_origins, default=None, metavar="YYYY-MM:YYYY-MM",
-                    help="first and last origin month (default: every origin with 12 months "
-                         "of record before it and its window inside the record)")
-    bt.add_argument("--horizon-months", type=_horizons, default=[DEFAULT_HORIZON_MONTHS],
-                    help="months forecast from each origin, one or several (1,3,12; default "
-                         f"{DEFAULT_HORIZON_MONTHS})")
-    bt.add_argument("--no-assimilate", dest="assimilate", action="store_false",
-                    help="start every origin from a blank world set up as of it, instead of "
-                         "the worlds filtered through the record's months before it")
-    bt.add_argument("--observation", default="default",
-                    choices=("default", "sharper", "softer", "uninformative"),
-                    help="the filter's observation model (sim.record.observation)")
-    bt.add_argument("--replicates", type=positive_int, default=4,
-                    help="independent filters the worlds are split into (default 4)")
-    bt.add_argument("--scenario", type=Path, default=baseline_scenario(),
-                    help="scenario set up as of each origin (default scenarios/baseline.yaml)")
-    bt.add_argument("--conditions", type=Path, default=None,
-                    help="conditions file (default: the shipped sim/record/conditions.yaml)")
-    bt.add_argument("--outcomes", nargs="+", default=None, metavar="NAME",
-                    help="events to forecast (default: all of the record's)")
-    bt.add_argument("-n", "--worlds", type=worlds_count, default=10_000,
-                    help="worlds per origin or case (default 10,000)")
+        "backtest",
+        help="score forecasts against what happened (--record: rolling origins "
+        "on the monthly record; else history cases with observed:)",
+    )
+    bt.add_argument(
+        "files", type=Path, nargs="*", help="history cases with observed: (without --record)"
+    )
+    bt.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        help="a CSV with the record's columns (data/record/"
+        "armenia_azerbaijan_monthly.csv): rolling-origin backtest",
+    )
+    bt.add_argument(
+        "--origins",
+        type=_origins,
+        default=None,
+        metavar="YYYY-MM:YYYY-MM",
+        help="first and last origin month (default: every origin with 12 months "
+        "of record before it and its window inside the record)",
+    )
+    bt.add_argument(
+        "--horizon-months",
+        type=_horizons,
+        default=[DEFAULT_HORIZON_MONTHS],
+        help="months forecast from each origin, one or several (1,3,12; default "
+        f"{DEFAULT_HORIZON_MONTHS})",
+    )
+    bt.add_argument(
+        "--no-assimilate",
+        dest="assimilate",
+        action="store_false",
+        help="start every origin from a blank world set up as of it, instead of "
+        "the worlds filtered through the record's months before it",
+    )
+    bt.add_argument(
+        "--observation",
+        default="default",
+        choices=("default", "sharper", "softer", "uninformative"),
+        help="the filter's observation model (sim.record.observation)",
+    )
+    bt.add_argument(
+        "--replicates",
+        type=positive_int,
+        default=4,
+        help="independent filters the worlds are split into (default 4)",
+    )
+    bt.add_argument(
+        "--scenario",
+        type=Path,
+        default=baseline_scenario(),
+        help="scenario set up as of each origin (default scenarios/baseline.yaml)",
+    )
+    bt.add_argument(
+        "--conditions",
+        type=Path,
+        default=None,
+        help="conditions file (default: the shipped sim/record/conditions.yaml)",
+    )
+    bt.add_argument(
+        "--outcomes",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="events to forecast (default: all of the record's)",
+    )
+    bt.add_argument(
+        "-n",
+        "--worlds",
+        type=worlds_count,
+        default=10_000,
+        help="worlds per origin or case (default 10,000)",
+    )
     bt.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
     bt.add_argument("--workers", type=worker_count, default=1)
     bt.add_argument("--format", choices=("table", "json"), default="table")
-    bt.add_argument("--out", type=Path, default=None,
-                    help="directory for backtest.json and reliability.png (rolling form)")
+    bt.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="directory for backtest.json and reliability.png (rolling form)",
+    )
     bt.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     bt.set_defaults(action=cli_action)
 
@@ -199,8 +259,16 @@ def cli_action(args) -> int:
     if args.record is None:
         return _cases_action(args)
     if args.files:
-        raise ScenarioError([Problem("<command line>", None, "files", "give either history "
-                                     "case files or --record, not both")])
+        raise ScenarioError(
+            [
+                Problem(
+                    "<command line>",
+                    None,
+                    "files",
+                    "give either history case files or --record, not both",
+                )
+            ]
+        )
     if args.out is None:
         return _rolling_action(args)
     from sim.files import locked_out_dir
@@ -217,8 +285,9 @@ def _writable_dir(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise ScenarioError([Problem(str(out), None, "--out", f"cannot create it: "
-                                                              f"{err.strerror}")]) from None
+        raise ScenarioError(
+            [Problem(str(out), None, "--out", f"cannot create it: {err.strerror}")]
+        ) from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise ScenarioError([Problem(str(out), None, "--out", "is not writable")])
 
@@ -247,17 +316,30 @@ def _rolling_action(args) -> int:
     if args.origins is None:
         origins = default_origins(record, horizons[0])
         if not origins:
-            raise ScenarioError([Problem(str(args.record), None, "--origins", (
-                f"the record ({record.first_month} to {record.last_month}) is too short for "
-                f"12 months of history plus a {horizons[0]}-month window; give "
-                "--origins"))])
+            raise ScenarioError(
+                [
+                    Problem(
+                        str(args.record),
+                        None,
+                        "--origins",
+                        (
+                            f"the record ({record.first_month} to {record.last_month}) is too "
+                            f"short for 12 months of history plus a {horizons[0]}-month "
+                            "window; give --origins"
+                        ),
+                    )
+                ]
+            )
     else:
         origins = list(pd.period_range(*args.origins, freq="M"))
 
     def progress(done: int, total: int, origin) -> None:
         if not args.quiet:
-            what = f"origin {origin} ({done + 1} of {total})" if origin is not None \
+            what = (
+                f"origin {origin} ({done + 1} of {total})"
+                if origin is not None
                 else f"{total} origins done"
+            )
             print(f"backtest: {what}", file=sys.stderr, flush=True)
 
     filtered = None
@@ -265,15 +347,43 @@ def _rolling_action(args) -> int:
         from sim.record.observation import ObservationModel
 
         by_horizon, filtered = assimilated_forecasts(
-            scenario, record, origins, horizons, args.worlds, args.seed, args.outcomes,
-            args.workers, conditions, ObservationModel.named(args.observation),
-            min(args.replicates, args.worlds), progress)
+            scenario,
+            record,
+            origins,
+            horizons,
+            args.worlds,
+            args.seed,
+            args.outcomes,
+            args.workers,
+            conditions,
+            ObservationModel.named(args.observation),
+            min(args.replicates, args.worlds),
+            progress,
+        )
     else:
-        by_horizon = {h: rolling_forecasts(scenario, record, origins, h, args.worlds,
-                                           args.seed, args.outcomes, args.workers, conditions,
-                                           progress) for h in horizons}
-    info = {"record": str(args.record), "scenario": scenario.name, "seed": args.seed,
-            "worlds": args.worlds, "assimilate": args.assimilate, "horizons": horizons}
+        by_horizon = {
+            h: rolling_forecasts(
+                scenario,
+                record,
+                origins,
+                h,
+                args.worlds,
+                args.seed,
+                args.outcomes,
+                args.workers,
+                conditions,
+                progress,
+            )
+            for h in horizons
+        }
+    info = {
+        "record": str(args.record),
+        "scenario": scenario.name,
+        "seed": args.seed,
+        "worlds": args.worlds,
+        "assimilate": args.assimilate,
+        "horizons": horizons,
+    }
     if filtered is not None:
         info["filter"] = {k: v for k, v in filtered.filter_dict().items() if k != "months"}
     # Today's keys describe the first horizon; every horizon is under by_horizon.
@@ -282,9 +392,11 @@ def _rolling_action(args) -> int:
     data["by_horizon"] = {str(h): to_dict(fs, origins, h) for h, fs in by_horizon.items()}
     text = json.dumps(data, indent=2)
     start = "filtered through the record before it" if args.assimilate else "blank"
-    header = (f"scenario: {scenario.name}    record: {args.record}    seed: {args.seed}    "
-              f"worlds: {args.worlds:,} per origin ({start})"
-              f"\norigins: {origins[0]} to {origins[-1]} ({len(origins)})")
+    header = (
+        f"scenario: {scenario.name}    record: {args.record}    seed: {args.seed}    "
+        f"worlds: {args.worlds:,} per origin ({start})"
+        f"\norigins: {origins[0]} to {origins[-1]} ({len(origins)})"
+    )
     if args.format == "json":
         print(text)
     else:
@@ -292,10 +404,14 @@ def _rolling_action(args) -> int:
             print(format_rolling(fs, origins, h, f"{header}    horizon: {h} months"))
         print(format_skill_summary(by_horizon, args.assimilate), end="")
     if args.out is not None:
-        title = (f"{scenario.name}: {len(origins)} origins {origins[0]} to {origins[-1]}, "
-                 f"{horizon}-month windows, {args.worlds:,} worlds each")
-        for path in (atomic_write(args.out / BACKTEST_JSON, text + "\n"),
-                     plot_reliability(forecasts, args.out / RELIABILITY_PNG, title)):
+        title = (
+            f"{scenario.name}: {len(origins)} origins {origins[0]} to {origins[-1]}, "
+            f"{horizon}-month windows, {args.worlds:,} worlds each"
+        )
+        for path in (
+            atomic_write(args.out / BACKTEST_JSON, text + "\n"),
+            plot_reliability(forecasts, args.out / RELIABILITY_PNG, title),
+        ):
             print(f"wrote {path}", file=sys.stderr)
     return 0
 
@@ -304,29 +420,62 @@ def _cases_action(args) -> int:
     from sim.scenario import load_scenario
 
     if not args.files:
-        raise ScenarioError([Problem("<command line>", None, "files", "give history case "
-                                     "files, or --record FILE for a rolling backtest")])
+        raise ScenarioError(
+            [
+                Problem(
+                    "<command line>",
+                    None,
+                    "files",
+                    "give history case files, or --record FILE for a rolling backtest",
+                )
+            ]
+        )
     cases, problems = [], []
     for path in args.files:
         try:
             cases.append(load_scenario(path))
         except ScenarioError as err:
             problems.extend(err.problems)
-    problems += [Problem(str(c.path), None, "observed", "a history case needs observed: "
-                         "(what happened in the 12 months after as_of)")
-                 for c in cases if c.observed is None]
+    problems += [
+        Problem(
+            str(c.path),
+            None,
+            "observed",
+            "a history case needs observed: (what happened in the 12 months after as_of)",
+        )
+        for c in cases
+        if c.observed is None
+    ]
     if problems:
         raise ScenarioError(problems)
     rows = forecast_rows(cases, args.worlds, args.seed, args.workers)
     scores = score(rows, args.worlds)
     if args.format == "json":
-        print(json.dumps({
-            "seed": args.seed, "worlds": args.worlds,
-            "rows": [{"case": r.case, "outcome": r.outcome, "p": r.p, "ci": list(r.ci),
-                      "n": r.n, "observed": r.observed} for r in rows],
-            "brier": scores.brier, "log_loss": scores.log_loss,
-            "base_rate_brier": scores.base_brier, "base_rate_log_loss": scores.base_log_loss,
-            "skill": scores.skill}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "seed": args.seed,
+                    "worlds": args.worlds,
+                    "rows": [
+                        {
+                            "case": r.case,
+                            "outcome": r.outcome,
+                            "p": r.p,
+                            "ci": list(r.ci),
+                            "n": r.n,
+                            "observed": r.observed,
+                        }
+                        for r in rows
+                    ],
+                    "brier": scores.brier,
+                    "log_loss": scores.log_loss,
+                    "base_rate_brier": scores.base_brier,
+                    "base_rate_log_loss": scores.base_log_loss,
+                    "skill": scores.skill,
+                },
+                indent=2,
+            )
+        )
     else:
         print(format_backtest(rows, scores, args.seed))
     return 0

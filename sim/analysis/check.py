@@ -51,8 +51,13 @@ class Reading:
 
     def to_dict(self) -> dict:
         band = None if self.band is None else [self.band.low, self.band.high]
-        return {"band": band, "reading": None if self.band is None else self.band.reading,
-                "verdict": self.verdict, "side": self.side, "beyond_row": self.beyond_row}
+        return {
+            "band": band,
+            "reading": None if self.band is None else self.band.reading,
+            "verdict": self.verdict,
+            "side": self.side,
+            "beyond_row": self.beyond_row,
+        }
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,17 @@ class ClaimCheck:
         return len({r.verdict for r in self.readings if r.verdict != UNMAPPED}) > 1
 
     def to_dict(self) -> dict:
-        return {**self.claim.to_dict(), "estimate": self.estimate.to_dict(),
-                "horizon_weeks": self.horizon_weeks, "method": self.method,
-                "band": None if self.band is None else [self.band.low, self.band.high],
-                "verdict": self.verdict,
-                "side": self.side,
-                "verdicts": {r.mapping: r.to_dict() for r in self.readings},
-                "flips": self.flips}
+        return {
+            **self.claim.to_dict(),
+            "estimate": self.estimate.to_dict(),
+            "horizon_weeks": self.horizon_weeks,
+            "method": self.method,
+            "band": None if self.band is None else [self.band.low, self.band.high],
+            "verdict": self.verdict,
+            "side": self.side,
+            "verdicts": {r.mapping: r.to_dict() for r in self.readings},
+            "flips": self.flips,
+        }
 
 
 def verdict(ci: tuple[float, float], band: Band) -> tuple[str, str]:
@@ -142,8 +151,14 @@ def with_user_mapping(user: dict[str, Band] | None) -> tuple[Mapping, ...]:
     return (*MAPPINGS, Mapping("user", "the --mapping file", user))
 
 
-def check_scenario(scenario: Scenario, n_worlds: int = 10_000, seed: int = 0, mapping=None,
-                   workers: int = 1, progress=None) -> list[ClaimCheck]:
+def check_scenario(
+    scenario: Scenario,
+    n_worlds: int = 10_000,
+    seed: int = 0,
+    mapping=None,
+    workers: int = 1,
+    progress=None,
+) -> list[ClaimCheck]:
     """Check every claim of ``scenario``; one run per distinct claim horizon.
     ``mapping``: a user's phrase-to-band dict, read as a further column."""
     mappings = with_user_mapping(mapping)
@@ -155,9 +170,14 @@ def check_scenario(scenario: Scenario, n_worlds: int = 10_000, seed: int = 0, ma
     for claim in scenario.claims:
         horizon = claim.horizon_weeks or scenario.horizon_weeks
         if horizon not in runs:
-            runs[horizon] = run_scenario(scenario, n_worlds=n_worlds, seed=seed,
-                                         horizon_weeks=horizon, workers=workers,
-                                         progress=progress)
+            runs[horizon] = run_scenario(
+                scenario,
+                n_worlds=n_worlds,
+                seed=seed,
+                horizon_weeks=horizon,
+                workers=workers,
+                progress=progress,
+            )
         result, method = runs[horizon], ClaimCheck.method
         if not claim.given:
             est = result.estimate(claim.outcome)
@@ -165,15 +185,16 @@ def check_scenario(scenario: Scenario, n_worlds: int = 10_000, seed: int = 0, ma
             est = result.conditional(claim.outcome, claim.given)
             if est.n < FEW_WORLDS and claim.given in RUNG_OUTCOMES:
                 est, method = _started_on(scenario, claim, n_worlds, seed, horizon, workers)
-        out.append(ClaimCheck(claim, est, read_all(est, claim.words, mappings), horizon,
-                              method))
+        out.append(ClaimCheck(claim, est, read_all(est, claim.words, mappings), horizon, method))
     return out
 
 
 # Baku's ladder held still: moving one rung costs the most the range allows at the
 # least noise, a weight of exp(-75) against staying.
-HOLD_RUNG = {registered("azerbaijan.change_cost"): 15.0,
-             registered("azerbaijan.decision_noise"): 0.2}
+HOLD_RUNG = {
+    registered("azerbaijan.change_cost"): 15.0,
+    registered("azerbaijan.decision_noise"): 0.2,
+}
 
 
 def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
@@ -184,8 +205,9 @@ def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
     rung = int(RUNG_OUTCOMES[claim.given])
     held = scenario.with_overrides(HOLD_RUNG, source="assumption: the condition held")
     held = replace(held, initial=replace(scenario.initial, rung=rung))
-    result = run_scenario(held, n_worlds=n_worlds, seed=seed, horizon_weeks=horizon,
-                          workers=workers)
+    result = run_scenario(
+        held, n_worlds=n_worlds, seed=seed, horizon_weeks=horizon, workers=workers
+    )
     return result.estimate(claim.outcome), f"worlds held on rung {rung} ({claim.given})"
 
 
@@ -201,22 +223,29 @@ def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
     for c in checks:
         what = c.claim.outcome + (f" | {c.claim.given}" if c.claim.given else "")
         est = c.estimate
-        lines.append(f"  {c.claim.who or '?'}: {what} \"{c.claim.words}\" "
-                     f"({c.horizon_weeks} weeks)")
+        lines.append(f'  {c.claim.who or "?"}: {what} "{c.claim.words}" ({c.horizon_weeks} weeks)')
         lines.append(f"    model {estimate_text(est.p, est.ci)}, n={est.n:,}")
         for r in c.readings:
             bound = "(no reading)" if r.band is None else r.band.describe()
             printed = None if r.band is None else r.band.printed
-            row = (f" (model {r.beyond_row} the printed row, "
-                   f"{100 * printed[0]:g}-{100 * printed[1]:g}%)"
-                   if r.beyond_row and printed is not None else "")
-            lines.append(f"      {r.mapping:<{width}}  {bound:<12}  {r.verdict.upper()}"
-                         + (f" ({r.side})" if r.side else "") + row)
+            row = (
+                f" (model {r.beyond_row} the printed row, "
+                f"{100 * printed[0]:g}-{100 * printed[1]:g}%)"
+                if r.beyond_row and printed is not None
+                else ""
+            )
+            lines.append(
+                f"      {r.mapping:<{width}}  {bound:<12}  {r.verdict.upper()}"
+                + (f" ({r.side})" if r.side else "")
+                + row
+            )
         if c.flips:
             lines.append("      FLIPS: the verdict depends on the mapping")
         if c.method != ClaimCheck.method:
-            lines.append(f"    (fewer than {FEW_WORLDS} worlds reached {c.claim.given} by "
-                         f"themselves; estimated over {c.method})")
+            lines.append(
+                f"    (fewer than {FEW_WORLDS} worlds reached {c.claim.given} by "
+                f"themselves; estimated over {c.method})"
+            )
         elif c.claim.given and est.n < FEW_WORLDS:
             lines.append(f"    (only {est.n} worlds had {c.claim.given}: the interval is wide)")
     return "\n".join(lines) + "\n"
@@ -233,11 +262,18 @@ def cli_parse(sub) -> None:
 
     chk = sub.add_parser("check", help="check experts' claims against the model")
     chk.add_argument("files", type=Path, nargs="+", help="scenario files with claims:")
-    chk.add_argument("--mapping", type=Path, default=None,
-                     help="YAML file of phrase: [low, high] (or [low]), shown as a further "
-                          "mapping beside ICD 203 and Kent 1964")
-    chk.add_argument("--strict", action="store_true",
-                     help="exit 1 when a claim is inconsistent under any mapping")
+    chk.add_argument(
+        "--mapping",
+        type=Path,
+        default=None,
+        help="YAML file of phrase: [low, high] (or [low]), shown as a further "
+        "mapping beside ICD 203 and Kent 1964",
+    )
+    chk.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a claim is inconsistent under any mapping",
+    )
     add_run_options(chk)
     chk.set_defaults(action=cli_action)
 
@@ -251,8 +287,7 @@ def cli_action(args) -> int:
     inconsistent, report = 0, []
     for scenario in load_all(args.files):
         checks = check_scenario(scenario, args.worlds, args.seed, mapping, args.workers)
-        inconsistent += sum(any(r.verdict == INCONSISTENT for r in c.readings)
-                            for c in checks)
+        inconsistent += sum(any(r.verdict == INCONSISTENT for r in c.readings) for c in checks)
         if args.format == "json":
             report.append({"scenario": scenario.name, "seed": args.seed, "claims": checks})
         else:

@@ -47,8 +47,11 @@ def take_groups(a, b, groups):
     """Scenario ``a`` with the groups ``groups`` (actors, or ``initial``) taken from ``b``."""
     by_group = parameter_groups(b)
     taken = {k: b.parameters[k] for g in groups if g != INITIAL_GROUP for k in by_group[g]}
-    return replace(a, parameters={**a.parameters, **taken},
-                   initial=b.initial if INITIAL_GROUP in groups else a.initial)
+    return replace(
+        a,
+        parameters={**a.parameters, **taken},
+        initial=b.initial if INITIAL_GROUP in groups else a.initial,
+    )
 
 
 def swap_group(a, b, group: str):
@@ -62,8 +65,12 @@ def group_differs(a, b, group: str) -> bool:
     if group == INITIAL_GROUP:
         return a.initial != b.initial
     keys = set(parameter_groups(a).get(group, [])) | set(parameter_groups(b).get(group, []))
-    return any(k not in a.parameters or k not in b.parameters
-               or a.parameters[k].dist != b.parameters[k].dist for k in keys)
+    return any(
+        k not in a.parameters
+        or k not in b.parameters
+        or a.parameters[k].dist != b.parameters[k].dist
+        for k in keys
+    )
 
 
 @dataclass(frozen=True)
@@ -109,14 +116,26 @@ class Attribution:
 
     def to_dict(self) -> dict:
         """One entry of ``pairs`` in ``escsim compare --format json``."""
-        return {"from": self.a, "to": self.b, "outcome": self.outcome, "gap": self.gap,
-                "parts": self.parts}
+        return {
+            "from": self.a,
+            "to": self.b,
+            "outcome": self.outcome,
+            "gap": self.gap,
+            "parts": self.parts,
+        }
 
     def details(self) -> dict:
-        return {"from": self.a, "to": self.b, "p_from": self.p_a, "p_to": self.p_b,
-                "one_at_a_time": self.swaps, "one_at_a_time_sum": self.swap_total,
-                "differing_groups": list(self.differing), "runs": self.runs,
-                "worlds": self.worlds}
+        return {
+            "from": self.a,
+            "to": self.b,
+            "p_from": self.p_a,
+            "p_to": self.p_b,
+            "one_at_a_time": self.swaps,
+            "one_at_a_time_sum": self.swap_total,
+            "differing_groups": list(self.differing),
+            "runs": self.runs,
+            "worlds": self.worlds,
+        }
 
 
 def run_all(scenarios, n_worlds: int, seed: int, workers: int = 1) -> list[RunResult]:
@@ -124,8 +143,9 @@ def run_all(scenarios, n_worlds: int, seed: int, workers: int = 1) -> list[RunRe
     return [run_scenario(s, n_worlds=n_worlds, seed=seed, workers=workers) for s in scenarios]
 
 
-def attribute(a, b, outcome: str, n_worlds: int, seed: int, workers: int = 1,
-              players: list[str] | None = None) -> Attribution:
+def attribute(
+    a, b, outcome: str, n_worlds: int, seed: int, workers: int = 1, players: list[str] | None = None
+) -> Attribution:
     """Split P_b - P_a in ``outcome`` over the groups by their exact Shapley values.
 
     ``players`` defaults to the groups in which ``a`` and ``b`` differ; the others get
@@ -137,33 +157,58 @@ def attribute(a, b, outcome: str, n_worlds: int, seed: int, workers: int = 1,
     unknown = sorted(set(players) - set(groups))
     if unknown:
         raise ValueError(f"unknown parameter groups {unknown}; groups are {groups}")
-    value = {c: run_scenario(take_groups(a, b, c), n_worlds=n_worlds, seed=seed,
-                             workers=workers, horizon_weeks=a.horizon_weeks
-                             ).estimate(outcome).p for c in coalitions(players)}
+    value = {
+        c: run_scenario(
+            take_groups(a, b, c),
+            n_worlds=n_worlds,
+            seed=seed,
+            workers=workers,
+            horizon_weeks=a.horizon_weeks,
+        )
+        .estimate(outcome)
+        .p
+        for c in coalitions(players)
+    }
     none: frozenset[str] = frozenset()
     everyone = frozenset(players)
     shapley = shapley_values(players, value.__getitem__)
     parts = {g: shapley.get(g, 0.0) for g in groups}
     swaps = {g: value[frozenset([g])] - value[none] if g in players else 0.0 for g in groups}
-    return Attribution(a.name, b.name, outcome, value[none], value[everyone], parts, swaps,
-                       tuple(players), len(value), n_worlds)
+    return Attribution(
+        a.name,
+        b.name,
+        outcome,
+        value[none],
+        value[everyone],
+        parts,
+        swaps,
+        tuple(players),
+        len(value),
+        n_worlds,
+    )
 
 
-def attribute_pairs(scenarios, outcome: str, n_worlds: int, seed: int,
-                    workers: int = 1) -> list[Attribution]:
+def attribute_pairs(
+    scenarios, outcome: str, n_worlds: int, seed: int, workers: int = 1
+) -> list[Attribution]:
     """``attribute`` for every pair (a, b) of ``scenarios`` with a before b."""
-    return [attribute(a, b, outcome, n_worlds, seed, workers)
-            for i, a in enumerate(scenarios) for b in scenarios[i + 1:]]
+    return [
+        attribute(a, b, outcome, n_worlds, seed, workers)
+        for i, a in enumerate(scenarios)
+        for b in scenarios[i + 1 :]
+    ]
 
 
-def format_comparison(names: list[str], results: list[RunResult],
-                      outcomes: tuple[str, ...] = OUTCOME_NAMES) -> str:
+def format_comparison(
+    names: list[str], results: list[RunResult], outcomes: tuple[str, ...] = OUTCOME_NAMES
+) -> str:
     """Outcome probabilities of several scenarios, one column each."""
     head = results[0]
-    lines = [f"seed: {head.seed}    worlds: {head.worlds:,} per scenario    "
-             "(common random numbers)", ""]
-    cells = [[estimate_text(e.p, e.ci) for e in (r.estimate(o) for o in outcomes)]
-             for r in results]
+    lines = [
+        f"seed: {head.seed}    worlds: {head.worlds:,} per scenario    (common random numbers)",
+        "",
+    ]
+    cells = [[estimate_text(e.p, e.ci) for e in (r.estimate(o) for o in outcomes)] for r in results]
     widths = [max(len(names[j]), *(len(c) for c in cells[j])) for j in range(len(results))]
     first = max(len(o) for o in outcomes)
     header = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
@@ -176,8 +221,10 @@ def format_comparison(names: list[str], results: list[RunResult],
 
 def format_attribution(att: Attribution) -> str:
     """A pair's gap, its parts ranked, and the check that they add up to it."""
-    lines = [f"{att.a} -> {att.b}: P({att.outcome}) {pct(att.p_a)} -> {pct(att.p_b)} "
-             f"(gap {signed_pct(att.gap)})"]
+    lines = [
+        f"{att.a} -> {att.b}: P({att.outcome}) {pct(att.p_a)} -> {pct(att.p_b)} "
+        f"(gap {signed_pct(att.gap)})"
+    ]
     moved = [(g, d) for g, d in att.ranked() if d != 0]
     same = [g for g, d in att.parts.items() if d == 0 and g not in att.differing]
     inert = [g for g, d in att.parts.items() if d == 0 and g in att.differing]
@@ -188,10 +235,14 @@ def format_attribution(att: Attribution) -> str:
     if same:
         lines.append(f"  {', '.join(same)}: 0 (the same in both lenses)")
     # The sum equals the gap to rounding (1e-17 where the gap is 0): print the gap itself.
-    lines.append(f"  the parts add up to the gap: {signed_pct(att.gap)} "
-                 f"(exact Shapley values, {att.runs} coalitions on the same worlds)")
-    lines.append(f"  swapping one group at a time into {att.a} sums to "
-                 f"{signed_pct(att.swap_total)} instead: the difference is interaction")
+    lines.append(
+        f"  the parts add up to the gap: {signed_pct(att.gap)} "
+        f"(exact Shapley values, {att.runs} coalitions on the same worlds)"
+    )
+    lines.append(
+        f"  swapping one group at a time into {att.a} sums to "
+        f"{signed_pct(att.swap_total)} instead: the difference is interaction"
+    )
     return "\n".join(lines)
 
 
@@ -201,20 +252,31 @@ def check_outcome(name: str) -> None:
     from sim.scenario.problems import Problem, ScenarioError, did_you_mean
 
     if name not in OUTCOMES:
-        raise ScenarioError([Problem("--outcome", None, "", f"unknown outcome '{name}'"
-                                     f"{did_you_mean(name, OUTCOMES)}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    "--outcome", None, "", f"unknown outcome '{name}'{did_you_mean(name, OUTCOMES)}"
+                )
+            ]
+        )
 
 
-def comparison_dict(names, results, attributions, seed: int, worlds: int,
-                    attribution_worlds: int) -> dict:
+def comparison_dict(
+    names, results, attributions, seed: int, worlds: int, attribution_worlds: int
+) -> dict:
     """A comparison as the data ``escsim compare --format json`` prints: ``pairs`` holds
     each gap and its parts; ``attribution`` how they were computed."""
-    return {"seed": seed, "worlds": worlds,
-            "scenarios": {n: r.to_dict()["outcomes"] for n, r in zip(names, results, strict=True)},
-            "pairs": [t.to_dict() for t in attributions],
-            "attribution": {"method": "exact Shapley values over parameter groups, common "
-                                      "random numbers", "worlds": attribution_worlds,
-                            "details": [t.details() for t in attributions]}}
+    return {
+        "seed": seed,
+        "worlds": worlds,
+        "scenarios": {n: r.to_dict()["outcomes"] for n, r in zip(names, results, strict=True)},
+        "pairs": [t.to_dict() for t in attributions],
+        "attribution": {
+            "method": "exact Shapley values over parameter groups, common random numbers",
+            "worlds": attribution_worlds,
+            "details": [t.details() for t in attributions],
+        },
+    }
 
 
 # --- the `escsim compare` command -----------------------------------------------------
@@ -228,10 +290,17 @@ def cli_parse(sub) -> None:
 
     cmp_ = sub.add_parser("compare", help="scenarios side by side, with what drives the gaps")
     cmp_.add_argument("files", type=Path, nargs="+")
-    cmp_.add_argument("--outcome", default="full_scale_invasion",
-                      help="outcome whose gaps are attributed (default full_scale_invasion)")
-    cmp_.add_argument("--attribution-worlds", type=worlds_count, default=4_000,
-                      help="worlds per coalition run in the attribution (default 4,000)")
+    cmp_.add_argument(
+        "--outcome",
+        default="full_scale_invasion",
+        help="outcome whose gaps are attributed (default full_scale_invasion)",
+    )
+    cmp_.add_argument(
+        "--attribution-worlds",
+        type=worlds_count,
+        default=4_000,
+        help="worlds per coalition run in the attribution (default 4,000)",
+    )
     cmp_.add_argument("--out", type=Path, default=None, help="directory for the figure")
     add_run_options(cmp_)
     cmp_.set_defaults(action=cli_action)
@@ -258,16 +327,24 @@ def _compare(args) -> int:
     scenarios = load_all(args.files)
     names = [s.name for s in scenarios]
     results = run_all(scenarios, args.worlds, args.seed, args.workers)
-    attributions = attribute_pairs(scenarios, args.outcome, args.attribution_worlds, args.seed,
-                                   args.workers)
+    attributions = attribute_pairs(
+        scenarios, args.outcome, args.attribution_worlds, args.seed, args.workers
+    )
     if args.format == "json":
-        print(json_text(comparison_dict(names, results, attributions, args.seed, args.worlds,
-                                        args.attribution_worlds)))
+        print(
+            json_text(
+                comparison_dict(
+                    names, results, attributions, args.seed, args.worlds, args.attribution_worlds
+                )
+            )
+        )
     else:
         print(format_comparison(names, results))
         if attributions:
-            print(f"How the gaps in {args.outcome} split over the parameter groups "
-                  f"({args.attribution_worlds:,} worlds per run, common random numbers):")
+            print(
+                f"How the gaps in {args.outcome} split over the parameter groups "
+                f"({args.attribution_worlds:,} worlds per run, common random numbers):"
+            )
             for t in attributions:
                 print(format_attribution(t))
     if args.out is not None:

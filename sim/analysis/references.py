@@ -52,8 +52,9 @@ def online_markov(events: pd.Series, origin: pd.Period, months: int) -> float:
     months before ``origin`` (see the module docstring)."""
     past = _before(events, origin).astype(bool).to_numpy()
     prev, nxt = past[:-1], past[1:]
-    p_from = [(float(nxt[prev == s].sum()) + 0.5) / (int((prev == s).sum()) + 1)
-              for s in (False, True)]
+    p_from = [
+        (float(nxt[prev == s].sum()) + 0.5) / (int((prev == s).sum()) + 1) for s in (False, True)
+    ]
     state = bool(past[-1]) if len(past) else False
     p_none = (1.0 - p_from[state]) * (1.0 - p_from[False]) ** (months - 1)
     return float(1.0 - p_none)
@@ -68,7 +69,17 @@ def skill_intervals(forecasts, references, block: int) -> dict:
     if not scored:
         return {f"vs_{ref}": [float("nan"), float("nan")] for ref in references}
     block = max(1, min(block, len(set(origins))))
-    return {f"vs_{ref}": list(scoring.block_bootstrap_skill(
-        p, np.array([getattr(f, ref) for f in scored], dtype=float), o, origins,
-        block=block, draws=BOOTSTRAP_DRAWS, seed=BOOTSTRAP_SEED))
-        for ref in references}
+    return {
+        f"vs_{ref}": list(
+            scoring.block_bootstrap_skill(
+                p,
+                np.array([getattr(f, ref) for f in scored], dtype=float),
+                o,
+                origins,
+                block=block,
+                draws=BOOTSTRAP_DRAWS,
+                seed=BOOTSTRAP_SEED,
+            )
+        )
+        for ref in references
+    }

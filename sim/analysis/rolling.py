@@ -62,10 +62,18 @@ class Forecast:
     online_markov: float = float("nan")
 
     def to_dict(self) -> dict:
-        return {"origin": str(self.origin), "outcome": self.outcome, "p": self.p,
-                "ci": [self.ci[0], self.ci[1]], "n": self.n, "observed": self.observed,
-                "climatology": self.climatology, "persistence": self.persistence,
-                "online_rate": self.online_rate, "online_markov": self.online_markov}
+        return {
+            "origin": str(self.origin),
+            "outcome": self.outcome,
+            "p": self.p,
+            "ci": [self.ci[0], self.ci[1]],
+            "n": self.n,
+            "observed": self.observed,
+            "climatology": self.climatology,
+            "persistence": self.persistence,
+            "online_rate": self.online_rate,
+            "online_markov": self.online_markov,
+        }
 
 
 def window_happened(events: pd.Series, start: pd.Period, months: int) -> bool | None:
@@ -77,14 +85,14 @@ def window_happened(events: pd.Series, start: pd.Period, months: int) -> bool | 
     return bool(events.loc[start:end].any())
 
 
-def reference_share(events: pd.Series, origin: pd.Period, months: int,
-                    lookback: int | None = None) -> float:
+def reference_share(
+    events: pd.Series, origin: pd.Period, months: int, lookback: int | None = None
+) -> float:
     """(k + 0.5) / (m + 1): k of the m rolling ``months``-month windows that end before
     ``origin`` (and start no earlier than ``lookback`` months before it, if given) in
     which the event happened."""
     first = events.index[0] if lookback is None else max(events.index[0], origin - lookback)
-    starts = pd.period_range(first, origin - months, freq="M") if first <= origin - months \
-        else []
+    starts = pd.period_range(first, origin - months, freq="M") if first <= origin - months else []
     hits = [window_happened(events, s, months) for s in starts]
     return scoring.smoothed_rate(sum(bool(h) for h in hits), len(hits))
 
@@ -96,13 +104,28 @@ def adaptive_references(events: pd.Series, origin: pd.Period, months: int) -> tu
 
 def check_origins(record: Record, origins: list[pd.Period], outcomes: list[str]) -> None:
     """Origins inside the record, outcomes among the record's events: one problem each."""
-    problems = [Problem(str(record.path), None, "--origins", f"origin {o} is outside the record "
-                        f"({record.first_month} to {record.last_month})")
-                for o in origins if not record.first_month <= o <= record.last_month]
+    problems = [
+        Problem(
+            str(record.path),
+            None,
+            "--origins",
+            f"origin {o} is outside the record ({record.first_month} to {record.last_month})",
+        )
+        for o in origins
+        if not record.first_month <= o <= record.last_month
+    ]
     events = [o.name for o in record_outcomes()]
-    problems += [Problem("<command line>", None, "--outcomes", f"unknown outcome '{o}'; the "
-                         f"record's events are {', '.join(events)}{did_you_mean(o, events)}")
-                 for o in outcomes if o not in events]
+    problems += [
+        Problem(
+            "<command line>",
+            None,
+            "--outcomes",
+            f"unknown outcome '{o}'; the "
+            f"record's events are {', '.join(events)}{did_you_mean(o, events)}",
+        )
+        for o in outcomes
+        if o not in events
+    ]
     if problems:
         raise ScenarioError(problems)
 
@@ -118,15 +141,23 @@ def simulate(scenario, n_worlds: int, seed: int, horizon_weeks: int, workers: in
     """The one call into the Monte Carlo layer (kept in one place on purpose)."""
     from sim.montecarlo import run_scenario
 
-    return run_scenario(scenario, n_worlds=n_worlds, seed=seed, horizon_weeks=horizon_weeks,
-                        workers=workers)
+    return run_scenario(
+        scenario, n_worlds=n_worlds, seed=seed, horizon_weeks=horizon_weeks, workers=workers
+    )
 
 
-def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizon_months: int,
-                      n_worlds: int, seed: int, outcomes: list[str] | None = None,
-                      workers: int = 1, conditions=None,
-                      progress: Callable[[int, int, pd.Period], None] | None = None,
-                      ) -> list[Forecast]:
+def rolling_forecasts(
+    scenario,
+    record: Record,
+    origins: list[pd.Period],
+    horizon_months: int,
+    n_worlds: int,
+    seed: int,
+    outcomes: list[str] | None = None,
+    workers: int = 1,
+    conditions=None,
+    progress: Callable[[int, int, pd.Period], None] | None = None,
+) -> list[Forecast]:
     """Each origin's forecast of each outcome, with what happened and the references.
     Every origin uses the same seed (common random numbers across origins)."""
     outcomes = list(outcomes or (o.name for o in record_outcomes()))
@@ -142,13 +173,21 @@ def rolling_forecasts(scenario, record: Record, origins: list[pd.Period], horizo
         for outcome in outcomes:
             est = result.estimate(outcome)
             series = events[outcome]
-            forecasts.append(Forecast(
-                origin, outcome, est.p, est.ci, est.n,
-                window_happened(series, origin, horizon_months),
-                reference_share(series, origin, horizon_months),
-                reference_share(series, origin, horizon_months,
-                                max(PERSISTENCE_MONTHS, horizon_months)),
-                *adaptive_references(series, origin, horizon_months)))
+            forecasts.append(
+                Forecast(
+                    origin,
+                    outcome,
+                    est.p,
+                    est.ci,
+                    est.n,
+                    window_happened(series, origin, horizon_months),
+                    reference_share(series, origin, horizon_months),
+                    reference_share(
+                        series, origin, horizon_months, max(PERSISTENCE_MONTHS, horizon_months)
+                    ),
+                    *adaptive_references(series, origin, horizon_months),
+                )
+            )
     if progress is not None:
         progress(len(origins), len(origins), None)
     return forecasts
@@ -161,8 +200,9 @@ def scores(forecasts: list[Forecast], block: int | None = None) -> dict:
     p = np.array([f.p for f in scored], dtype=float)
     n = min((f.n for f in scored), default=1)
     eps = scoring.monte_carlo_eps(n)
-    out: dict[str, Any] = {"model": {"brier": scoring.brier(p, o),
-                                     "log_loss": scoring.log_loss(p, o, eps)}}
+    out: dict[str, Any] = {
+        "model": {"brier": scoring.brier(p, o), "log_loss": scoring.log_loss(p, o, eps)}
+    }
     for ref in ALL_REFERENCES:
         q = np.array([getattr(f, ref) for f in scored], dtype=float)
         out[ref] = {"brier": scoring.brier(q, o), "log_loss": scoring.log_loss(q, o)}
@@ -196,9 +236,13 @@ class ReliabilityBin:
         return wilson_interval(self.observed, self.count)
 
     def to_dict(self) -> dict:
-        return {"bin": [self.low, self.high], "n": self.count,
-                "mean_forecast": self.mean_forecast, "observed_frequency": self.frequency,
-                "ci": list(self.ci)}
+        return {
+            "bin": [self.low, self.high],
+            "n": self.count,
+            "mean_forecast": self.mean_forecast,
+            "observed_frequency": self.frequency,
+            "ci": list(self.ci),
+        }
 
 
 def reliability(forecasts: list[Forecast]) -> list[ReliabilityBin]:
@@ -211,14 +255,24 @@ def reliability(forecasts: list[Forecast]) -> list[ReliabilityBin]:
     bins = []
     for b in range(len(RELIABILITY_BINS) - 1):
         mask = index == b
-        bins.append(ReliabilityBin(float(RELIABILITY_BINS[b]), float(RELIABILITY_BINS[b + 1]),
-                                   int(mask.sum()), float(p[mask].mean()) if mask.any()
-                                   else float("nan"), int(o[mask].sum())))
+        bins.append(
+            ReliabilityBin(
+                float(RELIABILITY_BINS[b]),
+                float(RELIABILITY_BINS[b + 1]),
+                int(mask.sum()),
+                float(p[mask].mean()) if mask.any() else float("nan"),
+                int(o[mask].sum()),
+            )
+        )
     return bins
 
 
-def to_dict(forecasts: list[Forecast], origins: list[pd.Period], horizon_months: int,
-            extra: dict | None = None) -> dict:
+def to_dict(
+    forecasts: list[Forecast],
+    origins: list[pd.Period],
+    horizon_months: int,
+    extra: dict | None = None,
+) -> dict:
     """The JSON shape the issue fixes (plus n, the references and the reliability)."""
     return {
         **(extra or {}),

@@ -29,9 +29,14 @@ def format_rolling(forecasts: list[Forecast], origins, horizon_months: int, head
     outcomes = list(dict.fromkeys(f.outcome for f in forecasts))
     by = {(f.origin, f.outcome): f for f in forecasts}
     width = max(16, *(len(o) + 2 for o in outcomes))
-    lines = [header, "", "Forecasts: P(event within the window) [95% Wilson interval], "
-             "* = it happened, - = window past the record (not scored)", "",
-             f"{'origin':<8}" + "".join(f"{o:>{width + 16}}" for o in outcomes)]
+    lines = [
+        header,
+        "",
+        "Forecasts: P(event within the window) [95% Wilson interval], "
+        "* = it happened, - = window past the record (not scored)",
+        "",
+        f"{'origin':<8}" + "".join(f"{o:>{width + 16}}" for o in outcomes),
+    ]
     for origin in origins:
         cells = []
         for o in outcomes:
@@ -39,24 +44,35 @@ def format_rolling(forecasts: list[Forecast], origins, horizon_months: int, head
             mark = "-" if f.observed is None else ("*" if f.observed else " ")
             cells.append(f"{pct(f.p)} [{pct(f.ci[0])}, {pct(f.ci[1])}] {mark}")
         lines.append(f"{str(origin):<8}" + "".join(f"{c:>{width + 16}}" for c in cells))
-    lines += ["", "Scores (lower Brier and log loss are better; skill = 1 - Brier(model) / "
-              "Brier(reference), > 0 beats it):", "",
-              f"{'':<20}{'n':>4}  {'Brier':>8} {'clim.':>8} {'pers.':>8}   "
-              f"{'log loss':>8} {'clim.':>8} {'pers.':>8}   {'skill/clim':>10} {'skill/pers':>10}"]
+    lines += [
+        "",
+        "Scores (lower Brier and log loss are better; skill = 1 - Brier(model) / "
+        "Brier(reference), > 0 beats it):",
+        "",
+        f"{'':<20}{'n':>4}  {'Brier':>8} {'clim.':>8} {'pers.':>8}   "
+        f"{'log loss':>8} {'clim.':>8} {'pers.':>8}   {'skill/clim':>10} {'skill/pers':>10}",
+    ]
     for name, s in [("all outcomes", scores(forecasts)), *scores_by_outcome(forecasts).items()]:
         lines.append(
             f"{name:<20}{s['forecasts']:>4}  {_num(s['model']['brier']):>8} "
             + " ".join(f"{_num(s[r]['brier']):>8}" for r in REFERENCES)
             + f"   {_num(s['model']['log_loss']):>8} "
             + " ".join(f"{_num(s[r]['log_loss']):>8}" for r in REFERENCES)
-            + f"   {_skill(s['skill_vs_climatology']):>10} {_skill(s['skill_vs_persistence']):>10}")
-    lines += ["", "Reliability (scored forecasts binned by forecast probability):", "",
-              f"{'forecast bin':<14}{'n':>5}  {'mean forecast':>13}  {'observed':>9}  95% CI"]
+            + f"   {_skill(s['skill_vs_climatology']):>10} {_skill(s['skill_vs_persistence']):>10}"
+        )
+    lines += [
+        "",
+        "Reliability (scored forecasts binned by forecast probability):",
+        "",
+        f"{'forecast bin':<14}{'n':>5}  {'mean forecast':>13}  {'observed':>9}  95% CI",
+    ]
     for b in reliability(forecasts):
         if b.count:
-            lines.append(f"{pct(b.low) + '-' + pct(b.high):<14}{b.count:>5}  "
-                         f"{pct(b.mean_forecast):>13}  {pct(b.frequency):>9}  "
-                         f"[{pct(b.ci[0])}, {pct(b.ci[1])}]")
+            lines.append(
+                f"{pct(b.low) + '-' + pct(b.high):<14}{b.count:>5}  "
+                f"{pct(b.mean_forecast):>13}  {pct(b.frequency):>9}  "
+                f"[{pct(b.ci[0])}, {pct(b.ci[1])}]"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -69,10 +85,24 @@ def reliability_figure(forecasts: list[Forecast], title: str) -> Figure:
     bins = [b for b in reliability(forecasts) if b.count]
     for b in bins:
         lo, hi = b.ci
-        ax.errorbar(b.mean_forecast, b.frequency, yerr=[[b.frequency - lo], [hi - b.frequency]],
-                    fmt="o", color="#c2402a", ecolor="#c2402a", capsize=3, markersize=6)
-        ax.annotate(f"n={b.count}", (b.mean_forecast, b.frequency), textcoords="offset points",
-                    xytext=(6, -12), fontsize=8, color="#444444")
+        ax.errorbar(
+            b.mean_forecast,
+            b.frequency,
+            yerr=[[b.frequency - lo], [hi - b.frequency]],
+            fmt="o",
+            color="#c2402a",
+            ecolor="#c2402a",
+            capsize=3,
+            markersize=6,
+        )
+        ax.annotate(
+            f"n={b.count}",
+            (b.mean_forecast, b.frequency),
+            textcoords="offset points",
+            xytext=(6, -12),
+            fontsize=8,
+            color="#444444",
+        )
     ax.set_xlim(-0.02, 1.02)  # room for the dots at 0 and 1
     ax.set_ylim(-0.02, 1.02)
     for axis in (ax.xaxis, ax.yaxis):

@@ -17,12 +17,12 @@ Coalition = frozenset
 def coalitions(players: Iterable[Hashable]) -> list[Coalition]:
     """Every subset of ``players`` (2^n of them), smallest first."""
     players = list(players)
-    return [frozenset(c) for size in range(len(players) + 1)
-            for c in combinations(players, size)]
+    return [frozenset(c) for size in range(len(players) + 1) for c in combinations(players, size)]
 
 
-def shapley_values(players: Sequence[Hashable],
-                   value: Callable[[Coalition], float]) -> dict[Hashable, float]:
+def shapley_values(
+    players: Sequence[Hashable], value: Callable[[Coalition], float]
+) -> dict[Hashable, float]:
     """The exact Shapley value of each player of the game ``value`` (Shapley 1953).
 
     phi_i = sum over coalitions S not containing i of

@@ -108,49 +108,98 @@ KENT_1964: dict[str, Band] = {
 
 # phrase: (reading, ICD 203 row, Kent row, why). Rows name the published tables above.
 READINGS: dict[str, tuple[str, str, str, str]] = {
-    "almost no chance": (AT_MOST, "almost no chance", "almost certainly not",
-                         "the lowest row of either table; a smaller chance cannot contradict it"),
+    "almost no chance": (
+        AT_MOST,
+        "almost no chance",
+        "almost certainly not",
+        "the lowest row of either table; a smaller chance cannot contradict it",
+    ),
     "remote": (AT_MOST, "almost no chance", "almost certainly not", "ICD 203 synonym"),
-    "minimal": (AT_MOST, "almost no chance", "almost certainly not",
-                "Mirgadirov (seed 001): claims the smallest category there is"),
-    "almost certainly not": (AT_MOST, "almost no chance", "almost certainly not",
-                             "Kent's lowest row; ICD's lowest row by meaning"),
-    "very unlikely": (AT_MOST, "very unlikely", "almost certainly not",
-                      "an upper bound; Kent has no row between 12% and 20%, so the one below"
-                      " 'probably not'"),
+    "minimal": (
+        AT_MOST,
+        "almost no chance",
+        "almost certainly not",
+        "Mirgadirov (seed 001): claims the smallest category there is",
+    ),
+    "almost certainly not": (
+        AT_MOST,
+        "almost no chance",
+        "almost certainly not",
+        "Kent's lowest row; ICD's lowest row by meaning",
+    ),
+    "very unlikely": (
+        AT_MOST,
+        "very unlikely",
+        "almost certainly not",
+        "an upper bound; Kent has no row between 12% and 20%, so the one below 'probably not'",
+    ),
     "highly improbable": (AT_MOST, "very unlikely", "almost certainly not", "ICD 203 synonym"),
-    "highly unlikely": (AT_MOST, "very unlikely", "almost certainly not",
-                        "Tasits (seed 000): ICD's 'highly improbable'"),
-    "quite low": (AT_MOST, "very unlikely", "almost certainly not",
-                  "Kopalyan (seed 001): 'quite' strengthens 'unlikely' by one row"),
-    "quite unlikely": (AT_MOST, "very unlikely", "almost certainly not",
-                       "'quite' strengthens 'unlikely' by one row"),
-    "unlikely": (AT_MOST, "unlikely", "probably not",
-                 "Yunusov (seed 001): an upper bound; a smaller chance agrees with it"),
+    "highly unlikely": (
+        AT_MOST,
+        "very unlikely",
+        "almost certainly not",
+        "Tasits (seed 000): ICD's 'highly improbable'",
+    ),
+    "quite low": (
+        AT_MOST,
+        "very unlikely",
+        "almost certainly not",
+        "Kopalyan (seed 001): 'quite' strengthens 'unlikely' by one row",
+    ),
+    "quite unlikely": (
+        AT_MOST,
+        "very unlikely",
+        "almost certainly not",
+        "'quite' strengthens 'unlikely' by one row",
+    ),
+    "unlikely": (
+        AT_MOST,
+        "unlikely",
+        "probably not",
+        "Yunusov (seed 001): an upper bound; a smaller chance agrees with it",
+    ),
     "improbable": (AT_MOST, "unlikely", "probably not", "ICD 203 synonym"),
     "probably not": (AT_MOST, "unlikely", "probably not", "Kent's row; ICD's 'unlikely'"),
-    "roughly even chance": (BAND, "roughly even chance", "chances about even",
-                            "claims a chance near one half: both sides contradict it"),
+    "roughly even chance": (
+        BAND,
+        "roughly even chance",
+        "chances about even",
+        "claims a chance near one half: both sides contradict it",
+    ),
     "roughly even odds": (BAND, "roughly even chance", "chances about even", "ICD 203 synonym"),
     "chances about even": (BAND, "roughly even chance", "chances about even", "Kent's row"),
     "likely": (AT_LEAST, "likely", "probable", "a lower bound; a larger chance agrees with it"),
     "probable": (AT_LEAST, "likely", "probable", "ICD 203 synonym; Kent's row"),
-    "very likely": (AT_LEAST, "very likely", "almost certain",
-                    "a lower bound; Kent has no row between 87% and 93%, so the one above"),
+    "very likely": (
+        AT_LEAST,
+        "very likely",
+        "almost certain",
+        "a lower bound; Kent has no row between 87% and 93%, so the one above",
+    ),
     "highly probable": (AT_LEAST, "very likely", "almost certain", "ICD 203 synonym"),
-    "highly likely": (AT_LEAST, "very likely", "almost certain",
-                      "Pashinyan (quoted in seed 001): ICD's 'highly probable'"),
-    "would have to": (AT_LEAST, "very likely", "almost certain",
-                      "Tasits (seed 000): an obligation the speaker expects to be met, not a"
-                      " certainty"),
+    "highly likely": (
+        AT_LEAST,
+        "very likely",
+        "almost certain",
+        "Pashinyan (quoted in seed 001): ICD's 'highly probable'",
+    ),
+    "would have to": (
+        AT_LEAST,
+        "very likely",
+        "almost certain",
+        "Tasits (seed 000): an obligation the speaker expects to be met, not a certainty",
+    ),
     "almost certain": (AT_LEAST, "almost certain", "almost certain", "the top row of both"),
     "nearly certain": (AT_LEAST, "almost certain", "almost certain", "ICD 203 synonym"),
 }
 # Floors of the phrases that rule an event in (see the module docstring).
 RULED_IN_FLOORS: dict[str, tuple[float, float, str]] = {
     "possible": (0.05, 0.02, "rules the event in: fails when the model all but rules it out"),
-    "cannot be ruled out": (0.01, 0.02, "the weakest claim: fails only below the scale's "
-                                        "lowest row"),
+    "cannot be ruled out": (
+        0.01,
+        0.02,
+        "the weakest claim: fails only below the scale's lowest row",
+    ),
 }
 
 
@@ -171,12 +220,19 @@ def _read(table: dict[str, Band], column: int) -> dict[str, Band]:
     return out
 
 
-ICD = Mapping("ICD 203", "US Intelligence Community Directive 203 (2015), section D.6.a; "
-              "one-sided readings and floors as documented in sim.analysis.words",
-              _read(ICD_203, 1))
-KENT = Mapping("Kent 1964", "Sherman Kent, 'Words of Estimative Probability', Studies in "
-               "Intelligence 8(4), 1964; rows for unprinted phrases and the floors as "
-               "documented in sim.analysis.words", _read(KENT_1964, 2))
+ICD = Mapping(
+    "ICD 203",
+    "US Intelligence Community Directive 203 (2015), section D.6.a; "
+    "one-sided readings and floors as documented in sim.analysis.words",
+    _read(ICD_203, 1),
+)
+KENT = Mapping(
+    "Kent 1964",
+    "Sherman Kent, 'Words of Estimative Probability', Studies in "
+    "Intelligence 8(4), 1964; rows for unprinted phrases and the floors as "
+    "documented in sim.analysis.words",
+    _read(KENT_1964, 2),
+)
 MAPPINGS: tuple[Mapping, ...] = (ICD, KENT)
 DEFAULT_MAPPING = ICD.bands  # the first column, and the one the HTML report shows
 SOURCE = ICD.source
@@ -198,9 +254,18 @@ def band_for(words: str, mapping: dict[str, Band]) -> Band:
     """The band of ``words`` (case and spacing ignored); ScenarioError if unknown."""
     key = normalise(words)
     if key not in mapping:
-        raise ScenarioError([Problem("<words>", None, "words", f"no probability band for "
-                                     f"'{words}'{did_you_mean(key, mapping)}; add it to a "
-                                     "mapping file (--mapping)")])
+        raise ScenarioError(
+            [
+                Problem(
+                    "<words>",
+                    None,
+                    "words",
+                    f"no probability band for "
+                    f"'{words}'{did_you_mean(key, mapping)}; add it to a "
+                    "mapping file (--mapping)",
+                )
+            ]
+        )
     return mapping[key]
 
 
@@ -213,15 +278,26 @@ def load_mapping(path) -> dict[str, Band]:
     mapping: dict[str, Band] = {}
     for phrase, value in (data or {}).items() if not problems else ():
         line = key_line(data, phrase)
-        ok = (isinstance(value, list) and len(value) in (1, 2)
-              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-              and all(0 <= v <= 1 for v in value) and (len(value) == 1 or value[0] <= value[1]))
+        ok = (
+            isinstance(value, list)
+            and len(value) in (1, 2)
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+            and all(0 <= v <= 1 for v in value)
+            and (len(value) == 1 or value[0] <= value[1])
+        )
         if not ok:
-            problems.append(Problem(str(path), line, str(phrase),
-                                    f"expected [low, high] or [low] within 0..1, found {value}"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    str(phrase),
+                    f"expected [low, high] or [low] within 0..1, found {value}",
+                )
+            )
             continue
         mapping[normalise(str(phrase))] = Band(
-            float(value[0]), float(value[1]) if len(value) == 2 else None)
+            float(value[0]), float(value[1]) if len(value) == 2 else None
+        )
     if problems:
         raise ScenarioError(problems)
     return mapping

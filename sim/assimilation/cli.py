@@ -38,33 +38,72 @@ def cli_parse(subparsers) -> None:
     from sim.seeding import DEFAULT_SEED
 
     fc = subparsers.add_parser(
-        "forecast", help="filter the worlds through the monthly record, then forecast from "
-                         "the origin")
-    fc.add_argument("--record", type=Path, required=True,
-                    help="a CSV with the record's columns (data/record/"
-                         "armenia_azerbaijan_monthly.csv)")
-    fc.add_argument("--as-of", type=month_arg, default=None, metavar="YYYY-MM",
-                    help="the origin (default: the month after the record's last)")
-    fc.add_argument("--horizon-months", type=horizon_months, default=12,
-                    help="months forecast from the origin (default 12)")
-    fc.add_argument("--scenario", type=Path, default=scenarios_dir() / "calibrated.yaml",
-                    help="scenario the worlds are drawn from (default scenarios/calibrated.yaml)")
-    fc.add_argument("--conditions", type=Path, default=None,
-                    help="conditions file (default: the shipped sim/record/conditions.yaml)")
-    fc.add_argument("--observation", choices=OBSERVATION_CHOICES, default="default",
-                    help="observation model: the registry's (default), sharper or softer "
-                         "(half or twice the coding error), or uninformative")
-    fc.add_argument("-n", "--worlds", type=worlds_count, default=DEFAULT_WORLDS,
-                    help=f"worlds in all (default {DEFAULT_WORLDS:,})")
-    fc.add_argument("--replicates", type=positive_int, default=DEFAULT_REPLICATES,
-                    help="independent filters the worlds are split into, for the "
-                         f"log-likelihood's standard error (default {DEFAULT_REPLICATES})")
+        "forecast",
+        help="filter the worlds through the monthly record, then forecast from the origin",
+    )
+    fc.add_argument(
+        "--record",
+        type=Path,
+        required=True,
+        help="a CSV with the record's columns (data/record/armenia_azerbaijan_monthly.csv)",
+    )
+    fc.add_argument(
+        "--as-of",
+        type=month_arg,
+        default=None,
+        metavar="YYYY-MM",
+        help="the origin (default: the month after the record's last)",
+    )
+    fc.add_argument(
+        "--horizon-months",
+        type=horizon_months,
+        default=12,
+        help="months forecast from the origin (default 12)",
+    )
+    fc.add_argument(
+        "--scenario",
+        type=Path,
+        default=scenarios_dir() / "calibrated.yaml",
+        help="scenario the worlds are drawn from (default scenarios/calibrated.yaml)",
+    )
+    fc.add_argument(
+        "--conditions",
+        type=Path,
+        default=None,
+        help="conditions file (default: the shipped sim/record/conditions.yaml)",
+    )
+    fc.add_argument(
+        "--observation",
+        choices=OBSERVATION_CHOICES,
+        default="default",
+        help="observation model: the registry's (default), sharper or softer "
+        "(half or twice the coding error), or uninformative",
+    )
+    fc.add_argument(
+        "-n",
+        "--worlds",
+        type=worlds_count,
+        default=DEFAULT_WORLDS,
+        help=f"worlds in all (default {DEFAULT_WORLDS:,})",
+    )
+    fc.add_argument(
+        "--replicates",
+        type=positive_int,
+        default=DEFAULT_REPLICATES,
+        help="independent filters the worlds are split into, for the "
+        f"log-likelihood's standard error (default {DEFAULT_REPLICATES})",
+    )
     fc.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
-    fc.add_argument("--workers", type=worker_count, default=1,
-                    help="processes the replicates run on (results do not depend on it)")
+    fc.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        help="processes the replicates run on (results do not depend on it)",
+    )
     fc.add_argument("--format", choices=("table", "json"), default="table")
-    fc.add_argument("--out", type=Path, default=None,
-                    help=f"directory for {FORECAST_JSON} and {FORECAST_PNG}")
+    fc.add_argument(
+        "--out", type=Path, default=None, help=f"directory for {FORECAST_JSON} and {FORECAST_PNG}"
+    )
     fc.set_defaults(action=cli_action)
 
 
@@ -80,17 +119,27 @@ def cli_action(args) -> int:
     record = load_record(args.record)
     scenario = load_scenario(args.scenario)
     conditions = load_conditions(args.conditions)
-    forecast = filter_and_forecast(scenario, record, args.as_of, args.horizon_months,
-                                   n_worlds=args.worlds, replicates=args.replicates,
-                                   seed=args.seed, observation=args.observation,
-                                   conditions=conditions, workers=args.workers)
+    forecast = filter_and_forecast(
+        scenario,
+        record,
+        args.as_of,
+        args.horizon_months,
+        n_worlds=args.worlds,
+        replicates=args.replicates,
+        seed=args.seed,
+        observation=args.observation,
+        conditions=conditions,
+        workers=args.workers,
+    )
     data = forecast.to_dict()
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_forecast(data))
     sys.stdout.flush()
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        for path in (atomic_write(args.out / FORECAST_JSON, text + "\n"),
-                     plot_forecast(data, record, args.out / FORECAST_PNG)):
+        for path in (
+            atomic_write(args.out / FORECAST_JSON, text + "\n"),
+            plot_forecast(data, record, args.out / FORECAST_PNG),
+        ):
             print(f"wrote {path}", file=sys.stderr)
     return 0

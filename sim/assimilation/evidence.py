@@ -23,8 +23,12 @@ from pathlib import Path
 
 EVIDENCE_JSON = "evidence.json"
 EVIDENCE_PNG = "evidence.png"
-KASS_RAFTERY = ((2.0, "not worth more than a bare mention"), (6.0, "positive"),
-                (10.0, "strong"), (math.inf, "very strong"))
+KASS_RAFTERY = (
+    (2.0, "not worth more than a bare mention"),
+    (6.0, "positive"),
+    (10.0, "strong"),
+    (math.inf, "very strong"),
+)
 
 
 def kass_raftery(log_bf: float) -> str:
@@ -41,27 +45,44 @@ def cli_parse(subparsers) -> None:
     from sim.seeding import DEFAULT_SEED
 
     ev = subparsers.add_parser(
-        "evidence", help="the record's log marginal likelihood under each scenario and the "
-                         "Bayes factors between them")
-    ev.add_argument("files", type=Path, nargs="+", help="scenario files (the first is the "
-                                                        "reference of the Bayes factors)")
+        "evidence",
+        help="the record's log marginal likelihood under each scenario and the "
+        "Bayes factors between them",
+    )
+    ev.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        help="scenario files (the first is the reference of the Bayes factors)",
+    )
     ev.add_argument("--record", type=Path, required=True, help="the monthly record CSV")
     ev.add_argument("--conditions", type=Path, default=None)
-    ev.add_argument("--observation", choices=("default", "sharper", "softer"),
-                    default="default", help="the filter's observation model")
-    ev.add_argument("-n", "--worlds", type=worlds_count, default=4000,
-                    help="worlds per scenario (default 4,000)")
+    ev.add_argument(
+        "--observation",
+        choices=("default", "sharper", "softer"),
+        default="default",
+        help="the filter's observation model",
+    )
+    ev.add_argument(
+        "-n",
+        "--worlds",
+        type=worlds_count,
+        default=4000,
+        help="worlds per scenario (default 4,000)",
+    )
     ev.add_argument("--replicates", type=positive_int, default=DEFAULT_REPLICATES)
     ev.add_argument("--seed", type=seed, default=DEFAULT_SEED)
     ev.add_argument("--workers", type=worker_count, default=1)
     ev.add_argument("--format", choices=("table", "json"), default="table")
-    ev.add_argument("--out", type=Path, default=None,
-                    help=f"directory for {EVIDENCE_JSON} and {EVIDENCE_PNG}")
+    ev.add_argument(
+        "--out", type=Path, default=None, help=f"directory for {EVIDENCE_JSON} and {EVIDENCE_PNG}"
+    )
     ev.set_defaults(action=cli_action)
 
 
-def evidence(paths, record, *, worlds, replicates, seed, observation, conditions,
-             workers=1) -> dict:
+def evidence(
+    paths, record, *, worlds, replicates, seed, observation, conditions, workers=1
+) -> dict:
     from sim.assimilation.forecast import filter_record
     from sim.scenario import ScenarioError, load_scenario
 
@@ -75,37 +96,65 @@ def evidence(paths, record, *, worlds, replicates, seed, observation, conditions
         raise ScenarioError(problems)
     rows = []
     for path, scenario in zip(paths, scenarios, strict=True):
-        r = filter_record(scenario, record, (), n_worlds=worlds, replicates=replicates,
-                          seed=seed, observation=observation, conditions=conditions,
-                          workers=workers, through=record.last_month)
-        rows.append({"file": str(path), "name": scenario.name,
-                     "log_likelihood": r.log_likelihood, "se": r.se,
-                     "min_ess": min(m["ess"] for m in r.months)})
+        r = filter_record(
+            scenario,
+            record,
+            (),
+            n_worlds=worlds,
+            replicates=replicates,
+            seed=seed,
+            observation=observation,
+            conditions=conditions,
+            workers=workers,
+            through=record.last_month,
+        )
+        rows.append(
+            {
+                "file": str(path),
+                "name": scenario.name,
+                "log_likelihood": r.log_likelihood,
+                "se": r.se,
+                "min_ess": min(m["ess"] for m in r.months),
+            }
+        )
     ref = rows[0]
     for row in rows:
         row["log_bayes_factor"] = row["log_likelihood"] - ref["log_likelihood"]
-        row["log_bayes_factor_se"] = math.sqrt(row["se"] ** 2 + ref["se"] ** 2) \
-            if row is not ref else 0.0
-        row["reading"] = kass_raftery(row["log_bayes_factor"]) if row is not ref else \
-            "reference"
-    return {"record": str(record.path), "months": [str(record.first_month),
-                                                   str(record.last_month)],
-            "worlds": worlds, "replicates": replicates, "seed": seed,
-            "observation_model": observation.name, "scenarios": rows}
+        row["log_bayes_factor_se"] = (
+            math.sqrt(row["se"] ** 2 + ref["se"] ** 2) if row is not ref else 0.0
+        )
+        row["reading"] = kass_raftery(row["log_bayes_factor"]) if row is not ref else "reference"
+    return {
+        "record": str(record.path),
+        "months": [str(record.first_month), str(record.last_month)],
+        "worlds": worlds,
+        "replicates": replicates,
+        "seed": seed,
+        "observation_model": observation.name,
+        "scenarios": rows,
+    }
 
 
 def format_evidence(data: dict) -> str:
-    lines = [f"record: {data['record']} ({data['months'][0]} to {data['months'][1]})    "
-             f"worlds: {data['worlds']:,} per scenario in {data['replicates']} filters    "
-             f"seed: {data['seed']}    observation model: {data['observation_model']}", "",
-             f"{'scenario':<32} {'log lik':>9} {'SE':>6}  {'log BF':>8} {'SE':>6}  reading "
-             "(Kass-Raftery, against the first)"]
+    lines = [
+        f"record: {data['record']} ({data['months'][0]} to {data['months'][1]})    "
+        f"worlds: {data['worlds']:,} per scenario in {data['replicates']} filters    "
+        f"seed: {data['seed']}    observation model: {data['observation_model']}",
+        "",
+        f"{'scenario':<32} {'log lik':>9} {'SE':>6}  {'log BF':>8} {'SE':>6}  reading "
+        "(Kass-Raftery, against the first)",
+    ]
     for row in data["scenarios"]:
-        lines.append(f"{row['name'][:32]:<32} {row['log_likelihood']:>9.2f} {row['se']:>6.2f}  "
-                     f"{row['log_bayes_factor']:>+8.2f} {row['log_bayes_factor_se']:>6.2f}  "
-                     f"{row['reading']}")
-    lines += ["", "A log Bayes factor says which scenario makes the record's months most "
-              "probable; the lenses are views of 2024-2025, the record is 2021-2024."]
+        lines.append(
+            f"{row['name'][:32]:<32} {row['log_likelihood']:>9.2f} {row['se']:>6.2f}  "
+            f"{row['log_bayes_factor']:>+8.2f} {row['log_bayes_factor_se']:>6.2f}  "
+            f"{row['reading']}"
+        )
+    lines += [
+        "",
+        "A log Bayes factor says which scenario makes the record's months most "
+        "probable; the lenses are views of 2024-2025, the record is 2021-2024.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -117,15 +166,21 @@ def plot_evidence(data: dict, path: Path) -> Path:
 
     rows = data["scenarios"]
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(rows) + 1.5))
-    ax.barh([r["name"] for r in rows], [r["log_bayes_factor"] for r in rows],
-            xerr=[2 * r["log_bayes_factor_se"] for r in rows], color="tab:blue", alpha=0.7)
+    ax.barh(
+        [r["name"] for r in rows],
+        [r["log_bayes_factor"] for r in rows],
+        xerr=[2 * r["log_bayes_factor_se"] for r in rows],
+        color="tab:blue",
+        alpha=0.7,
+    )
     for bound in (1.0, 3.0, 5.0):  # 2 ln B = 2, 6, 10
         for sign in (1, -1):
             ax.axvline(sign * bound, color="grey", lw=0.6, ls=":")
     ax.axvline(0, color="black", lw=0.8)
     ax.invert_yaxis()
-    ax.set_xlabel(f"log Bayes factor against {rows[0]['name']} (whiskers: 2 SE; dotted: "
-                  "Kass-Raftery bounds)")
+    ax.set_xlabel(
+        f"log Bayes factor against {rows[0]['name']} (whiskers: 2 SE; dotted: Kass-Raftery bounds)"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -141,16 +196,24 @@ def cli_action(args) -> int:
     if args.out is not None:
         check_out_dir(args.out)
     record = load_record(args.record)
-    data = evidence(args.files, record, worlds=args.worlds,
-                    replicates=min(args.replicates, args.worlds), seed=args.seed,
-                    observation=ObservationModel.named(args.observation),
-                    conditions=load_conditions(args.conditions), workers=args.workers)
+    data = evidence(
+        args.files,
+        record,
+        worlds=args.worlds,
+        replicates=min(args.replicates, args.worlds),
+        seed=args.seed,
+        observation=ObservationModel.named(args.observation),
+        conditions=load_conditions(args.conditions),
+        workers=args.workers,
+    )
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_evidence(data))
     sys.stdout.flush()
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        for path in (atomic_write(args.out / EVIDENCE_JSON, text + "\n"),
-                     plot_evidence(data, args.out / EVIDENCE_PNG)):
+        for path in (
+            atomic_write(args.out / EVIDENCE_JSON, text + "\n"),
+            plot_evidence(data, args.out / EVIDENCE_PNG),
+        ):
             print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -60,8 +60,9 @@ def replicate_seed(seed: int, replicate: int) -> np.random.SeedSequence:
 
 
 def sub_stream(seq: np.random.SeedSequence, *key: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence(seq.entropy,
-                                                        spawn_key=(*seq.spawn_key, *key)))
+    return np.random.default_rng(
+        np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, *key))
+    )
 
 
 def systematic(weights: np.ndarray, u: float) -> np.ndarray:
@@ -82,8 +83,9 @@ def normalised(log_w: np.ndarray) -> np.ndarray:
 def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs) -> list[float]:
     order = np.argsort(values, kind="stable")
     cdf = np.cumsum(weights[order])
-    return [float(values[order][min(np.searchsorted(cdf, q * cdf[-1]), len(values) - 1)])
-            for q in qs]
+    return [
+        float(values[order][min(np.searchsorted(cdf, q * cdf[-1]), len(values) - 1)]) for q in qs
+    ]
 
 
 class FilterError(ScenarioError):
@@ -109,15 +111,23 @@ class FilteredMonth:
     resampled: bool
 
     def to_dict(self) -> dict:
-        return {"month": str(self.month), "observed_rung": self.observed_rung,
-                "ess": self.ess, "worlds": self.worlds, "log_likelihood": self.log_likelihood,
-                "rung": list(self.rung), "resolve_belief": list(self.resolve),
-                "csto_trust": list(self.trust), "occupied_km2": list(self.occupied_km2),
-                "resampled": self.resampled}
+        return {
+            "month": str(self.month),
+            "observed_rung": self.observed_rung,
+            "ess": self.ess,
+            "worlds": self.worlds,
+            "log_likelihood": self.log_likelihood,
+            "rung": list(self.rung),
+            "resolve_belief": list(self.resolve),
+            "csto_trust": list(self.trust),
+            "occupied_km2": list(self.occupied_km2),
+            "resampled": self.resampled,
+        }
 
 
-def summarise(model: EscalationModel, log_w: np.ndarray, s: MonthSummary, obs, ll, ess,
-              resampled) -> FilteredMonth:
+def summarise(
+    model: EscalationModel, log_w: np.ndarray, s: MonthSummary, obs, ll, ess, resampled
+) -> FilteredMonth:
     w = normalised(log_w)
     world = model.world
 
@@ -126,9 +136,18 @@ def summarise(model: EscalationModel, log_w: np.ndarray, s: MonthSummary, obs, l
         return float(w @ x), lo, hi
 
     rung = np.bincount(s.max_rung.astype(np.intp), weights=w, minlength=N_RUNGS)
-    return FilteredMonth(obs.month, obs.rung, float(ess), model.n_worlds, float(ll),
-                         tuple(float(x) for x in rung), band(world.resolve_belief()),
-                         band(world.trust_belief()), band(world.occupied_km2), resampled)
+    return FilteredMonth(
+        obs.month,
+        obs.rung,
+        float(ess),
+        model.n_worlds,
+        float(ll),
+        tuple(float(x) for x in rung),
+        band(world.resolve_belief()),
+        band(world.trust_belief()),
+        band(world.occupied_km2),
+        resampled,
+    )
 
 
 @dataclass
@@ -149,10 +168,15 @@ class WorldFilter:
         start = scenario_as_of(self.scenario, self.first_month, self.conditions)
         params = start.sample(self.seed_seq, self.n)
         self.weeks = month_weeks(self.first_month, self.months)
-        self.model = EscalationModel(params, start.initial, max(sum(self.weeks), 1),
-                                     np.random.default_rng(dynamics_seed(self.seed_seq)))
-        self.schedule = dict(parameter_schedule(self.scenario, self.first_month, self.months,
-                                                self.conditions))
+        self.model = EscalationModel(
+            params,
+            start.initial,
+            max(sum(self.weeks), 1),
+            np.random.default_rng(dynamics_seed(self.seed_seq)),
+        )
+        self.schedule = dict(
+            parameter_schedule(self.scenario, self.first_month, self.months, self.conditions)
+        )
         self.resample_rng = sub_stream(self.seed_seq, RESAMPLE_STREAM)
         self.log_w = np.zeros(self.n)
         self.month_index = 0
@@ -185,10 +209,14 @@ class WorldFilter:
         model.datacollector.model_vars["state_counts"].clear()
         statement = CstoResponse.STATEMENT
         return MonthSummary(
-            max_rung=max_rung, ground=w.occupied_km2 > occupied + 1e-9,
+            max_rung=max_rung,
+            ground=w.occupied_km2 > occupied + 1e-9,
             csto_rose=(w.csto_level > level) & (w.csto_level >= statement),
             csto_standing=(level >= statement) & (max_rung >= 2),
-            sanctions=imposed, signed=w.treaty & ~treaty, ended=~w.active)
+            sanctions=imposed,
+            signed=w.treaty & ~treaty,
+            ended=~w.active,
+        )
 
     def assimilate(self, obs: MonthObservation) -> FilteredMonth:
         """Step the month, weigh the worlds by the record's month, resample if needed."""
@@ -198,8 +226,7 @@ class WorldFilter:
         ll = self.observation.log_likelihood(s, obs)
         contradicted = s.ended & ~(s.signed & obs.signed)
         if not np.isfinite(ll).any() or (self.observation.informative and contradicted.all()):
-            raise FilterError([Problem(self.source, None, f"month {obs.month}",
-                                       _why_zero(s, obs))])
+            raise FilterError([Problem(self.source, None, f"month {obs.month}", _why_zero(s, obs))])
         prior = normalised(self.log_w)
         with np.errstate(divide="ignore"):
             log_prior = np.log(prior)
@@ -233,7 +260,11 @@ class WorldFilter:
 def _why_zero(s: MonthSummary, obs: MonthObservation) -> str:
     ended = int(s.ended.sum())
     if ended == len(s.ended):
-        return (f"every world has ended by {obs.month} (treaty or regional war) while the "
-                "record goes on: the record is impossible under this scenario")
-    return (f"the record's month {obs.month} (highest rung {obs.rung}) has probability 0 "
-            "in every world under this observation model")
+        return (
+            f"every world has ended by {obs.month} (treaty or regional war) while the "
+            "record goes on: the record is impossible under this scenario"
+        )
+    return (
+        f"the record's month {obs.month} (highest rung {obs.rung}) has probability 0 "
+        "in every world under this observation model"
+    )

@@ -51,8 +51,9 @@ def open_window(world) -> None:
     # Unrest is sticky and only Moscow's own rule reads it: a fresh outbreak counts.
     world.unrest = np.zeros_like(world.unrest)
     force = CstoResponse.MILITARY
-    world.csto_level = np.where(world.csto_level >= force, world.csto_level,
-                                CstoResponse.NONE).astype(world.csto_level.dtype)
+    world.csto_level = np.where(
+        world.csto_level >= force, world.csto_level, CstoResponse.NONE
+    ).astype(world.csto_level.dtype)
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ class ReplicateResult:
     worlds: int
 
 
-def forecast_from(f: WorldFilter, origin: pd.Period, horizons: tuple[int, ...],
-                  tally_horizon: int | None):
+def forecast_from(
+    f: WorldFilter, origin: pd.Period, horizons: tuple[int, ...], tally_horizon: int | None
+):
     weeks = month_weeks(origin, max(horizons))
     fork = f.equal_weight_fork(sum(weeks), origin.ordinal)
     open_window(fork.world)
@@ -108,9 +110,16 @@ def forecast_from(f: WorldFilter, origin: pd.Period, horizons: tuple[int, ...],
 
 
 def run_replicate(task: ReplicateTask) -> ReplicateResult:
-    f = WorldFilter(task.scenario, task.first_month, task.schedule_months, task.worlds,
-                    replicate_seed(task.seed, task.replicate), task.conditions,
-                    task.observation, task.source)
+    f = WorldFilter(
+        task.scenario,
+        task.first_month,
+        task.schedule_months,
+        task.worlds,
+        replicate_seed(task.seed, task.replicate),
+        task.conditions,
+        task.observation,
+        task.source,
+    )
     months, counts, tallies = [], {}, {}
     origins = set(task.origins)
     for obs in (*task.observations, None):
@@ -124,8 +133,9 @@ def run_replicate(task: ReplicateTask) -> ReplicateResult:
         if obs is not None:
             months.append(f.assimilate(obs))
     f.model.release()
-    return ReplicateResult(months, float(sum(m.log_likelihood for m in months)), counts,
-                           tallies, task.worlds)
+    return ReplicateResult(
+        months, float(sum(m.log_likelihood for m in months)), counts, tallies, task.worlds
+    )
 
 
 @dataclass
@@ -149,33 +159,41 @@ class FilterResult:
     @property
     def se(self) -> float:
         r = len(self.log_likelihoods)
-        return float(np.std(self.log_likelihoods, ddof=1) / math.sqrt(r)) if r > 1 \
-            else float("nan")
+        return float(np.std(self.log_likelihoods, ddof=1) / math.sqrt(r)) if r > 1 else float("nan")
 
     def probability(self, origin: pd.Period, horizon: int, outcome: str) -> tuple[int, int]:
         """(k, n): in how many of the pooled worlds ``outcome`` happened."""
         return int(self.counts[(origin, horizon)][OUTCOME_NAMES.index(outcome)]), self.worlds
 
     def run_result(self, origin: pd.Period, scenario_name: str, seed: int) -> RunResult:
-        return RunResult(f"{scenario_name} filtered to {origin}", seed, self.worlds,
-                         self.tallies[origin])
+        return RunResult(
+            f"{scenario_name} filtered to {origin}", seed, self.worlds, self.tallies[origin]
+        )
 
     def filter_dict(self) -> dict:
-        return {"log_likelihood": self.log_likelihood, "se": self.se,
-                "replicates": len(self.log_likelihoods),
-                "replicate_log_likelihoods": self.log_likelihoods,
-                "ess": [m["ess"] for m in self.months],
-                "observation_model": self.observation.to_dict(), "months": self.months}
+        return {
+            "log_likelihood": self.log_likelihood,
+            "se": self.se,
+            "replicates": len(self.log_likelihoods),
+            "replicate_log_likelihoods": self.log_likelihoods,
+            "ess": [m["ess"] for m in self.months],
+            "observation_model": self.observation.to_dict(),
+            "months": self.months,
+        }
 
 
 def _pool_months(replicates: list[ReplicateResult]) -> list[dict]:
     pooled = []
     for rows in zip(*(r.months for r in replicates), strict=True):
         dicts = [m.to_dict() for m in rows]
-        out = {"month": dicts[0]["month"], "observed_rung": dicts[0]["observed_rung"],
-               "ess": sum(d["ess"] for d in dicts), "worlds": sum(d["worlds"] for d in dicts),
-               "log_likelihood": float(np.mean([d["log_likelihood"] for d in dicts])),
-               "resampled": sum(d["resampled"] for d in dicts)}
+        out = {
+            "month": dicts[0]["month"],
+            "observed_rung": dicts[0]["observed_rung"],
+            "ess": sum(d["ess"] for d in dicts),
+            "worlds": sum(d["worlds"] for d in dicts),
+            "log_likelihood": float(np.mean([d["log_likelihood"] for d in dicts])),
+            "resampled": sum(d["resampled"] for d in dicts),
+        }
         for key in ("rung", "resolve_belief", "csto_trust", "occupied_km2"):
             out[key] = np.mean([d[key] for d in dicts], axis=0).tolist()
         pooled.append(out)
@@ -184,23 +202,49 @@ def _pool_months(replicates: list[ReplicateResult]) -> list[dict]:
 
 def check_origins(record: Record, origins, conditions_first: pd.Period | None = None) -> None:
     """Origins from the record's first month to one month past its last."""
-    problems = [Problem(str(record.path), None, "--as-of", f"origin {o} is more than one "
-                        f"month past the record's last month {record.last_month}: the filter "
-                        "needs every month before the origin")
-                for o in origins if o > record.last_month + 1]
-    problems += [Problem(str(record.path), None, "--as-of", f"origin {o} is before the "
-                         f"record's first month {record.first_month}")
-                 for o in origins if o < record.first_month]
+    problems = [
+        Problem(
+            str(record.path),
+            None,
+            "--as-of",
+            f"origin {o} is more than one "
+            f"month past the record's last month {record.last_month}: the filter "
+            "needs every month before the origin",
+        )
+        for o in origins
+        if o > record.last_month + 1
+    ]
+    problems += [
+        Problem(
+            str(record.path),
+            None,
+            "--as-of",
+            f"origin {o} is before the record's first month {record.first_month}",
+        )
+        for o in origins
+        if o < record.first_month
+    ]
     if problems:
         raise ScenarioError(problems)
 
 
-def filter_record(scenario, record: Record, origins, horizons=(12,), *,
-                  n_worlds: int = 4000, replicates: int = DEFAULT_REPLICATES,
-                  seed: int = DEFAULT_SEED, observation: ObservationModel | None = None,
-                  conditions=None, tally_horizon: int | None = None, workers: int = 1,
-                  dask=None, through: pd.Period | None = None,
-                  progress=None) -> FilterResult:
+def filter_record(
+    scenario,
+    record: Record,
+    origins,
+    horizons=(12,),
+    *,
+    n_worlds: int = 4000,
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = DEFAULT_SEED,
+    observation: ObservationModel | None = None,
+    conditions=None,
+    tally_horizon: int | None = None,
+    workers: int = 1,
+    dask=None,
+    through: pd.Period | None = None,
+    progress=None,
+) -> FilterResult:
     """Filter ``record`` from its first month to each origin (and on to ``through``, the
     last month assimilated, default the month before the last origin) and forecast
     ``horizons`` months from each origin (see the module docstring). ``progress(i,
@@ -212,22 +256,54 @@ def filter_record(scenario, record: Record, origins, horizons=(12,), *,
     check_origins(record, origins)
     first = record.first_month
     if conditions.first_month is not None and first < conditions.first_month:
-        raise ScenarioError([Problem(str(record.path), None, "month", (
-            f"the record starts in {first}, before the conditions file's first month "
-            f"{conditions.first_month}: the filter needs the conditions of every month"))])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(record.path),
+                    None,
+                    "month",
+                    (
+                        f"the record starts in {first}, before the conditions file's first month "
+                        f"{conditions.first_month}: the filter needs the conditions of every month"
+                    ),
+                )
+            ]
+        )
     last = max([o - 1 for o in origins] + ([through] if through is not None else []))
     obs = tuple(o for o in observations(record) if o.month <= last)
     if replicates < 1 or n_worlds < replicates:
         raise ValueError(f"{n_worlds} worlds cannot make {replicates} replicates")
     per = n_worlds // replicates
-    tasks = [ReplicateTask(scenario, conditions, obs, first, max(len(obs), 1), per, seed, r,
-                           observation or ObservationModel(), origins, tuple(horizons),
-                           tally_horizon, str(record.path),
-                           progress if workers == 1 and dask is None else None)
-             for r in range(replicates)]
+    tasks = [
+        ReplicateTask(
+            scenario,
+            conditions,
+            obs,
+            first,
+            max(len(obs), 1),
+            per,
+            seed,
+            r,
+            observation or ObservationModel(),
+            origins,
+            tuple(horizons),
+            tally_horizon,
+            str(record.path),
+            progress if workers == 1 and dask is None else None,
+        )
+        for r in range(replicates)
+    ]
     results = list(map_ordered(run_replicate, tasks, workers=workers, dask=dask))
     counts = {key: sum(r.counts[key] for r in results) for key in results[0].counts}
-    tallies = {o: sum((r.tallies[o] for r in results[1:]), results[0].tallies[o])
-               for o in results[0].tallies}
-    return FilterResult(_pool_months(results), [r.log_likelihood for r in results], counts,
-                        per * replicates, tallies, tasks[0].observation)
+    tallies = {
+        o: sum((r.tallies[o] for r in results[1:]), results[0].tallies[o])
+        for o in results[0].tallies
+    }
+    return FilterResult(
+        _pool_months(results),
+        [r.log_likelihood for r in results],
+        counts,
+        per * replicates,
+        tallies,
+        tasks[0].observation,
+    )

@@ -39,20 +39,33 @@ class RecordForecast:
     def months(self) -> pd.DataFrame:
         """One row per filtered month: ESS, log-likelihood increment, filtered rung
         distribution, beliefs and occupied ground (means)."""
-        rows = [{"month": m["month"], "observed_rung": m["observed_rung"], "ess": m["ess"],
-                 "log_likelihood": m["log_likelihood"],
-                 **{f"p_rung_{r}": p for r, p in enumerate(m["rung"])},
-                 "resolve_belief": m["resolve_belief"][0], "csto_trust": m["csto_trust"][0],
-                 "occupied_km2": m["occupied_km2"][0]} for m in self.filtered.months]
+        rows = [
+            {
+                "month": m["month"],
+                "observed_rung": m["observed_rung"],
+                "ess": m["ess"],
+                "log_likelihood": m["log_likelihood"],
+                **{f"p_rung_{r}": p for r, p in enumerate(m["rung"])},
+                "resolve_belief": m["resolve_belief"][0],
+                "csto_trust": m["csto_trust"][0],
+                "occupied_km2": m["occupied_km2"][0],
+            }
+            for m in self.filtered.months
+        ]
         return pd.DataFrame(rows).set_index("month") if rows else pd.DataFrame()
 
     def to_dict(self) -> dict:
         """The JSON of ``escsim forecast --format json``."""
-        return {"scenario": self.scenario.name, "record": str(self.record.path),
-                "seed": self.seed, "worlds": self.filtered.worlds, "as_of": str(self.origin),
-                "horizon_months": self.horizon_months,
-                "outcomes": self.run.to_dict()["outcomes"],
-                "filter": self.filtered.filter_dict()}
+        return {
+            "scenario": self.scenario.name,
+            "record": str(self.record.path),
+            "seed": self.seed,
+            "worlds": self.filtered.worlds,
+            "as_of": str(self.origin),
+            "horizon_months": self.horizon_months,
+            "outcomes": self.run.to_dict()["outcomes"],
+            "filter": self.filtered.filter_dict(),
+        }
 
     def table(self) -> str:
         return format_forecast(self.to_dict())
@@ -61,10 +74,19 @@ class RecordForecast:
         return plot_forecast(self.to_dict(), self.record, Path(path))
 
 
-def filter_and_forecast(scenario, record, as_of=None, horizon_months: int = 12, *,
-                        n_worlds: int = 4000, replicates: int = DEFAULT_REPLICATES,
-                        seed: int = DEFAULT_SEED, observation: ObservationModel | str = "default",
-                        conditions=None, workers: int = 1) -> RecordForecast:
+def filter_and_forecast(
+    scenario,
+    record,
+    as_of=None,
+    horizon_months: int = 12,
+    *,
+    n_worlds: int = 4000,
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = DEFAULT_SEED,
+    observation: ObservationModel | str = "default",
+    conditions=None,
+    workers: int = 1,
+) -> RecordForecast:
     """Filter ``record`` (a path or a :class:`sim.record.Record`) through the months before
     ``as_of`` (default: the month after the record's last) under ``scenario`` (a path or
     a Scenario) and forecast ``horizon_months`` from there."""
@@ -76,10 +98,19 @@ def filter_and_forecast(scenario, record, as_of=None, horizon_months: int = 12, 
     origin = record.last_month + 1 if as_of is None else parse_month(as_of)
     if isinstance(observation, str):
         observation = ObservationModel.named(observation)
-    result = filter_record(scenario, record, [origin], (horizon_months,), n_worlds=n_worlds,
-                           replicates=min(replicates, n_worlds), seed=seed,
-                           observation=observation, conditions=conditions,
-                           tally_horizon=horizon_months, workers=workers)
+    result = filter_record(
+        scenario,
+        record,
+        [origin],
+        (horizon_months,),
+        n_worlds=n_worlds,
+        replicates=min(replicates, n_worlds),
+        seed=seed,
+        observation=observation,
+        conditions=conditions,
+        tally_horizon=horizon_months,
+        workers=workers,
+    )
     return RecordForecast(scenario, record, origin, horizon_months, seed, result)
 
 
@@ -87,10 +118,13 @@ def format_forecast(data: dict) -> str:
     from sim.formatting import pct
 
     f = data["filter"]
-    lines = [f"scenario: {data['scenario']}    record: {data['record']}    seed: {data['seed']}",
-             f"origin: {data['as_of']}    horizon: {data['horizon_months']} months    worlds: "
-             f"{data['worlds']:,} in {f['replicates']} filters", "",
-             f"{'outcome':<26} {'p':>7}  {'95% CI':<17} {'n':>7}"]
+    lines = [
+        f"scenario: {data['scenario']}    record: {data['record']}    seed: {data['seed']}",
+        f"origin: {data['as_of']}    horizon: {data['horizon_months']} months    worlds: "
+        f"{data['worlds']:,} in {f['replicates']} filters",
+        "",
+        f"{'outcome':<26} {'p':>7}  {'95% CI':<17} {'n':>7}",
+    ]
     for name, est in data["outcomes"].items():
         ci = f"[{pct(est['ci'][0])}, {pct(est['ci'][1])}]"
         lines.append(f"{name:<26} {pct(est['p']):>7}  {ci:<17} {est['n']:>7,}")
@@ -98,18 +132,24 @@ def format_forecast(data: dict) -> str:
         last = f["months"][-1]
         rung = ", ".join(f"{r}: {pct(p)}" for r, p in enumerate(last["rung"]) if p >= 0.005)
         low = min(f["months"], key=lambda m: m["ess"])
-        lines += ["", f"filtered state at the end of {last['month']} (record: rung "
-                      f"{last['observed_rung']}):",
-                  f"  highest rung of the month   {rung}",
-                  "  Baku's belief in Western resolve  {:.2f} (90%: {:.2f}-{:.2f})".format(
-                      *last["resolve_belief"]),
-                  "  Armenia's trust in the CSTO       {:.2f} (90%: {:.2f}-{:.2f})".format(
-                      *last["csto_trust"]),
-                  "  occupied km2                      {:.0f} (90%: {:.0f}-{:.0f})".format(
-                      *last["occupied_km2"]),
-                  "", f"log marginal likelihood of the record {f['log_likelihood']:.2f} "
-                      f"(Monte Carlo SE {f['se']:.2f}); lowest ESS {low['ess']:.0f} of "
-                      f"{low['worlds']:,} in {low['month']}"]
+        lines += [
+            "",
+            f"filtered state at the end of {last['month']} (record: rung {last['observed_rung']}):",
+            f"  highest rung of the month   {rung}",
+            "  Baku's belief in Western resolve  {:.2f} (90%: {:.2f}-{:.2f})".format(
+                *last["resolve_belief"]
+            ),
+            "  Armenia's trust in the CSTO       {:.2f} (90%: {:.2f}-{:.2f})".format(
+                *last["csto_trust"]
+            ),
+            "  occupied km2                      {:.0f} (90%: {:.0f}-{:.0f})".format(
+                *last["occupied_km2"]
+            ),
+            "",
+            f"log marginal likelihood of the record {f['log_likelihood']:.2f} "
+            f"(Monte Carlo SE {f['se']:.2f}); lowest ESS {low['ess']:.0f} of "
+            f"{low['worlds']:,} in {low['month']}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -128,22 +168,49 @@ def plot_forecast(data: dict, record, path: Path) -> Path:
     if months:
         probs = np.array([m["rung"] for m in months]).T
         x = np.arange(len(months))
-        ax.stackplot(x, probs, labels=[f"rung {r}" for r in range(N_RUNGS)], alpha=0.75,
-                     colors=plt.cm.YlOrRd(np.linspace(0.1, 0.95, N_RUNGS)))
+        ax.stackplot(
+            x,
+            probs,
+            labels=[f"rung {r}" for r in range(N_RUNGS)],
+            alpha=0.75,
+            colors=plt.cm.YlOrRd(np.linspace(0.1, 0.95, N_RUNGS)),
+        )
         observed = np.array([m["observed_rung"] for m in months])
-        ax.scatter(x, (observed + 0.5) / N_RUNGS, color="black", s=14, zorder=3,
-                   label="record's rung (height = rung)")
+        ax.scatter(
+            x,
+            (observed + 0.5) / N_RUNGS,
+            color="black",
+            s=14,
+            zorder=3,
+            label="record's rung (height = rung)",
+        )
         step = max(1, len(months) // 12)
         ax.set_xticks(x[::step], [m["month"] for m in months][::step], rotation=45)
     ax.set_ylim(0, 1)
     ax.set_ylabel("filtered P(highest rung of the month)")
     ax.set_title(f"filtered worlds against the record ({record.path.name})")
     ax.legend(fontsize=7, loc="upper left", ncols=2)
-    names = [n for n in ("border_clash", "limited_incursion", "csto_statement",
-                         "sanctions_imposed", "peace_treaty") if n in data["outcomes"]]
+    names = [
+        n
+        for n in (
+            "border_clash",
+            "limited_incursion",
+            "csto_statement",
+            "sanctions_imposed",
+            "peace_treaty",
+        )
+        if n in data["outcomes"]
+    ]
     p = [data["outcomes"][n]["p"] for n in names]
-    err = np.array([[data["outcomes"][n]["p"] - data["outcomes"][n]["ci"][0],
-                     data["outcomes"][n]["ci"][1] - data["outcomes"][n]["p"]] for n in names]).T
+    err = np.array(
+        [
+            [
+                data["outcomes"][n]["p"] - data["outcomes"][n]["ci"][0],
+                data["outcomes"][n]["ci"][1] - data["outcomes"][n]["p"],
+            ]
+            for n in names
+        ]
+    ).T
     bx.barh(names, p, xerr=err, color="tab:red", alpha=0.7)
     bx.set_xlim(0, 1)
     bx.invert_yaxis()

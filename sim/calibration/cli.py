@@ -35,43 +35,88 @@ def cli_parse(subparsers) -> None:
     )
 
     p = subparsers.add_parser(
-        "calibrate", help="infer behavioural parameters from the monthly record (ABC-SMC)",
+        "calibrate",
+        help="infer behavioural parameters from the monthly record (ABC-SMC)",
         description="Calibrate a scenario's behavioural parameters on the monthly record by "
-                    "ABC-SMC (pyabc). Writes the posterior, diagnostics, figures and a "
-                    "calibrated scenario to --out.")
+        "ABC-SMC (pyabc). Writes the posterior, diagnostics, figures and a "
+        "calibrated scenario to --out.",
+    )
     p.add_argument("--record", type=Path, required=True, help="monthly record CSV")
-    p.add_argument("--scenario", type=Path, required=True,
-                   help="scenario whose distributions are the priors")
-    p.add_argument("--out", type=Path, required=True, help="output directory (new or empty, "
-                   "or a run to continue with --resume)")
-    p.add_argument("--until", metavar="YYYY-MM", default=None,
-                   help="last month of the record used (default: its last month)")
-    p.add_argument("--parameters", nargs="+", metavar="KEY", default=None,
-                   help=f"parameters to calibrate (default: {' '.join(DEFAULT_PARAMETERS)})")
-    p.add_argument("--particles", type=particle_count, default=DEFAULT_PARTICLES,
-                   help=f"particles per generation (default {DEFAULT_PARTICLES})")
-    p.add_argument("--generations", type=generation_count, default=DEFAULT_GENERATIONS,
-                   help=f"ABC-SMC generations in all (default {DEFAULT_GENERATIONS})")
-    p.add_argument("--records", type=record_count, default=DEFAULT_RECORDS,
-                   help=f"simulated records per model call (default {DEFAULT_RECORDS})")
+    p.add_argument(
+        "--scenario", type=Path, required=True, help="scenario whose distributions are the priors"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="output directory (new or empty, or a run to continue with --resume)",
+    )
+    p.add_argument(
+        "--until",
+        metavar="YYYY-MM",
+        default=None,
+        help="last month of the record used (default: its last month)",
+    )
+    p.add_argument(
+        "--parameters",
+        nargs="+",
+        metavar="KEY",
+        default=None,
+        help=f"parameters to calibrate (default: {' '.join(DEFAULT_PARAMETERS)})",
+    )
+    p.add_argument(
+        "--particles",
+        type=particle_count,
+        default=DEFAULT_PARTICLES,
+        help=f"particles per generation (default {DEFAULT_PARTICLES})",
+    )
+    p.add_argument(
+        "--generations",
+        type=generation_count,
+        default=DEFAULT_GENERATIONS,
+        help=f"ABC-SMC generations in all (default {DEFAULT_GENERATIONS})",
+    )
+    p.add_argument(
+        "--records",
+        type=record_count,
+        default=DEFAULT_RECORDS,
+        help=f"simulated records per model call (default {DEFAULT_RECORDS})",
+    )
     run_on = p.add_mutually_exclusive_group()
-    run_on.add_argument("--workers", type=worker_count, default=1,
-                        help="worker processes (the posterior does not depend on it)")
-    run_on.add_argument("--dask", metavar="ADDRESS", default=None, type=dask_address,
-                        help="run the simulations on the Dask scheduler at ADDRESS")
-    p.add_argument("--resume", action="store_true",
-                   help="continue the run in --out up to --generations")
-    p.add_argument("--seed", type=seed, default=DEFAULT_SEED,
-                   help=f"master seed (default {DEFAULT_SEED})")
+    run_on.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        help="worker processes (the posterior does not depend on it)",
+    )
+    run_on.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        type=dask_address,
+        help="run the simulations on the Dask scheduler at ADDRESS",
+    )
+    p.add_argument(
+        "--resume", action="store_true", help="continue the run in --out up to --generations"
+    )
+    p.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
+    )
     p.set_defaults(action=cli_action)
 
 
 def _settings(args) -> dict:
     return {
-        "record": str(args.record), "scenario": str(args.scenario), "until": args.until,
-        "parameters": args.parameters, "particles": args.particles, "records": args.records,
-        "seed": args.seed, "generations": args.generations,
-        "workers": args.workers, "dask": args.dask,
+        "record": str(args.record),
+        "scenario": str(args.scenario),
+        "until": args.until,
+        "parameters": args.parameters,
+        "particles": args.particles,
+        "records": args.records,
+        "seed": args.seed,
+        "generations": args.generations,
+        "workers": args.workers,
+        "dask": args.dask,
     }
 
 
@@ -82,15 +127,16 @@ def check_out(out: Path, resume: bool, settings: dict) -> int:
     from sim.calibration.database import DB_NAME, finished_generations
 
     def fail(message: str, where: Path = out):
-        raise ScenarioError([Problem(str(where), None, "--out" if where == out else "",
-                                     message)])
+        raise ScenarioError([Problem(str(where), None, "--out" if where == out else "", message)])
 
     if out.exists() and not out.is_dir():
         fail("is a file, not a directory")
     if not resume:
         if out.is_dir() and any(out.iterdir()):
-            fail("already holds files: use --resume to continue the run there, or give a "
-                 "new directory")
+            fail(
+                "already holds files: use --resume to continue the run there, or give a "
+                "new directory"
+            )
         return 0
     if not (out / DB_NAME).is_file() or not (out / SETTINGS).is_file():
         fail(f"holds no calibration to resume (no {DB_NAME} and {SETTINGS})")
@@ -99,12 +145,17 @@ def check_out(out: Path, resume: bool, settings: dict) -> int:
         if not isinstance(before, dict):
             raise ValueError(f"a JSON {type(before).__name__}, not an object")
     except (OSError, ValueError, UnicodeDecodeError) as err:
-        fail(f"cannot be read as the settings of a calibration ({err}); it cannot be "
-             "resumed: start again in a new --out", out / SETTINGS)
+        fail(
+            f"cannot be read as the settings of a calibration ({err}); it cannot be "
+            "resumed: start again in a new --out",
+            out / SETTINGS,
+        )
     changed = [k for k in RESUME_KEYS if before.get(k) != settings.get(k)]
     if changed:
-        fail("--resume needs the options of the run it continues; changed: " + ", ".join(
-            f"{k} ({before.get(k)!r} -> {settings.get(k)!r})" for k in changed))
+        fail(
+            "--resume needs the options of the run it continues; changed: "
+            + ", ".join(f"{k} ({before.get(k)!r} -> {settings.get(k)!r})" for k in changed)
+        )
     return finished_generations(out / DB_NAME)  # a damaged database: ScenarioError
 
 
@@ -122,13 +173,13 @@ def _kept_text(out: Path, argv: list[str]) -> str | None:
     if not (out / DB_NAME).exists():
         return None
     done = count_generations(out / DB_NAME)
-    resume = " ".join(["escsim calibrate", *argv, *([] if "--resume" in argv
-                                                     else ["--resume"])])
+    resume = " ".join(["escsim calibrate", *argv, *([] if "--resume" in argv else ["--resume"])])
     if not done:
-        return (f"no generation had finished; {out / DB_NAME} holds only the start: run "
-                f"again with --resume to start afresh there ({resume})")
-    return (f"{done} finished generation(s) kept in {out / DB_NAME}; continue with: "
-            f"{resume}")
+        return (
+            f"no generation had finished; {out / DB_NAME} holds only the start: run "
+            f"again with --resume to start afresh there ({resume})"
+        )
+    return f"{done} finished generation(s) kept in {out / DB_NAME}; continue with: {resume}"
 
 
 def _calibrate(args) -> int:
@@ -141,12 +192,15 @@ def _calibrate(args) -> int:
     settings = _settings(args)
     generations_before = check_out(args.out, args.resume, settings)
     if args.resume and not generations_before:
-        print(f"note: {args.out / DB_NAME} holds no finished generation: starting again",
-              file=sys.stderr)
+        print(
+            f"note: {args.out / DB_NAME} holds no finished generation: starting again",
+            file=sys.stderr,
+        )
         (args.out / DB_NAME).unlink()
     resume = args.resume and generations_before > 0
-    setup = prepare(args.record, args.scenario, args.until, args.parameters, args.records,
-                    args.seed)
+    setup = prepare(
+        args.record, args.scenario, args.until, args.parameters, args.records, args.seed
+    )
     for prior in setup.priors:
         if prior.origin != "scenario":
             print(f"note: {prior.key}: prior is the uniform {prior.origin}", file=sys.stderr)
@@ -159,29 +213,38 @@ def _calibrate(args) -> int:
     with kept_on_interrupt(lambda: _kept_text(args.out, argv)), commits_not_interrupted():
         try:
             with _mapper(args) as map_:
-                history, wall = run_abc(setup, args.out, args.particles, args.generations,
-                                        map_, args.seed, resume)
+                history, wall = run_abc(
+                    setup, args.out, args.particles, args.generations, map_, args.seed, resume
+                )
         except DatabaseWriteError as err:
             raise CommandFailed(f"cannot write {args.out / DB_NAME} ({err})") from None
-        written = write_outputs(setup, history, args.out, wall, settings, command,
-                                args.scenario)
-    print(f"calibrated {', '.join(setup.keys)} on {setup.start}..{setup.until}: "
-          f"{history.n_populations} generations, {history.total_nr_simulations} simulations, "
-          f"{wall:.0f} s")
+        written = write_outputs(setup, history, args.out, wall, settings, command, args.scenario)
+    print(
+        f"calibrated {', '.join(setup.keys)} on {setup.start}..{setup.until}: "
+        f"{history.n_populations} generations, {history.total_nr_simulations} simulations, "
+        f"{wall:.0f} s"
+    )
     for path in written:
         print(f"wrote {path}")
     return 0
 
 
 def _argv_of(args) -> list[str]:
-    out = ["--record", str(args.record), "--scenario", str(args.scenario), "--out",
-           str(args.out)]
+    out = ["--record", str(args.record), "--scenario", str(args.scenario), "--out", str(args.out)]
     if args.until:
         out += ["--until", args.until]
     if args.parameters:
         out += ["--parameters", *args.parameters]
-    out += ["--particles", str(args.particles), "--generations", str(args.generations),
-            "--records", str(args.records), "--seed", str(args.seed)]
+    out += [
+        "--particles",
+        str(args.particles),
+        "--generations",
+        str(args.generations),
+        "--records",
+        str(args.records),
+        "--seed",
+        str(args.seed),
+    ]
     if args.dask:
         out += ["--dask", args.dask]
     elif args.workers > 1:

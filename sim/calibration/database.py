@@ -24,11 +24,25 @@ from sim.scenario import Problem, ScenarioError
 
 DB_NAME = "calibration.db"
 # pyabc's tables (pyabc.storage.db_model); a database without one of them is not pyabc's.
-PYABC_TABLES = ("version", "abc_smc", "populations", "models", "particles", "parameters",
-                "samples", "summary_statistics")
+PYABC_TABLES = (
+    "version",
+    "abc_smc",
+    "populations",
+    "models",
+    "particles",
+    "parameters",
+    "samples",
+    "summary_statistics",
+)
 # The History methods that write (each commits once at its end).
-WRITERS = ("store_initial_data", "store_pre_population", "update_after_calibration", "done",
-           "_save_to_population_db", "_set_version")
+WRITERS = (
+    "store_initial_data",
+    "store_pre_population",
+    "update_after_calibration",
+    "done",
+    "_save_to_population_db",
+    "_set_version",
+)
 
 
 class DatabaseWriteError(Exception):
@@ -43,8 +57,7 @@ def count_generations(path: str | Path) -> int:
     """Finished generations in the database at ``path`` (0 if none, or unreadable)."""
     try:
         with contextlib.closing(_connect(Path(path))) as db:
-            return int(db.execute("SELECT count(*) FROM populations WHERE t >= 0")
-                       .fetchone()[0])
+            return int(db.execute("SELECT count(*) FROM populations WHERE t >= 0").fetchone()[0])
     except (sqlite3.Error, OSError, ValueError):
         return 0
 
@@ -56,9 +69,18 @@ def finished_generations(path: str | Path) -> int:
     path = Path(path)
 
     def damaged(why: str) -> ScenarioError:
-        return ScenarioError([Problem(str(path), None, "", f"{why}; it cannot be resumed: "
-                                      "start again in a new --out (or move this directory "
-                                      "away)")])
+        return ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"{why}; it cannot be resumed: "
+                    "start again in a new --out (or move this directory "
+                    "away)",
+                )
+            ]
+        )
 
     try:
         size = path.stat().st_size
@@ -71,15 +93,15 @@ def finished_generations(path: str | Path) -> int:
             check = db.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":
                 raise damaged(f"is damaged (SQLite: {check[0] if check else 'no answer'})")
-            tables = {row[0] for row in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {
+                row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             missing = [t for t in PYABC_TABLES if t not in tables]
             if missing:
                 raise damaged(f"is not a calibration database (no table {', '.join(missing)})")
             if not db.execute("SELECT count(*) FROM abc_smc").fetchone()[0]:
                 return 0
-            return int(db.execute("SELECT count(*) FROM populations WHERE t >= 0")
-                       .fetchone()[0])
+            return int(db.execute("SELECT count(*) FROM populations WHERE t >= 0").fetchone()[0])
     except sqlite3.Error as err:  # not a database, truncated, encrypted, locked...
         raise damaged(f"is not a readable SQLite database ({err})") from None
 
@@ -106,8 +128,9 @@ def _guarded(method, name: str):
         except SQLAlchemyError as err:
             reason = getattr(err, "orig", None) or err
             full = "full" in str(reason).lower() or getattr(reason, "errno", None) == errno.ENOSPC
-            raise DatabaseWriteError(("the disk is full: " if full else "") + str(reason)
-                                     + f" (in pyabc's {name})") from None
+            raise DatabaseWriteError(
+                ("the disk is full: " if full else "") + str(reason) + f" (in pyabc's {name})"
+            ) from None
 
     setattr(write, "escsim_guarded", True)  # noqa: B010 (marks the wrapper as ours)
     return write

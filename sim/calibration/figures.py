@@ -25,8 +25,16 @@ def prior_posterior(priors, post, prior_draws: dict[str, np.ndarray], path: Path
         lo, hi = prior.dist.support()
         bins = np.linspace(lo, hi, 31)
         ax.hist(prior_draws[prior.key], bins=bins, density=True, color="0.75", label="prior")
-        ax.hist(post[prior.key], bins=bins, weights=post["weight"], density=True,
-                histtype="step", linewidth=2, color="C0", label="posterior")
+        ax.hist(
+            post[prior.key],
+            bins=bins,
+            weights=post["weight"],
+            density=True,
+            histtype="step",
+            linewidth=2,
+            color="C0",
+            label="posterior",
+        )
         ax.set_title(prior.key, fontsize=9)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[n:]:
@@ -39,8 +47,13 @@ def prior_posterior(priors, post, prior_draws: dict[str, np.ndarray], path: Path
     return path
 
 
-def predictive_check(months: list[str], observed: MonthlyRecord, posterior: MonthlyRecord,
-                     prior: MonthlyRecord | None, path: Path) -> Path:
+def predictive_check(
+    months: list[str],
+    observed: MonthlyRecord,
+    posterior: MonthlyRecord,
+    prior: MonthlyRecord | None,
+    path: Path,
+) -> Path:
     """The observed monthly series against what the calibrated model simulates over the
     same months: each month's highest rung (the record, and the 5-95% band and mean of
     the simulated records under the posterior), and the running count of months at a
@@ -50,8 +63,9 @@ def predictive_check(months: list[str], observed: MonthlyRecord, posterior: Mont
     obs = observed.rung[0]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True)
     lo, hi = np.percentile(posterior.rung, [5, 95], axis=0)
-    top.fill_between(x, lo, hi, step="mid", color="C0", alpha=0.3,
-                     label="posterior: 5-95% of simulated records")
+    top.fill_between(
+        x, lo, hi, step="mid", color="C0", alpha=0.3, label="posterior: 5-95% of simulated records"
+    )
     top.plot(x, posterior.rung.mean(axis=0), color="C0", label="posterior: mean")
     top.step(x, obs, where="mid", color="k", label="record")
     top.set_ylabel("highest rung of the month")
@@ -70,8 +84,7 @@ def predictive_check(months: list[str], observed: MonthlyRecord, posterior: Mont
     bottom.legend(fontsize=8, loc="upper left")
     step = max(1, len(months) // 14)
     bottom.set_xticks(x[::step], [months[i] for i in x[::step]], rotation=45, fontsize=8)
-    fig.suptitle("Posterior predictive check: the record against the calibrated model",
-                 fontsize=10)
+    fig.suptitle("Posterior predictive check: the record against the calibrated model", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

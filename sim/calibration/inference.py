@@ -69,8 +69,11 @@ class Setup:
 def observed_monthly(record, start: pd.Period, until: pd.Period) -> MonthlyRecord:
     """The record's months from ``start`` to ``until`` as a :class:`MonthlyRecord`."""
     frame = record.frame.loc[start:until]
-    return MonthlyRecord.single(frame["highest_rung"].to_numpy(), CSTO.month(frame).to_numpy(),
-                                SANCTIONS.month(frame).to_numpy())
+    return MonthlyRecord.single(
+        frame["highest_rung"].to_numpy(),
+        CSTO.month(frame).to_numpy(),
+        SANCTIONS.month(frame).to_numpy(),
+    )
 
 
 def _month(text, what: str, record) -> pd.Period:
@@ -79,13 +82,23 @@ def _month(text, what: str, record) -> pd.Period:
     try:
         return parse_month(str(text))
     except ValueError:
-        raise ScenarioError([Problem(str(record.path), None, what,
-                                     f"expected a month like 2024-06, found {text!r}")]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    str(record.path), None, what, f"expected a month like 2024-06, found {text!r}"
+                )
+            ]
+        ) from None
 
 
-def prepare(record_path, scenario_path, until: str | None = None,
-            parameters: list[str] | None = None, records: int = DEFAULT_RECORDS,
-            seed: int = 0) -> Setup:
+def prepare(
+    record_path,
+    scenario_path,
+    until: str | None = None,
+    parameters: list[str] | None = None,
+    records: int = DEFAULT_RECORDS,
+    seed: int = 0,
+) -> Setup:
     """Read and check the inputs; raise :class:`ScenarioError` naming every problem."""
     from sim.actors import PARAMS_BY_KEY
     from sim.record import load_record, month_weeks
@@ -98,9 +111,18 @@ def prepare(record_path, scenario_path, until: str | None = None,
     last = pd.Period(record.last_month, freq="M")
     end = last if until is None else _month(until, "--until", record)
     if not start + 11 <= end <= last:
-        raise ScenarioError([Problem(str(record.path), None, "--until", f"{end} is outside the "
-                                     f"record: give a month from {start + 11} (a year of "
-                                     f"record at least) to {last}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(record.path),
+                    None,
+                    "--until",
+                    f"{end} is outside the "
+                    f"record: give a month from {start + 11} (a year of "
+                    f"record at least) to {last}",
+                )
+            ]
+        )
     priors, problems = choose_priors(scenario, parameters, PARAMS_BY_KEY, str(scenario_path))
     if problems:
         raise ScenarioError(problems)
@@ -108,34 +130,63 @@ def prepare(record_path, scenario_path, until: str | None = None,
     as_of = scenario_as_of(scenario, start)
     schedule = parameter_schedule(scenario, start, months)
     weeks = tuple(int(w) for w in month_weeks(start, months))
-    change_months = [int(np.searchsorted(np.cumsum(weeks), week, side="right"))
-                     for week, _ in schedule]
+    change_months = [
+        int(np.searchsorted(np.cumsum(weeks), week, side="right")) for week, _ in schedule
+    ]
     spans = tuple(periods(months, change_months))
     labels = [str(m) for m in pd.period_range(start, end, freq="M")]
     notes = tuple(
-        f"from {labels[m]} the conditions set {key} = {value:g} (calibrated: its value "
-        "before that)"
+        f"from {labels[m]} the conditions set {key} = {value:g} (calibrated: its value before that)"
         for (week, changes), m in zip(schedule, change_months, strict=True)
-        for key, value in changes.items() if key in {p.key for p in priors}
+        for key, value in changes.items()
+        if key in {p.key for p in priors}
     )
     # The calibrated parameters start from the particle's values, whatever as_of set.
-    simulator = RecordSimulator(as_of, tuple((int(w), dict(c)) for w, c in schedule), weeks,
-                                spans, tuple(p.key for p in priors), int(records), int(seed))
+    simulator = RecordSimulator(
+        as_of,
+        tuple((int(w), dict(c)) for w, c in schedule),
+        weeks,
+        spans,
+        tuple(p.key for p in priors),
+        int(records),
+        int(seed),
+    )
     observed = observed_monthly(record, start, end)
-    return Setup(record, scenario, start, end, tuple(priors), simulator, observed,
-                 statistics(observed, list(spans))[0],
-                 tuple(statistic_names(list(spans), labels)), notes)
+    return Setup(
+        record,
+        scenario,
+        start,
+        end,
+        tuple(priors),
+        simulator,
+        observed,
+        statistics(observed, list(spans))[0],
+        tuple(statistic_names(list(spans), labels)),
+        notes,
+    )
 
 
 def make_abc(setup: Setup, particles: int, sampler) -> pyabc.ABCSMC:
     """The pyabc ABC-SMC object for ``setup`` (the same for a new and a resumed run)."""
     distance = RecordDistance(tuple(statistic_weights(list(setup.simulator.spans))))
-    return pyabc.ABCSMC(setup.simulator, pyabc_prior(list(setup.priors)), distance,
-                        population_size=particles, sampler=sampler)
+    return pyabc.ABCSMC(
+        setup.simulator,
+        pyabc_prior(list(setup.priors)),
+        distance,
+        population_size=particles,
+        sampler=sampler,
+    )
 
 
-def run_abc(setup: Setup, out: Path, particles: int, generations: int, map_=map,
-            seed: int = 0, resume: bool = False) -> tuple[pyabc.History, float]:
+def run_abc(
+    setup: Setup,
+    out: Path,
+    particles: int,
+    generations: int,
+    map_=map,
+    seed: int = 0,
+    resume: bool = False,
+) -> tuple[pyabc.History, float]:
     """Run (or continue) the inference until ``generations`` populations exist in the
     database in ``out``; return pyabc's history and the wall time of this call."""
     # pyabc itself draws from the legacy global generator in the main process.
@@ -173,8 +224,9 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs) -> list[floa
     return [float(values[order][min(np.searchsorted(cum, q), len(values) - 1)]) for q in qs]
 
 
-def diagnostics(setup: Setup, history: pyabc.History, wall_seconds: float, settings: dict,
-                command: list[str]) -> dict:
+def diagnostics(
+    setup: Setup, history: pyabc.History, wall_seconds: float, settings: dict, command: list[str]
+) -> dict:
     """The run's diagnostics as plain data (written to diagnostics.json)."""
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0]
@@ -182,14 +234,19 @@ def diagnostics(setup: Setup, history: pyabc.History, wall_seconds: float, setti
     for _, row in pops.iterrows():
         t = int(row["t"])
         _, w = history.get_distribution(m=0, t=t)
-        populations.append({
-            "t": t, "epsilon": float(row["epsilon"]), "particles": int(row["particles"]),
-            "simulations": int(row["samples"]),
-            "acceptance_rate": float(row["particles"]) / float(row["samples"]),
-            "effective_sample_size": float(pyabc.weighted_statistics.effective_sample_size(
-                np.asarray(w) / np.sum(w))),
-            "wall_seconds": None if pd.isna(row["wall_time"]) else float(row["wall_time"]),
-        })
+        populations.append(
+            {
+                "t": t,
+                "epsilon": float(row["epsilon"]),
+                "particles": int(row["particles"]),
+                "simulations": int(row["samples"]),
+                "acceptance_rate": float(row["particles"]) / float(row["samples"]),
+                "effective_sample_size": float(
+                    pyabc.weighted_statistics.effective_sample_size(np.asarray(w) / np.sum(w))
+                ),
+                "wall_seconds": None if pd.isna(row["wall_time"]) else float(row["wall_time"]),
+            }
+        )
     post = posterior_frame(history, setup.keys)
     weights = post["weight"].to_numpy()
     summary = {}
@@ -197,18 +254,25 @@ def diagnostics(setup: Setup, history: pyabc.History, wall_seconds: float, setti
         values = post[prior.key].to_numpy()
         q05, q50, q95 = weighted_quantiles(values, weights, (0.05, 0.5, 0.95))
         summary[prior.key] = {
-            "prior": prior.dist.describe(), "prior_from": prior.origin,
-            "prior_mean": prior.dist.mean(), "posterior_mean": float(values @ weights),
-            "posterior_median": q50, "posterior_90": [q05, q95],
+            "prior": prior.dist.describe(),
+            "prior_from": prior.origin,
+            "prior_mean": prior.dist.mean(),
+            "posterior_mean": float(values @ weights),
+            "posterior_median": q50,
+            "posterior_90": [q05, q95],
         }
     return {
         "command": command,
         "settings": settings,
-        "record": {"file": Path(str(setup.record.path)).name, "from": str(setup.start),
-                   "until": str(setup.until)},
+        "record": {
+            "file": Path(str(setup.record.path)).name,
+            "from": str(setup.start),
+            "until": str(setup.until),
+        },
         "periods": [[setup.months[a], setup.months[b - 1]] for a, b in setup.simulator.spans],
-        "statistics": dict(zip(setup.statistic_names, map(float, setup.observed_stats),
-                               strict=True)),
+        "statistics": dict(
+            zip(setup.statistic_names, map(float, setup.observed_stats), strict=True)
+        ),
         "conditions_on_calibrated_parameters": list(setup.schedule_notes),
         "parameters": summary,
         "populations": populations,
@@ -238,19 +302,20 @@ def synthetic_record(setup: Setup, values: dict[str, float], seed: int) -> pd.Da
     answer a calibration must recover (tests, notebook 06). Ground is taken in the months
     at the limited incursion's rung or higher (in the model taking ground is that rung);
     a CSTO reaction is the least one the CSTO's row counts."""
-    months = simulate_draws(setup, {k: np.array([float(v)]) for k, v in values.items()},
-                            seed)
+    months = simulate_draws(setup, {k: np.array([float(v)]) for k, v in values.items()}, seed)
     rung = months.rung[0]
     ground_rung = BY_NAME["limited_incursion"].rung
     reaction = CSTO.csto.name.lower() if CSTO.csto is not None else ""
-    return pd.DataFrame({
-        "month": setup.months,
-        "highest_rung": rung,
-        "armenian_military_deaths": 0,
-        "ground_taken": np.where(rung >= ground_rung, "true", "false"),
-        "csto_reaction": np.where(months.csto[0], reaction, "none"),
-        "sanctions_on_azerbaijan": np.where(months.sanctions[0], "true", "false"),
-        "treaty_step": "",
-        "event": "simulated",
-        "source": f"sim.calibration.inference.synthetic_record, seed {int(seed)}",
-    })
+    return pd.DataFrame(
+        {
+            "month": setup.months,
+            "highest_rung": rung,
+            "armenian_military_deaths": 0,
+            "ground_taken": np.where(rung >= ground_rung, "true", "false"),
+            "csto_reaction": np.where(months.csto[0], reaction, "none"),
+            "sanctions_on_azerbaijan": np.where(months.sanctions[0], "true", "false"),
+            "treaty_step": "",
+            "event": "simulated",
+            "source": f"sim.calibration.inference.synthetic_record, seed {int(seed)}",
+        }
+    )

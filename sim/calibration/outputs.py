@@ -54,23 +54,34 @@ def calibrated_scenario(setup: Setup, scenario_path: Path, out: Path) -> dict:
         groups.setdefault(prior.key.actor, {})[prior.key.name] = {
             "posterior": {"file": POSTERIOR, "column": prior.key},
             "meaning": PARAMS_BY_KEY[prior.key].meaning,
-            "source": (f"assumption: calibrated by ABC-SMC on the monthly record "
-                       f"({Path(str(setup.record.path)).name}, {setup.start} to "
-                       f"{setup.until}); prior {prior.dist.describe()} from the "
-                       f"{prior.origin}; see {DIAGNOSTICS} and the command above"),
+            "source": (
+                f"assumption: calibrated by ABC-SMC on the monthly record "
+                f"({Path(str(setup.record.path)).name}, {setup.start} to "
+                f"{setup.until}); prior {prior.dist.describe()} from the "
+                f"{prior.origin}; see {DIAGNOSTICS} and the command above"
+            ),
         }
     return {
         "name": f"{setup.scenario.name} (calibrated)",
-        "description": (f"{setup.scenario.name} with {', '.join(setup.keys)} drawn jointly "
-                        f"from the ABC-SMC posterior on the record {setup.start} to "
-                        f"{setup.until}."),
+        "description": (
+            f"{setup.scenario.name} with {', '.join(setup.keys)} drawn jointly "
+            f"from the ABC-SMC posterior on the record {setup.start} to "
+            f"{setup.until}."
+        ),
         "extends": os.path.relpath(Path(scenario_path).resolve(), out.resolve()),
         "parameters": groups,
     }
 
 
-def write_outputs(setup: Setup, history, out: Path, wall_seconds: float, settings: dict,
-                  command: list[str], scenario_path: Path) -> list[Path]:
+def write_outputs(
+    setup: Setup,
+    history,
+    out: Path,
+    wall_seconds: float,
+    settings: dict,
+    command: list[str],
+    scenario_path: Path,
+) -> list[Path]:
     """Write the posterior, diagnostics, figures and calibrated scenario; return paths
     (made aside, then moved in together: see the module docstring)."""
     import secrets
@@ -81,8 +92,9 @@ def write_outputs(setup: Setup, history, out: Path, wall_seconds: float, setting
         shutil.rmtree(stale, ignore_errors=True)
     staging.mkdir()
     try:
-        made = _write_outputs(setup, history, staging, out, wall_seconds, settings, command,
-                              scenario_path)
+        made = _write_outputs(
+            setup, history, staging, out, wall_seconds, settings, command, scenario_path
+        )
         (out / CALIBRATED).unlink(missing_ok=True)
         for path in made:  # calibrated.yaml is the last of them
             os.replace(path, out / path.name)
@@ -91,8 +103,16 @@ def write_outputs(setup: Setup, history, out: Path, wall_seconds: float, setting
     return [out / path.name for path in made]
 
 
-def _write_outputs(setup: Setup, history, out: Path, final: Path, wall_seconds: float,
-                   settings: dict, command: list[str], scenario_path: Path) -> list[Path]:
+def _write_outputs(
+    setup: Setup,
+    history,
+    out: Path,
+    final: Path,
+    wall_seconds: float,
+    settings: dict,
+    command: list[str],
+    scenario_path: Path,
+) -> list[Path]:
     seed = int(settings["seed"])
     post = posterior_frame(history, setup.keys)
     buf = io.BytesIO()
@@ -102,24 +122,40 @@ def _write_outputs(setup: Setup, history, out: Path, final: Path, wall_seconds: 
     written.append(atomic_write(out / DIAGNOSTICS, json.dumps(diag, indent=2) + "\n"))
 
     prior_draws: dict[str, np.ndarray] = {
-        p.key: p.dist.sample(np.random.default_rng(parameter_seed(
-            np.random.SeedSequence(seed), p.key)), 4000)
+        p.key: p.dist.sample(
+            np.random.default_rng(parameter_seed(np.random.SeedSequence(seed), p.key)), 4000
+        )
         for p in setup.priors
     }
-    written.append(prior_posterior(list(setup.priors), post, prior_draws,
-                                   out / PRIOR_POSTERIOR_PNG))
+    written.append(
+        prior_posterior(list(setup.priors), post, prior_draws, out / PRIOR_POSTERIOR_PNG)
+    )
     rows = draw_rows(post, PREDICTIVE_WORLDS, seed)
     posterior_sim = simulate_draws(setup, {k: rows[k].to_numpy() for k in setup.keys}, seed)
     prior_sim = simulate_draws(
-        setup, {k: v[:PREDICTIVE_WORLDS] for k, v in prior_draws.items()}, seed + 1)
-    written.append(predictive_check(setup.months, setup.observed, posterior_sim, prior_sim,
-                                    out / PREDICTIVE_PNG))
+        setup, {k: v[:PREDICTIVE_WORLDS] for k, v in prior_draws.items()}, seed + 1
+    )
+    written.append(
+        predictive_check(
+            setup.months, setup.observed, posterior_sim, prior_sim, out / PREDICTIVE_PNG
+        )
+    )
     text = " ".join(command)
     data = calibrated_scenario(setup, scenario_path, final)
-    written.append(atomic_write(out / CALIBRATED, scenario_yaml_text(data, (
-        "A calibrated scenario written by `escsim calibrate`: the scenario it extends,\n"
-        f"with {len(setup.keys)} parameters drawn jointly from {POSTERIOR} (one row per "
-        "world, by weight).\n"
-        f"Command: {text}"
-    ))))
+    written.append(
+        atomic_write(
+            out / CALIBRATED,
+            scenario_yaml_text(
+                data,
+                (
+                    "A calibrated scenario written by `escsim calibrate`: the scenario it "
+                    "extends,\n"
+                    f"with {len(setup.keys)} parameters drawn jointly from {POSTERIOR} "
+                    "(one row per "
+                    "world, by weight).\n"
+                    f"Command: {text}"
+                ),
+            ),
+        )
+    )
     return written

@@ -39,15 +39,20 @@ from sim.scenario import (
 )
 
 # In this order: the particle seed reads the values in the order of the keys.
-DEFAULT_PARAMETERS: tuple[ParamKey, ...] = tuple(map(registered, (
-    "azerbaijan.decision_noise",
-    "azerbaijan.change_cost",
-    "azerbaijan.casualty_cost",
-    "azerbaijan.isolation_cost",
-    "azerbaijan.great_power_war_cost",
-    "csto.statement_propensity",
-    "usa_eu.sanctions_credibility",
-)))
+DEFAULT_PARAMETERS: tuple[ParamKey, ...] = tuple(
+    map(
+        registered,
+        (
+            "azerbaijan.decision_noise",
+            "azerbaijan.change_cost",
+            "azerbaijan.casualty_cost",
+            "azerbaijan.isolation_cost",
+            "azerbaijan.great_power_war_cost",
+            "csto.statement_propensity",
+            "usa_eu.sanctions_credibility",
+        ),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -72,13 +77,19 @@ def to_rv(dist: Distribution) -> pyabc.RV:
         width = dist.high - dist.low
         return pyabc.RV("triang", (dist.mode - dist.low) / width, dist.low, width)
     if isinstance(dist, TruncNormal):
-        return pyabc.RV("truncnorm", (dist.low - dist.mu) / dist.sd,
-                        (dist.high - dist.mu) / dist.sd, dist.mu, dist.sd)
+        return pyabc.RV(
+            "truncnorm",
+            (dist.low - dist.mu) / dist.sd,
+            (dist.high - dist.mu) / dist.sd,
+            dist.mu,
+            dist.sd,
+        )
     raise TypeError(f"no prior for {type(dist).__name__}")
 
 
-def choose_priors(scenario: Scenario, named: list[str] | None, registry: dict[str, ParamSpec],
-                  where: str) -> tuple[list[Prior], list[Problem]]:
+def choose_priors(
+    scenario: Scenario, named: list[str] | None, registry: dict[str, ParamSpec], where: str
+) -> tuple[list[Prior], list[Problem]]:
     """The priors of the parameters to calibrate (``named``, or the default set), and the
     problems with them (unknown key, a fixed value the user named, a posterior)."""
     from sim.scenario.problems import did_you_mean
@@ -89,21 +100,45 @@ def choose_priors(scenario: Scenario, named: list[str] | None, registry: dict[st
     for key in dict.fromkeys(keys):
         spec = registry.get(key)
         if spec is None:
-            problems.append(Problem(where, None, "--parameters",
-                                    f"unknown parameter '{key}'{did_you_mean(key, registry)}"))
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "--parameters",
+                    f"unknown parameter '{key}'{did_you_mean(key, registry)}",
+                )
+            )
             continue
         dist = scenario.parameters[key].dist
         if isinstance(dist, Posterior):
-            problems.append(Problem(where, None, "--parameters", f"{key} is drawn from a "
-                                    "posterior in the scenario; calibrate from its prior"))
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "--parameters",
+                    f"{key} is drawn from a posterior in the scenario; calibrate from its prior",
+                )
+            )
         elif isinstance(dist, Fixed) and key not in DEFAULT_PARAMETERS:
-            problems.append(Problem(where, None, "--parameters", f"{key} is a fixed value "
-                                    f"({dist.value:g}) in the scenario, so it has no prior: "
-                                    "give it a distribution there to calibrate it"))
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "--parameters",
+                    f"{key} is a fixed value "
+                    f"({dist.value:g}) in the scenario, so it has no prior: "
+                    "give it a distribution there to calibrate it",
+                )
+            )
         elif isinstance(dist, Fixed):
-            priors.append(Prior(spec.key, Uniform(spec.low, spec.high),
-                                f"registry range [{spec.low:g}, {spec.high:g}] (the scenario "
-                                f"fixes it at {dist.value:g})"))
+            priors.append(
+                Prior(
+                    spec.key,
+                    Uniform(spec.low, spec.high),
+                    f"registry range [{spec.low:g}, {spec.high:g}] (the scenario "
+                    f"fixes it at {dist.value:g})",
+                )
+            )
         else:
             priors.append(Prior(spec.key, dist, "scenario"))
     return priors, problems

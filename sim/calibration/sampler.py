@@ -55,8 +55,16 @@ class SeededMappingSampler(MappingSampler):
         root = np.random.SeedSequence([self.seed, t + 1, call])  # t is -1 for some calls
         return [int(child.generate_state(1)[0]) for child in root.spawn(n)]
 
-    def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,  # noqa: ARG002
-                                all_accepted=False, ana_vars=None):  # noqa: ARG002
+    def sample_until_n_accepted(
+        self,
+        n,
+        simulate_one,
+        t,
+        *,
+        max_eval=np.inf,  # noqa: ARG002
+        all_accepted=False,
+        ana_vars=None,
+    ):  # noqa: ARG002
         pickled = cloudpickle.dumps(simulate_one)
         task = functools.partial(self.map_function, pickled)
         results = list(self.map_(task, self.task_seeds(n, t)))

@@ -56,15 +56,20 @@ class RecordSimulator:
     def weeks(self) -> int:
         return int(sum(self.weeks_per_month))
 
-    def monthly(self, values: Mapping[str, np.ndarray | float], seed_seq: np.random.SeedSequence,
-                n: int) -> MonthlyRecord:
+    def monthly(
+        self, values: Mapping[str, np.ndarray | float], seed_seq: np.random.SeedSequence, n: int
+    ) -> MonthlyRecord:
         """``n`` simulated records with the given calibrated values (arrays of shape (n,));
         the other parameters drawn per world from the scenario."""
         params = self.scenario.sample(seed_seq, n)
         for key, value in values.items():
             params[key] = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
-        model = EscalationModel(params, self.scenario.initial, self.weeks,
-                                np.random.default_rng(dynamics_seed(seed_seq)))
+        model = EscalationModel(
+            params,
+            self.scenario.initial,
+            self.weeks,
+            np.random.default_rng(dynamics_seed(seed_seq)),
+        )
         changes = dict(self.schedule)
         rung = np.empty((self.weeks, n), dtype=np.int8)
         csto = np.empty((self.weeks, n), dtype=bool)
@@ -81,13 +86,17 @@ class RecordSimulator:
             csto[week] = CSTO.week(model.world)
             sanctioned[week] = SANCTIONS.week(model.world)
         model.release()
-        return monthly_from_weekly(rung, csto, sanctioned, list(self.weeks_per_month),
-                                   start_csto, start_sanctioned)
+        return monthly_from_weekly(
+            rung, csto, sanctioned, list(self.weeks_per_month), start_csto, start_sanctioned
+        )
 
     def __call__(self, particle: dict) -> dict:
         """pyabc's model: a particle (safe names -> values) to the statistics of
         ``records`` simulated records, shape (records, n_statistics)."""
         values = [float(particle[k.safe]) for k in self.keys]
-        record = self.monthly(dict(zip(self.keys, values, strict=True)),
-                              particle_seed(self.seed, values), self.records)
+        record = self.monthly(
+            dict(zip(self.keys, values, strict=True)),
+            particle_seed(self.seed, values),
+            self.records,
+        )
         return {"stats": statistics(record, list(self.spans))}

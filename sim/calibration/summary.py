@@ -53,8 +53,10 @@ from sim.outcomes import BY_NAME, OUTCOME_TABLE
 
 # The rungs whose shares of months are compared: tension, then the rung of each rung
 # outcome a simulated week shows (1, 2, 3).
-RUNG_THRESHOLDS = (int(Rung.TENSION), *(int(o.rung) for o in OUTCOME_TABLE
-                                        if o.rung is not None and o.in_week is not None))
+RUNG_THRESHOLDS = (
+    int(Rung.TENSION),
+    *(int(o.rung) for o in OUTCOME_TABLE if o.rung is not None and o.in_week is not None),
+)
 # The two indicators over the window, as rows (MonthlyRecord's csto and sanctions).
 CSTO = BY_NAME["csto_statement"]
 SANCTIONS = BY_NAME["sanctions_imposed"]
@@ -73,9 +75,11 @@ class MonthlyRecord:
     @classmethod
     def single(cls, rung, csto, sanctions) -> "MonthlyRecord":
         """One record from three 1-D series (e.g. the observed record)."""
-        return cls(np.atleast_2d(np.asarray(rung, dtype=np.int64)),
-                   np.atleast_2d(np.asarray(csto, dtype=bool)),
-                   np.atleast_2d(np.asarray(sanctions, dtype=bool)))
+        return cls(
+            np.atleast_2d(np.asarray(rung, dtype=np.int64)),
+            np.atleast_2d(np.asarray(csto, dtype=bool)),
+            np.atleast_2d(np.asarray(sanctions, dtype=bool)),
+        )
 
     @property
     def months(self) -> int:
@@ -119,8 +123,9 @@ def statistics(record: MonthlyRecord, spans: list[tuple[int, int]]) -> np.ndarra
 
 def statistic_weights(spans: list[tuple[int, int]]) -> np.ndarray:
     """How much each statistic counts in the distance (shares 1, indicators half)."""
-    return np.array([1.0] * len(RUNG_THRESHOLDS) * len(spans)
-                    + [INDICATOR_WEIGHT, INDICATOR_WEIGHT])
+    return np.array(
+        [1.0] * len(RUNG_THRESHOLDS) * len(spans) + [INDICATOR_WEIGHT, INDICATOR_WEIGHT]
+    )
 
 
 @dataclass(frozen=True)
@@ -147,10 +152,14 @@ class RecordDistance:
         return float((np.abs(sim - obs) @ np.asarray(self.weights)).min())
 
 
-def monthly_from_weekly(weekly_rung: np.ndarray, weekly_csto: np.ndarray,
-                        weekly_sanctioned: np.ndarray, weeks_per_month: list[int],
-                        start_csto: np.ndarray | None = None,
-                        start_sanctioned: np.ndarray | None = None) -> MonthlyRecord:
+def monthly_from_weekly(
+    weekly_rung: np.ndarray,
+    weekly_csto: np.ndarray,
+    weekly_sanctioned: np.ndarray,
+    weeks_per_month: list[int],
+    start_csto: np.ndarray | None = None,
+    start_sanctioned: np.ndarray | None = None,
+) -> MonthlyRecord:
     """A simulated record's months from its weeks (arrays of shape (weeks, records)).
 
     A month's rung is the highest weekly rung in it; the CSTO reacted in a month if its
@@ -161,8 +170,9 @@ def monthly_from_weekly(weekly_rung: np.ndarray, weekly_csto: np.ndarray,
     starts = ends - np.asarray(weeks_per_month)
     if ends[-1] != weekly_rung.shape[0]:
         raise ValueError(f"{weekly_rung.shape[0]} weeks simulated for {ends[-1]} weeks of months")
-    rung = np.stack([weekly_rung[a:b].max(axis=0) for a, b in zip(starts, ends, strict=True)],
-                    axis=1)
+    rung = np.stack(
+        [weekly_rung[a:b].max(axis=0) for a, b in zip(starts, ends, strict=True)], axis=1
+    )
     n = weekly_rung.shape[1]
     csto_before = np.zeros(n, dtype=bool) if start_csto is None else start_csto
     sanctioned_before = np.zeros(n, dtype=bool) if start_sanctioned is None else start_sanctioned
@@ -170,5 +180,6 @@ def monthly_from_weekly(weekly_rung: np.ndarray, weekly_csto: np.ndarray,
     sanctions_end = np.stack([weekly_sanctioned[b - 1] for b in ends], axis=1)
     csto_prev = np.concatenate([csto_before[:, None], csto_end[:, :-1]], axis=1)
     sanctions_prev = np.concatenate([sanctioned_before[:, None], sanctions_end[:, :-1]], axis=1)
-    return MonthlyRecord(rung.astype(np.int64), csto_end & ~csto_prev,
-                         sanctions_end & ~sanctions_prev)
+    return MonthlyRecord(
+        rung.astype(np.int64), csto_end & ~csto_prev, sanctions_end & ~sanctions_prev
+    )

@@ -11,25 +11,34 @@ from sim.formatting import spread_note
 from sim.plots import fan_chart_figure
 
 # A lever's help text sits under its slider, small and grey: what the model does with it.
-HELP_STYLE = {"font-size": "0.8em", "color": "#666", "display": "block",
-              "margin": "-12px 0 8px 0"}
+HELP_STYLE = {"font-size": "0.8em", "color": "#666", "display": "block", "margin": "-12px 0 8px 0"}
 
 
 @solara.component
 def Estimate(scenario, levers: dict):
-    result = solara.use_memo(lambda: logic.estimate(scenario, levers),
-                             dependencies=[scenario.name, tuple(sorted(levers.items()))])
-    note = spread_note(result.spread.status, result.spread.draws,
-                       result.spread.worlds_per_draw).strip("()")
-    rows = "\n".join(f"| {name} | **{p}** | {ci} | {spread} |"
-                     for name, p, ci, spread in logic.outcome_rows(result))
-    solara.Markdown(f"#### Within {result.horizon_weeks} weeks ({result.worlds:,} worlds, "
-                    f"seed {result.seed}, 95% intervals)\n\n| outcome | p | 95% CI | "
-                    f"over parameter draws: 10th-90th pct (median) |\n"
-                    f"|---|---|---|---|\n{rows}\n\n"
-                    f"_{note}_")
-    solara.FigureMatplotlib(fan_chart_figure(result), format="png",
-                            dependencies=[scenario.name, tuple(sorted(levers.items()))])
+    result = solara.use_memo(
+        lambda: logic.estimate(scenario, levers),
+        dependencies=[scenario.name, tuple(sorted(levers.items()))],
+    )
+    note = spread_note(
+        result.spread.status, result.spread.draws, result.spread.worlds_per_draw
+    ).strip("()")
+    rows = "\n".join(
+        f"| {name} | **{p}** | {ci} | {spread} |"
+        for name, p, ci, spread in logic.outcome_rows(result)
+    )
+    solara.Markdown(
+        f"#### Within {result.horizon_weeks} weeks ({result.worlds:,} worlds, "
+        f"seed {result.seed}, 95% intervals)\n\n| outcome | p | 95% CI | "
+        f"over parameter draws: 10th-90th pct (median) |\n"
+        f"|---|---|---|---|\n{rows}\n\n"
+        f"_{note}_"
+    )
+    solara.FigureMatplotlib(
+        fan_chart_figure(result),
+        format="png",
+        dependencies=[scenario.name, tuple(sorted(levers.items()))],
+    )
 
 
 @solara.component
@@ -82,11 +91,14 @@ def Dashboard(scenario):
                 if actor != group:
                     group = actor
                     solara.Markdown(f"**{logic.ACTOR_TITLES[actor]}**")
-                solara.SliderFloat(label, value=shown[key], min=low, max=high, step=step,
-                                   on_value=setter(key))
+                solara.SliderFloat(
+                    label, value=shown[key], min=low, max=high, step=step, on_value=setter(key)
+                )
                 solara.Text(logic.lever_help(key), style=HELP_STYLE)
-            solara.Markdown("Sliders start at the scenario's mean; a lever you move is set "
-                            "to that value in every world, the others keep their spread.")
+            solara.Markdown(
+                "Sliders start at the scenario's mean; a lever you move is set "
+                "to that value in every world, the others keep their spread."
+            )
         with solara.Column():
             Estimate(scenario, levers)
     solara.Markdown("### One world, week by week")

@@ -10,10 +10,13 @@ def cli_parse(sub) -> None:
     from sim.cli_support import port
 
     dash = sub.add_parser("dashboard", help="the browser dashboard for class")
-    dash.add_argument("--host", default="127.0.0.1",
-                      help="address to listen on (default 127.0.0.1: this machine only; "
-                           "the dashboard has no login, so any other address lets everyone "
-                           "on the network use it)")
+    dash.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; "
+        "the dashboard has no login, so any other address lets everyone "
+        "on the network use it)",
+    )
     dash.add_argument("--port", type=port, default=8765, help="port, 1-65535 (default 8765)")
     dash.set_defaults(action=cli_action)
 
@@ -35,16 +38,28 @@ def cli_action(args) -> int:
     reach the server itself, and nothing is left behind holding the port. (Without
     Solara, ``sim.cli`` stops before this with the extra to install.)"""
     if not is_loopback(args.host):
-        print(f"escsim: warning: the dashboard has no authentication: listening on "
-              f"{args.host}, anyone who can reach this machine on port {args.port} can use "
-              "it (and make it run simulations); use --host 127.0.0.1 to keep it local",
-              file=sys.stderr)
-    print(f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)",
-          file=sys.stderr)
+        print(
+            f"escsim: warning: the dashboard has no authentication: listening on "
+            f"{args.host}, anyone who can reach this machine on port {args.port} can use "
+            "it (and make it run simulations); use --host 127.0.0.1 to keep it local",
+            file=sys.stderr,
+        )
+    print(f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
-    cmd = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", args.host,
-           "--port", str(args.port), "--production", "--no-open",
-           "--no-check-version"]  # no PyPI look-up at start: classrooms may be offline
+    cmd = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.dashboard.app",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]  # no PyPI look-up at start: classrooms may be offline
     os.execv(sys.executable, cmd)
     return 0  # not reached: execv replaces this process

@@ -47,17 +47,27 @@ _LEVERS = (
     ("world.transit_route", "Agreed transit route (share of the corridor given)", 0.05),
 )
 LEVERS: tuple[tuple[ParamKey, str, float], ...] = tuple(
-    (registered(key), label, step) for key, label, step in _LEVERS)
-ACTOR_TITLES = {"usa_eu": "US/EU", "russia": "Russia", "csto": "CSTO", "turkey": "Turkey",
-                "armenia": "Armenia", "azerbaijan": "Azerbaijan", "world": "The world"}
+    (registered(key), label, step) for key, label, step in _LEVERS
+)
+ACTOR_TITLES = {
+    "usa_eu": "US/EU",
+    "russia": "Russia",
+    "csto": "CSTO",
+    "turkey": "Turkey",
+    "armenia": "Armenia",
+    "azerbaijan": "Azerbaijan",
+    "world": "The world",
+}
 SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
 
 
 def scenario_files() -> dict[str, Path]:
     """Scenarios a class can pick: the baseline, the one calibrated on the record, the
     lenses, the counterfactuals."""
-    files = {"baseline": SCENARIOS_DIR / "baseline.yaml",
-             "calibrated": SCENARIOS_DIR / "calibrated.yaml"}
+    files = {
+        "baseline": SCENARIOS_DIR / "baseline.yaml",
+        "calibrated": SCENARIOS_DIR / "calibrated.yaml",
+    }
     for folder in ("experts", "counterfactuals"):
         for path in sorted((SCENARIOS_DIR / folder).glob("*.yaml")):
             files[f"{folder}/{path.stem}"] = path
@@ -66,8 +76,10 @@ def scenario_files() -> dict[str, Path]:
 
 def lever_ranges() -> dict[ParamKey, tuple[float, float, float, str]]:
     """key -> (low, high, step, label)."""
-    return {key: (PARAMS_BY_KEY[key].low, PARAMS_BY_KEY[key].high, step, label)
-            for key, label, step in LEVERS}
+    return {
+        key: (PARAMS_BY_KEY[key].low, PARAMS_BY_KEY[key].high, step, label)
+        for key, label, step in LEVERS
+    }
 
 
 def lever_help(key: str) -> str:
@@ -84,8 +96,13 @@ def lever_defaults(scenario: Scenario) -> dict[str, float]:
     return {key: round(round(means[key] / step) * step, 6) for key, _label, step in LEVERS}
 
 
-def estimate(scenario: Scenario, levers: dict[str, float], n_worlds: int = DASHBOARD_WORLDS,
-             seed: int = DASHBOARD_SEED, spread: tuple[int, int] = DASHBOARD_SPREAD):
+def estimate(
+    scenario: Scenario,
+    levers: dict[str, float],
+    n_worlds: int = DASHBOARD_WORLDS,
+    seed: int = DASHBOARD_SEED,
+    spread: tuple[int, int] = DASHBOARD_SPREAD,
+):
     """The scenario with the levers set (fixed values), run over ``n_worlds`` worlds,
     with the spread over the remaining parameters' draws (``spread``: G draws x m worlds).
     The same seed every time: moving a lever changes the numbers through the lever
@@ -102,8 +119,7 @@ def outcome_rows(result) -> list[tuple[str, str, str, str]]:
     rows = []
     for name in SHOWN_OUTCOMES:
         est = result.estimate(name)
-        spread = (spread_text(*result.spread.percentiles(name)) if result.spread.computed
-                  else "")
+        spread = spread_text(*result.spread.percentiles(name)) if result.spread.computed else ""
         rows.append((name.replace("_", " "), pct(est.p), interval_text(*est.ci), spread))
     return rows
 
@@ -118,10 +134,10 @@ class WorldStepper:
     lines: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        adjusted = self.scenario.with_overrides(self.levers,
-                                                source="assumption: set on the dashboard")
-        self.model = build_model(ChunkTask(adjusted, self.seed, 0, 1,
-                                           adjusted.horizon_weeks))
+        adjusted = self.scenario.with_overrides(
+            self.levers, source="assumption: set on the dashboard"
+        )
+        self.model = build_model(ChunkTask(adjusted, self.seed, 0, 1, adjusted.horizon_weeks))
 
     @property
     def week(self) -> int:

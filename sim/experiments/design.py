@@ -14,8 +14,7 @@ import pandas as pd
 def salib_problem(study) -> dict:
     """The study's varied parameters as SALib's problem dictionary."""
     names = list(study.parameters)
-    return {"num_vars": len(names), "names": names,
-            "bounds": [study.parameters[n] for n in names]}
+    return {"num_vars": len(names), "names": names, "bounds": [study.parameters[n] for n in names]}
 
 
 def point_count(method: str, parameters: dict, samples: int, levels: int = 4) -> int:

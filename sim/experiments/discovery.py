@@ -18,8 +18,9 @@ def prim_boxes(study, table: pd.DataFrame) -> pd.DataFrame:
             warnings.simplefilter("ignore", UserWarning)
             from ema_workbench.analysis import prim
     except ImportError as err:
-        raise RuntimeError("scenario discovery needs the EMA Workbench: "
-                           "pip install 'escsim[discovery]'") from err
+        raise RuntimeError(
+            "scenario discovery needs the EMA Workbench: pip install 'escsim[discovery]'"
+        ) from err
     outcome, threshold = study.discovery["outcome"], study.discovery["threshold"]
     rows = table[table.outcome == outcome].sort_values("point")
     x = rows[list(study.parameters)].reset_index(drop=True)

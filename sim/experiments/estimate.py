@@ -26,8 +26,10 @@ class StudySize:
     def describe(self) -> str:
         """One line, e.g. ``30 points x 2,000 worlds x 52 weeks = 3.1 million world-weeks;
         about 40 s on 1 worker``."""
-        text = (f"{self.points:,} points x {self.worlds:,} worlds x {self.weeks} weeks "
-                f"= {_count(self.world_weeks)} world-weeks")
+        text = (
+            f"{self.points:,} points x {self.worlds:,} worlds x {self.weeks} weeks "
+            f"= {_count(self.world_weeks)} world-weeks"
+        )
         if self.seconds is not None:
             noun = "worker" if self.workers == 1 else "workers"
             text += f"; about {_duration(self.seconds)} on {self.workers} {noun}"
@@ -70,8 +72,9 @@ def study_size(study, workers: int = 1, probe: bool = True) -> StudySize:
         worlds = min(study.worlds, DEFAULT_CHUNK_SIZE)
         k = min(points, block_size(study.worlds))
         values = np.zeros((k, 0))  # k copies of the scenario as it is
-        task = BlockTask(0, study.scenario, Points((), values), study.seed, worlds,
-                         study.horizon_weeks)
+        task = BlockTask(
+            0, study.scenario, Points((), values), study.seed, worlds, study.horizon_weeks
+        )
         start = time.perf_counter()
         run_block(task)
         per_world = (time.perf_counter() - start) / (k * worlds)

@@ -16,8 +16,10 @@ def response_figures(study, table, out: Path) -> list[Path]:
         return []
     if len(names) == 1:
         return [_save(_curve(study, table, names[0]), out / "response.png")]
-    return [_save(_heat(study, table, outcome, *names), out / f"heatmap_{outcome}.png")
-            for outcome in study.outcomes]
+    return [
+        _save(_heat(study, table, outcome, *names), out / f"heatmap_{outcome}.png")
+        for outcome in study.outcomes
+    ]
 
 
 def _curve(study, table, name: str) -> Figure:
@@ -31,8 +33,12 @@ def _curve(study, table, name: str) -> Figure:
     ax.set_ylabel("probability within the horizon")
     ax.set_ylim(0, 1)
     ax.legend(frameon=False)
-    ax.set_title(f"{study.name}: response to {name}\n{study.worlds:,} worlds per point, "
-                 f"seed {study.seed}, band: 95% Wilson interval", loc="left", fontsize=11)
+    ax.set_title(
+        f"{study.name}: response to {name}\n{study.worlds:,} worlds per point, "
+        f"seed {study.seed}, band: 95% Wilson interval",
+        loc="left",
+        fontsize=11,
+    )
     return fig
 
 
@@ -45,13 +51,23 @@ def _heat(study, table, outcome: str, x: str, y: str) -> Figure:
     ax.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns])
     ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
     for (i, j), v in np.ndenumerate(grid.to_numpy()):
-        ax.text(j, i, f"{100 * v:.1f}%", ha="center", va="center", fontsize=8,
-                color="white" if v > 0.6 * np.nanmax(grid.to_numpy()) else "black")
+        ax.text(
+            j,
+            i,
+            f"{100 * v:.1f}%",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if v > 0.6 * np.nanmax(grid.to_numpy()) else "black",
+        )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     fig.colorbar(im, ax=ax, label=f"P({outcome})")
-    ax.set_title(f"{study.name}: P({outcome})\n{study.worlds:,} worlds per cell, "
-                 f"seed {study.seed}", loc="left", fontsize=11)
+    ax.set_title(
+        f"{study.name}: P({outcome})\n{study.worlds:,} worlds per cell, seed {study.seed}",
+        loc="left",
+        fontsize=11,
+    )
     return fig
 
 
@@ -65,7 +81,10 @@ def sensitivity_figure(study, sens, path: Path) -> Path:
     for ax, outcome in zip(axes, outcomes, strict=True):
         rows = sens[sens.outcome == outcome].head(top)[::-1]
         ax.barh(rows.parameter, rows[key], xerr=rows[conf], color="#c2410c", alpha=0.8)
-        ax.set_title(f"{outcome}: {key}" + (" (total Sobol index)" if key == "ST" else
-                                            " (Morris)"), loc="left", fontsize=10)
+        ax.set_title(
+            f"{outcome}: {key}" + (" (total Sobol index)" if key == "ST" else " (Morris)"),
+            loc="left",
+            fontsize=10,
+        )
         ax.tick_params(axis="y", labelsize=8)
     return _save(fig, path)

@@ -58,8 +58,14 @@ def point_counts(model: EscalationModel) -> np.ndarray:
 def run_block(task: BlockTask) -> np.ndarray:
     """Outcome counts (K points x all outcomes) of one block, over all its worlds."""
     counts = np.zeros((len(task.points), len(OUTCOME_NAMES)), dtype=np.int64)
-    for chunk in chunk_tasks(task.scenario, task.worlds, task.seed, task.horizon_weeks,
-                             task.chunk_size, points=task.points):
+    for chunk in chunk_tasks(
+        task.scenario,
+        task.worlds,
+        task.seed,
+        task.horizon_weeks,
+        task.chunk_size,
+        points=task.points,
+    ):
         counts += run_chunk(chunk, measure=point_counts)
     return counts
 
@@ -73,9 +79,17 @@ def make_tasks(study, points: pd.DataFrame) -> list[BlockTask]:
     keys = tuple(points.columns)
     values = points.to_numpy(dtype=float)
     k = block_size(study.worlds)
-    return [BlockTask(i, study.scenario, Points(keys, values[start:start + k]), study.seed,
-                      study.worlds, study.horizon_weeks)
-            for i, start in enumerate(range(0, len(values), k))]
+    return [
+        BlockTask(
+            i,
+            study.scenario,
+            Points(keys, values[start : start + k]),
+            study.seed,
+            study.worlds,
+            study.horizon_weeks,
+        )
+        for i, start in enumerate(range(0, len(values), k))
+    ]
 
 
 MANIFEST = "manifest.json"
@@ -101,15 +115,22 @@ def check_checkpoint(out, study, resume: bool) -> bool:
     except (ValueError, UnicodeDecodeError, OSError) as err:
         # Written atomically by this module, so only a hand edit or another tool gets
         # here: say so rather than guess what the directory holds.
-        raise _manifest_error(manifest, f"is not a sweep manifest ({err}); choose another "
-                                        "--out") from None
+        raise _manifest_error(
+            manifest, f"is not a sweep manifest ({err}); choose another --out"
+        ) from None
     if not resume:
-        raise _manifest_error(Path(out), "holds results of a sweep already: pass --resume to "
-                                         "continue it, or choose another --out")
+        raise _manifest_error(
+            Path(out),
+            "holds results of a sweep already: pass --resume to "
+            "continue it, or choose another --out",
+        )
     if old.get("fingerprint") != study.fingerprint():
-        raise _manifest_error(Path(out), "the study (or its scenario) changed since the "
-                                         "partial run there; refusing to mix them: use a new "
-                                         "--out")
+        raise _manifest_error(
+            Path(out),
+            "the study (or its scenario) changed since the "
+            "partial run there; refusing to mix them: use a new "
+            "--out",
+        )
     return True
 
 
@@ -139,14 +160,27 @@ class Checkpoint:
         if not existing:
             from sim.output import scenario_yaml_text
 
-            atomic_write(self.dir / "study.resolved.yaml", scenario_yaml_text(
-                study.to_dict(), "The resolved study: re-run any row with its scenario "
-                                 "and parameter values."))
+            atomic_write(
+                self.dir / "study.resolved.yaml",
+                scenario_yaml_text(
+                    study.to_dict(),
+                    "The resolved study: re-run any row with its scenario and parameter values.",
+                ),
+            )
             atomic_write(self.dir / "points.csv", points.to_csv(index_label="point"))
             atomic_write(self.blocks / CHECKSUMS, "")
-            atomic_write(self.dir / MANIFEST, json.dumps(
-                {"fingerprint": self.fingerprint, "study": study.name,
-                 "points": len(points), "block_checksums": f"blocks/{CHECKSUMS}"}, indent=2))
+            atomic_write(
+                self.dir / MANIFEST,
+                json.dumps(
+                    {
+                        "fingerprint": self.fingerprint,
+                        "study": study.name,
+                        "points": len(points),
+                        "block_checksums": f"blocks/{CHECKSUMS}",
+                    },
+                    indent=2,
+                ),
+            )
 
     def _read_checksums(self) -> dict[int, str]:
         sums: dict[int, str] = {}
@@ -181,9 +215,11 @@ class Checkpoint:
         except OSError as err:
             data, why = b"", f"cannot be read ({err.strerror or err})"
         if why is None and self.sums.get(task.index) != self.identity(task.index, data):
-            why = ("has no checksum (the run stopped as it was written)"
-                   if task.index not in self.sums else
-                   "does not match its checksum (damaged, or another block's file)")
+            why = (
+                "has no checksum (the run stopped as it was written)"
+                if task.index not in self.sums
+                else "does not match its checksum (damaged, or another block's file)"
+            )
         counts = None
         if why is None:
             counts, why = self._counts(data, len(task.points))
@@ -234,9 +270,16 @@ class Checkpoint:
 RESUME_HINT = "run the same command with --resume to continue"
 
 
-def run_study(study, out=None, workers: int = 1, executor=None, dask=None,
-              resume: bool = False, progress=None, resume_hint: str = RESUME_HINT
-              ) -> pd.DataFrame:
+def run_study(
+    study,
+    out=None,
+    workers: int = 1,
+    executor=None,
+    dask=None,
+    resume: bool = False,
+    progress=None,
+    resume_hint: str = RESUME_HINT,
+) -> pd.DataFrame:
     """Run ``study`` (a Study or a path) and return the tidy table: one row per point
     and outcome with the varied parameter values, p, its 95% interval, n, k and seed.
 
@@ -260,9 +303,14 @@ def run_study(study, out=None, workers: int = 1, executor=None, dask=None,
         if out is not None:
             stack.enter_context(locked_out_dir(out, "sweep"))
             ckpt = Checkpoint(out, study, points, resume)
-            stack.enter_context(kept_on_interrupt(
-                lambda: f"{ckpt.finished()} of {len(tasks)} blocks finished and kept in "
-                        f"{ckpt.blocks}; {resume_hint}"))
+            stack.enter_context(
+                kept_on_interrupt(
+                    lambda: (
+                        f"{ckpt.finished()} of {len(tasks)} blocks finished and kept in "
+                        f"{ckpt.blocks}; {resume_hint}"
+                    )
+                )
+            )
         return _run_blocks(study, points, tasks, ckpt, workers, executor, dask, progress)
 
 
@@ -279,13 +327,17 @@ def _run_blocks(study, points, tasks, ckpt, workers, executor, dask, progress):
         import sys
 
         first, why = ckpt.recomputed[0]
-        print(f"note: {len(ckpt.recomputed)} checkpoint block(s) in {ckpt.blocks} not "
-              f"trusted and run again (e.g. {ckpt.path(first).name} {why})", file=sys.stderr)
+        print(
+            f"note: {len(ckpt.recomputed)} checkpoint block(s) in {ckpt.blocks} not "
+            f"trusted and run again (e.g. {ckpt.path(first).name} {why})",
+            file=sys.stderr,
+        )
     start, points_done = time.perf_counter(), sum(len(counts[i]) for i in counts)
     worlds_run = 0
     # As blocks finish (not in order), so each is checkpointed at once.
-    for i, result in map_as_completed(run_block, todo, workers=workers, executor=executor,
-                                      dask=dask):
+    for i, result in map_as_completed(
+        run_block, todo, workers=workers, executor=executor, dask=dask
+    ):
         task = todo[i]
         counts[task.index] = result
         if ckpt:
@@ -293,8 +345,7 @@ def _run_blocks(study, points, tasks, ckpt, workers, executor, dask, progress):
         points_done += len(result)
         worlds_run += len(result) * study.worlds
         if progress:
-            progress(points_done, len(points), worlds_run / max(time.perf_counter() - start,
-                                                                1e-9))
+            progress(points_done, len(points), worlds_run / max(time.perf_counter() - start, 1e-9))
     table = tidy_table(study, points, np.concatenate([counts[t.index] for t in tasks]))
     if ckpt:
         from sim.experiments.outputs import write_outputs
@@ -310,7 +361,17 @@ def tidy_table(study, points: pd.DataFrame, counts: np.ndarray) -> pd.DataFrame:
         for outcome in study.outcomes:
             k = int(row[OUTCOME_NAMES.index(outcome)])
             lo, hi = wilson_interval(k, study.worlds)
-            rows.append({"point": point, **values, "outcome": outcome,
-                         "p": k / study.worlds, "ci_low": lo, "ci_high": hi,
-                         "n": study.worlds, "k": k, "seed": study.seed})
+            rows.append(
+                {
+                    "point": point,
+                    **values,
+                    "outcome": outcome,
+                    "p": k / study.worlds,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n": study.worlds,
+                    "k": k,
+                    "seed": study.seed,
+                }
+            )
     return pd.DataFrame(rows)

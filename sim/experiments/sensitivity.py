@@ -18,25 +18,41 @@ def sensitivity_table(study, table: pd.DataFrame) -> pd.DataFrame | None:
     problem = salib_problem(study)
     rows = []
     for outcome in study.outcomes:
-        y = (table[table.outcome == outcome].sort_values("point")["p"].to_numpy(dtype=float))
+        y = table[table.outcome == outcome].sort_values("point")["p"].to_numpy(dtype=float)
         if study.method == "sobol":
             from SALib.analyze import sobol
 
-            res = sobol.analyze(problem, y, calc_second_order=False, seed=study.seed,
-                                print_to_console=False)
+            res = sobol.analyze(
+                problem, y, calc_second_order=False, seed=study.seed, print_to_console=False
+            )
             for i, name in enumerate(problem["names"]):
-                rows.append({"outcome": outcome, "parameter": name, "S1": res["S1"][i],
-                             "S1_conf": res["S1_conf"][i], "ST": res["ST"][i],
-                             "ST_conf": res["ST_conf"][i]})
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "parameter": name,
+                        "S1": res["S1"][i],
+                        "S1_conf": res["S1_conf"][i],
+                        "ST": res["ST"][i],
+                        "ST_conf": res["ST_conf"][i],
+                    }
+                )
         else:
             from SALib.analyze import morris
 
             x = design_points(study).to_numpy(dtype=float)
-            res = morris.analyze(problem, x, y, num_levels=study.levels, seed=study.seed,
-                                 print_to_console=False)
+            res = morris.analyze(
+                problem, x, y, num_levels=study.levels, seed=study.seed, print_to_console=False
+            )
             for i, name in enumerate(problem["names"]):
-                rows.append({"outcome": outcome, "parameter": name, "mu_star": res["mu_star"][i],
-                             "mu_star_conf": res["mu_star_conf"][i], "sigma": res["sigma"][i]})
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "parameter": name,
+                        "mu_star": res["mu_star"][i],
+                        "mu_star_conf": res["mu_star_conf"][i],
+                        "sigma": res["sigma"][i],
+                    }
+                )
     out = pd.DataFrame(rows)
     key = "ST" if study.method == "sobol" else "mu_star"
     out = out.replace([np.inf, -np.inf], np.nan)

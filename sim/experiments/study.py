@@ -39,8 +39,17 @@ from sim.scenario.schema import Checker, is_finite_number
 from sim.scenario.yamlio import key_line, load_yaml
 
 METHODS = ("grid", "latin_hypercube", "sobol", "morris", "random")
-TOP_KEYS = ("name", "description", "scenario", "seed", "worlds", "horizon_weeks",
-            "outcomes", "design", "discovery")
+TOP_KEYS = (
+    "name",
+    "description",
+    "scenario",
+    "seed",
+    "worlds",
+    "horizon_weeks",
+    "outcomes",
+    "design",
+    "discovery",
+)
 DESIGN_KEYS = ("method", "parameters", "samples", "levels")
 UNCERTAIN: dict = {}  # marker: every parameter the scenario gives a distribution
 
@@ -66,12 +75,22 @@ class Study:
 
     def to_dict(self) -> dict:
         """The study as plain data, with the scenario fully resolved inline."""
-        out = {"name": self.name, "description": self.description, "seed": self.seed,
-               "worlds": self.worlds, "horizon_weeks": self.horizon_weeks,
-               "outcomes": list(self.outcomes),
-               "design": {"method": self.method, "parameters": self.parameters,
-                          "samples": self.samples, "levels": self.levels},
-               "scenario_file": self.scenario_path, "scenario": self.scenario.to_dict()}
+        out = {
+            "name": self.name,
+            "description": self.description,
+            "seed": self.seed,
+            "worlds": self.worlds,
+            "horizon_weeks": self.horizon_weeks,
+            "outcomes": list(self.outcomes),
+            "design": {
+                "method": self.method,
+                "parameters": self.parameters,
+                "samples": self.samples,
+                "levels": self.levels,
+            },
+            "scenario_file": self.scenario_path,
+            "scenario": self.scenario.to_dict(),
+        }
         if self.discovery:
             out["discovery"] = self.discovery
         return out
@@ -81,8 +100,9 @@ class Study:
         resume rather than mixed with an older partial run)."""
         from sim import __version__
 
-        text = json.dumps({"study": self.to_dict(), "version": __version__}, sort_keys=True,
-                          default=str)
+        text = json.dumps(
+            {"study": self.to_dict(), "version": __version__}, sort_keys=True, default=str
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -102,8 +122,9 @@ def load_study(path) -> Study:
     name = c.text(data["name"], key_line(data, "name"), "name") if "name" in data else None
     seed = _whole(c, data, "seed", 0, 2**63 - 1)
     worlds = _whole(c, data, "worlds", 1, 10_000_000)
-    horizon = _whole(c, data, "horizon_weeks", 1, MAX_HORIZON_WEEKS) \
-        if "horizon_weeks" in data else None
+    horizon = (
+        _whole(c, data, "horizon_weeks", 1, MAX_HORIZON_WEEKS) if "horizon_weeks" in data else None
+    )
     outcomes = _outcomes(c, data)
     method, parameters, samples, levels = _design(c, data, PARAMS_BY_KEY)
     discovery = _discovery(c, data, outcomes)
@@ -114,31 +135,52 @@ def load_study(path) -> Study:
         try:
             if outside is not None:
                 raise ScenarioError([outside])
-            scenario = load_scenario(path.parent / data["scenario"],
-                                     named_by=(str(path), line, "scenario"))
+            scenario = load_scenario(
+                path.parent / data["scenario"], named_by=(str(path), line, "scenario")
+            )
         except ScenarioError as err:
             c.problems.extend(err.problems)
     elif "scenario" in data:
         c.fail(key_line(data, "scenario"), "scenario", "expected a path to a scenario file")
     if parameters is UNCERTAIN and scenario is not None:
-        parameters = {k: [float(v) for v in e.dist.support()]
-                      for k, e in scenario.parameters.items()
-                      if e.dist.support()[0] < e.dist.support()[1]}
+        parameters = {
+            k: [float(v) for v in e.dist.support()]
+            for k, e in scenario.parameters.items()
+            if e.dist.support()[0] < e.dist.support()[1]
+        }
     if method and isinstance(parameters, dict) and parameters is not UNCERTAIN:
         _check_points(c, data, method, parameters, samples, levels, worlds)
     if c.problems:
         raise ScenarioError(c.problems)
     if name is None or scenario is None or seed is None or worlds is None:
         raise ScenarioError(c.problems)  # (a missing value is among the problems)
-    return Study(name=name, scenario=scenario, seed=seed, worlds=worlds, outcomes=outcomes,
-                 method=method, parameters=parameters, samples=samples, levels=levels,
-                 horizon_weeks=horizon or scenario.horizon_weeks,
-                 description=str(data.get("description", "")), discovery=discovery,
-                 path=path, scenario_path=str(data["scenario"]))
+    return Study(
+        name=name,
+        scenario=scenario,
+        seed=seed,
+        worlds=worlds,
+        outcomes=outcomes,
+        method=method,
+        parameters=parameters,
+        samples=samples,
+        levels=levels,
+        horizon_weeks=horizon or scenario.horizon_weeks,
+        description=str(data.get("description", "")),
+        discovery=discovery,
+        path=path,
+        scenario_path=str(data["scenario"]),
+    )
 
 
-def _check_points(c: Checker, data: dict, method: str, parameters: dict, samples: int,
-                  levels: int, worlds: int | None) -> None:
+def _check_points(
+    c: Checker,
+    data: dict,
+    method: str,
+    parameters: dict,
+    samples: int,
+    levels: int,
+    worlds: int | None,
+) -> None:
     """Refuse a design too large to build or hold, before it is built: its points from
     the formula (:func:`~sim.experiments.design.point_count`), then the memory of the
     design matrix and of the results table (a row per point and outcome)."""
@@ -150,17 +192,25 @@ def _check_points(c: Checker, data: dict, method: str, parameters: dict, samples
     line = key_line(node, "samples") or key_line(data, "design")
     where = "design.samples" if method != "grid" else "design.parameters"
     if points > MAX_STUDY_POINTS:
-        c.fail(line, where, f"the {method} design has {points:,} points, more than the "
-                            f"limit of {MAX_STUDY_POINTS:,}; ask for fewer samples or values")
+        c.fail(
+            line,
+            where,
+            f"the {method} design has {points:,} points, more than the "
+            f"limit of {MAX_STUDY_POINTS:,}; ask for fewer samples or values",
+        )
         return
     # The design matrix (SALib builds it and a copy or two), then the table of
     # results: about 100 bytes per point and outcome.
     need = points * len(parameters) * 8 * 4 + points * len(OUTCOMES) * 100
     free = available_memory()
     if free is not None and need > free:
-        c.fail(line, where, f"the {method} design of {points:,} points needs about "
-                            f"{need / 1e9:.1f} GB, more than the {free / 1e9:.1f} GB "
-                            "available; ask for fewer samples or values")
+        c.fail(
+            line,
+            where,
+            f"the {method} design of {points:,} points needs about "
+            f"{need / 1e9:.1f} GB, more than the {free / 1e9:.1f} GB "
+            "available; ask for fewer samples or values",
+        )
 
 
 def _whole(c: Checker, node: dict, key: str, low: int, high: int) -> int | None:
@@ -168,8 +218,12 @@ def _whole(c: Checker, node: dict, key: str, low: int, high: int) -> int | None:
         return None
     value, line = node[key], key_line(node, key)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        c.fail(line, key, f"expected a whole number from {low:,} to {high:,}, found "
-                          f"{type_name(value)} {shown(value)}")
+        c.fail(
+            line,
+            key,
+            f"expected a whole number from {low:,} to {high:,}, found "
+            f"{type_name(value)} {shown(value)}",
+        )
         return None
     return int(value)
 
@@ -183,8 +237,11 @@ def _outcomes(c: Checker, data: dict) -> tuple[str, ...]:
         return ()
     for name in node:
         if name not in OUTCOMES:
-            c.fail(key_line(data, "outcomes"), "outcomes",
-                   f"unknown outcome {shown(name)}{did_you_mean(str(name), OUTCOMES)}")
+            c.fail(
+                key_line(data, "outcomes"),
+                "outcomes",
+                f"unknown outcome {shown(name)}{did_you_mean(str(name), OUTCOMES)}",
+            )
     return tuple(str(n) for n in node if n in OUTCOMES)
 
 
@@ -194,9 +251,12 @@ def _design(c: Checker, data: dict, registry) -> tuple[str, dict, int, int]:
         return "", {}, 0, 4
     method = node.get("method")
     if method not in METHODS:
-        c.fail(key_line(node, "method") or line, "design.method",
-               f"expected one of {', '.join(METHODS)}, found {shown(method)}"
-               f"{did_you_mean(str(method), METHODS)}")
+        c.fail(
+            key_line(node, "method") or line,
+            "design.method",
+            f"expected one of {', '.join(METHODS)}, found {shown(method)}"
+            f"{did_you_mean(str(method), METHODS)}",
+        )
         return "", {}, 0, 4
     samples = _whole(c, node, "samples", 1, 1_000_000) or 0
     levels = _whole(c, node, "levels", 2, 100) or 4
@@ -208,9 +268,12 @@ def _design(c: Checker, data: dict, registry) -> tuple[str, dict, int, int]:
     if params == "uncertain" and method != "grid":
         return method, UNCERTAIN, samples, levels  # filled in once the scenario is loaded
     if not isinstance(params, dict) or not params:
-        c.fail(key_line(node, "parameters") or line, "design.parameters",
-               "expected a mapping of parameter: values (grid) or [low, high]"
-               + (" (or: all, uncertain)" if method != "grid" else ""))
+        c.fail(
+            key_line(node, "parameters") or line,
+            "design.parameters",
+            "expected a mapping of parameter: values (grid) or [low, high]"
+            + (" (or: all, uncertain)" if method != "grid" else ""),
+        )
         return method, {}, samples, levels
     out = {}
     for key, values in params.items():
@@ -219,8 +282,7 @@ def _design(c: Checker, data: dict, registry) -> tuple[str, dict, int, int]:
         if spec is None:
             c.fail(kline, kp, f"unknown parameter '{key}'{did_you_mean(key, registry)}")
             continue
-        ok = (isinstance(values, list) and values
-              and all(is_finite_number(v) for v in values))
+        ok = isinstance(values, list) and values and all(is_finite_number(v) for v in values)
         if not ok or (method != "grid" and (len(values) != 2 or values[0] >= values[1])):
             want = "a list of values" if method == "grid" else "[low, high] with low < high"
             c.fail(kline, kp, f"expected {want}, found {shown(values)}")
@@ -241,12 +303,21 @@ def _discovery(c: Checker, data: dict, outcomes) -> dict | None:
         return None
     outcome, threshold = node.get("outcome"), node.get("threshold")
     if outcome not in outcomes:
-        c.fail(line, "discovery.outcome", f"expected one of the study's outcomes, found "
-                                          f"{shown(outcome)}")
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) \
-            or not 0 < threshold < 1:
-        c.fail(line, "discovery.threshold", f"expected a probability between 0 and 1, found "
-                                            f"{shown(threshold)}")
+        c.fail(
+            line,
+            "discovery.outcome",
+            f"expected one of the study's outcomes, found {shown(outcome)}",
+        )
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 < threshold < 1
+    ):
+        c.fail(
+            line,
+            "discovery.threshold",
+            f"expected a probability between 0 and 1, found {shown(threshold)}",
+        )
     return {"outcome": outcome, "threshold": float(threshold)} if not c.problems else None
 
 

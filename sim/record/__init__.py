@@ -19,6 +19,17 @@ from sim.record.monthly import (
     record_outcomes,
 )
 
-__all__ = ["COLUMNS", "WEEKS_PER_MONTH", "Conditions", "Record", "load_conditions",
-           "load_record", "month_weeks", "observed_events", "parameter_schedule", "parse_month",
-           "record_outcomes", "scenario_as_of"]
+__all__ = [
+    "COLUMNS",
+    "WEEKS_PER_MONTH",
+    "Conditions",
+    "Record",
+    "load_conditions",
+    "load_record",
+    "month_weeks",
+    "observed_events",
+    "parameter_schedule",
+    "parse_month",
+    "record_outcomes",
+    "scenario_as_of",
+]

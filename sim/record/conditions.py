@@ -18,8 +18,13 @@ from sim.scenario.conditions import SHIPPED_CONDITIONS, Conditions, apply_condit
 from sim.scenario.conditions import load_conditions as _load
 from sim.scenario.problems import Problem, ScenarioError
 
-__all__ = ["SHIPPED_CONDITIONS", "Conditions", "load_conditions", "parameter_schedule",
-           "scenario_as_of"]
+__all__ = [
+    "SHIPPED_CONDITIONS",
+    "Conditions",
+    "load_conditions",
+    "parameter_schedule",
+    "scenario_as_of",
+]
 
 
 def load_conditions(path=None) -> Conditions:
@@ -34,8 +39,9 @@ def _month(value, what: str) -> pd.Period:
         raise ScenarioError([Problem(what, None, "", str(err))]) from None
 
 
-def scenario_as_of(scenario: Scenario, month, conditions: Conditions | None = None,
-                   what: str = "as_of") -> Scenario:
+def scenario_as_of(
+    scenario: Scenario, month, conditions: Conditions | None = None, what: str = "as_of"
+) -> Scenario:
     """``scenario`` with every change dated on or before the 1st of ``month`` applied
     ("YYYY-MM" or a Period, inside the file's from..until, else ScenarioError naming the
     conditions file's line and ``what`` the month is: an origin, the record's start)."""
@@ -54,8 +60,9 @@ def _week_of(day, start: pd.Period, weeks: list[int]) -> int:
     return first + min(weeks[offset] - 1, (day.day - 1) * weeks[offset] // days)
 
 
-def parameter_schedule(scenario: Scenario, start_month, months: int,
-                       conditions: Conditions | None = None) -> list[tuple[int, dict[str, float]]]:
+def parameter_schedule(
+    scenario: Scenario, start_month, months: int, conditions: Conditions | None = None
+) -> list[tuple[int, dict[str, float]]]:
     """Parameter changes that take effect during a run of ``months`` months set up as of
     ``start_month``: (0-based week, {"actor.name": value}), in week order.
 

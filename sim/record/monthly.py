@@ -23,8 +23,17 @@ from sim.ladder import CstoResponse
 from sim.scenario.conditions import as_month
 from sim.scenario.problems import Problem, ScenarioError, did_you_mean, shown
 
-COLUMNS = ("month", "highest_rung", "armenian_military_deaths", "ground_taken",
-           "csto_reaction", "sanctions_on_azerbaijan", "treaty_step", "event", "source")
+COLUMNS = (
+    "month",
+    "highest_rung",
+    "armenian_military_deaths",
+    "ground_taken",
+    "csto_reaction",
+    "sanctions_on_azerbaijan",
+    "treaty_step",
+    "event",
+    "source",
+)
 CSTO_REACTIONS = {r.name.lower(): int(r) for r in CstoResponse}
 
 MAX_RECORD_BYTES = 5_000_000
@@ -59,8 +68,9 @@ def record_outcomes() -> tuple[outcomes.Outcome, ...]:
 
 def observed_events(record: Record) -> pd.DataFrame:
     """Months x :func:`record_outcomes`: whether each outcome happened that month."""
-    return pd.DataFrame({o.name: o.month(record.frame) for o in record_outcomes()},
-                        index=record.frame.index)
+    return pd.DataFrame(
+        {o.name: o.month(record.frame) for o in record_outcomes()}, index=record.frame.index
+    )
 
 
 def month_weeks(start_month, months: int) -> list[int]:
@@ -96,6 +106,7 @@ def _int(text: str) -> int | None:
 
 def _check_row(file: str, line: int, row: dict, problems: list[Problem]) -> dict | None:
     """One CSV row as typed values, or None (its problems appended)."""
+
     def fail(column: str, message: str) -> None:
         problems.append(Problem(file, line, column, message))
 
@@ -112,9 +123,12 @@ def _check_row(file: str, line: int, row: dict, problems: list[Problem]) -> dict
     out["highest_rung"] = rung
     deaths = _int(row["armenian_military_deaths"])
     if deaths is None or deaths < 0:
-        fail("armenian_military_deaths", "expected a whole number of at least 0 (at most "
-                                         "15 digits), found "
-                                         f"{shown(row['armenian_military_deaths'])}")
+        fail(
+            "armenian_military_deaths",
+            "expected a whole number of at least 0 (at most "
+            "15 digits), found "
+            f"{shown(row['armenian_military_deaths'])}",
+        )
     out["armenian_military_deaths"] = deaths
     for column in ("ground_taken", "sanctions_on_azerbaijan"):
         value = _bool(row[column])
@@ -123,28 +137,45 @@ def _check_row(file: str, line: int, row: dict, problems: list[Problem]) -> dict
         out[column] = value
     reaction = row["csto_reaction"].strip().lower()
     if reaction not in CSTO_REACTIONS:
-        fail("csto_reaction", f"unknown CSTO reaction {shown(row['csto_reaction'])}; expected "
-                              f"one of {', '.join(CSTO_REACTIONS)}"
-                              f"{did_you_mean(reaction, CSTO_REACTIONS)}")
+        fail(
+            "csto_reaction",
+            f"unknown CSTO reaction {shown(row['csto_reaction'])}; expected "
+            f"one of {', '.join(CSTO_REACTIONS)}"
+            f"{did_you_mean(reaction, CSTO_REACTIONS)}",
+        )
     out["csto_reaction"] = CSTO_REACTIONS.get(reaction)
     for column in ("treaty_step", "event", "source"):
         out[column] = row[column] or ""
     return out if len(problems) == before else None
 
 
-def _check_sequence(file: str, months: list[tuple[int, pd.Period]],
-                    problems: list[Problem]) -> None:
+def _check_sequence(
+    file: str, months: list[tuple[int, pd.Period]], problems: list[Problem]
+) -> None:
     """Months must run one after another: none out of order, no repeats, no gaps (gaps
     are only looked for once the order is right: a swapped pair is one mistake)."""
     pairs = list(zip(months, months[1:], strict=False))
-    disorder = [Problem(file, line, "month", f"{month} is repeated" if month == prev else
-                        f"{month} is out of order (after {prev}); months must be in order")
-                for (_, prev), (line, month) in pairs if month <= prev]
+    disorder = [
+        Problem(
+            file,
+            line,
+            "month",
+            f"{month} is repeated"
+            if month == prev
+            else f"{month} is out of order (after {prev}); months must be in order",
+        )
+        for (_, prev), (line, month) in pairs
+        if month <= prev
+    ]
     problems.extend(disorder)
     if not disorder:
-        problems.extend(Problem(file, line, "month", f"gap: {prev} is followed by {month} "
-                                                     f"(expected {prev + 1})")
-                        for (_, prev), (line, month) in pairs if month != prev + 1)
+        problems.extend(
+            Problem(
+                file, line, "month", f"gap: {prev} is followed by {month} (expected {prev + 1})"
+            )
+            for (_, prev), (line, month) in pairs
+            if month != prev + 1
+        )
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
@@ -159,9 +190,10 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = raw[:err.start].count(b"\n") + 1
-        raise ScenarioError([Problem(file, line, "", f"cannot read the file: not UTF-8 text "
-                                                     f"(byte {err.start})")]) from None
+        line = raw[: err.start].count(b"\n") + 1
+        raise ScenarioError(
+            [Problem(file, line, "", f"cannot read the file: not UTF-8 text (byte {err.start})")]
+        ) from None
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = list(reader.fieldnames or [])
@@ -169,19 +201,32 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
         twice = []
         for i, name in enumerate(header, start=1):
             if name in seen and name in COLUMNS:
-                twice.append(Problem(file, 1, name, f"column '{name}' is given twice "
-                                                    f"(columns {seen[name]} and {i})"))
+                twice.append(
+                    Problem(
+                        file,
+                        1,
+                        name,
+                        f"column '{name}' is given twice (columns {seen[name]} and {i})",
+                    )
+                )
             seen.setdefault(name, i)
         if twice:
             raise ScenarioError(twice)
         missing = [c for c in COLUMNS if c not in header]
         if missing:
-            raise ScenarioError([Problem(file, 1, c, f"missing column '{c}' (the record "
-                                         f"needs {', '.join(COLUMNS)})") for c in missing])
+            raise ScenarioError(
+                [
+                    Problem(
+                        file, 1, c, f"missing column '{c}' (the record needs {', '.join(COLUMNS)})"
+                    )
+                    for c in missing
+                ]
+            )
         return header, [(reader.line_num, row) for row in reader]
     except csv.Error as err:
-        raise ScenarioError([Problem(file, reader.line_num or None, "",
-                                     f"cannot read the file: {err}")]) from None
+        raise ScenarioError(
+            [Problem(file, reader.line_num or None, "", f"cannot read the file: {err}")]
+        ) from None
 
 
 def load_record(path) -> Record:
@@ -193,8 +238,15 @@ def load_record(path) -> Record:
     rows, months = [], []
     for line, row in raw:
         if None in row or any(row.get(c) is None for c in COLUMNS):
-            problems.append(Problem(file, line, "", f"expected {len(header)} fields, found "
-                                    f"{len([v for v in row.values() if v is not None])}"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "",
+                    f"expected {len(header)} fields, found "
+                    f"{len([v for v in row.values() if v is not None])}",
+                )
+            )
             continue
         typed = _check_row(file, line, row, problems)
         if typed is not None:
@@ -208,8 +260,16 @@ def load_record(path) -> Record:
         raise ScenarioError(problems)
     frame = pd.DataFrame(rows).set_index("month")
     frame.index = pd.PeriodIndex(frame.index, freq="M", name="month")
-    frame = frame.astype({"highest_rung": int, "armenian_military_deaths": int,
-                          "ground_taken": bool, "csto_reaction": int,
-                          "sanctions_on_azerbaijan": bool, "treaty_step": str, "event": str,
-                          "source": str})
+    frame = frame.astype(
+        {
+            "highest_rung": int,
+            "armenian_military_deaths": int,
+            "ground_taken": bool,
+            "csto_reaction": int,
+            "sanctions_on_azerbaijan": bool,
+            "treaty_step": str,
+            "event": str,
+            "source": str,
+        }
+    )
     return Record(path=path, frame=frame)

@@ -61,82 +61,161 @@ class ObservationSpec:
 
     def __post_init__(self) -> None:
         if not self.low <= self.default <= self.high:
-            raise ValueError(f"{self.name}: default {self.default} outside [{self.low}, "
-                             f"{self.high}]")
+            raise ValueError(
+                f"{self.name}: default {self.default} outside [{self.low}, {self.high}]"
+            )
         if not _traceable(self.source):
-            raise ValueError(f"{self.name}: source must cite {README} or start with "
-                             "'assumption:'")
+            raise ValueError(f"{self.name}: source must cite {README} or start with 'assumption:'")
 
 
 OBSERVATION_PARAMETERS: tuple[ObservationSpec, ...] = (
     ObservationSpec(
-        "missed_tension", "P(record 0 | the world's highest rung was 1): shooting or "
-        "allegations not found by the sources read", 0.0, 0.8, 0.35,
+        "missed_tension",
+        "P(record 0 | the world's highest rung was 1): shooting or "
+        "allegations not found by the sources read",
+        0.0,
+        0.8,
+        0.35,
         f"{README}: '0 means none was reported in the sources read, not proof of none'; "
-        "quiet months may hide shooting (size an assumption)"),
+        "quiet months may hide shooting (size an assumption)",
+    ),
     ObservationSpec(
-        "spurious_tension", "P(record 1 | highest rung 0): mutual accusations reported in a "
-        "month the world had none", 0.0, 0.5, 0.10,
-        "assumption: both sides allege ceasefire violations routinely (2022-04, 2024-04)"),
+        "spurious_tension",
+        "P(record 1 | highest rung 0): mutual accusations reported in a month the world had none",
+        0.0,
+        0.5,
+        0.10,
+        "assumption: both sides allege ceasefire violations routinely (2022-04, 2024-04)",
+    ),
     ObservationSpec(
-        "missed_clash", "P(record 1 | highest rung 2): a death unreported or disputed, the "
-        "month coded tension", 0.0, 0.5, 0.08,
+        "missed_clash",
+        "P(record 1 | highest rung 2): a death unreported or disputed, the month coded tension",
+        0.0,
+        0.5,
+        0.08,
         f"{README}: disputed death counts ('the Armenian government's figure where sources "
-        "differ'; Baku denied 2023-05); size an assumption"),
+        "differ'; Baku denied 2023-05); size an assumption",
+    ),
     ObservationSpec(
-        "spurious_clash", "P(record 2 | highest rung 0 or 1): a death coded that the world "
-        "did not have (an accident, a sniper)", 0.0, 0.3, 0.03,
-        "assumption: single deaths (2021-09, 2023-08) are hard to tell from incidents"),
+        "spurious_clash",
+        "P(record 2 | highest rung 0 or 1): a death coded that the world "
+        "did not have (an accident, a sniper)",
+        0.0,
+        0.3,
+        0.03,
+        "assumption: single deaths (2021-09, 2023-08) are hard to tell from incidents",
+    ),
     ObservationSpec(
-        "undercoded_incursion", "P(record 2 | highest rung 3): a small advance not reported "
-        "as ground taken", 0.0, 0.5, 0.12,
+        "undercoded_incursion",
+        "P(record 2 | highest rung 3): a small advance not reported as ground taken",
+        0.0,
+        0.5,
+        0.12,
         f"{README}: the 2023-03 advance of 100-300 m is an incursion by a thin margin; "
-        "smaller ones may go unreported (size an assumption)"),
+        "smaller ones may go unreported (size an assumption)",
+    ),
     ObservationSpec(
-        "overcoded_incursion", "P(record 3 | highest rung 0-2): a positional shift coded as "
-        "an incursion", 0.0, 0.2, 0.02,
-        f"{README}: the 2023-03 incursion of 100-300 m (size an assumption)"),
+        "overcoded_incursion",
+        "P(record 3 | highest rung 0-2): a positional shift coded as an incursion",
+        0.0,
+        0.2,
+        0.02,
+        f"{README}: the 2023-03 incursion of 100-300 m (size an assumption)",
+    ),
     ObservationSpec(
-        "adjacent_error", "P(record one rung lower | highest rung 4 or 5): an offensive "
-        "coded one rung down", 0.0, 0.3, 0.05,
-        "assumption: large operations are well reported; some confusion of depth"),
+        "adjacent_error",
+        "P(record one rung lower | highest rung 4 or 5): an offensive coded one rung down",
+        0.0,
+        0.3,
+        0.05,
+        "assumption: large operations are well reported; some confusion of depth",
+    ),
     ObservationSpec(
-        "far_error", "P(any other record rung): a gross coding error", 0.0, 0.05, 0.002,
-        "assumption: a rare transcription or scope error (Karabakh vs Armenia proper)"),
+        "far_error",
+        "P(any other record rung): a gross coding error",
+        0.0,
+        0.05,
+        0.002,
+        "assumption: a rare transcription or scope error (Karabakh vs Armenia proper)",
+    ),
     ObservationSpec(
-        "ground_hit", "P(record ground taken | the world took ground that month)", 0.5, 1.0,
-        0.9, "assumption: ground taken is usually reported by Armenia's government"),
+        "ground_hit",
+        "P(record ground taken | the world took ground that month)",
+        0.5,
+        1.0,
+        0.9,
+        "assumption: ground taken is usually reported by Armenia's government",
+    ),
     ObservationSpec(
-        "ground_false", "P(record ground taken | the world took none)", 0.0, 0.2, 0.02,
+        "ground_false",
+        "P(record ground taken | the world took none)",
+        0.0,
+        0.2,
+        0.02,
         f"{README}: ground_taken excludes agreed delimitation (2024-05); a disputed "
-        "advance may still be coded (size an assumption)"),
+        "advance may still be coded (size an assumption)",
+    ),
     ObservationSpec(
-        "csto_hit", "P(record CSTO statement or more | the world's CSTO answer rose that "
-        "month)", 0.3, 1.0, 0.8,
+        "csto_hit",
+        "P(record CSTO statement or more | the world's CSTO answer rose that month)",
+        0.3,
+        1.0,
+        0.8,
         f"{README}: 'an assessment or fact-finding team counts as a statement' (size an "
-        "assumption)"),
+        "assumption)",
+    ),
     ObservationSpec(
-        "csto_repeat", "P(record CSTO statement | a month with fighting where a statement "
-        "already stands in the world; the model does not record repeats)", 0.0, 1.0, 0.3,
+        "csto_repeat",
+        "P(record CSTO statement | a month with fighting where a statement "
+        "already stands in the world; the model does not record repeats)",
+        0.0,
+        1.0,
+        0.3,
         "assumption: the model keeps only the strongest answer so far; a repeat is neither "
-        "hit nor miss (about the record's 2 statements in 13 clash months, rounded up)"),
+        "hit nor miss (about the record's 2 statements in 13 clash months, rounded up)",
+    ),
     ObservationSpec(
-        "csto_false", "P(record CSTO statement | no new answer and no standing one)", 0.0,
-        0.2, 0.03, "assumption: a statement the world did not produce (coding or scope)"),
+        "csto_false",
+        "P(record CSTO statement | no new answer and no standing one)",
+        0.0,
+        0.2,
+        0.03,
+        "assumption: a statement the world did not produce (coding or scope)",
+    ),
     ObservationSpec(
-        "sanctions_hit", "P(record sanctions | the world imposed sanctions that month)", 0.5,
-        1.0, 0.95, "assumption: US or EU sanctions are public acts"),
+        "sanctions_hit",
+        "P(record sanctions | the world imposed sanctions that month)",
+        0.5,
+        1.0,
+        0.95,
+        "assumption: US or EU sanctions are public acts",
+    ),
     ObservationSpec(
-        "sanctions_false", "P(record sanctions | none imposed in the world)", 0.0, 0.1, 0.005,
-        "assumption: public acts are rarely miscoded"),
+        "sanctions_false",
+        "P(record sanctions | none imposed in the world)",
+        0.0,
+        0.1,
+        0.005,
+        "assumption: public acts are rarely miscoded",
+    ),
     ObservationSpec(
-        "treaty_false", "P(record says the treaty was signed | the world signed none that "
-        "month)", 0.0, 0.1, 0.001, "assumption: a signature is a public act"),
+        "treaty_false",
+        "P(record says the treaty was signed | the world signed none that month)",
+        0.0,
+        0.1,
+        0.001,
+        "assumption: a signature is a public act",
+    ),
     ObservationSpec(
-        "contradiction_floor", "likelihood of a month for a world that has ended (treaty or "
-        "regional war) while the record goes on", 0.0, 1e-3, 1e-12,
+        "contradiction_floor",
+        "likelihood of a month for a world that has ended (treaty or "
+        "regional war) while the record goes on",
+        0.0,
+        1e-3,
+        1e-12,
         "assumption: a contradiction; not 0 only so that a filter whose every world "
-        "contradicts the record can name the month"),
+        "contradicts the record can name the month",
+    ),
 )
 SPECS = {spec.name: spec for spec in OBSERVATION_PARAMETERS}
 
@@ -157,11 +236,17 @@ def observations(record) -> list[MonthObservation]:
     """One :class:`MonthObservation` per month of a :class:`sim.record.Record`."""
     f = record.frame
     signed = BY_NAME["peace_treaty"].month(f)
-    return [MonthObservation(month, int(f.at[month, "highest_rung"]),
-                             bool(f.at[month, "ground_taken"]),
-                             int(f.at[month, "csto_reaction"]) >= CstoResponse.STATEMENT,
-                             bool(f.at[month, "sanctions_on_azerbaijan"]), bool(signed[month]))
-            for month in f.index]
+    return [
+        MonthObservation(
+            month,
+            int(f.at[month, "highest_rung"]),
+            bool(f.at[month, "ground_taken"]),
+            int(f.at[month, "csto_reaction"]) >= CstoResponse.STATEMENT,
+            bool(f.at[month, "sanctions_on_azerbaijan"]),
+            bool(signed[month]),
+        )
+        for month in f.index
+    ]
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,11 +291,15 @@ class ObservationModel:
             if f.name in SPECS:
                 value, spec = getattr(self, f.name), SPECS[f.name]
                 if not 0.0 <= value <= 1.0:
-                    raise ValueError(f"observation parameter {f.name}={value} is not a "
-                                     f"probability (its range is [{spec.low}, {spec.high}])")
+                    raise ValueError(
+                        f"observation parameter {f.name}={value} is not a "
+                        f"probability (its range is [{spec.low}, {spec.high}])"
+                    )
         if (self.confusion() < 0).any():
-            raise ValueError("observation model: a row of the rung confusion matrix has "
-                             "error probabilities summing past 1")
+            raise ValueError(
+                "observation model: a row of the rung confusion matrix has "
+                "error probabilities summing past 1"
+            )
 
     # --- variants ---------------------------------------------------------------------
 
@@ -245,11 +334,15 @@ class ObservationModel:
     @classmethod
     def named(cls, name: str) -> "ObservationModel":
         variants: dict[str, Callable[[], ObservationModel]] = {
-            "default": cls, "sharper": lambda: cls().sharper(),
-            "softer": lambda: cls().softer(), "uninformative": cls.uninformative}
+            "default": cls,
+            "sharper": lambda: cls().sharper(),
+            "softer": lambda: cls().softer(),
+            "uninformative": cls.uninformative,
+        }
         if name not in variants:
-            raise ValueError(f"unknown observation model {name!r}; expected one of "
-                             f"{', '.join(variants)}")
+            raise ValueError(
+                f"unknown observation model {name!r}; expected one of {', '.join(variants)}"
+            )
         return variants[name]()
 
     # --- the likelihood ---------------------------------------------------------------
@@ -278,19 +371,26 @@ class ObservationModel:
             log_c = np.log(self.confusion()[:, obs.rung])
             ll = log_c[s.max_rung.astype(np.intp)]
             ll = ll + _bernoulli(s.ground, obs.ground, self.ground_hit, self.ground_false)
-            p_csto = np.where(s.csto_rose, self.csto_hit,
-                              np.where(s.csto_standing, self.csto_repeat, self.csto_false))
+            p_csto = np.where(
+                s.csto_rose,
+                self.csto_hit,
+                np.where(s.csto_standing, self.csto_repeat, self.csto_false),
+            )
             ll = ll + np.log(p_csto if obs.csto else 1.0 - p_csto)
-            ll = ll + _bernoulli(s.sanctions, obs.sanctions, self.sanctions_hit,
-                                 self.sanctions_false)
+            ll = ll + _bernoulli(
+                s.sanctions, obs.sanctions, self.sanctions_hit, self.sanctions_false
+            )
             if obs.signed:
                 ll = ll + np.where(s.signed, 0.0, np.log(self.treaty_false))
             contradicted = s.ended & ~(s.signed & obs.signed)
             return np.where(contradicted, np.log(self.contradiction_floor), ll)
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "informative": self.informative,
-                **{spec.name: getattr(self, spec.name) for spec in OBSERVATION_PARAMETERS}}
+        return {
+            "name": self.name,
+            "informative": self.informative,
+            **{spec.name: getattr(self, spec.name) for spec in OBSERVATION_PARAMETERS},
+        }
 
 
 def _bernoulli(simulated: np.ndarray, observed: bool, hit: float, false: float) -> np.ndarray:
@@ -301,6 +401,8 @@ def _bernoulli(simulated: np.ndarray, observed: bool, hit: float, false: float) 
 def observation_table() -> str:
     """The parameters as a Markdown table (for the docs)."""
     lines = ["| parameter | meaning | range | default | source |", "|---|---|---|---|---|"]
-    lines += [f"| `{s.name}` | {s.meaning} | {s.low}-{s.high} | {s.default} | {s.source} |"
-              for s in OBSERVATION_PARAMETERS]
+    lines += [
+        f"| `{s.name}` | {s.meaning} | {s.low}-{s.high} | {s.default} | {s.source} |"
+        for s in OBSERVATION_PARAMETERS
+    ]
     return "\n".join(lines)

@@ -17,6 +17,17 @@ from sim.scenario.scenario import InitialState, Scenario, load_scenario
 from sim.scenario.schema import ParamEntry
 
 __all__ = [
-    "Beta", "Distribution", "Fixed", "InitialState", "ParamEntry", "Posterior", "Problem",
-    "Scenario", "ScenarioError", "Triangular", "TruncNormal", "Uniform", "load_scenario",
+    "Beta",
+    "Distribution",
+    "Fixed",
+    "InitialState",
+    "ParamEntry",
+    "Posterior",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "Triangular",
+    "TruncNormal",
+    "Uniform",
+    "load_scenario",
 ]

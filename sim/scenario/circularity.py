@@ -27,7 +27,7 @@ def _words(text: str) -> list[str]:
 
 def _runs(text: str) -> set[tuple[str, ...]]:
     words = _words(text)
-    return {tuple(words[i:i + RUN_WORDS]) for i in range(len(words) - RUN_WORDS + 1)}
+    return {tuple(words[i : i + RUN_WORDS]) for i in range(len(words) - RUN_WORDS + 1)}
 
 
 def quotes_claim(source: str, quote: str) -> bool:
@@ -50,10 +50,15 @@ def circular_sources(scenario, data: dict | None = None) -> list[Problem]:
                 k = ParamKey.parse(key)
                 node = ((data.get("parameters") or {}).get(k.actor) or {}).get(k.name)
                 line = key_line(node, "source") if isinstance(node, dict) else None
-            problems.append(Problem(
-                str(scenario.path), line, f"parameters.{key}.source",
-                f"the source of {key} (set in {where}) cites the quote that claims[{i}] "
-                f"({claim.who or '?'}: {claim.outcome} \"{claim.words}\") checks; a lens "
-                "cannot check a claim it used as an input: give the parameter another "
-                "source (another quote, a literature prior or a marked assumption)"))
+            problems.append(
+                Problem(
+                    str(scenario.path),
+                    line,
+                    f"parameters.{key}.source",
+                    f"the source of {key} (set in {where}) cites the quote that claims[{i}] "
+                    f'({claim.who or "?"}: {claim.outcome} "{claim.words}") checks; a lens '
+                    "cannot check a claim it used as an input: give the parameter another "
+                    "source (another quote, a literature prior or a marked assumption)",
+                )
+            )
     return problems

@@ -45,8 +45,14 @@ from sim.scenario.problems import did_you_mean, shown, type_name
 from sim.scenario.yamlio import item_line, key_line
 
 CLAIM_KEYS = ("who", "outcome", "given", "words", "quote", "source", "horizon_weeks")
-OBSERVED_KEYS = ("highest_rung", "sanctions_imposed", "csto_reaction", "peace_treaty",
-                 "regional_war", "note")
+OBSERVED_KEYS = (
+    "highest_rung",
+    "sanctions_imposed",
+    "csto_reaction",
+    "peace_treaty",
+    "regional_war",
+    "note",
+)
 CSTO_REACTIONS = tuple(r.name.lower() for r in CstoResponse)
 
 
@@ -63,8 +69,13 @@ class Claim:
     horizon_weeks: int | None = None
 
     def to_dict(self) -> dict:
-        out: dict[str, object] = {"who": self.who, "outcome": self.outcome, "words": self.words,
-               "quote": self.quote, "source": self.source}
+        out: dict[str, object] = {
+            "who": self.who,
+            "outcome": self.outcome,
+            "words": self.words,
+            "quote": self.quote,
+            "source": self.source,
+        }
         if self.given:
             out["given"] = self.given
         if self.horizon_weeks:
@@ -103,8 +114,9 @@ def read_claims(c, layer, node, line) -> None:
     for i, item in enumerate(node):
         kp, iline = f"claims[{i}]", item_line(node, i) or line
         if not isinstance(item, dict):
-            c.fail(iline, kp, "expected a mapping (outcome:, words:, ...), found "
-                              f"{type_name(item)}")
+            c.fail(
+                iline, kp, f"expected a mapping (outcome:, words:, ...), found {type_name(item)}"
+            )
             continue
         c.unknown_keys(item, CLAIM_KEYS, kp, "claim key")
         missing = [k for k in ("outcome", "words", "quote", "source") if k not in item]
@@ -117,24 +129,44 @@ def read_claims(c, layer, node, line) -> None:
                 values[key] = c.text(item[key], key_line(item, key), f"{kp}.{key}")
         for key in ("outcome", "given"):
             if values.get(key) is not None and values[key] not in OUTCOMES:
-                c.fail(key_line(item, key), f"{kp}.{key}", f"unknown outcome "
-                       f"'{values[key]}'{did_you_mean(values[key], OUTCOMES)}")
+                c.fail(
+                    key_line(item, key),
+                    f"{kp}.{key}",
+                    f"unknown outcome '{values[key]}'{did_you_mean(values[key], OUTCOMES)}",
+                )
                 values[key] = None
         if values.get("source") is not None and not is_traceable(values["source"]):
-            c.fail(key_line(item, "source"), f"{kp}.source",
-                   "name the seed article the quote is from (000_... or 001_...)")
+            c.fail(
+                key_line(item, "source"),
+                f"{kp}.source",
+                "name the seed article the quote is from (000_... or 001_...)",
+            )
             values["source"] = None
         horizon = item.get("horizon_weeks")
-        if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, int)
-                                    or not 1 <= horizon <= MAX_HORIZON_WEEKS):
-            c.fail(key_line(item, "horizon_weeks"), f"{kp}.horizon_weeks",
-                   f"expected 1 to {MAX_HORIZON_WEEKS} weeks, found {shown(horizon)}")
+        if horizon is not None and (
+            isinstance(horizon, bool)
+            or not isinstance(horizon, int)
+            or not 1 <= horizon <= MAX_HORIZON_WEEKS
+        ):
+            c.fail(
+                key_line(item, "horizon_weeks"),
+                f"{kp}.horizon_weeks",
+                f"expected 1 to {MAX_HORIZON_WEEKS} weeks, found {shown(horizon)}",
+            )
             continue
         if any(values.get(k) is None for k in ("outcome", "words", "quote", "source")):
             continue
-        claims.append(Claim(values["outcome"], values["words"], values["quote"],
-                            values["source"], values.get("who") or "", values.get("given"),
-                            horizon))
+        claims.append(
+            Claim(
+                values["outcome"],
+                values["words"],
+                values["quote"],
+                values["source"],
+                values.get("who") or "",
+                values.get("given"),
+                horizon,
+            )
+        )
     layer.claims = claims
 
 
@@ -148,23 +180,38 @@ def read_observed(c, layer, node, line) -> None:
             c.fail(line, "observed", f"missing {key}")
             ok = False
     rung = node.get("highest_rung")
-    if rung is not None and (isinstance(rung, bool) or not isinstance(rung, int)
-                             or not 0 <= rung <= 5):
-        c.fail(key_line(node, "highest_rung"), "observed.highest_rung",
-               f"expected a whole number from 0 to 5, found {shown(rung)}")
+    if rung is not None and (
+        isinstance(rung, bool) or not isinstance(rung, int) or not 0 <= rung <= 5
+    ):
+        c.fail(
+            key_line(node, "highest_rung"),
+            "observed.highest_rung",
+            f"expected a whole number from 0 to 5, found {shown(rung)}",
+        )
         ok = False
     for key in ("sanctions_imposed", "peace_treaty", "regional_war"):
         if key in node and not isinstance(node[key], bool):
-            c.fail(key_line(node, key), f"observed.{key}",
-                   f"expected true or false, found {type_name(node[key])} {shown(node[key])}")
+            c.fail(
+                key_line(node, key),
+                f"observed.{key}",
+                f"expected true or false, found {type_name(node[key])} {shown(node[key])}",
+            )
             ok = False
     reaction = node.get("csto_reaction")
     if reaction is not None and reaction not in CSTO_REACTIONS:
-        c.fail(key_line(node, "csto_reaction"), "observed.csto_reaction",
-               f"expected one of {', '.join(CSTO_REACTIONS)}, found {shown(reaction)}"
-               f"{did_you_mean(str(reaction), CSTO_REACTIONS)}")
+        c.fail(
+            key_line(node, "csto_reaction"),
+            "observed.csto_reaction",
+            f"expected one of {', '.join(CSTO_REACTIONS)}, found {shown(reaction)}"
+            f"{did_you_mean(str(reaction), CSTO_REACTIONS)}",
+        )
         ok = False
     if ok:
-        layer.observed = Observed(int(rung), bool(node["sanctions_imposed"]), str(reaction),
-                                  bool(node["peace_treaty"]), bool(node.get("regional_war", False)),
-                                  str(node.get("note", "")))
+        layer.observed = Observed(
+            int(rung),
+            bool(node["sanctions_imposed"]),
+            str(reaction),
+            bool(node["peace_treaty"]),
+            bool(node.get("regional_war", False)),
+            str(node.get("note", "")),
+        )

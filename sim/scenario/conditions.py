@@ -108,8 +108,16 @@ def load_conditions(path=None, registry=None) -> Conditions:
     data, problems = load_yaml(path)  # refuses impossible dates itself, with their line
     if not_a_scenario(path, data, problems, required="changes"):
         # It may be any file the path reached: say so without quoting any of it.
-        raise ScenarioError([Problem(str(path), None, "", "is not a conditions file (a YAML "
-                                     "mapping with from:, until: and changes:)")])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    "is not a conditions file (a YAML mapping with from:, until: and changes:)",
+                )
+            ]
+        )
     if problems:
         raise ScenarioError(problems)
     file = str(path)
@@ -119,47 +127,74 @@ def load_conditions(path=None, registry=None) -> Conditions:
 
     for key in data:
         if key not in TOP_KEYS:
-            fail(key_line(data, key), str(key), f"unknown top-level key '{key}' (expected "
-                                                f"{', '.join(TOP_KEYS)})")
+            fail(
+                key_line(data, key),
+                str(key),
+                f"unknown top-level key '{key}' (expected {', '.join(TOP_KEYS)})",
+            )
     months = {}
     for key in ("from", "until"):
         month = as_month(data.get(key))
         if month is None:
-            fail(key_line(data, key) or 1, key, f"expected a month like 2021-01, found "
-                                                f"{shown(data.get(key))}")
+            fail(
+                key_line(data, key) or 1,
+                key,
+                f"expected a month like 2021-01, found {shown(data.get(key))}",
+            )
         months[key] = month
     start, end = months["from"], months["until"]
     if start is not None and end is not None and start > end:
-        fail(key_line(data, "until"), "until", f"{months['until']} is before from: "
-                                               f"{months['from']}")
+        fail(
+            key_line(data, "until"), "until", f"{months['until']} is before from: {months['from']}"
+        )
     levers = data.get("levers_without_parameter", {})
     if not isinstance(levers, dict) or not all(isinstance(v, str) for v in levers.values()):
-        fail(key_line(data, "levers_without_parameter"), "levers_without_parameter",
-             "expected a mapping of lever: reason (text)")
+        fail(
+            key_line(data, "levers_without_parameter"),
+            "levers_without_parameter",
+            "expected a mapping of lever: reason (text)",
+        )
         levers = {}
     node = data.get("changes")
     changes: list[Change] = []
     if not isinstance(node, list) or not node:
-        fail(key_line(data, "changes") or 1, "changes",
-             f"expected a list of dated changes, found {type_name(node)}")
+        fail(
+            key_line(data, "changes") or 1,
+            "changes",
+            f"expected a list of dated changes, found {type_name(node)}",
+        )
     else:
         for i, item in enumerate(node):
-            change = _read_change(path, item, item_line(node, i), f"changes[{i}]", registry,
-                                  problems)
+            change = _read_change(
+                path, item, item_line(node, i), f"changes[{i}]", registry, problems
+            )
             if change is None:
                 continue
             if changes and change.date < changes[-1].date:
-                fail(item_line(node, i), f"changes[{i}].date", f"{change.date} is out of date "
-                     f"order (after {changes[-1].date}); list changes in date order")
+                fail(
+                    item_line(node, i),
+                    f"changes[{i}].date",
+                    f"{change.date} is out of date "
+                    f"order (after {changes[-1].date}); list changes in date order",
+                )
             if months["until"] is not None and change.date > months["until"].end_time.date():
-                fail(item_line(node, i), f"changes[{i}].date", f"{change.date} is after until: "
-                                                               f"{months['until']}")
+                fail(
+                    item_line(node, i),
+                    f"changes[{i}].date",
+                    f"{change.date} is after until: {months['until']}",
+                )
             changes.append(change)
     if problems:
         raise ScenarioError(problems)
-    return Conditions(path, months["from"], months["until"], tuple(changes),
-                      {str(k): str(v) for k, v in levers.items()},
-                      key_line(data, "from"), key_line(data, "until"))
+    return Conditions(
+        path,
+        months["from"],
+        months["until"],
+        tuple(changes),
+        {str(k): str(v) for k, v in levers.items()},
+        key_line(data, "from"),
+        key_line(data, "until"),
+    )
 
 
 def _read_change(path: Path, item, line, kp: str, registry, problems) -> Change | None:
@@ -170,23 +205,37 @@ def _read_change(path: Path, item, line, kp: str, registry, problems) -> Change 
         problems.append(Problem(file, at or line, key_path, message))
 
     if not isinstance(item, dict):
-        fail(line, kp, f"expected a mapping (date:, change:, source:, ...), found "
-                       f"{type_name(item)}")
+        fail(
+            line, kp, f"expected a mapping (date:, change:, source:, ...), found {type_name(item)}"
+        )
         return None
     for key in item:
         if key not in CHANGE_KEYS:
-            fail(key_line(item, key), f"{kp}.{key}", f"unknown key '{key}' (expected "
-                                                     f"{', '.join(CHANGE_KEYS)})")
+            fail(
+                key_line(item, key),
+                f"{kp}.{key}",
+                f"unknown key '{key}' (expected {', '.join(CHANGE_KEYS)})",
+            )
     date = as_date(item.get("date"))
     if date is None:
-        fail(key_line(item, "date"), f"{kp}.date", f"expected a date like 2022-02-24, found "
-                                                   f"{shown(item.get('date'))}")
+        fail(
+            key_line(item, "date"),
+            f"{kp}.date",
+            f"expected a date like 2022-02-24, found {shown(item.get('date'))}",
+        )
     for key in ("change", "source"):
         value = item.get(key)
         if not isinstance(value, str) or not value.strip():
-            fail(key_line(item, key), f"{kp}.{key}", f"missing: every change needs {key}: "
-                 + ("(what happened)" if key == "change" else
-                    "(where it is documented, or 'assumption: reason')"))
+            fail(
+                key_line(item, key),
+                f"{kp}.{key}",
+                f"missing: every change needs {key}: "
+                + (
+                    "(what happened)"
+                    if key == "change"
+                    else "(where it is documented, or 'assumption: reason')"
+                ),
+            )
     if "parameters" not in item and "initial" not in item:
         fail(line, kp, "sets nothing: give parameters: or initial:")
     restore_params = _take_scenario_values(item.get("parameters"), registry, nested=True)
@@ -198,8 +247,14 @@ def _read_change(path: Path, item, line, kp: str, registry, problems) -> Change 
             doc[key] = item[key]
     layer, found = read_layer(path, doc, registry)
     for p in found:  # read as a scenario fragment: say where in the conditions file
-        problems.append(Problem(p.file, p.line or key_line(item, p.key_path.split(".")[0])
-                                or line, f"{kp}.{p.key_path}", p.message))
+        problems.append(
+            Problem(
+                p.file,
+                p.line or key_line(item, p.key_path.split(".")[0]) or line,
+                f"{kp}.{p.key_path}",
+                p.message,
+            )
+        )
     if len(problems) > before or date is None:  # (a missing date is among the problems)
         return None
     params: dict[str, ParamEntry | None] = {k: None for k in restore_params}
@@ -218,8 +273,11 @@ def _take_scenario_values(node, registry, nested: bool) -> list[str]:
     taken: list[str] = []
     if not isinstance(node, dict):
         return taken
-    groups = [(actor, group) for actor, group in node.items() if isinstance(group, dict)] \
-        if nested else [(None, node)]
+    groups = (
+        [(actor, group) for actor, group in node.items() if isinstance(group, dict)]
+        if nested
+        else [(None, node)]
+    )
     for actor, group in groups:
         for name in [n for n, v in group.items() if v == SCENARIO_VALUE]:
             try:
@@ -242,13 +300,17 @@ def _require_sources(node, kp: str, fail) -> None:
             continue
         for name, entry in group.items():
             if not isinstance(entry, dict) or "source" not in entry:
-                fail(key_line(group, name), f"{kp}.parameters.{actor}.{name}",
-                     "missing source: a value set by a change needs source: (a seed quote "
-                     "or 'assumption: reason'), or write `scenario`")
+                fail(
+                    key_line(group, name),
+                    f"{kp}.parameters.{actor}.{name}",
+                    "missing source: a value set by a change needs source: (a seed quote "
+                    "or 'assumption: reason'), or write `scenario`",
+                )
 
 
-def apply_conditions(scenario, month, conditions: Conditions, where: tuple | None = None,
-                     what: str = "as_of"):
+def apply_conditions(
+    scenario, month, conditions: Conditions, where: tuple | None = None, what: str = "as_of"
+):
     """``scenario`` set up as of the start of ``month`` (see the module docstring).
     ``where`` (file, line) names the input in the message if ``month`` is out of range;
     without it the message names the conditions file's from: or until: line, and
@@ -256,15 +318,29 @@ def apply_conditions(scenario, month, conditions: Conditions, where: tuple | Non
     period = as_month(month)
     if period is None:
         file, line = where or (str(conditions.path), None)
-        raise ScenarioError([Problem(file, line, what,
-                                     f"expected a month like 2022-01, found {shown(month)}")])
+        raise ScenarioError(
+            [Problem(file, line, what, f"expected a month like 2022-01, found {shown(month)}")]
+        )
     if not conditions.first_month <= period <= conditions.last_month:
         early = period < conditions.first_month
-        file, line = where or (str(conditions.path),
-                               conditions.from_line if early else conditions.until_line)
-        raise ScenarioError([Problem(file, line, what, (
-            f"{period} is outside the months the conditions file covers, "
-            f"{conditions.first_month} to {conditions.last_month} ({conditions.path.name})"))])
+        file, line = where or (
+            str(conditions.path),
+            conditions.from_line if early else conditions.until_line,
+        )
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    line,
+                    what,
+                    (
+                        f"{period} is outside the months the conditions file covers, "
+                        f"{conditions.first_month} to {conditions.last_month} "
+                        f"({conditions.path.name})"
+                    ),
+                )
+            ]
+        )
     params, initial = dict(scenario.parameters), {}
     for change in conditions.until(period):
         for key, entry in change.parameters.items():
@@ -275,5 +351,9 @@ def apply_conditions(scenario, month, conditions: Conditions, where: tuple | Non
                 params[key] = replace(entry, meaning=entry.meaning or (own and own.meaning))
         for key, value in change.initial.items():
             initial[key] = getattr(scenario.initial, key) if value is None else value
-    return replace(scenario, as_of=period.start_time.date(), parameters=params,
-                   initial=replace(scenario.initial, **initial))
+    return replace(
+        scenario,
+        as_of=period.start_time.date(),
+        parameters=params,
+        initial=replace(scenario.initial, **initial),
+    )

@@ -113,8 +113,14 @@ class Beta:
         return (self.low, self.high)
 
     def to_dict(self) -> dict:
-        return {"beta": {"a": float(self.a), "b": float(self.b), "low": float(self.low),
-                         "high": float(self.high)}}
+        return {
+            "beta": {
+                "a": float(self.a),
+                "b": float(self.b),
+                "low": float(self.low),
+                "high": float(self.high),
+            }
+        }
 
     def describe(self) -> str:
         return f"beta({_g(self.a)}, {_g(self.b)}) on [{_g(self.low)}, {_g(self.high)}]"
@@ -174,8 +180,9 @@ class TruncNormal:
         return {"normal": {"mean": float(self.mu), "sd": float(self.sd)}}
 
     def describe(self) -> str:
-        return (f"normal({_g(self.mu)}, {_g(self.sd)}) truncated to "
-                f"[{_g(self.low)}, {_g(self.high)}]")
+        return (
+            f"normal({_g(self.mu)}, {_g(self.sd)}) truncated to [{_g(self.low)}, {_g(self.high)}]"
+        )
 
 
 @dataclass(frozen=True)
@@ -268,40 +275,52 @@ def _check_parquet(path: Path, written: str) -> None:
     except FileNotFoundError:
         raise ValueError(f"the posterior file does not exist: {written}") from None
     except OSError as err:
-        raise ValueError(f"cannot read the posterior file {written}: "
-                         f"{err.strerror or err}") from None
+        raise ValueError(
+            f"cannot read the posterior file {written}: {err.strerror or err}"
+        ) from None
     if stat.S_ISDIR(info.st_mode):
         raise ValueError(f"{written} is a directory, not a Parquet file")
     if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open, a device never end
-        raise ValueError(f"{written} is not a regular file (a pipe or a device?); give "
-                         "the path of a Parquet file")
+        raise ValueError(
+            f"{written} is not a regular file (a pipe or a device?); give "
+            "the path of a Parquet file"
+        )
     if info.st_size > MAX_POSTERIOR_BYTES:
-        raise ValueError(f"{written} is larger than the limit of {MAX_POSTERIOR_BYTES:,} "
-                         "bytes for a posterior file")
+        raise ValueError(
+            f"{written} is larger than the limit of {MAX_POSTERIOR_BYTES:,} "
+            "bytes for a posterior file"
+        )
     try:
         with path.open("rb") as f:
             head = f.read(4)
             f.seek(max(0, info.st_size - 4))
             tail = f.read(4)
     except OSError as err:
-        raise ValueError(f"cannot read the posterior file {written}: "
-                         f"{err.strerror or err}") from None
+        raise ValueError(
+            f"cannot read the posterior file {written}: {err.strerror or err}"
+        ) from None
     if info.st_size < 12 or head != _PARQUET_MAGIC or tail != _PARQUET_MAGIC:
-        raise ValueError(f"{written} is not a readable Parquet file (it does not begin "
-                         "and end with PAR1)")
+        raise ValueError(
+            f"{written} is not a readable Parquet file (it does not begin and end with PAR1)"
+        )
     import pyarrow.parquet as pq
 
     try:
         meta = pq.ParquetFile(path).metadata
     except Exception as exc:  # pyarrow raises several types for a damaged footer
-        raise ValueError(f"{written} is not a readable Parquet file ({type(exc).__name__})") \
-            from None
+        raise ValueError(
+            f"{written} is not a readable Parquet file ({type(exc).__name__})"
+        ) from None
     if meta.num_rows > MAX_POSTERIOR_ROWS:
-        raise ValueError(f"{written} has {meta.num_rows:,} rows, more than the limit of "
-                         f"{MAX_POSTERIOR_ROWS:,} samples")
+        raise ValueError(
+            f"{written} has {meta.num_rows:,} rows, more than the limit of "
+            f"{MAX_POSTERIOR_ROWS:,} samples"
+        )
     if meta.num_rows * meta.num_columns > MAX_POSTERIOR_CELLS:
-        raise ValueError(f"{written} has {meta.num_rows:,} rows of {meta.num_columns:,} "
-                         f"columns, more than the limit of {MAX_POSTERIOR_CELLS:,} values")
+        raise ValueError(
+            f"{written} has {meta.num_rows:,} rows of {meta.num_columns:,} "
+            f"columns, more than the limit of {MAX_POSTERIOR_CELLS:,} values"
+        )
 
 
 def load_posterior(path: Path, written: str, column: str) -> Posterior:
@@ -316,12 +335,15 @@ def load_posterior(path: Path, written: str, column: str) -> Posterior:
         digest = _digest(path)
         frame = _read_table(str(path.resolve()), digest)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
-        raise ValueError(f"{written} is not a readable Parquet file ({type(exc).__name__})") \
-            from None
+        raise ValueError(
+            f"{written} is not a readable Parquet file ({type(exc).__name__})"
+        ) from None
     if column == WEIGHT_COLUMN or column not in frame.columns:
         names = [c for c in frame.columns if c != WEIGHT_COLUMN]
-        raise ValueError(f"{written} has no column '{column}' (its columns: "
-                         f"{', '.join(map(str, names)) or 'none'})")
+        raise ValueError(
+            f"{written} has no column '{column}' (its columns: "
+            f"{', '.join(map(str, names)) or 'none'})"
+        )
     values = _finite(frame[column], f"column '{column}' of {written}")
     if len(values) == 0:
         raise ValueError(f"{written} has no rows")
@@ -329,8 +351,9 @@ def load_posterior(path: Path, written: str, column: str) -> Posterior:
     if WEIGHT_COLUMN in frame.columns:
         weights = _finite(frame[WEIGHT_COLUMN], f"column '{WEIGHT_COLUMN}' of {written}")
         if (weights < 0).any() or not weights.max() > 0:
-            raise ValueError(f"column '{WEIGHT_COLUMN}' of {written} must be weights >= 0 "
-                             "with a positive sum")
+            raise ValueError(
+                f"column '{WEIGHT_COLUMN}' of {written} must be weights >= 0 with a positive sum"
+            )
         # Weights are relative: scaled by the largest first, their sum cannot overflow
         # (1e308 twice sums to inf, and inf-normalised weights are all 0).
         weights = weights / weights.max()
@@ -346,4 +369,3 @@ def _finite(series, what: str) -> np.ndarray:
     if not np.isfinite(values).all():
         raise ValueError(f"{what} holds values that are not finite numbers")
     return values
-

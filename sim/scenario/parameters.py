@@ -13,13 +13,25 @@ def cli_action(args) -> int:
     from sim.formatting import json_text
 
     if args.format == "json":
-        print(json_text([
-            {"key": s.key, "meaning": s.meaning, "unit": s.unit, "range": [s.low, s.high],
-             "default": s.default, "source": s.source}
-            for s in PARAMETERS
-        ]))
+        print(
+            json_text(
+                [
+                    {
+                        "key": s.key,
+                        "meaning": s.meaning,
+                        "unit": s.unit,
+                        "range": [s.low, s.high],
+                        "default": s.default,
+                        "source": s.source,
+                    }
+                    for s in PARAMETERS
+                ]
+            )
+        )
         return 0
     for s in PARAMETERS:
-        print(f"{s.key}  (default {s.default:g}, range {s.low:g}..{s.high:g}"
-              f" {s.unit})\n    {s.meaning}\n    source: {s.source}")
+        print(
+            f"{s.key}  (default {s.default:g}, range {s.low:g}..{s.high:g}"
+            f" {s.unit})\n    {s.meaning}\n    source: {s.source}"
+        )
     return 0

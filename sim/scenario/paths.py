@@ -45,8 +45,10 @@ def project_root(folder: Path) -> Path:
     """The folder tree a file in ``folder`` may name files in (see the module docstring)."""
     folder = folder.resolve()
     for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in _MARKERS) \
-                and candidate != candidate.parent:
+        if (
+            any((candidate / marker).exists() for marker in _MARKERS)
+            and candidate != candidate.parent
+        ):
             return candidate
     up, home = folder.parent, Path.home().resolve()
     if folder == home or up == up.parent or up == home:
@@ -65,8 +67,12 @@ def _shipped() -> list[Path]:
     return roots
 
 
-def check_reference(referencing: Path, target: Path, key: str, line: int | None,
-                    ) -> Problem | None:
+def check_reference(
+    referencing: Path,
+    target: Path,
+    key: str,
+    line: int | None,
+) -> Problem | None:
     """None if ``referencing`` may name ``target`` (already joined to its folder), else
     the problem to report (at the line of ``key`` in ``referencing``)."""
     if outside_allowed():
@@ -75,16 +81,28 @@ def check_reference(referencing: Path, target: Path, key: str, line: int | None,
     root = project_root(Path(referencing).parent)
     if any(resolved.is_relative_to(r) for r in [root, *_shipped()]):
         return None
-    return Problem(str(referencing), line, key, (
-        f"{resolved} is outside this file's project ({root}) and the shipped scenarios; "
-        f"a file may only name files inside them, so that a scenario from elsewhere cannot "
-        f"make escsim read other files. If you trust this file, pass {ALLOW_OPTION} (or "
-        f"set {ALLOW_ENV}=1)"))
+    return Problem(
+        str(referencing),
+        line,
+        key,
+        (
+            f"{resolved} is outside this file's project ({root}) and the shipped scenarios; "
+            f"a file may only name files inside them, so that a scenario from elsewhere cannot "
+            f"make escsim read other files. If you trust this file, pass {ALLOW_OPTION} (or "
+            f"set {ALLOW_ENV}=1)"
+        ),
+    )
 
 
 # What the reader says of a file before parsing it: nothing of its content.
-_WHOLE_FILE = ("is a directory", "is not a regular file", "file not found",
-               "the file is larger", "cannot read the file", "the file is empty")
+_WHOLE_FILE = (
+    "is a directory",
+    "is not a regular file",
+    "file not found",
+    "the file is larger",
+    "cannot read the file",
+    "the file is empty",
+)
 
 
 def not_a_scenario(path: Path, data, found: list[Problem], required: str = "name") -> bool:

@@ -59,49 +59,71 @@ class Scenario:
     observed: Observed | None = None  # (history cases)
 
     @classmethod
-    def from_defaults(cls, name: str = "defaults",
-                      registry: dict[str, ParamSpec] | None = None) -> "Scenario":
+    def from_defaults(
+        cls, name: str = "defaults", registry: dict[str, ParamSpec] | None = None
+    ) -> "Scenario":
         """Every parameter at its registry default, with the default's provenance."""
         registry = registry or _registry()
-        return cls(name=name, parameters={
-            key: ParamEntry(Fixed(spec.default), spec.meaning, spec.source, None)
-            for key, spec in registry.items()
-        })
+        return cls(
+            name=name,
+            parameters={
+                key: ParamEntry(Fixed(spec.default), spec.meaning, spec.source, None)
+                for key, spec in registry.items()
+            },
+        )
 
     def sample(self, seed_seq: np.random.SeedSequence, n: int) -> dict[str, np.ndarray]:
         """Per-world parameter values: each parameter from its own stream, keyed by name,
         so changing one parameter's distribution never shifts another's draws (the
         columns of one posterior file share that file's stream, so they draw jointly)."""
         return {
-            key: entry.dist.sample(np.random.default_rng(
-                parameter_seed(seed_seq, stream_name(entry.dist, key))), n)
+            key: entry.dist.sample(
+                np.random.default_rng(parameter_seed(seed_seq, stream_name(entry.dist, key))), n
+            )
             for key, entry in self.parameters.items()
         }
 
     def means(self) -> dict[str, float]:
         return {key: entry.dist.mean() for key, entry in self.parameters.items()}
 
-    def with_overrides(self, overrides: dict, source: str = "assumption: override",
-                       registry: dict[str, ParamSpec] | None = None) -> "Scenario":
+    def with_overrides(
+        self,
+        overrides: dict,
+        source: str = "assumption: override",
+        registry: dict[str, ParamSpec] | None = None,
+    ) -> "Scenario":
         """A copy with some parameters replaced (a number or a distribution each)."""
         registry = registry or _registry()
         problems, params = [], dict(self.parameters)
         for key, value in overrides.items():
             spec = registry.get(key)
             if spec is None:
-                problems.append(Problem("<overrides>", None, key, f"unknown parameter '{key}'"
-                                        f"{did_you_mean(key, registry)}"))
+                problems.append(
+                    Problem(
+                        "<overrides>",
+                        None,
+                        key,
+                        f"unknown parameter '{key}'{did_you_mean(key, registry)}",
+                    )
+                )
                 continue
             if isinstance(value, int | float) and not is_finite_number(value):
                 # NaN compares False with both bounds: caught here, not by the range test.
-                problems.append(Problem("<overrides>", None, key, f"expected a finite "
-                                                                  f"number, found {value}"))
+                problems.append(
+                    Problem("<overrides>", None, key, f"expected a finite number, found {value}")
+                )
                 continue
             dist = Fixed(float(value)) if isinstance(value, int | float) else value
             lo, hi = dist.support()
             if not lo >= spec.low or not hi <= spec.high:
-                problems.append(Problem("<overrides>", None, key, f"outside the range "
-                                        f"[{spec.low:g}, {spec.high:g}]: {dist.describe()}"))
+                problems.append(
+                    Problem(
+                        "<overrides>",
+                        None,
+                        key,
+                        f"outside the range [{spec.low:g}, {spec.high:g}]: {dist.describe()}",
+                    )
+                )
                 continue
             params[key] = ParamEntry(dist, spec.meaning, source, None)
         if problems:
@@ -134,8 +156,11 @@ class Scenario:
         return out
 
 
-def load_scenario(path, registry: dict[str, ParamSpec] | None = None,
-                  named_by: tuple[str, int | None, str] | None = None) -> Scenario:
+def load_scenario(
+    path,
+    registry: dict[str, ParamSpec] | None = None,
+    named_by: tuple[str, int | None, str] | None = None,
+) -> Scenario:
     """Read, validate and resolve the scenario file at ``path``.
 
     Raises :class:`ScenarioError` listing every problem in the file and in the files it
@@ -153,15 +178,21 @@ def load_scenario(path, registry: dict[str, ParamSpec] | None = None,
     return scenario
 
 
-def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem],
-             named_by: tuple[str, int | None, str] | None = None) -> Scenario | None:
+def _resolve(
+    path: Path,
+    registry,
+    stack: list[Path],
+    problems: list[Problem],
+    named_by: tuple[str, int | None, str] | None = None,
+) -> Scenario | None:
     data, found = load_yaml(path)
     if named_by is not None and not_a_scenario(path, data, found):
         # Reached through a path in another file: it may be any file at all, so say so
         # without quoting a line of it (extends: /etc/shadow printed every line).
         file, line, key = named_by
-        problems.append(Problem(file, line, key, f"{path} is not a scenario file (a YAML "
-                                                 "mapping with name:)"))
+        problems.append(
+            Problem(file, line, key, f"{path} is not a scenario file (a YAML mapping with name:)")
+        )
         return None
     problems.extend(found)
     if found or not isinstance(data, dict):
@@ -172,8 +203,7 @@ def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem],
     if layer.extends is None:
         base = Scenario.from_defaults(registry=registry)
     else:
-        outside = check_reference(path, path.parent / layer.extends, "extends",
-                                  layer.extends_line)
+        outside = check_reference(path, path.parent / layer.extends, "extends", layer.extends_line)
         if outside is not None:
             problems.append(outside)
             return None
@@ -181,15 +211,25 @@ def _resolve(path: Path, registry, stack: list[Path], problems: list[Problem],
         chain = [*stack, path.resolve()]
         if parent in chain:
             cycle = " -> ".join(p.name for p in [*chain, parent])
-            problems.append(Problem(str(path), layer.extends_line, "extends",
-                                    f"extends itself in a cycle: {cycle}"))
+            problems.append(
+                Problem(
+                    str(path), layer.extends_line, "extends", f"extends itself in a cycle: {cycle}"
+                )
+            )
             return None
         if not parent.exists():
-            problems.append(Problem(str(path), layer.extends_line, "extends",
-                                    f"the file it extends does not exist: {parent}"))
+            problems.append(
+                Problem(
+                    str(path),
+                    layer.extends_line,
+                    "extends",
+                    f"the file it extends does not exist: {parent}",
+                )
+            )
             return None
-        base = _resolve(parent, registry, chain, problems,
-                        (str(path), layer.extends_line, "extends"))
+        base = _resolve(
+            parent, registry, chain, problems, (str(path), layer.extends_line, "extends")
+        )
         if base is None:
             return None
     if layer.as_of_month is not None:
@@ -215,15 +255,22 @@ def _as_of(path: Path, layer, base: Scenario, registry, problems: list[Problem])
     where = (str(path), layer.as_of_line)
     conditions_path = None
     if layer.conditions is not None:
-        outside = check_reference(path, path.parent / layer.conditions, "conditions",
-                                  layer.conditions_line)
+        outside = check_reference(
+            path, path.parent / layer.conditions, "conditions", layer.conditions_line
+        )
         if outside is not None:
             problems.append(outside)
             return None
         conditions_path = (path.parent / layer.conditions).resolve()
         if not conditions_path.exists():
-            problems.append(Problem(str(path), layer.conditions_line, "conditions",
-                                    f"the conditions file does not exist: {conditions_path}"))
+            problems.append(
+                Problem(
+                    str(path),
+                    layer.conditions_line,
+                    "conditions",
+                    f"the conditions file does not exist: {conditions_path}",
+                )
+            )
             return None
     try:
         conditions = load_conditions(conditions_path, registry)

@@ -158,8 +158,9 @@ class Checker:
         for key in node:
             if key not in allowed:
                 kp = f"{key_path}.{key}" if key_path else str(key)
-                self.fail(key_line(node, key), kp,
-                          f"unknown {what} '{key}'{did_you_mean(key, allowed)}")
+                self.fail(
+                    key_line(node, key), kp, f"unknown {what} '{key}'{did_you_mean(key, allowed)}"
+                )
 
 
 # Top-level keys and how each is read; later features add keys here (e.g. claims:).
@@ -186,8 +187,11 @@ def _read_as_of(c, layer, value, line) -> None:
     try:
         layer.as_of = datetime.date.fromisoformat(text)
     except ValueError:
-        c.fail(line, "as_of", f"expected a month like 2021-06 or a date like 2025-03-20, "
-                              f"found {shown(value)}")
+        c.fail(
+            line,
+            "as_of",
+            f"expected a month like 2021-06 or a date like 2025-03-20, found {shown(value)}",
+        )
 
 
 def _read_conditions(c, layer, value, line) -> None:
@@ -197,8 +201,11 @@ def _read_conditions(c, layer, value, line) -> None:
 
 def _read_horizon(c, layer, value, line) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        c.fail(line, "horizon_weeks", f"expected a whole number of weeks, found "
-                                      f"{type_name(value)} {shown(value)}")
+        c.fail(
+            line,
+            "horizon_weeks",
+            f"expected a whole number of weeks, found {type_name(value)} {shown(value)}",
+        )
     elif not 1 <= value <= MAX_HORIZON:
         c.fail(line, "horizon_weeks", f"expected 1 to {MAX_HORIZON} weeks, found {value}")
     else:
@@ -240,8 +247,11 @@ def _read_parameters(c, layer, node, line) -> None:
             continue
         group, gline = node[actor], key_line(node, actor)
         if not isinstance(group, dict):
-            c.fail(gline, f"parameters.{actor}", f"expected a mapping of parameters, found "
-                                                 f"{type_name(group)}")
+            c.fail(
+                gline,
+                f"parameters.{actor}",
+                f"expected a mapping of parameters, found {type_name(group)}",
+            )
             continue
         names = [s.name for s in c.registry.values() if s.actor == actor]
         c.unknown_keys(group, names, f"parameters.{actor}", f"{actor} parameter")
@@ -268,15 +278,21 @@ def _read_entry(c: Checker, spec: ParamSpec, node, line) -> ParamEntry | None:
         return None
     kind = kinds[0]
     dist = _read_dist(c, spec, kind, node[kind], key_line(node, kind) or line, f"{kp}.{kind}")
-    meaning = c.text(node["meaning"], key_line(node, "meaning"), f"{kp}.meaning") \
-        if "meaning" in node else None
+    meaning = (
+        c.text(node["meaning"], key_line(node, "meaning"), f"{kp}.meaning")
+        if "meaning" in node
+        else None
+    )
     source = None
     if "source" in node:
         source = c.text(node["source"], key_line(node, "source"), f"{kp}.source")
         if source is not None and not is_traceable(source):
-            c.fail(key_line(node, "source"), f"{kp}.source",
-                   "a source names a seed article file (000_... or 001_...) and quotes it, "
-                   "or starts with 'assumption:' and gives a reason")
+            c.fail(
+                key_line(node, "source"),
+                f"{kp}.source",
+                "a source names a seed article file (000_... or 001_...) and quotes it, "
+                "or starts with 'assumption:' and gives a reason",
+            )
     if dist is None:
         return None
     dist = _in_range(c, spec, dist, line, kp)
@@ -285,8 +301,9 @@ def _read_entry(c: Checker, spec: ParamSpec, node, line) -> ParamEntry | None:
 
 def _numbers(c: Checker, node, count: int, line, kp: str) -> list[float] | None:
     if not isinstance(node, list) or len(node) != count:
-        c.fail(line, kp, f"expected a list of {count} numbers, found {type_name(node)} "
-                         f"{shown(node)}")
+        c.fail(
+            line, kp, f"expected a list of {count} numbers, found {type_name(node)} {shown(node)}"
+        )
         return None
     values = [c.number(v, item_line(node, i) or line, f"{kp}[{i}]") for i, v in enumerate(node)]
     numbers = [v for v in values if v is not None]
@@ -295,16 +312,22 @@ def _numbers(c: Checker, node, count: int, line, kp: str) -> list[float] | None:
 
 def _fields(c: Checker, node, required, optional, line, kp: str) -> dict | None:
     if not isinstance(node, dict):
-        c.fail(line, kp, f"expected a mapping with {', '.join(required)}, found "
-                         f"{type_name(node)} {shown(node)}")
+        c.fail(
+            line,
+            kp,
+            f"expected a mapping with {', '.join(required)}, found {type_name(node)} {shown(node)}",
+        )
         return None
     c.unknown_keys(node, (*required, *optional), kp, "key")
     missing = [k for k in required if k not in node]
     if missing:
         c.fail(line, kp, f"missing {', '.join(missing)}")
         return None
-    out = {k: c.number(node[k], key_line(node, k) or line, f"{kp}.{k}")
-           for k in (*required, *optional) if k in node}
+    out = {
+        k: c.number(node[k], key_line(node, k) or line, f"{kp}.{k}")
+        for k in (*required, *optional)
+        if k in node
+    }
     return None if None in out.values() else out
 
 
@@ -335,8 +358,12 @@ def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
         if max(f["a"], f["b"]) > MAX_BETA_SHAPE:
             # NumPy's beta draws 0 for a = b = 1e308 (its mean is 0.5); a Beta that
             # narrow (sd under 0.0005 of the range) is a fixed value anyway.
-            c.fail(line, kp, f"expected a and b of at most {MAX_BETA_SHAPE:,g}; a Beta that "
-                             "narrow is one value: write value:")
+            c.fail(
+                line,
+                kp,
+                f"expected a and b of at most {MAX_BETA_SHAPE:,g}; a Beta that "
+                "narrow is one value: write value:",
+            )
             return None
         return Beta(f["a"], f["b"], lo, hi)
     if kind == "posterior":
@@ -345,15 +372,20 @@ def _read_dist(c: Checker, spec: ParamSpec, kind: str, node, line, kp: str):
     if f is None:
         return None
     if f["sd"] <= 0 or not spec.low <= f["mean"] <= spec.high:
-        c.fail(line, kp, f"expected sd > 0 and a mean inside the range "
-                         f"[{spec.low:g}, {spec.high:g}]")
+        c.fail(
+            line, kp, f"expected sd > 0 and a mean inside the range [{spec.low:g}, {spec.high:g}]"
+        )
         return None
     if f["sd"] > MAX_SD_WIDTHS * (spec.high - spec.low):
         # Truncated to the range, so wide a normal is flat on it, and the inverse-CDF
         # draw loses its precision (at sd 1e300 every world drew the mean).
-        c.fail(line, kp, f"sd {f['sd']:g} is more than {MAX_SD_WIDTHS:,} times the range "
-                         f"[{spec.low:g}, {spec.high:g}]: a normal that wide is flat on the "
-                         f"range; write uniform: [{spec.low:g}, {spec.high:g}]")
+        c.fail(
+            line,
+            kp,
+            f"sd {f['sd']:g} is more than {MAX_SD_WIDTHS:,} times the range "
+            f"[{spec.low:g}, {spec.high:g}]: a normal that wide is flat on the "
+            f"range; write uniform: [{spec.low:g}, {spec.high:g}]",
+        )
         return None
     return TruncNormal(f["mean"], f["sd"], spec.low, spec.high)
 
@@ -369,8 +401,9 @@ def _read_posterior(c: Checker, node, line, kp: str):
     column = c.text(node["column"], key_line(node, "column") or line, f"{kp}.column")
     if file is None or column is None:
         return None
-    outside = check_reference(Path(c.file), Path(c.file).parent / file, f"{kp}.file",
-                              key_line(node, "file") or line)
+    outside = check_reference(
+        Path(c.file), Path(c.file).parent / file, f"{kp}.file", key_line(node, "file") or line
+    )
     if outside is not None:
         c.problems.append(outside)
         return None
@@ -381,13 +414,18 @@ def _read_posterior(c: Checker, node, line, kp: str):
         return None
 
 
-def _in_range(c: Checker, spec: ParamSpec, dist: Distribution, line, kp: str
-              ) -> Distribution | None:
+def _in_range(
+    c: Checker, spec: ParamSpec, dist: Distribution, line, kp: str
+) -> Distribution | None:
     lo, hi = dist.support()
     if lo < spec.low or hi > spec.high:
         found = f"{lo:g}" if lo == hi else f"values from {lo:g} to {hi:g}"
-        c.fail(line, kp, f"outside the range of {spec.key}, [{spec.low:g}, {spec.high:g}] "
-                         f"({spec.unit}): found {found}")
+        c.fail(
+            line,
+            kp,
+            f"outside the range of {spec.key}, [{spec.low:g}, {spec.high:g}] "
+            f"({spec.unit}): found {found}",
+        )
         return None
     return dist
 
@@ -417,11 +455,17 @@ def read_layer(
         if key in data:
             reader(c, layer, data[key], key_line(data, key))
     if "conditions" in data and layer.as_of_month is None and "as_of" in data:
-        c.fail(key_line(data, "conditions"), "conditions", "applies only with a month "
-               "as_of: (like 2021-06); a full date only labels the scenario")
+        c.fail(
+            key_line(data, "conditions"),
+            "conditions",
+            "applies only with a month as_of: (like 2021-06); a full date only labels the scenario",
+        )
     elif "conditions" in data and "as_of" not in data:
-        c.fail(key_line(data, "conditions"), "conditions", "needs as_of: YYYY-MM (the month "
-               "to set the world up as of)")
+        c.fail(
+            key_line(data, "conditions"),
+            "conditions",
+            "needs as_of: YYYY-MM (the month to set the world up as of)",
+        )
     if "name" not in data:
         c.fail(1, "name", "missing: every scenario file names itself (name: ...)")
     return layer, c.problems

@@ -69,8 +69,11 @@ def _tagged(node, path: str, file: str, line: int | None, out: list[Problem]) ->
     value = getattr(tag, "value", tag) if tag is not None else None
     if value:
         shown = value.replace("tag:yaml.org,2002:", "!!")
-        out.append(Problem(file, line, path, f"YAML tags are not allowed (found {shown}); "
-                                             "write plain values"))
+        out.append(
+            Problem(
+                file, line, path, f"YAML tags are not allowed (found {shown}); write plain values"
+            )
+        )
     if isinstance(node, CommentedMap):
         for k, v in node.items():
             _tagged(v, f"{path}.{k}" if path else str(k), file, key_line(node, k), out)
@@ -103,8 +106,14 @@ def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
         if stat.S_ISDIR(mode):
             return None, [Problem(file, None, "", "is a directory, not a scenario file")]
         if not stat.S_ISREG(mode):
-            return None, [Problem(file, None, "", "is not a regular file (a pipe or a "
-                                                  "device?); give the path of a YAML file")]
+            return None, [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    "is not a regular file (a pipe or a device?); give the path of a YAML file",
+                )
+            ]
         with path.open("rb") as f:
             raw = f.read(MAX_FILE_BYTES + 1)  # never more, even if the file grows meanwhile
     except FileNotFoundError:
@@ -112,15 +121,23 @@ def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
     except OSError as err:
         return None, [Problem(file, None, "", f"cannot read the file: {err.strerror or err}")]
     if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(file, None, "", f"the file is larger than the limit of "
-                                              f"{MAX_FILE_BYTES:,} bytes (1 MB); a scenario "
-                                              "or study file is a few kB")]
+        return None, [
+            Problem(
+                file,
+                None,
+                "",
+                f"the file is larger than the limit of "
+                f"{MAX_FILE_BYTES:,} bytes (1 MB); a scenario "
+                "or study file is a few kB",
+            )
+        ]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as err:
-        line = raw[:err.start].count(b"\n") + 1
-        return None, [Problem(file, line, "", f"cannot read the file: not UTF-8 text "
-                                              f"(byte {err.start})")]
+        line = raw[: err.start].count(b"\n") + 1
+        return None, [
+            Problem(file, line, "", f"cannot read the file: not UTF-8 text (byte {err.start})")
+        ]
 
 
 def _structure_problems(yaml: YAML, text: str, file: str) -> list[Problem]:
@@ -140,19 +157,31 @@ def _structure_problems(yaml: YAML, text: str, file: str) -> list[Problem]:
     for event in yaml.parse(text):
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-            return [Problem(file, line, "", "YAML anchors and aliases (&name, *name) are not "
-                                            "allowed in scenario files; write the values out")]
+            return [
+                Problem(
+                    file,
+                    line,
+                    "",
+                    "YAML anchors and aliases (&name, *name) are not "
+                    "allowed in scenario files; write the values out",
+                )
+            ]
         if isinstance(event, NodeEvent) and open_ and open_[-1] is not None:
             is_key = open_[-1][0]
             open_[-1][0] = not is_key
             if is_key and isinstance(event, CollectionStartEvent):
-                return [Problem(file, line, "", "a key must be a name, not a mapping or "
-                                                "a list")]
+                return [Problem(file, line, "", "a key must be a name, not a mapping or a list")]
         if isinstance(event, CollectionStartEvent):
             open_.append([True] if isinstance(event, MappingStartEvent) else None)
             if len(open_) > MAX_DEPTH:
-                return [Problem(file, line, "", f"nested more than {MAX_DEPTH} levels deep; "
-                                                "a scenario needs about six")]
+                return [
+                    Problem(
+                        file,
+                        line,
+                        "",
+                        f"nested more than {MAX_DEPTH} levels deep; a scenario needs about six",
+                    )
+                ]
         elif isinstance(event, CollectionEndEvent):
             open_.pop()
     return []
@@ -171,10 +200,17 @@ def _bad_timestamp(text: str, file: str) -> Problem | None:
     from ruamel.yaml.events import ScalarEvent
 
     for event in _loader().parse(text):
-        if isinstance(event, ScalarEvent) and event.style is None \
-                and len(re.sub(r"[^0-9]", "", event.value)) > _MAX_INT_DIGITS:
-            return Problem(file, event.start_mark.line + 1, "", f"a number of "
-                           f"{len(event.value):,} characters is too long to be read")
+        if (
+            isinstance(event, ScalarEvent)
+            and event.style is None
+            and len(re.sub(r"[^0-9]", "", event.value)) > _MAX_INT_DIGITS
+        ):
+            return Problem(
+                file,
+                event.start_mark.line + 1,
+                "",
+                f"a number of {len(event.value):,} characters is too long to be read",
+            )
         if isinstance(event, ScalarEvent) and event.style is None:
             match = _TIMESTAMP.match(event.value)
             if match is None:
@@ -182,8 +218,9 @@ def _bad_timestamp(text: str, file: str) -> Problem | None:
             try:
                 datetime.date(*(int(x) for x in match.group(0).split("-")))
             except ValueError as err:
-                return Problem(file, event.start_mark.line + 1, "",
-                               f"not a valid date: {event.value} ({err})")
+                return Problem(
+                    file, event.start_mark.line + 1, "", f"not a valid date: {event.value} ({err})"
+                )
     return None
 
 
@@ -209,20 +246,24 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
                 what += f" (first defined on line {first})"
         return None, [Problem(file, line, "", f"not valid YAML: {what}")]
     except ReaderError as err:  # a control character: not marked, but has a position
-        line = text[:err.position].count("\n") + 1 if err.position is not None else None
+        line = text[: err.position].count("\n") + 1 if err.position is not None else None
         char = err.character
         shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
         return None, [Problem(file, line, "", f"not valid YAML: {err.reason} ({shown})")]
     except YAMLError as err:
         return None, [Problem(file, None, "", f"not valid YAML: {err}")]
     except (ValueError, OverflowError) as err:  # a plain scalar the constructor cannot build
-        return None, [_bad_timestamp(text, file) or Problem(file, None, "",
-                                                            f"not valid YAML: {err}")]
+        return None, [
+            _bad_timestamp(text, file) or Problem(file, None, "", f"not valid YAML: {err}")
+        ]
     if data is None:
         return None, [Problem(file, None, "", "the file is empty")]
     problems = []  # the document is read: start the list of its own problems
     _tagged(data, "", file, node_line(data), problems)
     if not isinstance(data, dict):
-        problems.append(Problem(file, 1, "", "the top level must be a mapping of keys "
-                                             "(name:, parameters:, ...)"))
+        problems.append(
+            Problem(
+                file, 1, "", "the top level must be a mapping of keys (name:, parameters:, ...)"
+            )
+        )
     return data, problems
