@@ -264,3 +264,23 @@ def test_every_world_ruled_out_names_the_month(scenario, record):
         for i in range(5):
             rung = 3 if i == 4 else 0
             f.assimilate(MonthObservation(record.first_month + i, rung, False, False, False, False))
+
+
+def test_spread_over_filtered_worlds_is_seeded_and_shared_out(scenario, record):
+    """The forecast's spread pass: G filtered worlds x m copies, shared out over the
+    replicate filters; seeded, the same with 2 workers, and separate from the forecast's
+    own stream (switching it off leaves the forecast's counts unchanged)."""
+    origin = month("2021-07")
+    kwargs = dict(n_worlds=400, replicates=2, seed=5, tally_horizon=2)
+    a = filter_record(scenario, record, [origin], (2,), spread=(9, 10), **kwargs)
+    b = filter_record(scenario, record, [origin], (2,), spread=(9, 10), workers=2, **kwargs)
+    off = filter_record(scenario, record, [origin], (2,), **kwargs)
+    assert a.spreads[origin].shape == (9, len(OUTCOME_NAMES))
+    np.testing.assert_array_equal(a.spreads[origin], b.spreads[origin])
+    assert (a.spreads[origin] >= 0).all() and (a.spreads[origin] <= 10).all()
+    np.testing.assert_array_equal(a.counts[(origin, 2)], off.counts[(origin, 2)])
+    spread = a.run_result(origin, "s", 5).spread
+    assert spread.computed and spread.draws == 9 and spread.worlds_per_draw == 10
+    assert not off.run_result(origin, "s", 5).spread.computed
+    p10, p50, p90 = spread.percentiles("border_clash")
+    assert 0 <= p10 <= p50 <= p90 <= 1

@@ -51,7 +51,7 @@ from sim.scenario.scenario import Scenario
 from sim.seeding import dynamics_seed
 
 FILTER_BRANCH = 1 << 41  # the filters' seeds: never a run's chunk or the spread's branch
-RESAMPLE_STREAM, FORECAST_STREAM = 2, 3
+RESAMPLE_STREAM, FORECAST_STREAM, SPREAD_STREAM = 2, 3, 4
 ESS_THRESHOLD = 0.5  # resample when the effective sample size falls below this share
 
 
@@ -245,11 +245,14 @@ class WorldFilter:
         self.month_index += 1
         return out
 
-    def equal_weight_fork(self, horizon_weeks: int, origin_key: int) -> EscalationModel:
+    def equal_weight_fork(
+        self, horizon_weeks: int, origin_key: int, stream: int = FORECAST_STREAM
+    ) -> EscalationModel:
         """A fork of the filtered worlds with equal weights (resampled systematically if
-        the weights are not), stepping from a stream keyed by the origin; the filter is
-        left as it was."""
-        rng = sub_stream(self.seed_seq, FORECAST_STREAM, origin_key)
+        the weights are not), stepping from a stream keyed by the origin (and by
+        ``stream``: the forecast's and the spread pass's are apart); the filter is left
+        as it was."""
+        rng = sub_stream(self.seed_seq, stream, origin_key)
         fork = self.model.fork(np.random.default_rng(rng.integers(2**63)), horizon_weeks)
         w = normalised(self.log_w)
         if not np.allclose(w, 1.0 / self.n):

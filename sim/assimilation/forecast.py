@@ -12,6 +12,13 @@ An origin's forecast reads the record's months before it only, and draws from a 
 keyed by the origin, so it is the same bit for bit whatever the record says from the
 origin on and whichever other origins are forecast (the no-leak test).
 
+The spread over parameters (the ``spread`` column, as in ``escsim run``): G of the
+filtered worlds are drawn at the origin, each copied m times with its parameters and
+its filtered state, and each group run forward on its own random numbers; the spread
+of the G per-group probabilities is what the forecast owes to what the filtered worlds
+still disagree on (parameters and state), the Wilson interval only to how many worlds
+were run. The draws are shared out over the replicate filters.
+
 A forecast counts an outcome if it happens within the window: at the fork the
 outcome memory the actors never read is reset (highest rung kept up, first clash, the
 CSTO's strongest answer short of force, unrest), so the window's outcomes are not last
@@ -21,18 +28,25 @@ not sanctions left standing from a filtered month.
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from sim.assimilation.filter import FilteredMonth, WorldFilter, replicate_seed
+from sim.assimilation.filter import (
+    SPREAD_STREAM,
+    FilteredMonth,
+    WorldFilter,
+    replicate_seed,
+    sub_stream,
+)
 from sim.ladder import CstoResponse
+from sim.montecarlo import uncertain_parameters
 from sim.outcomes import OUTCOME_NAMES
 from sim.parallel import map_ordered
 from sim.record.monthly import Record, month_weeks
 from sim.record.observation import MonthObservation, ObservationModel, observations
-from sim.results import RunResult
+from sim.results import SPREAD_COMPUTED, SPREAD_OFF, RunResult, Spread
 from sim.scenario.conditions import Conditions
 from sim.scenario.problems import Problem, ScenarioError
 from sim.scenario.scenario import Scenario
@@ -73,6 +87,8 @@ class ReplicateTask:
     source: str = "<record>"
     # progress(i, total, origin), serial runs only (not pickled)
     on_origin: Callable[[int, int, pd.Period], None] | None = None
+    spread_draws: int = 0  # this replicate's share of the spread pass's draws (G)
+    worlds_per_draw: int = 50  # m
 
 
 @dataclass
@@ -82,13 +98,39 @@ class ReplicateResult:
     counts: dict  # (origin, horizon) -> (n_outcomes,) int64
     tallies: dict  # origin -> Tally over the tally horizon
     worlds: int
+    spreads: dict  # origin -> (draws, n_outcomes) counts of the spread pass
 
 
 def forecast_from(
     f: WorldFilter, origin: pd.Period, horizons: tuple[int, ...], tally_horizon: int | None
 ):
+    """The forecast counts of each horizon (and the full tally of ``tally_horizon``) from
+    the filtered worlds at ``origin``."""
     weeks = month_weeks(origin, max(horizons))
     fork = f.equal_weight_fork(sum(weeks), origin.ordinal)
+    return run_window(fork, weeks, horizons, tally_horizon)
+
+
+def spread_from(
+    f: WorldFilter, origin: pd.Period, horizon: int, draws: int, worlds_per_draw: int
+) -> np.ndarray:
+    """(draws, n_outcomes): G filtered worlds drawn at ``origin``, each copied
+    ``worlds_per_draw`` times (parameters and state) and run ``horizon`` months on its
+    own random numbers; how often each outcome happened in each group."""
+    weeks = month_weeks(origin, horizon)
+    fork = f.equal_weight_fork(sum(weeks), origin.ordinal, stream=SPREAD_STREAM)
+    rng = sub_stream(f.seed_seq, SPREAD_STREAM, origin.ordinal, 1)
+    chosen = rng.choice(fork.n_worlds, size=draws, replace=draws > fork.n_worlds)
+    fork.resample(np.repeat(chosen, worlds_per_draw))
+    counts, _ = run_window(fork, weeks, (horizon,), None, release=False)
+    groups = fork.outcome_indicators().reshape(len(OUTCOME_NAMES), draws, worlds_per_draw)
+    fork.release()
+    return groups.sum(axis=2, dtype=np.int64).T
+
+
+def run_window(fork, weeks: list[int], horizons, tally_horizon: int | None, release=True):
+    """Step a forked ensemble through the forecast window, month by month: the outcome
+    counts at each of ``horizons`` and the full tally at ``tally_horizon``."""
     open_window(fork.world)
     counts, tally = {}, None
     imposed = np.zeros(fork.n_worlds, dtype=bool)
@@ -105,7 +147,8 @@ def forecast_from(
             counts[h] = fork.outcome_indicators().sum(axis=1, dtype=np.int64)
         if h == tally_horizon:
             tally = fork.tally()
-    fork.release()
+    if release:
+        fork.release()
     return counts, tally
 
 
@@ -120,7 +163,7 @@ def run_replicate(task: ReplicateTask) -> ReplicateResult:
         task.observation,
         task.source,
     )
-    months, counts, tallies = [], {}, {}
+    months, counts, tallies, spreads = [], {}, {}, {}
     origins = set(task.origins)
     for obs in (*task.observations, None):
         if f.month in origins:
@@ -130,11 +173,15 @@ def run_replicate(task: ReplicateTask) -> ReplicateResult:
             counts.update({(f.month, h): c for h, c in by_h.items()})
             if tally is not None:
                 tallies[f.month] = tally
+            if task.spread_draws and task.tally_horizon is not None:
+                spreads[f.month] = spread_from(
+                    f, f.month, task.tally_horizon, task.spread_draws, task.worlds_per_draw
+                )
         if obs is not None:
             months.append(f.assimilate(obs))
     f.model.release()
     return ReplicateResult(
-        months, float(sum(m.log_likelihood for m in months)), counts, tallies, task.worlds
+        months, float(sum(m.log_likelihood for m in months)), counts, tallies, task.worlds, spreads
     )
 
 
@@ -149,6 +196,9 @@ class FilterResult:
     worlds: int  # pooled over replicates
     tallies: dict  # origin -> pooled Tally
     observation: ObservationModel
+    spreads: dict = field(default_factory=dict)  # origin -> (G, n_outcomes) spread counts
+    worlds_per_draw: int = 0
+    uncertain_parameters: tuple[str, ...] = ()
 
     @property
     def log_likelihood(self) -> float:
@@ -165,9 +215,26 @@ class FilterResult:
         """(k, n): in how many of the pooled worlds ``outcome`` happened."""
         return int(self.counts[(origin, horizon)][OUTCOME_NAMES.index(outcome)]), self.worlds
 
+    def spread(self, origin: pd.Period) -> Spread:
+        """The spread over the filtered worlds at ``origin`` (see the module docstring)."""
+        counts = self.spreads.get(origin)
+        if counts is None or not len(counts):
+            return Spread(SPREAD_OFF)
+        return Spread(
+            SPREAD_COMPUTED,
+            len(counts),
+            self.worlds_per_draw,
+            counts,
+            self.uncertain_parameters,
+        )
+
     def run_result(self, origin: pd.Period, scenario_name: str, seed: int) -> RunResult:
         return RunResult(
-            f"{scenario_name} filtered to {origin}", seed, self.worlds, self.tallies[origin]
+            f"{scenario_name} filtered to {origin}",
+            seed,
+            self.worlds,
+            self.tallies[origin],
+            spread=self.spread(origin),
         )
 
     def filter_dict(self) -> dict:
@@ -244,11 +311,14 @@ def filter_record(
     dask=None,
     through: pd.Period | None = None,
     progress=None,
+    spread: tuple[int, int] | None = None,
 ) -> FilterResult:
     """Filter ``record`` from its first month to each origin (and on to ``through``, the
     last month assimilated, default the month before the last origin) and forecast
     ``horizons`` months from each origin (see the module docstring). ``progress(i,
-    total, origin)`` is told when the first filter reaches each origin (serial runs)."""
+    total, origin)`` is told when the first filter reaches each origin (serial runs).
+    ``spread=(G, m)`` adds the spread pass at ``tally_horizon`` (G filtered worlds, m
+    copies each, the G draws shared out over the replicates)."""
     from sim.record.conditions import load_conditions
 
     conditions = conditions or load_conditions()
@@ -274,6 +344,7 @@ def filter_record(
     if replicates < 1 or n_worlds < replicates:
         raise ValueError(f"{n_worlds} worlds cannot make {replicates} replicates")
     per = n_worlds // replicates
+    draws, per_draw = spread if spread is not None and tally_horizon is not None else (0, 50)
     tasks = [
         ReplicateTask(
             scenario,
@@ -290,6 +361,8 @@ def filter_record(
             tally_horizon,
             str(record.path),
             progress if workers == 1 and dask is None else None,
+            draws // replicates + (r < draws % replicates),
+            per_draw,
         )
         for r in range(replicates)
     ]
@@ -306,4 +379,10 @@ def filter_record(
         per * replicates,
         tallies,
         tasks[0].observation,
+        {
+            o: np.concatenate([r.spreads[o] for r in results if o in r.spreads])
+            for o in results[0].spreads
+        },
+        per_draw,
+        uncertain_parameters(scenario),
     )

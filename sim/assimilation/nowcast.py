@@ -86,10 +86,14 @@ def filter_and_forecast(
     observation: ObservationModel | str = "default",
     conditions=None,
     workers: int = 1,
+    spread: tuple[int, int] | None = None,
 ) -> RecordForecast:
     """Filter ``record`` (a path or a :class:`sim.record.Record`) through the months before
     ``as_of`` (default: the month after the record's last) under ``scenario`` (a path or
-    a Scenario) and forecast ``horizon_months`` from there."""
+    a Scenario) and forecast ``horizon_months`` from there. ``spread=(G, m)``: the
+    spread pass over the filtered worlds (default: as ``escsim run`` sizes it for
+    ``n_worlds``; ``(0, m)`` switches it off)."""
+    from sim.montecarlo import default_spread
     from sim.record.monthly import Record, load_record, parse_month
     from sim.scenario import load_scenario
 
@@ -110,12 +114,13 @@ def filter_and_forecast(
         conditions=conditions,
         tally_horizon=horizon_months,
         workers=workers,
+        spread=default_spread(n_worlds) if spread is None else spread,
     )
     return RecordForecast(scenario, record, origin, horizon_months, seed, result)
 
 
 def format_forecast(data: dict) -> str:
-    from sim.formatting import pct
+    from sim.formatting import pct, spread_text
 
     f = data["filter"]
     lines = [
@@ -123,11 +128,17 @@ def format_forecast(data: dict) -> str:
         f"origin: {data['as_of']}    horizon: {data['horizon_months']} months    worlds: "
         f"{data['worlds']:,} in {f['replicates']} filters",
         "",
-        f"{'outcome':<26} {'p':>7}  {'95% CI':<17} {'n':>7}",
+        f"{'outcome':<26} {'p':>7}  {'95% CI':<17} {'n':>7}  spread over filtered worlds",
     ]
     for name, est in data["outcomes"].items():
         ci = f"[{pct(est['ci'][0])}, {pct(est['ci'][1])}]"
-        lines.append(f"{name:<26} {pct(est['p']):>7}  {ci:<17} {est['n']:>7,}")
+        s = est.get("spread")
+        spread = spread_text(s["p10"], s["p50"], s["p90"]) if s else "-"
+        lines.append(f"{name:<26} {pct(est['p']):>7}  {ci:<17} {est['n']:>7,}  {spread}")
+    lines.append(
+        "(spread: 10th-90th percentile (median) of the forecast over groups of copies of "
+        "one filtered world, its parameters and state)"
+    )
     if f["months"]:
         last = f["months"][-1]
         rung = ", ".join(f"{r}: {pct(p)}" for r, p in enumerate(last["rung"]) if p >= 0.005)
