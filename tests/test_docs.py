@@ -187,7 +187,9 @@ def test_the_sources_page_names_each_seed_article():
     text = (DOCS / "sources.md").read_text(encoding="utf-8")
     for name in SEED_FILES:
         (row,) = [line for line in text.splitlines() if line.startswith(f"| `{name}`")]
-        title = row.split('"')[1]
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        title = cells[1].strip('"')  # the columns: file, title, outlet, author, date, who
+        assert all(cells[:5]), row
         if SEEDS.is_dir():  # the title is the article's own
             seed = (SEEDS / name).read_text(encoding="utf-8").replace("’", "'")
             assert title in seed, (name, title)
