@@ -37,6 +37,10 @@ ALLOW_ENV = "ESCSIM_ALLOW_OUTSIDE_PATHS"
 FEATURES = {
     "run": ("sim.output", "run a scenario's Monte Carlo and print its outcomes"),
     "validate": ("sim.scenario.cli", "check scenario files (exit 0 if all valid, 2 if not)"),
+    "scenarios": (
+        "sim.scenario.listing",
+        "list the shipped scenarios and studies: name, file, description",
+    ),
     "check": ("sim.analysis.check", "check experts' claims against the model"),
     "compare": ("sim.analysis.compare", "scenarios side by side, with what drives the gaps"),
     "sweep": ("sim.experiments.cli", "run a study: a parameter sweep, sensitivity, discovery"),
@@ -153,6 +157,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
             sub.add_parser(name, help=summary)
 
     feature("run")
+    feature("scenarios")
     feature("validate")
 
     for name in (
