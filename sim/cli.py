@@ -183,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     if ALLOW_OPTION in argv:  # accepted anywhere; workers inherit the variable
         argv = [a for a in argv if a != ALLOW_OPTION]
         os.environ[ALLOW_ENV] = "1"
+    from sim.runinfo import set_command_line
+
+    set_command_line(argv)  # for the run_info of the JSON the command writes
     command = _command_in(argv)
     missing = missing_extra(command)
     if missing is not None:

@@ -29,9 +29,7 @@ def actor_order(custom: tuple[type, ...] = ()) -> tuple[type[Actor], ...]:
     order = list(ACTOR_ORDER)
     replaced: dict[type, type] = {}
     for cls in custom:
-        base = next(
-            (a for a in ACTOR_ORDER if isinstance(cls, type) and issubclass(cls, a)), None
-        )
+        base = next((a for a in ACTOR_ORDER if isinstance(cls, type) and issubclass(cls, a)), None)
         if base is None:
             shipped = ", ".join(f"{a.__module__}.{a.__name__}" for a in ACTOR_ORDER)
             raise TypeError(

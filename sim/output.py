@@ -134,8 +134,11 @@ def format_table(result: RunResult) -> str:
 
 
 def to_json(result: RunResult) -> str:
-    """The JSON contract (``RunResult.to_dict``), indented; NaN is written as null."""
-    return json_text(result.to_dict())
+    """The JSON contract (``RunResult.to_dict``) with how it was made (``run_info``:
+    versions, seed, command line), indented; NaN is written as null."""
+    from sim.runinfo import run_info
+
+    return json_text({**result.to_dict(), "run_info": run_info(result.seed)})
 
 
 # --- CSV ------------------------------------------------------------------------------
