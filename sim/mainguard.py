@@ -70,6 +70,12 @@ def in_spawned_bootstrap() -> bool:
     return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
 
 
+def fork_is_safe() -> bool:
+    """Whether a pool may fork here: Linux (macOS's system libraries are not fork-safe,
+    Windows has no fork)."""
+    return sys.platform.startswith("linux")
+
+
 def pool_context():
     """The multiprocessing context for a worker pool asked for from here (see above)."""
     if in_spawned_bootstrap():
@@ -77,7 +83,7 @@ def pool_context():
     line = unguarded_call_line()
     if line is None:
         return multiprocessing.get_context("spawn")
-    if sys.platform.startswith("linux"):
+    if fork_is_safe():
         # The fork copies this process, its threads' locks included; the pool's workers
         # only run numpy code and our tasks, which take no lock held by another thread.
         warnings.filterwarnings(
