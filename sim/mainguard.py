@@ -20,6 +20,7 @@ import multiprocessing
 import sys
 import warnings
 from functools import cache
+from types import FrameType
 
 FIX = (
     'put the code that runs it under `if __name__ == "__main__":` (worker processes '
@@ -54,7 +55,7 @@ def unguarded_call_line() -> int | None:
     path = getattr(main, "__file__", None)
     if main is None or path is None or getattr(main, "__spec__", None) is not None:
         return None  # `python -m ...`, the escsim script's module, interactive sessions
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_globals is main.__dict__ and frame.f_code.co_name == "<module>":
             line = frame.f_lineno

@@ -338,7 +338,12 @@ def cli_parse(sub) -> None:
     from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
 
     run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
-    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument(
+        "scenario",
+        type=Path,
+        help="scenario YAML file, or a shipped scenario's name (baseline, "
+        "experts/kopalyan; escsim scenarios lists them)",
+    )
     run.add_argument(
         "-n",
         "--worlds",

@@ -208,6 +208,10 @@ def test_shipped_names_resolve_from_anywhere(tmp_path, monkeypatch):
     assert resolve_study("experiments/sobol_all.yaml") == studies_dir() / "sobol_all.yaml"
     for odd in ("nope", "../baseline", "/etc/passwd", ""):
         assert resolve_scenario(odd) == Path(odd)
+    from sim.scenario import ScenarioError, load_scenario
+
+    with pytest.raises(ScenarioError, match="did you mean 'experts/kopalyan'.*escsim scenarios"):
+        load_scenario("experts/kopalian")
     (tmp_path / "baseline").write_text("name: mine\n")  # a file of one's own comes first
     assert resolve_scenario("baseline") == Path("baseline")
 

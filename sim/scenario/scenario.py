@@ -191,11 +191,27 @@ def load_scenario(
 
         path = resolve_scenario(path)
     scenario = _resolve(Path(path), registry, [], problems, named_by)
+    if named_by is None and not Path(path).is_absolute() and not Path(path).exists():
+        problems = [_not_found_hint(p, str(path)) for p in problems]
     if scenario is not None and not problems and scenario.claims:
         problems.extend(circular_sources(scenario, load_yaml(Path(path))[0]))
     if problems or scenario is None:
         raise ScenarioError(problems)
     return scenario
+
+
+def _not_found_hint(problem: Problem, typed: str) -> Problem:
+    """A file not found, typed as a name: say that no shipped scenario has it either."""
+    if problem.message != "file not found" or problem.file != typed:
+        return problem
+    from sim.package_data import shipped_files
+
+    names = [name for kind, name, _path, _text in shipped_files() if kind == "scenario"]
+    return replace(
+        problem,
+        message="file not found, nor a shipped scenario of that name"
+        f"{did_you_mean(typed.removesuffix('.yaml'), names)}: `escsim scenarios` lists them",
+    )
 
 
 def _resolve(
