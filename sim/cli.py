@@ -222,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:  # e.g. --out names a file, a full disk
         print(f"escsim: {os_error_text(err)}; {what_was_kept(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        set_command_line(None)  # a later call from Python reports its own command line
 
 
 def os_error_text(err: OSError) -> str:

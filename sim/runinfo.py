@@ -20,10 +20,11 @@ from functools import cache
 _cli_argv: list[str] | None = None
 
 
-def set_command_line(argv: list[str]) -> None:
-    """Remember the command line ``escsim`` was given (``sim.cli.main`` calls this)."""
+def set_command_line(argv: list[str] | None) -> None:
+    """Remember the command line ``escsim`` was given (``sim.cli.main`` calls this, and
+    again with None once the command is done)."""
     global _cli_argv
-    _cli_argv = list(argv)
+    _cli_argv = None if argv is None else list(argv)
 
 
 def command_line() -> str:
