@@ -2,17 +2,22 @@
 VENV ?= .venv
 export OPENBLAS_NUM_THREADS = 1
 
-.PHONY: setup test-tools run test test-fast bench bench-against bench-calibration \
+.PHONY: setup setup-dev test-tools run test test-fast bench bench-against bench-calibration \
 	bench-hostile-input lint dashboard report
 
+# `make run` needs the package and its core dependencies only; the tests need the dev
+# extra (every optional extra and the tools), installed by the targets that use it.
 setup:
 	@bash scripts/bootstrap.sh
+
+setup-dev:
+	@bash scripts/bootstrap.sh dev
 
 run: setup
 	$(VENV)/bin/escsim run scenarios/baseline.yaml --out out/baseline
 
 # What the tests need beyond the package: Chromium and the dashboard's browser assets.
-test-tools: setup
+test-tools: setup-dev
 	@bash scripts/ensure-chromium.sh
 	@$(VENV)/bin/python scripts/fetch_solara_assets.py
 
@@ -21,10 +26,11 @@ test: test-tools
 
 # The fast tier: everything but the tests marked slow (browser, notebooks, Dask, kill -9,
 # the wheel install, long statistical checks). Needs no browser.
-test-fast: setup
+test-fast: setup-dev
 	$(VENV)/bin/python -m pytest -q -m "not slow"
 
 dashboard: setup
+	@bash scripts/bootstrap.sh dashboard
 	@$(VENV)/bin/python scripts/fetch_solara_assets.py
 	$(VENV)/bin/escsim dashboard
 
@@ -41,11 +47,11 @@ bench-against: setup
 	@test -n "$(DIR)" || { echo "usage: make bench-against DIR=<another checkout>" >&2; exit 2; }
 	$(VENV)/bin/python -m benchmarks.against "$(DIR)"
 
-bench-calibration: setup
+bench-calibration: setup-dev
 	$(VENV)/bin/python -m benchmarks.calibration
 
 bench-hostile-input: setup
 	$(VENV)/bin/python -m benchmarks.hostile_input
 
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check sim tests benchmarks

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Set up the project: find a Python >= 3.12, make .venv with it, install the package.
 #
+# Usage: bootstrap.sh [EXTRA]. Without EXTRA, the package and its core dependencies only:
+# what `make run` needs (no pyabc, Dask, Solara, Jupyter or test tools). With EXTRA (an
+# extra of pyproject.toml: `dev` for `make test`, `dashboard` for `make dashboard`), that
+# extra too. Each set is installed once: a stamp per set, newer than pyproject.toml.
+#
 # Finds the interpreter by itself, in this order: $ESCSIM_PYTHON, python3.13, python3.12,
 # python3 on PATH, then pyenv's versions (newest first). Exits 1 with a clear message if
 # none is 3.12 or newer. Idempotent: a second run only checks (the install is skipped
@@ -13,6 +18,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 VENV="${ESCSIM_VENV:-.venv}"
+EXTRA="${1:-}"
 MIN_MINOR=12
 
 is_suitable() {  # $1: an interpreter; true if it runs and is Python 3.12+
@@ -72,10 +78,17 @@ if ! venv_ok; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-STAMP="$VENV/.installed-stamp"
-if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
-  echo "escsim set-up: installing the package and its dependencies into $VENV"
+fresh() { [ -f "$1" ] && ! [ pyproject.toml -nt "$1" ]; }  # $1: a stamp
+
+STAMP="$VENV/.installed-${EXTRA:-core}"
+# The dev extra includes every other one: its stamp covers them all.
+if ! fresh "$STAMP" && ! fresh "$VENV/.installed-dev"; then
+  if [ -n "$EXTRA" ]; then
+    echo "escsim set-up: installing the package with its '$EXTRA' extra into $VENV"
+  else
+    echo "escsim set-up: installing the package and its core dependencies into $VENV"
+  fi
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".${EXTRA:+[$EXTRA]}"
   touch "$STAMP"
 fi

@@ -189,10 +189,14 @@ def cli_parse(sub) -> None:
 
 
 def cli_action(args) -> int:
+    from sim.runinfo import run_info
+
     if args.sweep:
         report = run_sweep_bench(args.points, args.sweep_worlds, args.weeks, args.workers)
+        report["run_info"] = run_info(None)
         print(json.dumps(report) if args.json else format_sweep_bench(report))
         return 0
     report = run_bench(args.worlds, args.weeks, args.replications)
+    report["run_info"] = run_info(None)
     print(json.dumps(report) if args.json else format_bench(report))
     return 0

@@ -37,6 +37,10 @@ ALLOW_ENV = "ESCSIM_ALLOW_OUTSIDE_PATHS"
 FEATURES = {
     "run": ("sim.output", "run a scenario's Monte Carlo and print its outcomes"),
     "validate": ("sim.scenario.cli", "check scenario files (exit 0 if all valid, 2 if not)"),
+    "scenarios": (
+        "sim.scenario.listing",
+        "list the shipped scenarios and studies: name, file, description",
+    ),
     "check": ("sim.analysis.check", "check experts' claims against the model"),
     "compare": ("sim.analysis.compare", "scenarios side by side, with what drives the gaps"),
     "sweep": ("sim.experiments.cli", "run a study: a parameter sweep, sensitivity, discovery"),
@@ -153,6 +157,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
             sub.add_parser(name, help=summary)
 
     feature("run")
+    feature("scenarios")
     feature("validate")
 
     for name in (
@@ -178,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     if ALLOW_OPTION in argv:  # accepted anywhere; workers inherit the variable
         argv = [a for a in argv if a != ALLOW_OPTION]
         os.environ[ALLOW_ENV] = "1"
+    from sim.runinfo import set_command_line
+
+    set_command_line(argv)  # for the run_info of the JSON the command writes
     command = _command_in(argv)
     missing = missing_extra(command)
     if missing is not None:
@@ -214,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:  # e.g. --out names a file, a full disk
         print(f"escsim: {os_error_text(err)}; {what_was_kept(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        set_command_line(None)  # a later call from Python reports its own command line
 
 
 def os_error_text(err: OSError) -> str:

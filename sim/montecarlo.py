@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.custom_actors import actor_order
 from sim.limits import run_size_problems
 from sim.model import EscalationModel
 from sim.parallel import Progress, map_ordered
@@ -120,7 +121,10 @@ def build_model(task: ChunkTask) -> EscalationModel:
         for j, key in enumerate(task.points.keys):
             params[key] = np.repeat(task.points.values[:, j], task.n_worlds)
     rng = np.random.default_rng(dynamics_seed(ss))
-    return EscalationModel(params, task.scenario.initial, task.horizon_weeks, rng, blocks=blocks)
+    actors = actor_order(task.scenario.actor_classes)
+    return EscalationModel(
+        params, task.scenario.initial, task.horizon_weeks, rng, blocks=blocks, actor_classes=actors
+    )
 
 
 def tally(model: EscalationModel) -> Tally:

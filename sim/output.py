@@ -134,8 +134,11 @@ def format_table(result: RunResult) -> str:
 
 
 def to_json(result: RunResult) -> str:
-    """The JSON contract (``RunResult.to_dict``), indented; NaN is written as null."""
-    return json_text(result.to_dict())
+    """The JSON contract (``RunResult.to_dict``) with how it was made (``run_info``:
+    versions, seed, command line), indented; NaN is written as null."""
+    from sim.runinfo import run_info
+
+    return json_text({**result.to_dict(), "run_info": run_info(result.seed)})
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -335,7 +338,12 @@ def cli_parse(sub) -> None:
     from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
 
     run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
-    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument(
+        "scenario",
+        type=Path,
+        help="scenario YAML file, or a shipped scenario's name (baseline, "
+        "experts/kopalyan; escsim scenarios lists them)",
+    )
     run.add_argument(
         "-n",
         "--worlds",

@@ -23,7 +23,8 @@ processes). The backend is chosen by the arguments, first match wins:
 - ``executor``: anything with ``submit`` returning ``concurrent.futures`` futures (a
   ``ProcessPoolExecutor``, ``client.get_executor()``), or failing that with an ordered
   ``map``; it is not shut down here.
-- ``workers > 1`` (and more than one task): a pool of fresh spawned interpreters with BLAS
+- ``workers > 1`` (and more than one task): a pool of fresh spawned interpreters (forked
+  from an unguarded script's top level, ``sim.mainguard``) with BLAS
   pinned to one thread, shut down at the end.
 - otherwise: one after the other in this process.
 
@@ -40,7 +41,6 @@ stopped at once rather than waited for. On Dask, a scheduler that does not answe
 cluster left with no worker ends the run with a clear error after a bounded wait.
 """
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -126,10 +126,14 @@ class Pool(ProcessPoolExecutor):
 def process_pool(workers: int) -> Pool:
     """A pool of ``workers`` fresh interpreter processes with BLAS pinned to one thread,
     which die with this process (see ``_die_with_parent``)."""
+    from sim.mainguard import pool_context
+
     pin_blas_threads()  # inherited by the spawned children before they import numpy
     return Pool(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        # Spawned, except from the top level of a script without a __main__ guard
+        # (sim.mainguard: forked on Linux, else a clear error before any work).
+        mp_context=pool_context(),
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )

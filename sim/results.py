@@ -76,6 +76,13 @@ class Estimate:
     def to_dict(self) -> dict:
         return {"p": self.p, "ci": [self.ci[0], self.ci[1]], "n": self.n}
 
+    def __repr__(self) -> str:
+        """``Estimate(p=0.671, 95% CI [0.641, 0.699], k=671, n=1000)``: p first."""
+        return (
+            f"Estimate(p={self.p:.4g}, 95% CI [{self.ci[0]:.4g}, {self.ci[1]:.4g}], "
+            f"k={self.k}, n={self.n})"
+        )
+
 
 SPREAD_COMPUTED = "computed"
 SPREAD_FIXED = "parameters fixed"

@@ -68,3 +68,35 @@ def test_an_explicit_interpreter_is_tried_first(tmp_path):
     if proc.returncode == 0:  # the machine has a suitable python3 in /usr/bin
         pytest.skip("a Python 3.12+ is on the system path")
     assert "old-python (3.10.2)" in proc.stderr.splitlines()[2]
+
+
+def _logging_venv(tmp_path: Path) -> tuple[Path, Path]:
+    """A venv whose python passes the version check and logs every pip call."""
+    venv, log = tmp_path / "venv", tmp_path / "pip.log"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    python.write_text(f'#!/bin/sh\ncase "$*" in *pip*) echo "$*" >> {log};; esac\nexit 0\n')
+    python.chmod(0o755)
+    return venv, log
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_make_run_installs_the_core_and_make_test_the_dev_extra(tmp_path):
+    venv, log = _logging_venv(tmp_path)
+    env = {**os.environ, "ESCSIM_VENV": str(venv)}
+
+    def setup(*extra: str) -> list[str]:
+        before = log.read_text().splitlines() if log.exists() else []
+        proc = subprocess.run(
+            ["bash", str(SCRIPT), *extra], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert proc.returncode == 0, proc.stderr
+        after = log.read_text().splitlines() if log.exists() else []
+        return [line for line in after[len(before) :] if "install" in line and "-e" in line]
+
+    assert [line.split()[-1] for line in setup()] == ["."]  # `make run`: the core only
+    assert setup() == []  # installed once
+    assert [line.split()[-1] for line in setup("dev")] == [".[dev]"]  # `make test`
+    assert setup() == [] and setup("dashboard") == []  # the dev extra covers the others
+    makefile = (REPO / "Makefile").read_text()
+    assert "run: setup\n" in makefile and "test-tools: setup-dev\n" in makefile

@@ -292,8 +292,17 @@ def test_record_and_case_files_do_not_mix(capsys):
     case = REPO / "scenarios" / "history" / "2024-03.yaml"
     code, _, err = run_cli(capsys, case, "--record", RECORD)
     assert code == 2 and "not both" in err
-    code, _, err = run_cli(capsys)
-    assert code == 2 and "--record" in err
+
+
+def test_without_files_or_a_record_file_the_shipped_record_is_backtested(capsys):
+    """`escsim backtest` alone, or with a bare --record, backtests the shipped record."""
+    from sim.package_data import default_record
+
+    small = ["-n", "40", "--replicates", "1", "--origins", "2023-01:2023-01", "--quiet"]
+    for given in ([], ["--record"]):
+        code, out, err = run_cli(capsys, *small, *given)
+        assert code == 0, err
+        assert f"record: {default_record()}" in out
 
 
 def test_skill_is_computed_not_assumed():

@@ -1,6 +1,7 @@
 """Installed outside the repository: a wheel built from the source, installed in a fresh
 virtual environment and run from another directory, needs no source tree (its
-scenarios are package data)."""
+scenarios, studies and monthly record are package data): a shipped scenario by name, a
+shipped study, a backtest and a forecast on the shipped record all run."""
 
 import json
 import os
@@ -33,7 +34,8 @@ def installed(tmp_path_factory) -> tuple[Path, dict, Path]:
     src = tmp / "src"
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
     shutil.copytree(REPO / "sim", src / "sim", symlinks=True, ignore=ignore)
-    shutil.copytree(REPO / "scenarios", src / "scenarios", ignore=ignore)
+    for folder in ("scenarios", "experiments", "data/record"):  # the links' targets
+        shutil.copytree(REPO / folder, src / folder, ignore=ignore)
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(REPO / name, src / name)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
@@ -107,6 +109,57 @@ def test_installed_wheel_runs_from_another_directory(installed):
     )
     assert int(listing.stdout) == shipped
 
+    # Shipped files by name, from a directory that holds none of them.
+    by_name = _run(
+        [escsim, "run", "experts/kopalyan", "-n", "300", "--format", "json"], elsewhere, env
+    )
+    data = json.loads(by_name.stdout)
+    assert data["scenario"] == "kopalyan" and data["worlds"] == 300
+    assert data["run_info"]["command"] == "escsim run experts/kopalyan -n 300 --format json"
+    assert data["run_info"]["mesa"] and data["run_info"]["numpy"]
+    listing_cli = _run([escsim, "scenarios", "--format", "json"], elsewhere, env)
+    names = {row["name"] for row in json.loads(listing_cli.stdout)}
+    assert {"baseline", "experts/kopalyan", "sanctions_x_push", "sobol_all"} <= names
+    assert all(
+        Path(row["path"]).is_relative_to(bindir.parent) for row in json.loads(listing_cli.stdout)
+    )
+
+    # The record's commands with no --record: the shipped record.
+    forecast = _run(
+        [escsim, "forecast", "-n", "200", "--replicates", "2", "--format", "json"], elsewhere, env
+    )
+    data = json.loads(forecast.stdout)
+    assert data["as_of"] == "2024-07" and data["run_info"]["seed"] == data["seed"]
+    assert Path(data["record"]).is_relative_to(bindir.parent)
+    backtest = _run(
+        [escsim, "backtest", "-n", "200", "--origins", "2023-01:2023-02", "--format", "json"],
+        elsewhere,
+        env,
+    )
+    assert len(json.loads(backtest.stdout)["origins"]) == 2
+
+    # A shipped study by name (the command as typed; its scenario found beside it).
+    sweep = _run(
+        [escsim, "sweep", "sanctions_x_push", "--out", "sweep", "--no-progress"],
+        elsewhere,
+        env,
+        timeout=900,
+    )
+    assert "study: sanctions-x-push" in sweep.stdout
+    manifest = json.loads((elsewhere / "sweep" / "manifest.json").read_text())
+    assert manifest["run_info"]["command"].startswith("escsim sweep sanctions_x_push")
+    assert (elsewhere / "sweep" / "results.csv").is_file()
+    api = _run(
+        [
+            bindir / "python",
+            "-c",
+            "import sim; print(sim.run('baseline', n=500).to_frame().shape)",
+        ],
+        elsewhere,
+        env,
+    )
+    assert api.stdout.strip() == "(12, 15)"
+
     # The licence the package declares ships with it.
     licence = _run(
         [
@@ -132,3 +185,44 @@ def test_package_data_are_the_repository_scenarios():
     )
     assert shipped == in_repo and len(shipped) > 10
     assert baseline_scenario().resolve() == (REPO / "scenarios" / "baseline.yaml").resolve()
+
+
+def test_package_data_are_the_repository_studies_and_record():
+    """sim/studies and sim/record_data are the repository's experiments/ and data/record/
+    (links, so an editable install and the wheel read the same files)."""
+    from sim.package_data import default_record, record_dir, studies_dir
+
+    assert studies_dir().resolve() == (REPO / "experiments").resolve()
+    assert record_dir().resolve() == (REPO / "data" / "record").resolve()
+    assert default_record().resolve() == (REPO / "data/record/armenia_azerbaijan_monthly.csv")
+
+
+def test_shipped_names_resolve_from_anywhere(tmp_path, monkeypatch):
+    from sim.package_data import resolve_scenario, resolve_study, scenarios_dir, studies_dir
+
+    monkeypatch.chdir(tmp_path)
+    assert resolve_scenario("baseline") == scenarios_dir() / "baseline.yaml"
+    assert resolve_scenario("experts/kopalyan") == scenarios_dir() / "experts/kopalyan.yaml"
+    assert resolve_scenario("scenarios/baseline.yaml") == scenarios_dir() / "baseline.yaml"
+    assert resolve_study("sanctions_x_push") == studies_dir() / "sanctions_x_push.yaml"
+    assert resolve_study("experiments/sobol_all.yaml") == studies_dir() / "sobol_all.yaml"
+    for odd in ("nope", "../baseline", "/etc/passwd", ""):
+        assert resolve_scenario(odd) == Path(odd)
+    from sim.scenario import ScenarioError, load_scenario
+
+    with pytest.raises(ScenarioError, match="did you mean 'experts/kopalyan'.*escsim scenarios"):
+        load_scenario("experts/kopalian")
+    (tmp_path / "baseline").write_text("name: mine\n")  # a file of one's own comes first
+    assert resolve_scenario("baseline") == Path("baseline")
+
+
+def test_escsim_scenarios_lists_every_shipped_file(capsys):
+    from sim.cli import main
+
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for path in [*(REPO / "scenarios").rglob("*.yaml"), *(REPO / "experiments").glob("*.yaml")]:
+        root = REPO / ("scenarios" if path.is_relative_to(REPO / "scenarios") else "experiments")
+        assert f"  {path.relative_to(root).with_suffix('').as_posix()} " in out, path
+    assert "studies (escsim sweep NAME --out DIR):" in out
+    assert "Kopalyan: full-scale invasion is a different ball game" in out  # a one-line description

@@ -24,6 +24,7 @@ from pathlib import Path
 from sim import scoring
 from sim.limits import MAX_HORIZON_MONTHS
 from sim.montecarlo import run_scenario
+from sim.runinfo import run_info
 from sim.scenario.problems import Problem, ScenarioError
 from sim.seeding import DEFAULT_SEED
 
@@ -165,7 +166,7 @@ def _horizons(text: str) -> list[int]:
 def cli_parse(subparsers) -> None:
     """The ``backtest`` command: rolling origins on a record, or history cases."""
     from sim.cli_support import positive_int, seed, worker_count, worlds_count
-    from sim.package_data import baseline_scenario
+    from sim.package_data import baseline_scenario, default_record
 
     bt = subparsers.add_parser(
         "backtest",
@@ -178,9 +179,11 @@ def cli_parse(subparsers) -> None:
     bt.add_argument(
         "--record",
         type=Path,
+        nargs="?",
+        const=default_record(),
         default=None,
-        help="a CSV with the record's columns (data/record/"
-        "armenia_azerbaijan_monthly.csv): rolling-origin backtest",
+        help="a CSV with the record's columns: rolling-origin backtest (--record alone, "
+        "or no files at all: the shipped record, data/record/armenia_azerbaijan_monthly.csv)",
     )
     bt.add_argument(
         "--origins",
@@ -256,6 +259,10 @@ def cli_parse(subparsers) -> None:
 
 
 def cli_action(args) -> int:
+    if args.record is None and not args.files:  # nothing named: the shipped record
+        from sim.package_data import default_record
+
+        args.record = default_record()
     if args.record is None:
         return _cases_action(args)
     if args.files:
@@ -390,6 +397,7 @@ def _rolling_action(args) -> int:
     forecasts, horizon = by_horizon[horizons[0]], horizons[0]
     data = to_dict(forecasts, origins, horizon, info)
     data["by_horizon"] = {str(h): to_dict(fs, origins, h) for h, fs in by_horizon.items()}
+    data["run_info"] = run_info(args.seed)
     text = json.dumps(data, indent=2)
     start = "filtered through the record before it" if args.assimilate else "blank"
     header = (
@@ -456,6 +464,7 @@ def _cases_action(args) -> int:
                 {
                     "seed": args.seed,
                     "worlds": args.worlds,
+                    "run_info": run_info(args.seed),
                     "rows": [
                         {
                             "case": r.case,

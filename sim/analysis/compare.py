@@ -323,6 +323,7 @@ def _compare(args) -> int:
 
     from sim.cli_support import load_all
     from sim.formatting import json_text
+    from sim.runinfo import run_info
 
     scenarios = load_all(args.files)
     names = [s.name for s in scenarios]
@@ -333,9 +334,17 @@ def _compare(args) -> int:
     if args.format == "json":
         print(
             json_text(
-                comparison_dict(
-                    names, results, attributions, args.seed, args.worlds, args.attribution_worlds
-                )
+                {
+                    **comparison_dict(
+                        names,
+                        results,
+                        attributions,
+                        args.seed,
+                        args.worlds,
+                        args.attribution_worlds,
+                    ),
+                    "run_info": run_info(args.seed),
+                }
             )
         )
     else:

@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from sim.runinfo import run_info
+
 FORECAST_JSON = "forecast.json"
 FORECAST_PNG = "forecast.png"
 DEFAULT_WORLDS = 4000
@@ -34,7 +36,7 @@ def month_arg(text: str):
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
     from sim.cli_support import horizon_months, positive_int, seed, worker_count, worlds_count
-    from sim.package_data import scenarios_dir
+    from sim.package_data import default_record, scenarios_dir
     from sim.seeding import DEFAULT_SEED
 
     fc = subparsers.add_parser(
@@ -44,8 +46,9 @@ def cli_parse(subparsers) -> None:
     fc.add_argument(
         "--record",
         type=Path,
-        required=True,
-        help="a CSV with the record's columns (data/record/armenia_azerbaijan_monthly.csv)",
+        default=default_record(),
+        help="a CSV with the record's columns (default: the shipped record, "
+        "data/record/armenia_azerbaijan_monthly.csv)",
     )
     fc.add_argument(
         "--as-of",
@@ -131,7 +134,7 @@ def cli_action(args) -> int:
         conditions=conditions,
         workers=args.workers,
     )
-    data = forecast.to_dict()
+    data = {**forecast.to_dict(), "run_info": run_info(args.seed)}
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_forecast(data))
     sys.stdout.flush()

@@ -21,6 +21,8 @@ import math
 import sys
 from pathlib import Path
 
+from sim.runinfo import run_info
+
 EVIDENCE_JSON = "evidence.json"
 EVIDENCE_PNG = "evidence.png"
 KASS_RAFTERY = (
@@ -42,6 +44,7 @@ def kass_raftery(log_bf: float) -> str:
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
     from sim.cli_support import positive_int, seed, worker_count, worlds_count
+    from sim.package_data import default_record
     from sim.seeding import DEFAULT_SEED
 
     ev = subparsers.add_parser(
@@ -55,7 +58,13 @@ def cli_parse(subparsers) -> None:
         nargs="+",
         help="scenario files (the first is the reference of the Bayes factors)",
     )
-    ev.add_argument("--record", type=Path, required=True, help="the monthly record CSV")
+    ev.add_argument(
+        "--record",
+        type=Path,
+        default=default_record(),
+        help="the monthly record CSV (default: the shipped record, "
+        "data/record/armenia_azerbaijan_monthly.csv)",
+    )
     ev.add_argument("--conditions", type=Path, default=None)
     ev.add_argument(
         "--observation",
@@ -206,6 +215,7 @@ def cli_action(args) -> int:
         conditions=load_conditions(args.conditions),
         workers=args.workers,
     )
+    data["run_info"] = run_info(args.seed)
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_evidence(data))
     sys.stdout.flush()

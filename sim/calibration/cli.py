@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sim.runinfo import run_info
 from sim.scenario import Problem, ScenarioError
 from sim.seeding import DEFAULT_SEED
 
@@ -33,6 +34,7 @@ def cli_parse(subparsers) -> None:
         seed,
         worker_count,
     )
+    from sim.package_data import default_record
 
     p = subparsers.add_parser(
         "calibrate",
@@ -41,7 +43,13 @@ def cli_parse(subparsers) -> None:
         "ABC-SMC (pyabc). Writes the posterior, diagnostics, figures and a "
         "calibrated scenario to --out.",
     )
-    p.add_argument("--record", type=Path, required=True, help="monthly record CSV")
+    p.add_argument(
+        "--record",
+        type=Path,
+        default=default_record(),
+        help="monthly record CSV (default: the shipped record, "
+        "data/record/armenia_azerbaijan_monthly.csv)",
+    )
     p.add_argument(
         "--scenario", type=Path, required=True, help="scenario whose distributions are the priors"
     )
@@ -207,7 +215,10 @@ def _calibrate(args) -> int:
     for note in setup.schedule_notes:
         print(f"note: {note}", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
-    atomic_write(args.out / SETTINGS, json.dumps(settings, indent=2) + "\n")
+    atomic_write(
+        args.out / SETTINGS,
+        json.dumps({**settings, "run_info": run_info(args.seed)}, indent=2) + "\n",
+    )
     argv = _argv_of(args)
     command = ["escsim", "calibrate", *argv]
     with kept_on_interrupt(lambda: _kept_text(args.out, argv)), commits_not_interrupted():

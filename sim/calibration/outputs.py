@@ -34,6 +34,7 @@ from sim.calibration.inference import (
     simulate_draws,
 )
 from sim.output import atomic_write, scenario_yaml_text
+from sim.runinfo import run_info
 from sim.seeding import parameter_seed
 
 POSTERIOR = "posterior.parquet"
@@ -119,6 +120,7 @@ def _write_outputs(
     post.to_parquet(buf, index=False)
     written = [atomic_write(out / POSTERIOR, buf.getvalue())]
     diag = diagnostics(setup, history, wall_seconds, settings, command)
+    diag["run_info"] = run_info(seed)
     written.append(atomic_write(out / DIAGNOSTICS, json.dumps(diag, indent=2) + "\n"))
 
     prior_draws: dict[str, np.ndarray] = {

@@ -18,6 +18,15 @@ def cli_parse(sub) -> None:
         "on the network use it)",
     )
     dash.add_argument("--port", type=port, default=8765, help="port, 1-65535 (default 8765)")
+    dash.add_argument(
+        "--actors",
+        metavar="MODULE:CLASS",
+        action="append",
+        default=[],
+        help="a custom actor (a subclass of a shipped actor with its own decide(), "
+        "importable from the current directory) in that actor's place; repeatable "
+        "(default: the shipped actors)",
+    )
     dash.set_defaults(action=cli_action)
 
 
@@ -37,6 +46,16 @@ def cli_action(args) -> int:
     """Become the Solara server (exec, not a child process): SIGTERM or Ctrl-C then
     reach the server itself, and nothing is left behind holding the port. (Without
     Solara, ``sim.cli`` stops before this with the extra to install.)"""
+    if args.actors:  # checked here (one clear message), read by the app from the variable
+        from sim.custom_actors import ACTORS_ENV, load_actor_class
+
+        try:
+            for text in args.actors:
+                load_actor_class(text)
+        except (ValueError, TypeError) as err:
+            print(f"escsim dashboard: --actors {err}", file=sys.stderr)
+            return 2
+        os.environ[ACTORS_ENV] = ",".join(args.actors)
     if not is_loopback(args.host):
         print(
             f"escsim: warning: the dashboard has no authentication: listening on "

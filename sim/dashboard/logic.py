@@ -161,4 +161,10 @@ class WorldStepper:
 
 
 def load(name: str):
-    return load_scenario(scenario_files()[name])
+    """The scenario ``name``, with the custom actors ``escsim dashboard --actors`` named
+    (``$ESCSIM_ACTORS``, :mod:`sim.custom_actors`) in their shipped actors' places."""
+    from sim.custom_actors import actors_from_env
+
+    scenario = load_scenario(scenario_files()[name])
+    custom = actors_from_env()
+    return scenario.with_actors(*custom) if custom else scenario

@@ -8,7 +8,12 @@ def cli_parse(sub) -> None:
     from sim.cli_support import dask_address, worker_count
 
     sw = sub.add_parser("sweep", help="run a study: a parameter sweep, sensitivity, discovery")
-    sw.add_argument("study", type=Path, help="study YAML file (see experiments/)")
+    sw.add_argument(
+        "study",
+        type=Path,
+        help="study YAML file, or a shipped study's name (sanctions_x_push, sobol_all; "
+        "escsim scenarios lists them)",
+    )
     sw.add_argument(
         "--out",
         type=Path,

@@ -31,6 +31,7 @@ from sim.model import EscalationModel
 from sim.montecarlo import Points, chunk_tasks, run_chunk
 from sim.outcomes import OUTCOME_NAMES
 from sim.parallel import map_as_completed
+from sim.runinfo import run_info
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario.problems import Problem
 from sim.seeding import DEFAULT_CHUNK_SIZE
@@ -177,6 +178,7 @@ class Checkpoint:
                         "study": study.name,
                         "points": len(points),
                         "block_checksums": f"blocks/{CHECKSUMS}",
+                        "run_info": run_info(study.seed),
                     },
                     indent=2,
                 ),

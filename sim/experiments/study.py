@@ -100,15 +100,21 @@ class Study:
         resume rather than mixed with an older partial run)."""
         from sim import __version__
 
-        text = json.dumps(
-            {"study": self.to_dict(), "version": __version__}, sort_keys=True, default=str
-        )
+        identity: dict = {"study": self.to_dict(), "version": __version__}
+        if self.scenario.actor_classes:  # custom agents decide the numbers too
+            identity["actors"] = [
+                f"{c.__module__}.{c.__qualname__}" for c in self.scenario.actor_classes
+            ]
+        text = json.dumps(identity, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_study(path) -> Study:
-    """Read and validate a study file; every problem reported at once."""
-    path = Path(path)
+    """Read and validate a study file (or the shipped study it names where no such
+    file exists: ``sanctions_x_push``); every problem reported at once."""
+    from sim.package_data import resolve_study
+
+    path = resolve_study(path)
     data, problems = load_yaml(path)
     if problems:
         raise ScenarioError(problems)

@@ -57,6 +57,10 @@ class Scenario:
     extends_chain: list[Path] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     observed: Observed | None = None  # (history cases)
+    # Custom agents replacing shipped ones (a subclass with its own decide(), notebook
+    # 05), each in its actor's place; empty: the shipped actors. Not part of to_dict():
+    # code, not data (``sim.custom_actors``).
+    actor_classes: tuple[type, ...] = ()
 
     @classmethod
     def from_defaults(
@@ -82,6 +86,16 @@ class Scenario:
             )
             for key, entry in self.parameters.items()
         }
+
+    def with_actors(self, *classes) -> "Scenario":
+        """A copy whose worlds run with these agent classes, each replacing the shipped
+        actor it subclasses (``sim.custom_actors.actor_order``); classes may also be
+        given as ``"module:Class"`` text."""
+        from sim.custom_actors import actor_order, load_actor_class
+
+        loaded = tuple(load_actor_class(c) if isinstance(c, str) else c for c in classes)
+        actor_order(loaded)  # refused now, not in a worker
+        return replace(self, actor_classes=tuple(dict.fromkeys((*self.actor_classes, *loaded))))
 
     def means(self) -> dict[str, float]:
         return {key: entry.dist.mean() for key, entry in self.parameters.items()}
@@ -161,7 +175,9 @@ def load_scenario(
     registry: dict[str, ParamSpec] | None = None,
     named_by: tuple[str, int | None, str] | None = None,
 ) -> Scenario:
-    """Read, validate and resolve the scenario file at ``path``.
+    """Read, validate and resolve the scenario file at ``path`` (or the shipped scenario
+    it names where no such file exists: ``baseline``, ``experts/kopalyan``;
+    :func:`sim.package_data.resolve_scenario`).
 
     Raises :class:`ScenarioError` listing every problem in the file and in the files it
     extends (file, line, key path, what was expected and what was found). ``named_by``
@@ -170,12 +186,32 @@ def load_scenario(
     """
     registry = registry or _registry()
     problems: list[Problem] = []
+    if named_by is None:  # typed by the user: a shipped scenario's name works too
+        from sim.package_data import resolve_scenario
+
+        path = resolve_scenario(path)
     scenario = _resolve(Path(path), registry, [], problems, named_by)
+    if named_by is None and not Path(path).is_absolute() and not Path(path).exists():
+        problems = [_not_found_hint(p, str(path)) for p in problems]
     if scenario is not None and not problems and scenario.claims:
         problems.extend(circular_sources(scenario, load_yaml(Path(path))[0]))
     if problems or scenario is None:
         raise ScenarioError(problems)
     return scenario
+
+
+def _not_found_hint(problem: Problem, typed: str) -> Problem:
+    """A file not found, typed as a name: say that no shipped scenario has it either."""
+    if problem.message != "file not found" or problem.file != typed:
+        return problem
+    from sim.package_data import shipped_files
+
+    names = [name for kind, name, _path, _text in shipped_files() if kind == "scenario"]
+    return replace(
+        problem,
+        message="file not found, nor a shipped scenario of that name"
+        f"{did_you_mean(typed.removesuffix('.yaml'), names)}: `escsim scenarios` lists them",
+    )
 
 
 def _resolve(

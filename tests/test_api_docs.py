@@ -1,0 +1,46 @@
+"""docs/api.md runs as pasted: its python blocks, joined in order into one script (as
+a reader pastes them into a file, with no `if __name__ == "__main__":`), run from an
+empty directory outside the repository."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+API_PAGE = REPO / "docs" / "api.md"
+
+
+def python_blocks(text: str) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+
+
+def test_the_page_has_an_example_for_every_call():
+    script = "\n".join(python_blocks(API_PAGE.read_text(encoding="utf-8")))
+    for call in ("sim.run(", "sim.sweep(", "sim.compare(", "sim.forecast(", "sim.scenarios("):
+        assert call in script, call
+    assert "actor_classes=[" in script and ".to_frame()" in script
+
+
+@pytest.mark.slow
+def test_the_api_page_runs_as_pasted(tmp_path):
+    script = tmp_path / "pasted.py"
+    script.write_text("\n".join(python_blocks(API_PAGE.read_text(encoding="utf-8"))))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "scenario: baseline" in out and "over parameter draws" in out  # the run's table
+    assert re.search(r"Estimate\(p=0, .*k=0, n=2000\)", out), out  # the capped actor
+    assert "study: sanctions-x-push" in out and "baseline -> kopalyan" in out
+    assert "experts/kopalyan" in out  # the listing of shipped files
