@@ -153,6 +153,10 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
             sub.add_parser(name, help=summary)
 
     feature("run")
+    # Every option's help ends with its default (a test walks the parsers to keep it so).
+    from sim.cli_support import DefaultsHelpFormatter
+
+    parser.formatter_class = DefaultsHelpFormatter
     feature("validate")
 
     for name in (
@@ -170,6 +174,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         "bench",
     ):
         feature(name)
+    for subparser in sub.choices.values():
+        subparser.formatter_class = DefaultsHelpFormatter
     return parser
 
 

@@ -1,10 +1,13 @@
 """Figures of a finished run (matplotlib, Agg; no pyplot, so no global figure state).
 
 - ``plot_outcomes``: each outcome's probability with its 95% Wilson interval.
-- ``plot_fan_chart``: the share of worlds in each state, week by week.
+- ``plot_fan_chart``: per rung, the share of worlds at it or above, week by week, with
+  the middle 50% and 90% of the parameter draws (:mod:`sim.fan_chart`).
+- ``plot_state_shares``: the share of worlds in each state, week by week, stacked.
 
-``outcomes_figure`` and ``fan_chart_figure`` return the ``Figure`` for callers that want
-to place or restyle it (a report, a notebook); ``plot_*`` save it as a PNG, atomically.
+``outcomes_figure``, ``fan_chart_figure`` and ``state_shares_figure`` return the
+``Figure`` for callers that want to place or restyle it (a report, a notebook);
+``plot_*`` save it as a PNG, atomically.
 """
 
 import io
@@ -138,6 +141,13 @@ def outcomes_figure(result: RunResult) -> Figure:
 
 
 def fan_chart_figure(result: RunResult) -> Figure:
+    """Quantile bands over the parameter draws, per rung (:mod:`sim.fan_chart`)."""
+    from sim.fan_chart import quantile_fan_figure
+
+    return quantile_fan_figure(result)
+
+
+def state_shares_figure(result: RunResult) -> Figure:
     """Stacked area of the share of worlds in each state per week (week 0 = the start).
     Stacked from the best to the worst: peace treaty (green) at the bottom, then the
     rungs from negotiation (pale) to full-scale invasion (dark red), then regional war
@@ -218,6 +228,11 @@ def plot_outcomes(result: RunResult, path: str | os.PathLike) -> Path:
 def plot_fan_chart(result: RunResult, path: str | os.PathLike) -> Path:
     """Save ``fan_chart_figure(result)`` as a PNG at ``path``; return the path."""
     return _save(fan_chart_figure(result), path)
+
+
+def plot_state_shares(result: RunResult, path: str | os.PathLike) -> Path:
+    """Save ``state_shares_figure(result)`` (the stacked states) as a PNG at ``path``."""
+    return _save(state_shares_figure(result), path)
 
 
 COMPARED_OUTCOMES = (

@@ -41,7 +41,16 @@ def kass_raftery(log_bf: float) -> str:
 
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
-    from sim.cli_support import positive_int, seed, worker_count, worlds_count
+    from sim.cli_support import (
+        add_dask_option,
+        add_format_option,
+        add_out_option,
+        add_quiet_option,
+        positive_int,
+        seed,
+        worker_count,
+        worlds_count,
+    )
     from sim.seeding import DEFAULT_SEED
 
     ev = subparsers.add_parser(
@@ -56,12 +65,17 @@ def cli_parse(subparsers) -> None:
         help="scenario files (the first is the reference of the Bayes factors)",
     )
     ev.add_argument("--record", type=Path, required=True, help="the monthly record CSV")
-    ev.add_argument("--conditions", type=Path, default=None)
+    ev.add_argument(
+        "--conditions",
+        type=Path,
+        default=None,
+        help="conditions file (default: the shipped sim/record/conditions.yaml)",
+    )
     ev.add_argument(
         "--observation",
         choices=("default", "sharper", "softer"),
         default="default",
-        help="the filter's observation model",
+        help="the filter's observation model (default: default, the registry's)",
     )
     ev.add_argument(
         "-n",
@@ -70,18 +84,25 @@ def cli_parse(subparsers) -> None:
         default=4000,
         help="worlds per scenario (default 4,000)",
     )
-    ev.add_argument("--replicates", type=positive_int, default=DEFAULT_REPLICATES)
-    ev.add_argument("--seed", type=seed, default=DEFAULT_SEED)
-    ev.add_argument("--workers", type=worker_count, default=1)
-    ev.add_argument("--format", choices=("table", "json"), default="table")
     ev.add_argument(
-        "--out", type=Path, default=None, help=f"directory for {EVIDENCE_JSON} and {EVIDENCE_PNG}"
+        "--replicates",
+        type=positive_int,
+        default=DEFAULT_REPLICATES,
+        help=f"independent filters per scenario (default {DEFAULT_REPLICATES})",
     )
+    ev.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
+    )
+    ev.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
+    add_dask_option(ev, "the replicates")
+    add_format_option(ev)
+    add_out_option(ev, f"{EVIDENCE_JSON} and {EVIDENCE_PNG}")
+    add_quiet_option(ev)
     ev.set_defaults(action=cli_action)
 
 
 def evidence(
-    paths, record, *, worlds, replicates, seed, observation, conditions, workers=1
+    paths, record, *, worlds, replicates, seed, observation, conditions, workers=1, dask=None
 ) -> dict:
     from sim.assimilation.forecast import filter_record
     from sim.scenario import ScenarioError, load_scenario
@@ -106,6 +127,7 @@ def evidence(
             observation=observation,
             conditions=conditions,
             workers=workers,
+            dask=dask,
             through=record.last_month,
         )
         rows.append(
@@ -205,6 +227,7 @@ def cli_action(args) -> int:
         observation=ObservationModel.named(args.observation),
         conditions=load_conditions(args.conditions),
         workers=args.workers,
+        dask=args.dask,
     )
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_evidence(data))
@@ -215,5 +238,6 @@ def cli_action(args) -> int:
             atomic_write(args.out / EVIDENCE_JSON, text + "\n"),
             plot_evidence(data, args.out / EVIDENCE_PNG),
         ):
-            print(f"wrote {path}", file=sys.stderr)
+            if not args.quiet:
+                print(f"wrote {path}", file=sys.stderr)
     return 0

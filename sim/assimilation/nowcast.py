@@ -86,6 +86,7 @@ def filter_and_forecast(
     observation: ObservationModel | str = "default",
     conditions=None,
     workers: int = 1,
+    dask=None,
 ) -> RecordForecast:
     """Filter ``record`` (a path or a :class:`sim.record.Record`) through the months before
     ``as_of`` (default: the month after the record's last) under ``scenario`` (a path or
@@ -110,6 +111,7 @@ def filter_and_forecast(
         conditions=conditions,
         tally_horizon=horizon_months,
         workers=workers,
+        dask=dask,
     )
     return RecordForecast(scenario, record, origin, horizon_months, seed, result)
 

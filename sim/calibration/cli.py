@@ -46,6 +46,7 @@ def cli_parse(subparsers) -> None:
         "--scenario", type=Path, required=True, help="scenario whose distributions are the priors"
     )
     p.add_argument(
+        "-o",
         "--out",
         type=Path,
         required=True,
@@ -94,7 +95,8 @@ def cli_parse(subparsers) -> None:
         metavar="ADDRESS",
         default=None,
         type=dask_address,
-        help="run the simulations on the Dask scheduler at ADDRESS",
+        help="run the simulations on the Dask scheduler at ADDRESS (default: none, "
+        "local --workers)",
     )
     p.add_argument(
         "--resume", action="store_true", help="continue the run in --out up to --generations"
