@@ -194,7 +194,8 @@ def cli_parse(subparsers) -> None:
         type=Path,
         default=None,
         help="a CSV with the record's columns (data/record/"
-        "armenia_azerbaijan_monthly.csv): rolling-origin backtest",
+        "armenia_azerbaijan_monthly.csv): rolling-origin backtest (default: none, "
+        "the history cases named as files)",
     )
     bt.add_argument(
         "--origins",

@@ -277,7 +277,7 @@ def cli_parse(sub) -> None:
         type=Path,
         default=None,
         help="YAML file of phrase: [low, high] (or [low]), shown as a further "
-        "mapping beside ICD 203 and Kent 1964",
+        "mapping beside ICD 203 and Kent 1964 (default: none, those two only)",
     )
     chk.add_argument(
         "--strict",
