@@ -103,7 +103,7 @@ def test_swamped_means_the_interval_reaches_zero_or_exceeds_the_index():
 def test_the_note_counts_and_suggests_more_samples():
     sens = pd.DataFrame({"ST_swamped": [True, False, True]})
     note = swamped_note(sens, 64)
-    assert note.startswith("sensitivity: 2 of 3 total indices") and "raise samples" in note
+    assert note.startswith("sensitivity: 2 of 3 total indices") and "(now 64)" in note
     assert swamped_note(pd.DataFrame({"ST_swamped": [False]}), 64) is None
     assert swamped_note(None, 64) is None
 
@@ -136,6 +136,7 @@ def test_the_figure_greys_and_hatches_swamped_bars(tmp_path):
     hatched = {p.get_hatch() for p in ax.patches}
     assert "///" in hatched and None in hatched
     assert "interval swamps the index (1)" in ax.get_title(loc="left")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "b [swamped]", "a"]
 
 
 def test_a_sobol_sweep_marks_swamped_indices_and_says_so(capsys, tmp_path):
@@ -152,4 +153,4 @@ def test_a_sobol_sweep_marks_swamped_indices_and_says_so(capsys, tmp_path):
     n = int(sens["ST_swamped"].sum())
     assert n >= 1  # 8 samples of 40 worlds: the intervals are wide
     assert f"sensitivity: {n} of 2 total indices (ST) are swamped" in err
-    assert "raise samples: (now 8)" in err
+    assert "raise the study's samples: (now 8)" in err

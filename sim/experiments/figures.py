@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from sim.experiments.sensitivity import swamped as swamped_by
 from sim.formatting import pct
@@ -64,7 +65,8 @@ def _heat(study, table, outcome: str, x: str, y: str) -> Figure:
         )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    fig.colorbar(im, ax=ax, label=f"P({outcome})")
+    bar = fig.colorbar(im, ax=ax, label=f"P({outcome})")
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: pct(y)))
     ax.set_title(
         f"{study.name}: P({outcome})\n{study.worlds:,} worlds per cell, seed {study.seed}",
         loc="left",
@@ -83,7 +85,11 @@ def sensitivity_figure(study, sens, path: Path) -> Path:
     for ax, outcome in zip(axes, outcomes, strict=True):
         rows = sens[sens.outcome == outcome].head(top)[::-1]
         swamped = swamped_by(rows[key], rows[conf])
-        bars = ax.barh(rows.parameter, rows[key], xerr=rows[conf], color="#c2410c", alpha=0.8)
+        labels = [
+            f"{name} [swamped]" if flag else name
+            for name, flag in zip(rows.parameter, swamped, strict=True)
+        ]
+        bars = ax.barh(labels, rows[key], xerr=rows[conf], color="#c2410c", alpha=0.8)
         for bar, flag in zip(bars, swamped, strict=True):
             if flag:  # the interval swamps the index: greyed and hatched, not to be read
                 bar.set_facecolor("#d4d4d4")

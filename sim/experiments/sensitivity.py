@@ -27,8 +27,8 @@ def swamped_note(sens: pd.DataFrame | None, samples: int) -> str | None:
     return (
         f"sensitivity: {n} of {len(sens)} total indices (ST) are swamped by their "
         f"confidence interval (half-width above the index, or the interval reaches 0; "
-        f"marked ST_swamped in sensitivity.csv, greyed in sensitivity.png): raise "
-        f"samples: (now {samples:,}) to narrow them"
+        f"marked ST_swamped in sensitivity.csv, greyed in sensitivity.png); raise the "
+        f"study's samples: (now {samples:,}) to narrow them"
     )
 
 
