@@ -314,3 +314,21 @@ def test_bad_dask_address_is_refused_at_parse(capsys):
 def test_write_paths_are_paths():
     args = build_parser("*").parse_args(["compare", "a.yaml", "-o", "x"])
     assert isinstance(args.out, Path)
+
+
+def test_forecast_takes_set_and_shows_progress(capsys, monkeypatch, tmp_path):
+    import sys
+
+    from tests.test_forecast_cli import short_record
+
+    record = short_record(tmp_path, 6)
+    base = ("forecast", "--record", record, "--scenario", BASELINE, "-n", "200")
+    base += ("--replicates", "2", "--horizon-months", "2", "--format", "json")
+    code, _, err = run_cli(capsys, *base, "--set", "russia.pushh=2")
+    assert code == 2 and "did you mean 'russia.push'" in err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, plain, err = run_cli(capsys, *base)
+    assert code == 0 and "world" in err  # the bar, on a terminal
+    code, pushed, err = run_cli(capsys, *base, "--set", "russia.push=6", "-q")
+    assert code == 0 and err == ""
+    assert json.loads(pushed)["outcomes"] != json.loads(plain)["outcomes"]

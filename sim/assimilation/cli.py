@@ -122,8 +122,8 @@ def cli_parse(subparsers) -> None:
 
 
 def cli_action(args) -> int:
-    from sim.assimilation.nowcast import filter_and_forecast, format_forecast, plot_forecast
-    from sim.cli_support import load_adjusted, note
+    from sim.assimilation.nowcast import format_forecast, plot_forecast
+    from sim.cli_support import ProgressBar, load_adjusted, note
     from sim.files import atomic_write, check_out_dir
     from sim.record.conditions import load_conditions
     from sim.record.monthly import load_record
@@ -133,19 +133,9 @@ def cli_action(args) -> int:
     record = load_record(args.record)
     scenario = load_adjusted(args.scenario, args)
     conditions = load_conditions(args.conditions)
-    forecast = filter_and_forecast(
-        scenario,
-        record,
-        args.as_of,
-        args.horizon_months,
-        n_worlds=args.worlds,
-        replicates=args.replicates,
-        seed=args.seed,
-        observation=args.observation,
-        conditions=conditions,
-        workers=args.workers,
-        dask=args.dask,
-    )
+    bar = ProgressBar(args.worlds, "world", not args.quiet)
+    with bar:
+        forecast = _filter_and_forecast(args, scenario, record, conditions, bar.callback)
     data = forecast.to_dict()
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_forecast(data))
@@ -158,3 +148,22 @@ def cli_action(args) -> int:
         ):
             note(args, f"wrote {path}")
     return 0
+
+
+def _filter_and_forecast(args, scenario, record, conditions, progress):
+    from sim.assimilation.nowcast import filter_and_forecast
+
+    return filter_and_forecast(
+        scenario,
+        record,
+        args.as_of,
+        args.horizon_months,
+        n_worlds=args.worlds,
+        replicates=args.replicates,
+        seed=args.seed,
+        observation=args.observation,
+        conditions=conditions,
+        workers=args.workers,
+        dask=args.dask,
+        progress=progress,
+    )

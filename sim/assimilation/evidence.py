@@ -102,7 +102,17 @@ def cli_parse(subparsers) -> None:
 
 
 def evidence(
-    paths, record, *, worlds, replicates, seed, observation, conditions, workers=1, dask=None
+    paths,
+    record,
+    *,
+    worlds,
+    replicates,
+    seed,
+    observation,
+    conditions,
+    workers=1,
+    dask=None,
+    progress=None,
 ) -> dict:
     from sim.assimilation.forecast import filter_record
     from sim.scenario import ScenarioError, load_scenario
@@ -128,6 +138,7 @@ def evidence(
             conditions=conditions,
             workers=workers,
             dask=dask,
+            worlds_done=progress,
             through=record.last_month,
         )
         rows.append(
@@ -210,15 +221,23 @@ def plot_evidence(data: dict, path: Path) -> Path:
 
 
 def cli_action(args) -> int:
-    from sim.files import atomic_write, check_out_dir
-    from sim.record.conditions import load_conditions
+    from sim.cli_support import RunsProgress
+    from sim.files import check_out_dir
     from sim.record.monthly import load_record
-    from sim.record.observation import ObservationModel
 
     if args.out is not None:
         check_out_dir(args.out)
     record = load_record(args.record)
-    data = evidence(
+    with RunsProgress(enabled=not args.quiet) as bar:
+        data = _evidence(args, record, bar.callback)
+    return _show(args, data)
+
+
+def _evidence(args, record, progress) -> dict:
+    from sim.record.conditions import load_conditions
+    from sim.record.observation import ObservationModel
+
+    return evidence(
         args.files,
         record,
         worlds=args.worlds,
@@ -228,7 +247,13 @@ def cli_action(args) -> int:
         conditions=load_conditions(args.conditions),
         workers=args.workers,
         dask=args.dask,
+        progress=progress,
     )
+
+
+def _show(args, data: dict) -> int:
+    from sim.files import atomic_write
+
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_evidence(data))
     sys.stdout.flush()

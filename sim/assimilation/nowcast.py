@@ -87,6 +87,7 @@ def filter_and_forecast(
     conditions=None,
     workers: int = 1,
     dask=None,
+    progress=None,
 ) -> RecordForecast:
     """Filter ``record`` (a path or a :class:`sim.record.Record`) through the months before
     ``as_of`` (default: the month after the record's last) under ``scenario`` (a path or
@@ -112,6 +113,7 @@ def filter_and_forecast(
         tally_horizon=horizon_months,
         workers=workers,
         dask=dask,
+        worlds_done=progress,
     )
     return RecordForecast(scenario, record, origin, horizon_months, seed, result)
 
