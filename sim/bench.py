@@ -184,7 +184,9 @@ def cli_parse(sub) -> None:
     bench.add_argument(
         "--worlds", type=positive_int, default=100_000, help="worlds of the batched run"
     )
-    bench.add_argument("--weeks", type=positive_int, default=52, help="weeks of every run")
+    bench.add_argument(
+        "--weeks", "--horizon", type=positive_int, default=52, help="weeks of every run"
+    )
     bench.add_argument(
         "--replications",
         type=positive_int,

@@ -31,7 +31,8 @@ PRINTING = (
     "evidence",
     "bench",
 )
-HORIZON = ("run", "check", "compare", "report", "watch")  # weeks; backtest/forecast: months
+# weeks (bench: --weeks, also spelled --horizon); backtest/forecast: --horizon-months
+HORIZON = ("run", "check", "compare", "report", "watch", "sweep", "bench")
 SETS = ("run", "compare", "report", "forecast")
 
 
@@ -80,6 +81,8 @@ def test_the_same_options_on_every_command():
             assert "--dask" in opts, f"{name} has --workers but no --dask"
     for name in HORIZON:
         assert "--horizon" in options(parsers[name]), name
+    for name, parser in parsers.items():
+        assert {"-q", "--quiet"} <= set(options(parser)), name
     for name in SETS:
         assert "--set" in options(parsers[name]), name
 
@@ -332,3 +335,20 @@ def test_forecast_takes_set_and_shows_progress(capsys, monkeypatch, tmp_path):
     code, pushed, err = run_cli(capsys, *base, "--set", "russia.push=6", "-q")
     assert code == 0 and err == ""
     assert json.loads(pushed)["outcomes"] != json.loads(plain)["outcomes"]
+
+
+def test_sweep_horizon_replaces_the_studys(capsys, tmp_path):
+    study = tmp_path / "study.yaml"
+    study.write_text(
+        f"name: short\nscenario: {BASELINE}\nseed: 1\nworlds: 50\nhorizon_weeks: 30\n"
+        "outcomes: [border_clash]\ndesign:\n  method: grid\n  parameters:\n"
+        "    russia.push: [0, 1]\n"
+    )
+    code, out, _ = run_cli(capsys, "sweep", study, "-o", tmp_path / "o", "--horizon", "3", "-q")
+    assert code == 0
+    assert "horizon_weeks: 3" in (tmp_path / "o" / "study.resolved.yaml").read_text()
+    # resuming under another horizon is refused, not mixed with the partial run
+    code, _, err = run_cli(
+        capsys, "sweep", study, "-o", tmp_path / "o", "--resume", "--horizon", "4", "-q"
+    )
+    assert code == 2 and "Traceback" not in err

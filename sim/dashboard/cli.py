@@ -18,6 +18,9 @@ def cli_parse(sub) -> None:
         "on the network use it)",
     )
     dash.add_argument("--port", type=port, default=8765, help="port, 1-65535 (default 8765)")
+    dash.add_argument(
+        "-q", "--quiet", action="store_true", help="no line on stderr saying where it listens"
+    )
     dash.set_defaults(action=cli_action)
 
 
@@ -44,7 +47,11 @@ def cli_action(args) -> int:
             "it (and make it run simulations); use --host 127.0.0.1 to keep it local",
             file=sys.stderr,
         )
-    print(f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)",
+            file=sys.stderr,
+        )
     sys.stdout.flush()
     sys.stderr.flush()
     cmd = [

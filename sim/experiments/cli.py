@@ -8,6 +8,7 @@ def cli_parse(sub) -> None:
     from sim.cli_support import (
         add_dask_option,
         add_format_option,
+        add_horizon_option,
         add_out_option,
         add_quiet_option,
         worker_count,
@@ -19,6 +20,7 @@ def cli_parse(sub) -> None:
     sw.add_argument("--resume", action="store_true", help="continue a partial run in --out")
     sw.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     add_dask_option(sw, "the blocks")
+    add_horizon_option(sw)
     add_format_option(sw)
     add_quiet_option(sw, no_progress_alias=True)
     sw.set_defaults(action=cli_action)
@@ -47,6 +49,10 @@ def cli_action(args) -> int:
     # and what it holds is checked before any work, the timing probe included.
     with locked_out_dir(args.out, "sweep"):
         study = load_study(args.study)
+        if args.horizon is not None:  # part of the study's fingerprint: --resume checks it
+            from dataclasses import replace
+
+            study = replace(study, horizon_weeks=args.horizon)
         check_study_extras(study)
         check_checkpoint(args.out, study, args.resume)
         # Say how big the run is before it starts (a typo can ask for a million points);
