@@ -375,11 +375,13 @@ def _path(text: str):
 
 
 def add_quiet_option(parser, no_progress_alias: bool = False) -> None:
-    """``-q/--quiet``: no progress bar and no "wrote ..." lines on stderr (errors and
-    warnings still show). ``--no-progress``, its old spelling, stays as a hidden alias."""
+    """``-q/--quiet``: no progress bar (errors, warnings and the "wrote ..." lines still
+    show). ``--no-progress``, its old spelling, stays as a hidden alias."""
     names = ["-q", "--quiet"]
     parser.add_argument(
-        *names, action="store_true", help="no progress bar or notes on stderr, only errors"
+        *names,
+        action="store_true",
+        help="no progress bar on stderr (errors, warnings and the files written still show)",
     )
     if no_progress_alias:
         parser.add_argument(
@@ -514,10 +516,10 @@ def require_extra(module: str, extra: str, what: str) -> None:
         )
 
 
-def note(args, text: str) -> None:
-    """A note on stderr (``wrote out/report.html``), unless ``--quiet``."""
-    if not getattr(args, "quiet", False):
-        print(text, file=sys.stderr)
+def wrote(path) -> None:
+    """``wrote out/check.json`` on stderr: where the output went (shown with -q too, which
+    silences progress only; stdout stays the result alone)."""
+    print(f"wrote {path}", file=sys.stderr)
 
 
 def emit(args, stem: str, table: str, data) -> None:
@@ -538,4 +540,4 @@ def emit(args, stem: str, table: str, data) -> None:
             atomic_write(out / f"{stem}.txt", table),
             atomic_write(out / f"{stem}.json", json_text(data) + "\n"),
         ):
-            note(args, f"wrote {path}")
+            wrote(path)

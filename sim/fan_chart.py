@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 
 from sim.formatting import pct
 from sim.ladder import N_RUNGS, STATE_LABELS, WAR_STATE, Rung
-from sim.plots import STATE_COLOURS, _subtitle
+from sim.palette import STATE_COLOURS, run_subtitle
 from sim.results import RunResult
 
 # The rungs with a panel: "at or above negotiation" is every world not at peace.
@@ -108,7 +108,7 @@ def quantile_fan_figure(result: RunResult) -> Figure:
     fig.supylabel("share of worlds at this rung or above", fontsize=10)
     fig.suptitle(
         f"Scenario \u201c{result.scenario}\u201d: how likely each rung is, week by week\n"
-        f"{_subtitle(result)}",
+        f"{run_subtitle(result)}",
         x=0.01,
         ha="left",
         fontsize=12,

@@ -406,7 +406,7 @@ def cli_action(args) -> int:
 def _run(args) -> int:
     import sys
 
-    from sim.cli_support import ProgressBar, load_adjusted, note
+    from sim.cli_support import ProgressBar, load_adjusted, wrote
     from sim.montecarlo import default_spread, run_scenario, uncertain_parameters
 
     scenario = load_adjusted(args.scenario, args)
@@ -428,5 +428,5 @@ def _run(args) -> int:
     sys.stdout.write(render(result).rstrip("\n") + "\n")
     if args.out is not None:
         for path in write_run_dir(result, args.out, scenario.to_dict()):
-            note(args, f"wrote {path}")
+            wrote(path)
     return 0

@@ -25,18 +25,11 @@ from sim.files import atomic_write
 from sim.formatting import estimate_text, pct
 from sim.ladder import N_RUNGS, STATE_LABELS, TREATY_STATE, WAR_STATE
 from sim.outcomes import OUTCOME_NAMES, RUNG_OUTCOMES
+from sim.palette import RUNG_COLOURS, STATE_COLOURS, TREATY_COLOUR, WAR_COLOUR, run_subtitle
 from sim.results import RunResult
 
 DPI = 120
 
-TREATY_COLOUR = "#2e8b57"  # sea green
-WAR_COLOUR = "#111111"
-# One sequential colour per rung: pale for negotiation, dark red for full-scale invasion
-# (matplotlib's YlOrRd, sampled so that neighbouring rungs stay distinguishable).
-RUNG_COLOURS = ("#fff1b3", "#fed16b", "#fd9b43", "#f24a25", "#c20a23", "#6d0026")
-STATE_COLOURS: tuple[str, ...] = RUNG_COLOURS + (TREATY_COLOUR, WAR_COLOUR)
-if len(STATE_COLOURS) != len(STATE_LABELS):
-    raise RuntimeError("one colour per state: sim.ladder.STATE_LABELS changed")
 
 # Outcome dots: rung outcomes in their rung's colour, terminal states as in the fan chart,
 # the third parties' reactions in cool colours.
@@ -62,8 +55,7 @@ def _save(fig: Figure, path: str | os.PathLike) -> Path:
     return atomic_write(path, buf.getvalue())
 
 
-def _subtitle(result: RunResult) -> str:
-    return f"{result.worlds:,} worlds, seed {result.seed}, horizon {result.horizon_weeks} weeks"
+_subtitle = run_subtitle
 
 
 def outcomes_figure(result: RunResult) -> Figure:

@@ -427,8 +427,7 @@ def _rolling_action(args) -> int:
             atomic_write(args.out / BACKTEST_JSON, text + "\n"),
             plot_reliability(forecasts, args.out / RELIABILITY_PNG, title),
         ):
-            if not args.quiet:
-                print(f"wrote {path}", file=sys.stderr)
+            print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

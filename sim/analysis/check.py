@@ -291,7 +291,7 @@ def cli_parse(sub) -> None:
 
 def cli_action(args) -> int:
     from sim.analysis.words import load_mapping
-    from sim.cli_support import RunsProgress, load_all, note
+    from sim.cli_support import RunsProgress, load_all, wrote
     from sim.files import atomic_write, check_out_dir
     from sim.formatting import json_text
 
@@ -318,5 +318,5 @@ def cli_action(args) -> int:
             atomic_write(args.out / "check.json", json_text(report) + "\n"),
             atomic_write(args.out / "check.txt", "\n".join(texts)),
         ):
-            note(args, f"wrote {path}")
+            wrote(path)
     return 1 if args.strict and inconsistent else 0

@@ -335,7 +335,7 @@ def cli_action(args) -> int:
 
 
 def _compare(args) -> int:
-    from sim.cli_support import RunsProgress, load_all, note
+    from sim.cli_support import RunsProgress, load_all, wrote
     from sim.files import atomic_write
     from sim.formatting import json_text
 
@@ -374,5 +374,5 @@ def _compare(args) -> int:
             plot_comparison(names, results, args.out / "comparison.png"),
             atomic_write(args.out / "comparison.json", json_text(data) + "\n"),
         ):
-            note(args, f"wrote {path}")
+            wrote(path)
     return 0

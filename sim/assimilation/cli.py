@@ -123,7 +123,7 @@ def cli_parse(subparsers) -> None:
 
 def cli_action(args) -> int:
     from sim.assimilation.nowcast import format_forecast, plot_forecast
-    from sim.cli_support import ProgressBar, load_adjusted, note
+    from sim.cli_support import ProgressBar, load_adjusted, wrote
     from sim.files import atomic_write, check_out_dir
     from sim.record.conditions import load_conditions
     from sim.record.monthly import load_record
@@ -146,7 +146,7 @@ def cli_action(args) -> int:
             atomic_write(args.out / FORECAST_JSON, text + "\n"),
             plot_forecast(data, record, args.out / FORECAST_PNG),
         ):
-            note(args, f"wrote {path}")
+            wrote(path)
     return 0
 
 

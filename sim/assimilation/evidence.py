@@ -263,6 +263,5 @@ def _show(args, data: dict) -> int:
             atomic_write(args.out / EVIDENCE_JSON, text + "\n"),
             plot_evidence(data, args.out / EVIDENCE_PNG),
         ):
-            if not args.quiet:
-                print(f"wrote {path}", file=sys.stderr)
+            print(f"wrote {path}", file=sys.stderr)
     return 0
