@@ -92,6 +92,18 @@ def missing_extra(command: str | None) -> str | None:
     return f"escsim {command} needs {module}: pip install 'escsim[{extra}]'"
 
 
+def missing_dask(command: str | None, argv: list[str]) -> str | None:
+    """The message for ``--dask`` without Dask's distributed installed, else None: given
+    before the command loads anything, not after its scenario is read."""
+    if not any(a == "--dask" or a.startswith("--dask=") for a in argv):
+        return None
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is not None:
+        return None
+    return f"escsim {command} --dask needs Dask's distributed: pip install 'escsim[dask]'"
+
+
 def version_text() -> str:
     """``escsim 0.1.0 (Mesa 3.5.1, NumPy 2.3.4, Python 3.12.3)``: results are reproducible
     per version of these, so a report of numbers should carry this line."""
@@ -185,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = [a for a in argv if a != ALLOW_OPTION]
         os.environ[ALLOW_ENV] = "1"
     command = _command_in(argv)
-    missing = missing_extra(command)
+    missing = missing_extra(command) or missing_dask(command, argv)
     if missing is not None:
         print(missing, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -352,3 +352,17 @@ def test_sweep_horizon_replaces_the_studys(capsys, tmp_path):
         capsys, "sweep", study, "-o", tmp_path / "o", "--resume", "--horizon", "4", "-q"
     )
     assert code == 2 and "Traceback" not in err
+
+
+def test_dask_without_distributed_is_refused_before_any_work(capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "distributed" else real(name, *a),
+    )
+    code, out, err = run_cli(capsys, "run", "no-such-file.yaml", "--dask", "tcp://h:8786")
+    assert code == 2 and out == ""
+    assert "pip install 'escsim[dask]'" in err and "no-such-file" not in err
