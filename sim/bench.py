@@ -9,7 +9,6 @@ hostile-input timings) are in the repository's ``benchmarks/`` folder, not the p
 ``benchmarks/against.py`` times each revision with this module's ``time_batched``.
 """
 
-import json
 import os
 import resource
 import sys
@@ -62,15 +61,20 @@ def run_bench(
     weeks: int = 52,
     replications: int = 300,
     scenario_path: Path | None = None,
+    progress=None,
 ) -> dict:
     """Measure and return the numbers ``escsim bench`` prints (on the shipped baseline
-    unless ``scenario_path`` is given)."""
+    unless ``scenario_path`` is given); ``progress(done, 3)`` after each measurement."""
     from sim.seeding import DEFAULT_CHUNK_SIZE
 
     path = str(scenario_path or baseline_scenario())
+    tell = progress or (lambda _done, _total: None)
     one_chunk = _in_fresh_process(time_batched, path, DEFAULT_CHUNK_SIZE, weeks)
+    tell(1, 3)
     batched = _in_fresh_process(time_batched, path, worlds, weeks)
+    tell(2, 3)
     per_rep = _in_fresh_process(_per_replication, path, replications, weeks)
+    tell(3, 3)
     batched_rate = worlds * weeks / batched["seconds"]
     per_rep_rate = replications * weeks / per_rep["seconds"]
     return {
@@ -92,7 +96,9 @@ def run_bench(
     }
 
 
-def _sweep(scenario_path: str, points: int, worlds: int, weeks: int, workers: int) -> dict:
+def _sweep(
+    scenario_path: str, points: int, worlds: int, weeks: int, workers: int, dask=None
+) -> dict:
     """A random design of ``points`` points over three parameters, in this process."""
     import tempfile
 
@@ -109,7 +115,7 @@ def _sweep(scenario_path: str, points: int, worlds: int, weeks: int, workers: in
         )
         study = load_study(study_path)
         start = time.perf_counter()
-        run_study(study, out=Path(tmp) / "out", workers=workers)
+        run_study(study, out=Path(tmp) / "out", workers=workers, dask=dask)
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
 
@@ -120,16 +126,17 @@ def run_sweep_bench(
     weeks: int = 52,
     workers: int = 2,
     scenario_path: Path | None = None,
+    dask=None,
 ) -> dict:
     """Time a sweep of ``points`` x ``worlds`` and measure its peak memory (parent
     process; with workers > 1, each worker's model is one chunk of worlds)."""
     path = str(scenario_path or baseline_scenario())
-    r = _in_fresh_process(_sweep, path, points, worlds, weeks, workers)
+    r = _in_fresh_process(_sweep, path, points, worlds, weeks, workers, dask)
     return {
         "points": points,
         "worlds_per_point": worlds,
         "weeks": weeks,
-        "workers": workers,
+        "workers": workers if dask is None else f"dask {dask}",
         "sweep_seconds": r["seconds"],
         "sweep_world_weeks_per_s": points * worlds * weeks / r["seconds"],
         "peak_rss_mb": r["peak_rss_mb"],
@@ -165,38 +172,65 @@ def format_bench(r: dict) -> str:
 
 def cli_parse(sub) -> None:
     """``escsim bench``: throughput of the batched model against one model per world."""
-    from sim.cli_support import positive_int
+    from sim.cli_support import (
+        add_dask_option,
+        add_format_option,
+        add_out_option,
+        add_quiet_option,
+        positive_int,
+    )
 
     bench = sub.add_parser("bench", help="throughput of the batched model vs one model per world")
-    bench.add_argument("--worlds", type=positive_int, default=100_000)
-    bench.add_argument("--weeks", type=positive_int, default=52)
+    bench.add_argument(
+        "--worlds", type=positive_int, default=100_000, help="worlds of the batched run"
+    )
+    bench.add_argument(
+        "--weeks", "--horizon", type=positive_int, default=52, help="weeks of every run"
+    )
     bench.add_argument(
         "--replications",
         type=positive_int,
         default=300,
         help="replications for the one-model-per-world measurement",
     )
-    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    add_format_option(bench)
+    bench.add_argument(
+        "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        help="the same as --format json (kept for scripts that use it)",
+    )
+    add_out_option(bench, "bench.txt and bench.json")
     bench.add_argument(
         "--sweep",
         action="store_true",
         help="time a sweep instead: --points x --sweep-worlds on --workers",
     )
-    bench.add_argument("--points", type=positive_int, default=1_000)
-    bench.add_argument("--sweep-worlds", type=positive_int, default=1_000)
-    bench.add_argument("--workers", type=positive_int, default=2)
+    bench.add_argument("--points", type=positive_int, default=1_000, help="points of the sweep")
+    bench.add_argument(
+        "--sweep-worlds", type=positive_int, default=1_000, help="worlds per point of the sweep"
+    )
+    bench.add_argument("--workers", type=positive_int, default=2, help="workers of the sweep")
+    add_dask_option(bench, "the sweep's blocks (with --sweep)")
+    add_quiet_option(bench)
     bench.set_defaults(action=cli_action)
 
 
 def cli_action(args) -> int:
+    from sim.cli_support import ProgressBar, emit
     from sim.runinfo import run_info
 
-    if args.sweep:
-        report = run_sweep_bench(args.points, args.sweep_worlds, args.weeks, args.workers)
-        report["run_info"] = run_info(None)
-        print(json.dumps(report) if args.json else format_sweep_bench(report))
-        return 0
-    report = run_bench(args.worlds, args.weeks, args.replications)
+    with ProgressBar(1 if args.sweep else 3, "measurement", not args.quiet) as bar:
+        if args.sweep:
+            report = run_sweep_bench(
+                args.points, args.sweep_worlds, args.weeks, args.workers, dask=args.dask
+            )
+            bar.update(1, 1)
+            report["run_info"] = run_info(None)
+            emit(args, "bench", format_sweep_bench(report), report)
+            return 0
+        report = run_bench(args.worlds, args.weeks, args.replications, progress=bar.callback)
     report["run_info"] = run_info(None)
-    print(json.dumps(report) if args.json else format_bench(report))
+    emit(args, "bench", format_bench(report), report)
     return 0

@@ -96,6 +96,18 @@ def missing_extra(command: str | None) -> str | None:
     return f"escsim {command} needs {module}: pip install 'escsim[{extra}]'"
 
 
+def missing_dask(command: str | None, argv: list[str]) -> str | None:
+    """The message for ``--dask`` without Dask's distributed installed, else None: given
+    before the command loads anything, not after its scenario is read."""
+    if not any(a == "--dask" or a.startswith("--dask=") for a in argv):
+        return None
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is not None:
+        return None
+    return f"escsim {command} --dask needs Dask's distributed: pip install 'escsim[dask]'"
+
+
 def version_text() -> str:
     """``escsim 0.1.0 (Mesa 3.5.1, NumPy 2.3.4, Python 3.12.3)``: results are reproducible
     per version of these, so a report of numbers should carry this line."""
@@ -158,6 +170,10 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
 
     feature("run")
     feature("scenarios")
+    # Every option's help ends with its default (a test walks the parsers to keep it so).
+    from sim.cli_support import DefaultsHelpFormatter
+
+    parser.formatter_class = DefaultsHelpFormatter
     feature("validate")
 
     for name in (
@@ -175,6 +191,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         "bench",
     ):
         feature(name)
+    for subparser in sub.choices.values():
+        subparser.formatter_class = DefaultsHelpFormatter
     return parser
 
 
@@ -187,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
 
     set_command_line(argv)  # for the run_info of the JSON the command writes
     command = _command_in(argv)
-    missing = missing_extra(command)
+    missing = missing_extra(command) or missing_dask(command, argv)
     if missing is not None:
         print(missing, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -211,7 +211,8 @@ def dask_address(text: str) -> str:
 
 
 def add_run_options(parser: argparse.ArgumentParser, worlds_default: int = 10_000) -> None:
-    """``-n/--worlds``, ``--seed``, ``--workers`` and ``--format table|json``."""
+    """``-n/--worlds``, ``--seed``, ``--workers``, ``--dask``, ``--horizon``, ``--format
+    table|json`` and ``-q/--quiet``."""
     parser.add_argument(
         "-n",
         "--worlds",
@@ -219,11 +220,19 @@ def add_run_options(parser: argparse.ArgumentParser, worlds_default: int = 10_00
         default=worlds_default,
         help=f"worlds per run (default {worlds_default:,}, at most {MAX_WORLDS:,})",
     )
-    parser.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
     parser.add_argument(
-        "--workers", type=worker_count, default=1, help=f"worker processes (at most {MAX_WORKERS})"
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        help=f"worker processes (default 1, at most {MAX_WORKERS}; results do not depend on it)",
+    )
+    add_dask_option(parser)
+    add_horizon_option(parser)
+    add_format_option(parser)
+    add_quiet_option(parser)
 
 
 class ProgressBar:
@@ -258,6 +267,9 @@ class ProgressBar:
         if bar is None:  # not a terminal: nothing to draw
             return
         bar.total = total
+        self._draw(bar, done, rate)
+
+    def _draw(self, bar, done: int, rate: float | None) -> None:
         if rate is not None and self.rate_unit:
             bar.set_postfix_str(f"{rate:,.0f} {self.rate_unit}", refresh=False)
         bar.update(done - bar.n)
@@ -270,16 +282,262 @@ class ProgressBar:
             self.bar.close()
 
 
-def load_all(paths):
-    """Load every scenario file, reporting all of their problems together."""
+class RunsProgress(ProgressBar):
+    """One bar over several runs of a command (compare's scenarios and coalition runs,
+    check's claim horizons, a report's scenarios): each run reports ``(done, total)`` of
+    its own worlds; a run that reaches its total is added to what the bar has counted.
+    The number of runs is not always known at the start, so the bar counts worlds."""
+
+    def __init__(self, unit: str = "world", enabled: bool = True) -> None:
+        super().__init__(0, unit, enabled)
+        self.base = 0
+        if self.bar is not None:
+            self.bar.total = None  # open-ended: a count and a rate, no percentage
+
+    def update(self, done: int, total: int, rate: float | None = None) -> None:
+        bar = self.bar
+        if bar is None:
+            return
+        self._draw(bar, self.base + done, rate)
+        if done >= total:  # this run is over: the next one counts on from here
+            self.base += total
+
+
+def load_all(paths, args=None):
+    """Load every scenario file, reporting all of their problems together; with the
+    command's ``args``, each adjusted by ``--set`` and ``--horizon`` (``load_adjusted``)."""
     from sim.scenario import ScenarioError, load_scenario
 
     scenarios, problems = [], []
     for path in paths:
         try:
-            scenarios.append(load_scenario(path))
+            scenarios.append(load_scenario(path) if args is None else load_adjusted(path, args))
         except ScenarioError as err:
             problems.extend(err.problems)
     if problems:
         raise ScenarioError(problems)
     return scenarios
+
+
+# --- options every command spells the same way ----------------------------------------
+
+
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """Every option's help ends with its default: ``(default: 10000)`` is added unless the
+    help already names its default (``default 10,000``, ``default: the scenario's``), the
+    option is a flag, or it is required. Set on every subparser by ``sim.cli``."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if (
+            "default" in text.lower()
+            or action.default in (None, argparse.SUPPRESS)
+            or action.nargs == 0
+            or action.required
+            or not action.option_strings
+        ):
+            return text
+        shown = (
+            ", ".join(map(str, action.default))
+            if isinstance(action.default, list)
+            else action.default
+        )
+        return f"{text} (default: {shown})".strip()
+
+
+def add_format_option(parser, choices=("table", "json")) -> None:
+    """``--format table|json`` (the first choice is the default)."""
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default=choices[0],
+        help=f"what to print: {' or '.join(choices)} (default {choices[0]})",
+    )
+
+
+def add_out_option(parser, what: str, required: bool = False) -> None:
+    """``-o/--out DIR``: the directory a command writes its files to."""
+    parser.add_argument(
+        "-o",
+        "--out",
+        type=_path,
+        required=required,
+        default=None,
+        metavar="DIR",
+        help=f"directory for {what}" + ("" if required else " (default: none, print only)"),
+    )
+
+
+def _path(text: str):
+    from pathlib import Path
+
+    return Path(text)
+
+
+def add_quiet_option(parser, no_progress_alias: bool = False) -> None:
+    """``-q/--quiet``: no progress bar (errors, warnings and the "wrote ..." lines still
+    show). ``--no-progress``, its old spelling, stays as a hidden alias."""
+    names = ["-q", "--quiet"]
+    parser.add_argument(
+        *names,
+        action="store_true",
+        help="no progress bar on stderr (errors, warnings and the files written still show)",
+    )
+    if no_progress_alias:
+        parser.add_argument(
+            "--no-progress", dest="quiet", action="store_true", help=argparse.SUPPRESS
+        )
+
+
+def add_dask_option(parser, what: str = "the simulations") -> None:
+    """``--dask ADDRESS``: run on a Dask distributed scheduler instead of local workers."""
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        type=dask_address,
+        help=f"run {what} on the Dask scheduler at ADDRESS, e.g. tcp://127.0.0.1:8786 "
+        "(default: none, local --workers; same numbers either way)",
+    )
+
+
+def add_horizon_option(parser) -> None:
+    """``--horizon WEEKS``: replaces each scenario's horizon."""
+    parser.add_argument(
+        "--horizon",
+        type=horizon_weeks,
+        default=None,
+        metavar="WEEKS",
+        help=f"horizon in weeks (default: the scenario's; at most {MAX_HORIZON_WEEKS})",
+    )
+
+
+def setting(text: str) -> tuple[str, float]:
+    """An argparse type for ``--set KEY=VALUE``: a dotted parameter key and a number.
+    The key is checked against the registry later (``apply_settings``), where the
+    did-you-mean can be given with the scenario's own problems."""
+    from sim.params import ParamKey
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected KEY=VALUE, e.g. russia.csto_commitment=0.3, got {text!r}"
+        )
+    try:
+        parsed_key = ParamKey.parse(key.strip())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    try:
+        number = float(value.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--set {key.strip()}: expected a number, got {value.strip()!r}"
+        ) from None
+    return str(parsed_key), number
+
+
+def add_set_option(parser) -> None:
+    """``--set KEY=VALUE`` (repeatable): a parameter fixed at a value over the scenario."""
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        type=setting,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="fix parameter KEY (actor.name, see `escsim params`) at VALUE for every "
+        "world, over the scenario; repeatable (default: none)",
+    )
+
+
+def adjust_scenario(scenario, args):
+    """The scenario as the command line asks: ``--set`` values fixed over it (a
+    ScenarioError with a did-you-mean for an unknown key or a value out of range), and
+    ``--horizon`` in place of its own."""
+    from dataclasses import replace
+
+    settings = dict(getattr(args, "settings", None) or [])
+    if settings:
+        scenario = scenario.with_overrides(settings, source="assumption: --set on the command line")
+    horizon = getattr(args, "horizon", None)
+    if horizon is not None:
+        scenario = replace(scenario, horizon_weeks=horizon)
+    return scenario
+
+
+def load_adjusted(path, args):
+    """``load_scenario(path)`` adjusted by the command line (``adjust_scenario``), with a
+    warning on stderr when it extends nothing (``warn_no_extends``)."""
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    warn_no_extends(scenario)
+    return adjust_scenario(scenario, args)
+
+
+def warn_no_extends(scenario) -> None:
+    """A scenario file without ``extends:`` (other than the shipped baseline) starts from
+    the parameter registry's defaults, not from the baseline: say so on stderr, since the
+    numbers differ (a clash chance of 47% instead of 67.5%)."""
+    from sim.package_data import baseline_scenario
+
+    if scenario.path is None or scenario.extends_chain:
+        return
+    try:
+        if scenario.path.resolve() == baseline_scenario().resolve():
+            return
+    except OSError:
+        pass
+    print(
+        f"escsim: warning: {scenario.path} has no extends:, so every parameter it does not "
+        "set takes the registry default (`escsim params`), not the baseline's value; add "
+        "`extends: <path to baseline.yaml>` to build on the baseline",
+        file=sys.stderr,
+    )
+
+
+def require_extra(module: str, extra: str, what: str) -> None:
+    """Refuse, before any work, a command that will need an optional dependency that is
+    not installed (one line naming the extra, exit 2)."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        from sim.scenario import Problem, ScenarioError
+
+        raise ScenarioError(
+            [
+                Problem(
+                    "<command line>",
+                    None,
+                    "",
+                    f"{what} needs {module}: pip install 'escsim[{extra}]'",
+                )
+            ]
+        )
+
+
+def wrote(path) -> None:
+    """``wrote out/check.json`` on stderr: where the output went (shown with -q too, which
+    silences progress only; stdout stays the result alone)."""
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def emit(args, stem: str, table: str, data) -> None:
+    """Print a command's result as ``--format`` asks (the table's text, or ``data`` as
+    JSON) and, with ``--out DIR``, keep both there (``stem.txt`` and ``stem.json``)."""
+    from sim.formatting import json_text
+
+    table = table.rstrip("\n") + "\n" if table.strip() else ""
+    sys.stdout.write(json_text(data) + "\n" if args.format == "json" else table)
+    sys.stdout.flush()
+    out = getattr(args, "out", None)
+    if out is not None:
+        from sim.files import atomic_write, check_out_dir
+
+        check_out_dir(out)
+        out.mkdir(parents=True, exist_ok=True)
+        for path in (
+            atomic_write(out / f"{stem}.txt", table),
+            atomic_write(out / f"{stem}.json", json_text(data) + "\n"),
+        ):
+            wrote(path)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.custom_actors import actor_order
+from sim.ladder import N_STATES
 from sim.limits import run_size_problems
 from sim.model import EscalationModel
 from sim.parallel import Progress, map_ordered
@@ -159,6 +160,30 @@ def run_group_chunk(task: ChunkTask) -> np.ndarray:
     return run_chunk(task, measure=lambda model: draw_counts(model, grouped))
 
 
+def run_group_chunk_weekly(task: ChunkTask) -> tuple[np.ndarray, np.ndarray]:
+    """``run_group_chunk``'s per-draw outcome counts, and each draw's worlds by state
+    week by week: (draws, horizon + 1, N_STATES) int32, for the fan chart's bands over
+    the parameter draws. The model steps exactly as ``run()`` would: the same numbers."""
+    grouped = task.grouped
+    if grouped is None:
+        raise ValueError("not a group-chunk of the spread pass (ChunkTask.grouped is None)")
+    model = build_model(task)
+    draws = model.n_worlds // grouped
+    group = np.arange(model.n_worlds) // grouped * N_STATES
+
+    def by_state() -> np.ndarray:
+        cells = np.bincount(group + model.world.category(), minlength=draws * N_STATES)
+        return cells.reshape(draws, N_STATES).astype(np.int32)
+
+    weeks = [by_state()]
+    while model.running and model.steps < model.horizon_weeks:
+        model.step()
+        weeks.append(by_state())
+    counts = draw_counts(model, grouped)
+    model.release()
+    return counts, np.stack(weeks, axis=1)
+
+
 def uncertain_parameters(scenario: Scenario) -> tuple[str, ...]:
     """The parameters that vary between worlds (a distribution with some width)."""
     return tuple(
@@ -230,7 +255,7 @@ def run_spread(
     tasks = spread_tasks(scenario, draws, worlds_per_draw, seed, horizon, chunk_size)
     parts = list(
         map_ordered(
-            run_group_chunk,
+            run_group_chunk_weekly,
             tasks,
             workers=workers,
             executor=executor,
@@ -239,7 +264,14 @@ def run_spread(
             size=lambda t: t.n_worlds,
         )
     )
-    return Spread(SPREAD_COMPUTED, draws, worlds_per_draw, np.concatenate(parts), uncertain)
+    return Spread(
+        SPREAD_COMPUTED,
+        draws,
+        worlds_per_draw,
+        np.concatenate([counts for counts, _ in parts]),
+        uncertain,
+        weekly=np.concatenate([weekly for _, weekly in parts]),
+    )
 
 
 def one_world(

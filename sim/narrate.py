@@ -126,28 +126,52 @@ def ending(model, i: int = 0) -> str:
 
 def cli_parse(sub) -> None:
     """Add ``escsim watch``: one world told week by week, in words."""
-    from sim.cli_support import horizon_weeks as _horizon_weeks
     from sim.cli_support import seed as _seed
     from sim.seeding import DEFAULT_SEED
 
     watch = sub.add_parser("watch", help="follow one world week by week, in words")
     watch.add_argument("scenario", type=Path, help="scenario YAML file")
-    watch.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="seed of this world")
-    watch.add_argument("--horizon", type=_horizon_weeks, default=None)
+    from sim.cli_support import (
+        add_format_option,
+        add_horizon_option,
+        add_out_option,
+        add_quiet_option,
+        add_set_option,
+    )
+
+    watch.add_argument(
+        "--seed",
+        type=_seed,
+        default=DEFAULT_SEED,
+        help=f"seed of this world (default {DEFAULT_SEED})",
+    )
+    add_horizon_option(watch)
     watch.add_argument("--every-week", action="store_true", help="print quiet weeks too")
+    add_set_option(watch)
+    add_format_option(watch)
+    add_out_option(watch, "watch.txt and watch.json")
+    add_quiet_option(watch)
     watch.set_defaults(action=cli_action)
 
 
 def cli_action(args) -> int:
     """Run ``escsim watch``: print the world's weeks, then where it ends."""
+    from sim.cli_support import emit, load_adjusted
     from sim.montecarlo import ChunkTask, build_model
-    from sim.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
-    horizon = args.horizon or scenario.horizon_weeks
+    scenario = load_adjusted(args.scenario, args)
+    horizon = scenario.horizon_weeks
     model = build_model(ChunkTask(scenario, args.seed, 0, 1, horizon))
-    print(f"scenario: {scenario.name}    seed: {args.seed}    one world, {horizon} weeks")
-    for line in narrate(model, 0, quiet_weeks=args.every_week):
-        print(line)
-    print(ending(model, 0))
+    head = f"scenario: {scenario.name}    seed: {args.seed}    one world, {horizon} weeks"
+    if args.format == "table" and args.out is None:  # streamed: a long watch reads as it goes
+        print(head)
+        for line in narrate(model, 0, quiet_weeks=args.every_week):
+            print(line)
+        print(ending(model, 0))
+        return 0
+    weeks = list(narrate(model, 0, quiet_weeks=args.every_week))
+    end = ending(model, 0)
+    data = {"scenario": scenario.name, "seed": args.seed, "horizon_weeks": horizon}
+    data |= {"weeks": weeks, "end": end}
+    emit(args, "watch", "\n".join([head, *weeks, end]), data)
     return 0

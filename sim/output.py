@@ -333,8 +333,19 @@ def cli_parse(sub) -> None:
     """``escsim run SCENARIO``: a scenario's Monte Carlo, printed and optionally saved."""
     from pathlib import Path
 
-    from sim.cli_support import chunk_size, horizon_weeks, seed, worker_count, worlds_count
-    from sim.limits import MAX_CHUNK_SIZE, MAX_HORIZON_WEEKS, MAX_WORKERS, MAX_WORLDS
+    from sim.cli_support import (
+        add_dask_option,
+        add_format_option,
+        add_horizon_option,
+        add_out_option,
+        add_quiet_option,
+        add_set_option,
+        chunk_size,
+        seed,
+        worker_count,
+        worlds_count,
+    )
+    from sim.limits import MAX_CHUNK_SIZE, MAX_WORKERS, MAX_WORLDS
     from sim.seeding import DEFAULT_CHUNK_SIZE, DEFAULT_SEED
 
     run = sub.add_parser("run", help="run a scenario's Monte Carlo and print its outcomes")
@@ -357,19 +368,14 @@ def cli_parse(sub) -> None:
         default=DEFAULT_SEED,
         help=f"master seed (default {DEFAULT_SEED}); always printed",
     )
-    run.add_argument(
-        "--horizon",
-        type=horizon_weeks,
-        default=None,
-        help=f"horizon in weeks (default: the scenario's; at most "
-        f"{MAX_HORIZON_WEEKS}, as in a scenario file)",
-    )
+    add_horizon_option(run)
     run.add_argument(
         "--workers",
         type=worker_count,
         default=1,
-        help=f"worker processes (results do not depend on it; at most {MAX_WORKERS})",
+        help=f"worker processes (default 1; results do not depend on it; at most {MAX_WORKERS})",
     )
+    add_dask_option(run, "the chunks")
     run.add_argument(
         "--chunk-size",
         type=chunk_size,
@@ -386,14 +392,10 @@ def cli_parse(sub) -> None:
         "separate pass (default: m=50 and G=n/50, at most 200, so it costs "
         "no more than the run; 0 switches it off)",
     )
-    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    run.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="directory for results.json, outcomes.csv, the resolved scenario and the figures",
-    )
-    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_set_option(run)
+    add_format_option(run, ("table", "json", "csv"))
+    add_out_option(run, "results.json, outcomes.csv, the resolved scenario and the figures")
+    add_quiet_option(run, no_progress_alias=True)
     run.set_defaults(action=cli_action)
 
 
@@ -412,20 +414,20 @@ def cli_action(args) -> int:
 def _run(args) -> int:
     import sys
 
-    from sim.cli_support import ProgressBar
+    from sim.cli_support import ProgressBar, load_adjusted, wrote
     from sim.montecarlo import default_spread, run_scenario, uncertain_parameters
-    from sim.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_adjusted(args.scenario, args)
     spread = args.spread if args.spread is not None else default_spread(args.worlds)
     spread_worlds = spread[0] * spread[1] if uncertain_parameters(scenario) else 0
-    with ProgressBar(args.worlds + spread_worlds, "world", not args.no_progress) as bar:
+    with ProgressBar(args.worlds + spread_worlds, "world", not args.quiet) as bar:
         result = run_scenario(
             scenario,
             n_worlds=args.worlds,
             seed=args.seed,
             horizon_weeks=args.horizon,
             workers=args.workers,
+            dask=args.dask,
             chunk_size=args.chunk_size,
             progress=bar.callback,
             spread=spread,
@@ -434,5 +436,5 @@ def _run(args) -> int:
     sys.stdout.write(render(result).rstrip("\n") + "\n")
     if args.out is not None:
         for path in write_run_dir(result, args.out, scenario.to_dict()):
-            print(f"wrote {path}", file=sys.stderr)
+            wrote(path)
     return 0

@@ -1,10 +1,13 @@
 """Figures of a finished run (matplotlib, Agg; no pyplot, so no global figure state).
 
 - ``plot_outcomes``: each outcome's probability with its 95% Wilson interval.
-- ``plot_fan_chart``: the share of worlds in each state, week by week.
+- ``plot_fan_chart``: per rung, the share of worlds at it or above, week by week, with
+  the middle 50% and 90% of the parameter draws (:mod:`sim.fan_chart`).
+- ``plot_state_shares``: the share of worlds in each state, week by week, stacked.
 
-``outcomes_figure`` and ``fan_chart_figure`` return the ``Figure`` for callers that want
-to place or restyle it (a report, a notebook); ``plot_*`` save it as a PNG, atomically.
+``outcomes_figure``, ``fan_chart_figure`` and ``state_shares_figure`` return the
+``Figure`` for callers that want to place or restyle it (a report, a notebook);
+``plot_*`` save it as a PNG, atomically.
 """
 
 import io
@@ -22,18 +25,11 @@ from sim.files import atomic_write
 from sim.formatting import estimate_text, pct
 from sim.ladder import N_RUNGS, STATE_LABELS, TREATY_STATE, WAR_STATE
 from sim.outcomes import OUTCOME_NAMES, RUNG_OUTCOMES
+from sim.palette import RUNG_COLOURS, STATE_COLOURS, TREATY_COLOUR, WAR_COLOUR, run_subtitle
 from sim.results import RunResult
 
 DPI = 120
 
-TREATY_COLOUR = "#2e8b57"  # sea green
-WAR_COLOUR = "#111111"
-# One sequential colour per rung: pale for negotiation, dark red for full-scale invasion
-# (matplotlib's YlOrRd, sampled so that neighbouring rungs stay distinguishable).
-RUNG_COLOURS = ("#fff1b3", "#fed16b", "#fd9b43", "#f24a25", "#c20a23", "#6d0026")
-STATE_COLOURS: tuple[str, ...] = RUNG_COLOURS + (TREATY_COLOUR, WAR_COLOUR)
-if len(STATE_COLOURS) != len(STATE_LABELS):
-    raise RuntimeError("one colour per state: sim.ladder.STATE_LABELS changed")
 
 # Outcome dots: rung outcomes in their rung's colour, terminal states as in the fan chart,
 # the third parties' reactions in cool colours.
@@ -59,8 +55,7 @@ def _save(fig: Figure, path: str | os.PathLike) -> Path:
     return atomic_write(path, buf.getvalue())
 
 
-def _subtitle(result: RunResult) -> str:
-    return f"{result.worlds:,} worlds, seed {result.seed}, horizon {result.horizon_weeks} weeks"
+_subtitle = run_subtitle
 
 
 def outcomes_figure(result: RunResult) -> Figure:
@@ -138,6 +133,13 @@ def outcomes_figure(result: RunResult) -> Figure:
 
 
 def fan_chart_figure(result: RunResult) -> Figure:
+    """Quantile bands over the parameter draws, per rung (:mod:`sim.fan_chart`)."""
+    from sim.fan_chart import quantile_fan_figure
+
+    return quantile_fan_figure(result)
+
+
+def state_shares_figure(result: RunResult) -> Figure:
     """Stacked area of the share of worlds in each state per week (week 0 = the start).
     Stacked from the best to the worst: peace treaty (green) at the bottom, then the
     rungs from negotiation (pale) to full-scale invasion (dark red), then regional war
@@ -218,6 +220,11 @@ def plot_outcomes(result: RunResult, path: str | os.PathLike) -> Path:
 def plot_fan_chart(result: RunResult, path: str | os.PathLike) -> Path:
     """Save ``fan_chart_figure(result)`` as a PNG at ``path``; return the path."""
     return _save(fan_chart_figure(result), path)
+
+
+def plot_state_shares(result: RunResult, path: str | os.PathLike) -> Path:
+    """Save ``state_shares_figure(result)`` (the stacked states) as a PNG at ``path``."""
+    return _save(state_shares_figure(result), path)
 
 
 COMPARED_OUTCOMES = (

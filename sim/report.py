@@ -126,14 +126,22 @@ def _inputs(scenario) -> str:
     )
 
 
-def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str:
+def scenario_report(
+    scenario, n_worlds: int, seed: int, workers: int = 1, dask=None, progress=None
+) -> str:
     """A scenario run: description, inputs with provenance, outcomes, figures, claims."""
     from sim.analysis.check import check_scenario
     from sim.montecarlo import default_spread, run_scenario
-    from sim.plots import fan_chart_figure, outcomes_figure
+    from sim.plots import fan_chart_figure, outcomes_figure, state_shares_figure
 
     result = run_scenario(
-        scenario, n_worlds=n_worlds, seed=seed, workers=workers, spread=default_spread(n_worlds)
+        scenario,
+        n_worlds=n_worlds,
+        seed=seed,
+        workers=workers,
+        spread=default_spread(n_worlds),
+        dask=dask,
+        progress=progress,
     )
     body = [
         f"<h1>Scenario: {_e(scenario.name)}</h1>",
@@ -158,11 +166,15 @@ def scenario_report(scenario, n_worlds: int, seed: int, workers: int = 1) -> str
         ),
         _spread_meta(result.spread),
         _img(outcomes_figure(result)),
-        "<h2>Where the worlds are, week by week</h2>",
+        "<h2>How likely each rung is, week by week</h2>",
         _img(fan_chart_figure(result)),
+        "<h2>Where the worlds are, week by week</h2>",
+        _img(state_shares_figure(result)),
     ]
     if scenario.claims:
-        checks = check_scenario(scenario, n_worlds, seed, workers=workers)
+        checks = check_scenario(
+            scenario, n_worlds, seed, workers=workers, progress=progress, dask=dask
+        )
         rows = [
             [
                 _e(c.claim.who),
@@ -223,6 +235,8 @@ def comparison_report(
     workers: int = 1,
     outcome: str = "full_scale_invasion",
     attribution_worlds: int = 4000,
+    dask=None,
+    progress=None,
 ) -> str:
     """Lenses side by side under common random numbers, with what drives each gap."""
     from sim.analysis.compare import attribute_pairs, run_all
@@ -231,9 +245,12 @@ def comparison_report(
     from sim.plots import comparison_figure
 
     names = [s.name for s in scenarios]
-    results = run_all(scenarios, n_worlds, seed, workers)
+    results = run_all(scenarios, n_worlds, seed, workers, dask, progress)
     draws, per_draw = default_spread(n_worlds)
-    spreads = [run_spread(s, draws, per_draw, seed, workers=workers) for s in scenarios]
+    spreads = [
+        run_spread(s, draws, per_draw, seed, workers=workers, dask=dask, progress=progress)
+        for s in scenarios
+    ]
 
     def cell(result, spread, outcome: str) -> str:
         est = result.estimate(outcome)
@@ -260,7 +277,9 @@ def comparison_report(
         notes,
         _img(comparison_figure(names, results)),
     ]
-    attributions = attribute_pairs(scenarios, outcome, attribution_worlds, seed, workers)
+    attributions = attribute_pairs(
+        scenarios, outcome, attribution_worlds, seed, workers, dask, progress
+    )
     if attributions:
         body += [
             f"<h2>What accounts for the gaps in {_e(outcome)}: an exact split over the "
@@ -277,7 +296,7 @@ def comparison_report(
     return _page("escsim comparison", body)
 
 
-def sweep_report(study, out_dir: Path, workers: int = 1) -> str:
+def sweep_report(study, out_dir: Path, workers: int = 1, dask=None, progress=None) -> str:
     """A sweep: its design, the table's extremes, figures and sensitivity."""
     import pandas as pd
 
@@ -287,6 +306,8 @@ def sweep_report(study, out_dir: Path, workers: int = 1) -> str:
         study,
         out=out_dir,
         workers=workers,
+        dask=dask,
+        progress=progress,
         resume=True,
         resume_hint="run the same report command again to continue",
     )
@@ -320,28 +341,38 @@ def sweep_report(study, out_dir: Path, workers: int = 1) -> str:
     return _page(f"escsim study: {study.name}", body)
 
 
-def write_report(files, out_dir, n_worlds: int, seed: int, workers: int = 1) -> Path:
-    """Build the report the files call for and write ``report.html`` in ``out_dir``."""
-    from sim.scenario import load_scenario
+def write_report(
+    files, out_dir, n_worlds: int, seed: int, workers: int = 1, args=None, progress=None
+) -> Path:
+    """Build the report the files call for and write ``report.html`` in ``out_dir``.
+    ``args``: the command line's (``--set``, ``--horizon`` and ``--dask``)."""
+    from sim.cli_support import load_all
     from sim.scenario.yamlio import load_yaml
 
+    dask = getattr(args, "dask", None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     data, _ = load_yaml(Path(files[0]))
     if isinstance(data, dict) and "design" in data:
         from sim.experiments import load_study
+        from sim.experiments.cli import check_study_extras
 
-        page = sweep_report(load_study(files[0]), out_dir / "sweep", workers)
+        study = load_study(files[0])
+        check_study_extras(study)
+        page = sweep_report(study, out_dir / "sweep", workers, dask, progress)
     elif len(files) == 1:
-        page = scenario_report(load_scenario(files[0]), n_worlds, seed, workers)
+        (scenario,) = load_all(files, args)
+        page = scenario_report(scenario, n_worlds, seed, workers, dask, progress)
     else:
         # The attribution runs 2^g coalitions, each on at most 4,000 worlds.
         page = comparison_report(
-            [load_scenario(f) for f in files],
+            load_all(files, args),
             n_worlds,
             seed,
             workers,
             attribution_worlds=min(n_worlds, 4000),
+            dask=dask,
+            progress=progress,
         )
     return atomic_write(out_dir / "report.html", page)
 
@@ -350,7 +381,16 @@ def write_report(files, out_dir, n_worlds: int, seed: int, workers: int = 1) -> 
 
 
 def cli_parse(sub) -> None:
-    from sim.cli_support import seed, worker_count, worlds_count
+    from sim.cli_support import (
+        add_dask_option,
+        add_horizon_option,
+        add_out_option,
+        add_quiet_option,
+        add_set_option,
+        seed,
+        worker_count,
+        worlds_count,
+    )
     from sim.seeding import DEFAULT_SEED
 
     rep = sub.add_parser("report", help="a self-contained HTML report to hand out")
@@ -360,17 +400,40 @@ def cli_parse(sub) -> None:
         nargs="+",
         help="one scenario, several (a comparison), or one study file",
     )
-    rep.add_argument("-o", "--out", type=Path, required=True, help="directory for report.html")
-    rep.add_argument("-n", "--worlds", type=worlds_count, default=10_000)
-    rep.add_argument("--seed", type=seed, default=DEFAULT_SEED)
-    rep.add_argument("--workers", type=worker_count, default=1)
+    add_out_option(rep, "report.html", required=True)
+    rep.add_argument(
+        "-n", "--worlds", type=worlds_count, default=10_000, help="worlds per run (default 10,000)"
+    )
+    rep.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
+    )
+    rep.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
+    add_dask_option(rep)
+    add_horizon_option(rep)
+    add_set_option(rep)
+    rep.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help='how to print where the report went: a line, or JSON {"report": path} (default table)',
+    )
+    add_quiet_option(rep)
     rep.set_defaults(action=cli_action)
 
 
 def cli_action(args) -> int:
+    from sim.cli_support import RunsProgress
     from sim.files import locked_out_dir
 
     with locked_out_dir(args.out, "report"):  # one report at a time in a directory
-        path = write_report(args.files, args.out, args.worlds, args.seed, args.workers)
-    print(f"wrote {path}")
+        with RunsProgress(enabled=not args.quiet) as bar:
+            path = write_report(
+                args.files, args.out, args.worlds, args.seed, args.workers, args, bar.callback
+            )
+    if args.format == "json":
+        import json
+
+        print(json.dumps({"report": str(path)}))
+    else:
+        print(f"wrote {path}")
     return 0

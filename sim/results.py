@@ -116,6 +116,9 @@ class Spread:
         default_factory=lambda: np.zeros((0, len(OUTCOME_NAMES)), dtype=np.int64)
     )
     uncertain_parameters: tuple[str, ...] = ()
+    # (G, horizon + 1, N_STATES): each draw's worlds by state, week by week (the fan
+    # chart's bands); None when the pass was not run through ``run_spread``.
+    weekly: np.ndarray | None = None
 
     @property
     def computed(self) -> bool:

@@ -22,7 +22,9 @@ def test_scenario_report_with_claims(tmp_path, capsys):
     assert main(["report", str(path), "-o", str(tmp_path), "-n", "1500", "--seed", "3"]) == 0
     text = _html(tmp_path)
     assert "Scenario: tasits" in text and "1,500 worlds, seed 3" in text
-    assert text.count("data:image/png;base64,") == 2
+    # outcomes, the fan chart (quantile bands) and the stacked state shares
+    assert text.count("data:image/png;base64,") == 3
+    assert "How likely each rung is" in text
     assert "Claims check" in text and "highly unlikely" in text
     assert "000_b6c8157d2dc91f0e.txt" in text  # provenance shown with the inputs
     assert "full_scale_invasion" in text and "[" in text  # numbers with intervals

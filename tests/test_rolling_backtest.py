@@ -106,7 +106,7 @@ def test_each_origin_is_set_up_as_of_its_month_for_h_months_of_weeks(monkeypatch
     calls = []
     real = rolling.simulate
 
-    def spy(scenario, n, seed, weeks, workers):
+    def spy(scenario, n, seed, weeks, workers, dask=None):
         calls.append(
             (
                 scenario.as_of,
@@ -115,7 +115,7 @@ def test_each_origin_is_set_up_as_of_its_month_for_h_months_of_weeks(monkeypatch
                 seed,
             )
         )
-        return real(scenario, n, seed, weeks, workers)
+        return real(scenario, n, seed, weeks, workers, dask)
 
     monkeypatch.setattr(rolling, "simulate", spy)
     origins = [M("2022-02", "M"), M("2022-03", "M")]

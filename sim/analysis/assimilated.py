@@ -32,6 +32,7 @@ def assimilated_forecasts(
     observation=None,
     replicates: int = 4,
     progress=None,
+    dask=None,
 ):
     """``({horizon: [Forecast, ...]}, FilterResult)``: every origin's forecast of every
     outcome at every horizon, from the filtered worlds (same seed for every origin)."""
@@ -50,6 +51,7 @@ def assimilated_forecasts(
         observation=observation,
         conditions=conditions,
         workers=workers,
+        dask=dask,
         progress=progress,
     )
     if progress is not None:

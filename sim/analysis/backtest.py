@@ -41,12 +41,17 @@ class Row:
     observed: bool
 
 
-def forecast_rows(cases, n_worlds: int, seed: int, workers: int = 1) -> list[Row]:
+def forecast_rows(cases, n_worlds: int, seed: int, workers: int = 1, dask=None) -> list[Row]:
     """Each case's forecast for every outcome it records."""
     rows = []
     for case in cases:
         result = run_scenario(
-            case, n_worlds=n_worlds, seed=seed, workers=workers, horizon_weeks=HORIZON_WEEKS
+            case,
+            n_worlds=n_worlds,
+            seed=seed,
+            workers=workers,
+            horizon_weeks=HORIZON_WEEKS,
+            dask=dask,
         )
         for outcome, happened in case.observed.outcomes().items():
             est = result.estimate(outcome)
@@ -165,7 +170,16 @@ def _horizons(text: str) -> list[int]:
 
 def cli_parse(subparsers) -> None:
     """The ``backtest`` command: rolling origins on a record, or history cases."""
-    from sim.cli_support import positive_int, seed, worker_count, worlds_count
+    from sim.cli_support import (
+        add_dask_option,
+        add_format_option,
+        add_out_option,
+        add_quiet_option,
+        positive_int,
+        seed,
+        worker_count,
+        worlds_count,
+    )
     from sim.package_data import baseline_scenario, default_record
 
     bt = subparsers.add_parser(
@@ -182,8 +196,9 @@ def cli_parse(subparsers) -> None:
         nargs="?",
         const=default_record(),
         default=None,
-        help="a CSV with the record's columns: rolling-origin backtest (--record alone, "
-        "or no files at all: the shipped record, data/record/armenia_azerbaijan_monthly.csv)",
+        help="a CSV with the record's columns: rolling-origin backtest (default: the "
+        "history cases named as files; --record alone, or no files at all: the shipped "
+        "record, data/record/armenia_azerbaijan_monthly.csv)",
     )
     bt.add_argument(
         "--origins",
@@ -245,16 +260,14 @@ def cli_parse(subparsers) -> None:
         default=10_000,
         help="worlds per origin or case (default 10,000)",
     )
-    bt.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
-    bt.add_argument("--workers", type=worker_count, default=1)
-    bt.add_argument("--format", choices=("table", "json"), default="table")
     bt.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="directory for backtest.json and reliability.png (rolling form)",
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
     )
-    bt.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    bt.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
+    add_dask_option(bt)
+    add_format_option(bt)
+    add_out_option(bt, "backtest.json and reliability.png (rolling form)")
+    add_quiet_option(bt)
     bt.set_defaults(action=cli_action)
 
 
@@ -366,6 +379,7 @@ def _rolling_action(args) -> int:
             ObservationModel.named(args.observation),
             min(args.replicates, args.worlds),
             progress,
+            args.dask,
         )
     else:
         by_horizon = {
@@ -380,6 +394,7 @@ def _rolling_action(args) -> int:
                 args.workers,
                 conditions,
                 progress,
+                args.dask,
             )
             for h in horizons
         }
@@ -456,7 +471,7 @@ def _cases_action(args) -> int:
     ]
     if problems:
         raise ScenarioError(problems)
-    rows = forecast_rows(cases, args.worlds, args.seed, args.workers)
+    rows = forecast_rows(cases, args.worlds, args.seed, args.workers, args.dask)
     scores = score(rows, args.worlds)
     if args.format == "json":
         print(

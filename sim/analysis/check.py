@@ -158,6 +158,7 @@ def check_scenario(
     mapping=None,
     workers: int = 1,
     progress=None,
+    dask=None,
 ) -> list[ClaimCheck]:
     """Check every claim of ``scenario``; one run per distinct claim horizon.
     ``mapping``: a user's phrase-to-band dict, read as a further column."""
@@ -177,6 +178,7 @@ def check_scenario(
                 horizon_weeks=horizon,
                 workers=workers,
                 progress=progress,
+                dask=dask,
             )
         result, method = runs[horizon], ClaimCheck.method
         if not claim.given:
@@ -184,7 +186,9 @@ def check_scenario(
         else:
             est = result.conditional(claim.outcome, claim.given)
             if est.n < FEW_WORLDS and claim.given in RUNG_OUTCOMES:
-                est, method = _started_on(scenario, claim, n_worlds, seed, horizon, workers)
+                est, method = _started_on(
+                    scenario, claim, n_worlds, seed, horizon, workers, dask, progress
+                )
         out.append(ClaimCheck(claim, est, read_all(est, claim.words, mappings), horizon, method))
     return out
 
@@ -197,7 +201,7 @@ HOLD_RUNG = {
 }
 
 
-def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
+def _started_on(scenario, claim, n_worlds, seed, horizon, workers, dask=None, progress=None):
     """P(outcome) over worlds that start the horizon on the rung the claim is
     conditioned on and stay there: "if this happens" (seed 000), asked of every world
     rather than of the few in which it happens, which the scenario's own deterrence
@@ -206,7 +210,13 @@ def _started_on(scenario, claim, n_worlds, seed, horizon, workers):
     held = scenario.with_overrides(HOLD_RUNG, source="assumption: the condition held")
     held = replace(held, initial=replace(scenario.initial, rung=rung))
     result = run_scenario(
-        held, n_worlds=n_worlds, seed=seed, horizon_weeks=horizon, workers=workers
+        held,
+        n_worlds=n_worlds,
+        seed=seed,
+        horizon_weeks=horizon,
+        workers=workers,
+        dask=dask,
+        progress=progress,
     )
     return result.estimate(claim.outcome), f"worlds held on rung {rung} ({claim.given})"
 
@@ -258,7 +268,7 @@ def cli_parse(sub) -> None:
     """``escsim check FILE...``: each expert claim against the model."""
     from pathlib import Path
 
-    from sim.cli_support import add_run_options
+    from sim.cli_support import add_out_option, add_run_options
 
     chk = sub.add_parser("check", help="check experts' claims against the model")
     chk.add_argument("files", type=Path, nargs="+", help="scenario files with claims:")
@@ -267,7 +277,7 @@ def cli_parse(sub) -> None:
         type=Path,
         default=None,
         help="YAML file of phrase: [low, high] (or [low]), shown as a further "
-        "mapping beside ICD 203 and Kent 1964",
+        "mapping beside ICD 203 and Kent 1964 (default: none, those two only)",
     )
     chk.add_argument(
         "--strict",
@@ -275,23 +285,38 @@ def cli_parse(sub) -> None:
         help="exit 1 when a claim is inconsistent under any mapping",
     )
     add_run_options(chk)
+    add_out_option(chk, "check.json (the --format json text) and check.txt (the table)")
     chk.set_defaults(action=cli_action)
 
 
 def cli_action(args) -> int:
     from sim.analysis.words import load_mapping
-    from sim.cli_support import load_all
+    from sim.cli_support import RunsProgress, load_all, wrote
+    from sim.files import atomic_write, check_out_dir
     from sim.formatting import json_text
 
+    if args.out is not None:
+        check_out_dir(args.out)
     mapping = load_mapping(args.mapping) if args.mapping else None
-    inconsistent, report = 0, []
-    for scenario in load_all(args.files):
-        checks = check_scenario(scenario, args.worlds, args.seed, mapping, args.workers)
-        inconsistent += sum(any(r.verdict == INCONSISTENT for r in c.readings) for c in checks)
-        if args.format == "json":
+    inconsistent, report, texts = 0, [], []
+    with RunsProgress(enabled=not args.quiet) as bar:
+        for scenario in load_all(args.files, args):
+            checks = check_scenario(
+                scenario, args.worlds, args.seed, mapping, args.workers, bar.callback, args.dask
+            )
+            inconsistent += sum(any(r.verdict == INCONSISTENT for r in c.readings) for c in checks)
             report.append({"scenario": scenario.name, "seed": args.seed, "claims": checks})
-        else:
-            print(format_checks(scenario.name, checks, args.seed))
+            texts.append(format_checks(scenario.name, checks, args.seed))
     if args.format == "json":
         print(json_text(report))
+    else:
+        for text in texts:
+            print(text)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for path in (
+            atomic_write(args.out / "check.json", json_text(report) + "\n"),
+            atomic_write(args.out / "check.txt", "\n".join(texts)),
+        ):
+            wrote(path)
     return 1 if args.strict and inconsistent else 0

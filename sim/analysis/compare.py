@@ -138,13 +138,26 @@ class Attribution:
         }
 
 
-def run_all(scenarios, n_worlds: int, seed: int, workers: int = 1) -> list[RunResult]:
+def run_all(
+    scenarios, n_worlds: int, seed: int, workers: int = 1, dask=None, progress=None
+) -> list[RunResult]:
     """Each scenario run with the same seed (common random numbers)."""
-    return [run_scenario(s, n_worlds=n_worlds, seed=seed, workers=workers) for s in scenarios]
+    return [
+        run_scenario(s, n_worlds=n_worlds, seed=seed, workers=workers, dask=dask, progress=progress)
+        for s in scenarios
+    ]
 
 
 def attribute(
-    a, b, outcome: str, n_worlds: int, seed: int, workers: int = 1, players: list[str] | None = None
+    a,
+    b,
+    outcome: str,
+    n_worlds: int,
+    seed: int,
+    workers: int = 1,
+    players: list[str] | None = None,
+    dask=None,
+    progress=None,
 ) -> Attribution:
     """Split P_b - P_a in ``outcome`` over the groups by their exact Shapley values.
 
@@ -164,6 +177,8 @@ def attribute(
             seed=seed,
             workers=workers,
             horizon_weeks=a.horizon_weeks,
+            dask=dask,
+            progress=progress,
         )
         .estimate(outcome)
         .p
@@ -189,11 +204,11 @@ def attribute(
 
 
 def attribute_pairs(
-    scenarios, outcome: str, n_worlds: int, seed: int, workers: int = 1
+    scenarios, outcome: str, n_worlds: int, seed: int, workers: int = 1, dask=None, progress=None
 ) -> list[Attribution]:
     """``attribute`` for every pair (a, b) of ``scenarios`` with a before b."""
     return [
-        attribute(a, b, outcome, n_worlds, seed, workers)
+        attribute(a, b, outcome, n_worlds, seed, workers, dask=dask, progress=progress)
         for i, a in enumerate(scenarios)
         for b in scenarios[i + 1 :]
     ]
@@ -286,7 +301,7 @@ def cli_parse(sub) -> None:
     """``escsim compare FILE...``: lenses side by side, with what drives the gaps."""
     from pathlib import Path
 
-    from sim.cli_support import add_run_options, worlds_count
+    from sim.cli_support import add_out_option, add_run_options, add_set_option, worlds_count
 
     cmp_ = sub.add_parser("compare", help="scenarios side by side, with what drives the gaps")
     cmp_.add_argument("files", type=Path, nargs="+")
@@ -301,8 +316,9 @@ def cli_parse(sub) -> None:
         default=4_000,
         help="worlds per coalition run in the attribution (default 4,000)",
     )
-    cmp_.add_argument("--out", type=Path, default=None, help="directory for the figure")
     add_run_options(cmp_)
+    add_out_option(cmp_, "comparison.png and comparison.json")
+    add_set_option(cmp_)
     cmp_.set_defaults(action=cli_action)
 
 
@@ -319,34 +335,32 @@ def cli_action(args) -> int:
 
 
 def _compare(args) -> int:
-    import sys
-
-    from sim.cli_support import load_all
+    from sim.cli_support import RunsProgress, load_all, wrote
+    from sim.files import atomic_write
     from sim.formatting import json_text
     from sim.runinfo import run_info
 
-    scenarios = load_all(args.files)
+    scenarios = load_all(args.files, args)
     names = [s.name for s in scenarios]
-    results = run_all(scenarios, args.worlds, args.seed, args.workers)
-    attributions = attribute_pairs(
-        scenarios, args.outcome, args.attribution_worlds, args.seed, args.workers
-    )
-    if args.format == "json":
-        print(
-            json_text(
-                {
-                    **comparison_dict(
-                        names,
-                        results,
-                        attributions,
-                        args.seed,
-                        args.worlds,
-                        args.attribution_worlds,
-                    ),
-                    "run_info": run_info(args.seed),
-                }
-            )
+    with RunsProgress(enabled=not args.quiet) as bar:
+        results = run_all(scenarios, args.worlds, args.seed, args.workers, args.dask, bar.callback)
+        attributions = attribute_pairs(
+            scenarios,
+            args.outcome,
+            args.attribution_worlds,
+            args.seed,
+            args.workers,
+            args.dask,
+            bar.callback,
         )
+    data = {
+        **comparison_dict(
+            names, results, attributions, args.seed, args.worlds, args.attribution_worlds
+        ),
+        "run_info": run_info(args.seed),
+    }
+    if args.format == "json":
+        print(json_text(data))
     else:
         print(format_comparison(names, results))
         if attributions:
@@ -360,6 +374,9 @@ def _compare(args) -> int:
         from sim.plots import plot_comparison
 
         args.out.mkdir(parents=True, exist_ok=True)
-        path = plot_comparison(names, results, args.out / "comparison.png")
-        print(f"wrote {path}", file=sys.stderr)
+        for path in (
+            plot_comparison(names, results, args.out / "comparison.png"),
+            atomic_write(args.out / "comparison.json", json_text(data) + "\n"),
+        ):
+            wrote(path)
     return 0

@@ -137,12 +137,17 @@ def default_origins(record: Record, horizon_months: int) -> list[pd.Period]:
     return list(pd.period_range(first, last, freq="M")) if first <= last else []
 
 
-def simulate(scenario, n_worlds: int, seed: int, horizon_weeks: int, workers: int):
+def simulate(scenario, n_worlds: int, seed: int, horizon_weeks: int, workers: int, dask=None):
     """The one call into the Monte Carlo layer (kept in one place on purpose)."""
     from sim.montecarlo import run_scenario
 
     return run_scenario(
-        scenario, n_worlds=n_worlds, seed=seed, horizon_weeks=horizon_weeks, workers=workers
+        scenario,
+        n_worlds=n_worlds,
+        seed=seed,
+        horizon_weeks=horizon_weeks,
+        workers=workers,
+        dask=dask,
     )
 
 
@@ -157,6 +162,7 @@ def rolling_forecasts(
     workers: int = 1,
     conditions=None,
     progress: Callable[[int, int, pd.Period], None] | None = None,
+    dask=None,
 ) -> list[Forecast]:
     """Each origin's forecast of each outcome, with what happened and the references.
     Every origin uses the same seed (common random numbers across origins)."""
@@ -169,7 +175,7 @@ def rolling_forecasts(
             progress(i, len(origins), origin)
         world = scenario_as_of(scenario, origin, conditions, what=f"origin {origin}")
         weeks = sum(month_weeks(origin, horizon_months))
-        result = simulate(world, n_worlds, seed, weeks, workers)
+        result = simulate(world, n_worlds, seed, weeks, workers, dask)
         for outcome in outcomes:
             est = result.estimate(outcome)
             series = events[outcome]

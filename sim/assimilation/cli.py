@@ -35,7 +35,18 @@ def month_arg(text: str):
 
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
-    from sim.cli_support import horizon_months, positive_int, seed, worker_count, worlds_count
+    from sim.cli_support import (
+        add_dask_option,
+        add_format_option,
+        add_out_option,
+        add_quiet_option,
+        add_set_option,
+        horizon_months,
+        positive_int,
+        seed,
+        worker_count,
+        worlds_count,
+    )
     from sim.package_data import default_record, scenarios_dir
     from sim.seeding import DEFAULT_SEED
 
@@ -96,44 +107,38 @@ def cli_parse(subparsers) -> None:
         help="independent filters the worlds are split into, for the "
         f"log-likelihood's standard error (default {DEFAULT_REPLICATES})",
     )
-    fc.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="master seed")
+    fc.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
+    )
     fc.add_argument(
         "--workers",
         type=worker_count,
         default=1,
-        help="processes the replicates run on (results do not depend on it)",
+        help="processes the replicates run on (default 1; results do not depend on it)",
     )
-    fc.add_argument("--format", choices=("table", "json"), default="table")
-    fc.add_argument(
-        "--out", type=Path, default=None, help=f"directory for {FORECAST_JSON} and {FORECAST_PNG}"
-    )
+    add_dask_option(fc, "the replicates")
+    add_set_option(fc)
+    add_format_option(fc)
+    add_out_option(fc, f"{FORECAST_JSON} and {FORECAST_PNG}")
+    add_quiet_option(fc)
     fc.set_defaults(action=cli_action)
 
 
 def cli_action(args) -> int:
-    from sim.assimilation.nowcast import filter_and_forecast, format_forecast, plot_forecast
+    from sim.assimilation.nowcast import format_forecast, plot_forecast
+    from sim.cli_support import ProgressBar, load_adjusted, wrote
     from sim.files import atomic_write, check_out_dir
     from sim.record.conditions import load_conditions
     from sim.record.monthly import load_record
-    from sim.scenario import load_scenario
 
     if args.out is not None:
         check_out_dir(args.out)
     record = load_record(args.record)
-    scenario = load_scenario(args.scenario)
+    scenario = load_adjusted(args.scenario, args)
     conditions = load_conditions(args.conditions)
-    forecast = filter_and_forecast(
-        scenario,
-        record,
-        args.as_of,
-        args.horizon_months,
-        n_worlds=args.worlds,
-        replicates=args.replicates,
-        seed=args.seed,
-        observation=args.observation,
-        conditions=conditions,
-        workers=args.workers,
-    )
+    bar = ProgressBar(args.worlds, "world", not args.quiet)
+    with bar:
+        forecast = _filter_and_forecast(args, scenario, record, conditions, bar.callback)
     data = {**forecast.to_dict(), "run_info": run_info(args.seed)}
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_forecast(data))
@@ -144,5 +149,24 @@ def cli_action(args) -> int:
             atomic_write(args.out / FORECAST_JSON, text + "\n"),
             plot_forecast(data, record, args.out / FORECAST_PNG),
         ):
-            print(f"wrote {path}", file=sys.stderr)
+            wrote(path)
     return 0
+
+
+def _filter_and_forecast(args, scenario, record, conditions, progress):
+    from sim.assimilation.nowcast import filter_and_forecast
+
+    return filter_and_forecast(
+        scenario,
+        record,
+        args.as_of,
+        args.horizon_months,
+        n_worlds=args.worlds,
+        replicates=args.replicates,
+        seed=args.seed,
+        observation=args.observation,
+        conditions=conditions,
+        workers=args.workers,
+        dask=args.dask,
+        progress=progress,
+    )

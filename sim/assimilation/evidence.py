@@ -43,7 +43,16 @@ def kass_raftery(log_bf: float) -> str:
 
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
-    from sim.cli_support import positive_int, seed, worker_count, worlds_count
+    from sim.cli_support import (
+        add_dask_option,
+        add_format_option,
+        add_out_option,
+        add_quiet_option,
+        positive_int,
+        seed,
+        worker_count,
+        worlds_count,
+    )
     from sim.package_data import default_record
     from sim.seeding import DEFAULT_SEED
 
@@ -65,12 +74,17 @@ def cli_parse(subparsers) -> None:
         help="the monthly record CSV (default: the shipped record, "
         "data/record/armenia_azerbaijan_monthly.csv)",
     )
-    ev.add_argument("--conditions", type=Path, default=None)
+    ev.add_argument(
+        "--conditions",
+        type=Path,
+        default=None,
+        help="conditions file (default: the shipped sim/record/conditions.yaml)",
+    )
     ev.add_argument(
         "--observation",
         choices=("default", "sharper", "softer"),
         default="default",
-        help="the filter's observation model",
+        help="the filter's observation model (default: default, the registry's)",
     )
     ev.add_argument(
         "-n",
@@ -79,18 +93,35 @@ def cli_parse(subparsers) -> None:
         default=4000,
         help="worlds per scenario (default 4,000)",
     )
-    ev.add_argument("--replicates", type=positive_int, default=DEFAULT_REPLICATES)
-    ev.add_argument("--seed", type=seed, default=DEFAULT_SEED)
-    ev.add_argument("--workers", type=worker_count, default=1)
-    ev.add_argument("--format", choices=("table", "json"), default="table")
     ev.add_argument(
-        "--out", type=Path, default=None, help=f"directory for {EVIDENCE_JSON} and {EVIDENCE_PNG}"
+        "--replicates",
+        type=positive_int,
+        default=DEFAULT_REPLICATES,
+        help=f"independent filters per scenario (default {DEFAULT_REPLICATES})",
     )
+    ev.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
+    )
+    ev.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
+    add_dask_option(ev, "the replicates")
+    add_format_option(ev)
+    add_out_option(ev, f"{EVIDENCE_JSON} and {EVIDENCE_PNG}")
+    add_quiet_option(ev)
     ev.set_defaults(action=cli_action)
 
 
 def evidence(
-    paths, record, *, worlds, replicates, seed, observation, conditions, workers=1
+    paths,
+    record,
+    *,
+    worlds,
+    replicates,
+    seed,
+    observation,
+    conditions,
+    workers=1,
+    dask=None,
+    progress=None,
 ) -> dict:
     from sim.assimilation.forecast import filter_record
     from sim.scenario import ScenarioError, load_scenario
@@ -115,6 +146,8 @@ def evidence(
             observation=observation,
             conditions=conditions,
             workers=workers,
+            dask=dask,
+            worlds_done=progress,
             through=record.last_month,
         )
         rows.append(
@@ -197,15 +230,23 @@ def plot_evidence(data: dict, path: Path) -> Path:
 
 
 def cli_action(args) -> int:
-    from sim.files import atomic_write, check_out_dir
-    from sim.record.conditions import load_conditions
+    from sim.cli_support import RunsProgress
+    from sim.files import check_out_dir
     from sim.record.monthly import load_record
-    from sim.record.observation import ObservationModel
 
     if args.out is not None:
         check_out_dir(args.out)
     record = load_record(args.record)
-    data = evidence(
+    with RunsProgress(enabled=not args.quiet) as bar:
+        data = _evidence(args, record, bar.callback)
+    return _show(args, data)
+
+
+def _evidence(args, record, progress) -> dict:
+    from sim.record.conditions import load_conditions
+    from sim.record.observation import ObservationModel
+
+    return evidence(
         args.files,
         record,
         worlds=args.worlds,
@@ -214,7 +255,14 @@ def cli_action(args) -> int:
         observation=ObservationModel.named(args.observation),
         conditions=load_conditions(args.conditions),
         workers=args.workers,
+        dask=args.dask,
+        progress=progress,
     )
+
+
+def _show(args, data: dict) -> int:
+    from sim.files import atomic_write
+
     data["run_info"] = run_info(args.seed)
     text = json.dumps(data, indent=2)
     sys.stdout.write(text + "\n" if args.format == "json" else format_evidence(data))

@@ -312,11 +312,13 @@ def filter_record(
     through: pd.Period | None = None,
     progress=None,
     spread: tuple[int, int] | None = None,
+    worlds_done=None,
 ) -> FilterResult:
     """Filter ``record`` from its first month to each origin (and on to ``through``, the
     last month assimilated, default the month before the last origin) and forecast
     ``horizons`` months from each origin (see the module docstring). ``progress(i,
-    total, origin)`` is told when the first filter reaches each origin (serial runs).
+    total, origin)`` is told when the first filter reaches each origin (serial runs);
+    ``worlds_done(done, total)`` as each replicate's worlds finish (a progress bar).
     ``spread=(G, m)`` adds the spread pass at ``tally_horizon`` (G filtered worlds, m
     copies each, the G draws shared out over the replicates)."""
     from sim.record.conditions import load_conditions
@@ -366,7 +368,16 @@ def filter_record(
         )
         for r in range(replicates)
     ]
-    results = list(map_ordered(run_replicate, tasks, workers=workers, dask=dask))
+    results = list(
+        map_ordered(
+            run_replicate,
+            tasks,
+            workers=workers,
+            dask=dask,
+            progress=worlds_done,
+            size=lambda t: t.worlds,
+        )
+    )
     counts = {key: sum(r.counts[key] for r in results) for key in results[0].counts}
     tallies = {
         o: sum((r.tallies[o] for r in results[1:]), results[0].tallies[o])

@@ -87,6 +87,8 @@ def filter_and_forecast(
     conditions=None,
     workers: int = 1,
     spread: tuple[int, int] | None = None,
+    dask=None,
+    progress=None,
 ) -> RecordForecast:
     """Filter ``record`` (a path or a :class:`sim.record.Record`) through the months before
     ``as_of`` (default: the month after the record's last) under ``scenario`` (a path or
@@ -115,6 +117,8 @@ def filter_and_forecast(
         tally_horizon=horizon_months,
         workers=workers,
         spread=default_spread(n_worlds) if spread is None else spread,
+        dask=dask,
+        worlds_done=progress,
     )
     return RecordForecast(scenario, record, origin, horizon_months, seed, result)
 

@@ -27,6 +27,8 @@ def cli_parse(subparsers) -> None:
     )
     from sim.calibration.priors import DEFAULT_PARAMETERS
     from sim.cli_support import (
+        add_format_option,
+        add_quiet_option,
         dask_address,
         generation_count,
         particle_count,
@@ -54,6 +56,7 @@ def cli_parse(subparsers) -> None:
         "--scenario", type=Path, required=True, help="scenario whose distributions are the priors"
     )
     p.add_argument(
+        "-o",
         "--out",
         type=Path,
         required=True,
@@ -102,7 +105,8 @@ def cli_parse(subparsers) -> None:
         metavar="ADDRESS",
         default=None,
         type=dask_address,
-        help="run the simulations on the Dask scheduler at ADDRESS",
+        help="run the simulations on the Dask scheduler at ADDRESS (default: none, "
+        "local --workers)",
     )
     p.add_argument(
         "--resume", action="store_true", help="continue the run in --out up to --generations"
@@ -110,6 +114,8 @@ def cli_parse(subparsers) -> None:
     p.add_argument(
         "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
     )
+    add_format_option(p)
+    add_quiet_option(p)
     p.set_defaults(action=cli_action)
 
 
@@ -190,6 +196,12 @@ def _kept_text(out: Path, argv: list[str]) -> str | None:
     return f"{done} finished generation(s) kept in {out / DB_NAME}; continue with: {resume}"
 
 
+def say(args, text: str) -> None:
+    """A note on stderr, unless ``--quiet`` (``getattr``: callers in tests build args)."""
+    if not getattr(args, "quiet", False):
+        print(text, file=sys.stderr)
+
+
 def _calibrate(args) -> int:
     from sim.calibration.database import DB_NAME, DatabaseWriteError, commits_not_interrupted
     from sim.calibration.inference import prepare, run_abc
@@ -211,9 +223,9 @@ def _calibrate(args) -> int:
     )
     for prior in setup.priors:
         if prior.origin != "scenario":
-            print(f"note: {prior.key}: prior is the uniform {prior.origin}", file=sys.stderr)
-    for note in setup.schedule_notes:
-        print(f"note: {note}", file=sys.stderr)
+            say(args, f"note: {prior.key}: prior is the uniform {prior.origin}")
+    for text in setup.schedule_notes:
+        say(args, f"note: {text}")
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write(
         args.out / SETTINGS,
@@ -230,6 +242,21 @@ def _calibrate(args) -> int:
         except DatabaseWriteError as err:
             raise CommandFailed(f"cannot write {args.out / DB_NAME} ({err})") from None
         written = write_outputs(setup, history, args.out, wall, settings, command, args.scenario)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "parameters": list(setup.keys),
+                    "months": [str(setup.start), str(setup.until)],
+                    "generations": int(history.n_populations),
+                    "simulations": int(history.total_nr_simulations),
+                    "seconds": wall,
+                    "files": [str(path) for path in written],
+                },
+                indent=2,
+            )
+        )
+        return 0
     print(
         f"calibrated {', '.join(setup.keys)} on {setup.start}..{setup.until}: "
         f"{history.n_populations} generations, {history.total_nr_simulations} simulations, "

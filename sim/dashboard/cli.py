@@ -27,6 +27,9 @@ def cli_parse(sub) -> None:
         "importable from the current directory) in that actor's place; repeatable "
         "(default: the shipped actors)",
     )
+    dash.add_argument(
+        "-q", "--quiet", action="store_true", help="no line on stderr saying where it listens"
+    )
     dash.set_defaults(action=cli_action)
 
 
@@ -63,7 +66,11 @@ def cli_action(args) -> int:
             "it (and make it run simulations); use --host 127.0.0.1 to keep it local",
             file=sys.stderr,
         )
-    print(f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"escsim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)",
+            file=sys.stderr,
+        )
     sys.stdout.flush()
     sys.stderr.flush()
     cmd = [

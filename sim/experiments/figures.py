@@ -5,7 +5,10 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
+from sim.experiments.sensitivity import swamped as swamped_by
+from sim.formatting import pct
 from sim.plots import _save
 
 
@@ -54,7 +57,7 @@ def _heat(study, table, outcome: str, x: str, y: str) -> Figure:
         ax.text(
             j,
             i,
-            f"{100 * v:.1f}%",
+            pct(v),  # the rule used everywhere: 0.050%, never 0.0% for a rare chance
             ha="center",
             va="center",
             fontsize=8,
@@ -62,7 +65,8 @@ def _heat(study, table, outcome: str, x: str, y: str) -> Figure:
         )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    fig.colorbar(im, ax=ax, label=f"P({outcome})")
+    bar = fig.colorbar(im, ax=ax, label=f"P({outcome})")
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: pct(y)))
     ax.set_title(
         f"{study.name}: P({outcome})\n{study.worlds:,} worlds per cell, seed {study.seed}",
         loc="left",
@@ -80,9 +84,24 @@ def sensitivity_figure(study, sens, path: Path) -> Path:
     axes = fig.subplots(len(outcomes), 1, squeeze=False)[:, 0]
     for ax, outcome in zip(axes, outcomes, strict=True):
         rows = sens[sens.outcome == outcome].head(top)[::-1]
-        ax.barh(rows.parameter, rows[key], xerr=rows[conf], color="#c2410c", alpha=0.8)
+        swamped = swamped_by(rows[key], rows[conf])
+        labels = [
+            f"{name} [swamped]" if flag else name
+            for name, flag in zip(rows.parameter, swamped, strict=True)
+        ]
+        bars = ax.barh(labels, rows[key], xerr=rows[conf], color="#c2410c", alpha=0.8)
+        for bar, flag in zip(bars, swamped, strict=True):
+            if flag:  # the interval swamps the index: greyed and hatched, not to be read
+                bar.set_facecolor("#d4d4d4")
+                bar.set_hatch("///")
+                bar.set_edgecolor("#737373")
+        note = (
+            f"; grey hatched: interval swamps the index ({int(swamped.sum())})"
+            if swamped.any()
+            else ""
+        )
         ax.set_title(
-            f"{outcome}: {key}" + (" (total Sobol index)" if key == "ST" else " (Morris)"),
+            f"{outcome}: {key}" + (" (total Sobol index)" if key == "ST" else " (Morris)") + note,
             loc="left",
             fontsize=10,
         )

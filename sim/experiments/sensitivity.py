@@ -6,6 +6,32 @@ import pandas as pd
 from sim.experiments.design import design_points, salib_problem
 
 
+def swamped(index, half_width) -> np.ndarray:
+    """True where the confidence interval swamps the index: its half-width exceeds the
+    index, or the interval reaches 0 (NaN: nothing is known, also True). Such an index
+    says nothing about the parameter; more samples narrow the interval."""
+    value = np.asarray(index, dtype=float)
+    half = np.asarray(half_width, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return ~((half <= np.abs(value)) & (value - half > 0))
+
+
+def swamped_note(sens: pd.DataFrame | None, samples: int) -> str | None:
+    """One line for the terminal: how many total indices their interval swamps, and
+    what to do about it (None when there are none, or no Sobol table)."""
+    if sens is None or "ST_swamped" not in sens:
+        return None
+    n = int(sens["ST_swamped"].sum())
+    if n == 0:
+        return None
+    return (
+        f"sensitivity: {n} of {len(sens)} total indices (ST) are swamped by their "
+        f"confidence interval (half-width above the index, or the interval reaches 0; "
+        f"marked ST_swamped in sensitivity.csv, greyed in sensitivity.png); raise the "
+        f"study's samples: (now {samples:,}) to narrow them"
+    )
+
+
 def sensitivity_table(study, table: pd.DataFrame) -> pd.DataFrame | None:
     """Indices per outcome and parameter, ranked; None for other designs.
 
@@ -56,4 +82,7 @@ def sensitivity_table(study, table: pd.DataFrame) -> pd.DataFrame | None:
     out = pd.DataFrame(rows)
     key = "ST" if study.method == "sobol" else "mu_star"
     out = out.replace([np.inf, -np.inf], np.nan)
+    if study.method == "sobol":  # a marker beside each index its interval swamps
+        for index in ("S1", "ST"):
+            out[f"{index}_swamped"] = swamped(out[index], out[f"{index}_conf"])
     return out.sort_values(["outcome", key], ascending=[True, False]).reset_index(drop=True)
