@@ -95,7 +95,8 @@ def if2_pass(
         if t:
             z = bounds.to_z(np.column_stack([f.model.params[k] for k in problem.keys]))
             z = step(z)
-            set_parameters(f.model, {k: bounds.to_x(z[:, i]) for i, k in enumerate(problem.keys)})
+            x = bounds.to_x(z)
+            set_parameters(f.model, {k: x[:, i] for i, k in enumerate(problem.keys)})
         f.weigh(obs, always_resample=True)
     end = np.column_stack([f.model.params[k] for k in problem.keys])
     f.model.release()

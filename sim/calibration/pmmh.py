@@ -31,9 +31,9 @@ PMMH_STAGE = 3
 @dataclass(frozen=True)
 class PMMHSettings:
     chains: int = 16
-    worlds: int = 150  # worlds per proposal's filter
-    iterations: int = 60
-    burn_in: int = 20  # iterations dropped (adaptation happens only inside them)
+    worlds: int = 400  # worlds per proposal's filter
+    iterations: int = 80
+    burn_in: int = 30  # iterations dropped (adaptation happens only inside them)
     chunk: int = 10  # iterations between checkpoints (and adaptations in the burn-in)
 
 
