@@ -7,10 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from tests.conftest import BASELINE, RECORD
 from sim.calibration import likelihood as lk
 from sim.calibration.if2 import IF2Settings
-from sim.calibration.inference import prepare, synthetic_record
+from sim.calibration.inference import prepare
 from sim.calibration.likelihood_outputs import NOT_IDENTIFIED, identifiability
 from sim.calibration.likelihood_run import (
     LikelihoodSettings,
@@ -19,6 +18,7 @@ from sim.calibration.likelihood_run import (
     run_likelihood,
 )
 from sim.calibration.pmmh import PMMHSettings
+from tests.conftest import BASELINE, RECORD
 
 KEYS = ["azerbaijan.decision_noise", "azerbaijan.change_cost"]
 TINY = LikelihoodSettings(
@@ -103,7 +103,9 @@ def test_resumed_calibration_equals_an_uninterrupted_one(setup, tmp_path):
             raise Stop
 
     with pytest.raises(Stop):
-        run_likelihood(setup, tmp_path / "cut", 11, settings=TINY, log=stop_at_the_second_pmmh_chunk)
+        run_likelihood(
+            setup, tmp_path / "cut", 11, settings=TINY, log=stop_at_the_second_pmmh_chunk
+        )
     state = json.loads((tmp_path / "cut" / "likelihood_state.json").read_text())
     assert state["stage"] == "pmmh" and state["chains"]["iteration"] == 2
     resumed = run_likelihood(setup, tmp_path / "cut", 11, settings=TINY, resume=True)
@@ -135,42 +137,22 @@ def test_same_seed_same_posterior_serially_and_on_two_workers(setup, tmp_path):
         parallel = run_likelihood(
             setup, tmp_path / "b", 11, partial(map_ordered, executor=pool), settings=TINY
         )
-    np.testing.assert_array_equal(posterior_samples(serial, TINY), posterior_samples(parallel, TINY))
+    np.testing.assert_array_equal(
+        posterior_samples(serial, TINY), posterior_samples(parallel, TINY)
+    )
 
 
-# Coverage on records with a known answer: truths drawn from the prior, a record
-# simulated at each, a small PMMH posterior of the identified pair; the 90% interval
-# of the ratio change_cost/decision_noise (what the record identifies, see
-# docs/calibration.md) must cover its truth. For a calibrated posterior each record
-# covers with probability 0.9, so out of 8 records P(at most 4 covered) = 0.005: the
-# test asks for at least 5 (seeded: the same answer every run).
-COVERAGE_RECORDS = 8
-COVERAGE_SETTINGS = PMMHSettings(chains=8, worlds=80, iterations=30, burn_in=10, chunk=10)
-
-
+# Coverage on records with a known answer (sim.calibration.coverage): for a calibrated
+# posterior each record's 90% interval covers its truth with probability 0.9, so out of
+# 8 records P(at most 4 covered) = 0.005: the test asks for at least 5 for each
+# parameter called calibrated and their ratio (seeded: the same answer every run).
 @pytest.mark.slow
-def test_ninety_percent_intervals_cover_the_truth_at_their_rate(tmp_path):
-    from sim.calibration.pmmh import run_chunk, start_chains
+def test_ninety_percent_intervals_cover_the_truth_at_their_rate():
+    from sim.calibration.coverage import SMALL, coverage
 
-    base = prepare(RECORD, BASELINE, None, KEYS, 1, 0)
-    rng = np.random.default_rng(2026)
-    covered = 0
-    for r in range(COVERAGE_RECORDS):
-        truth = {p.key: float(p.dist.sample(rng, 1)[0]) for p in base.priors}
-        path = tmp_path / f"record{r}.csv"
-        synthetic_record(base, truth, seed=100 + r).to_csv(path, index=False)
-        setup = prepare(path, BASELINE, None, KEYS, 1, 0)
-        problem = problem_of(setup, COVERAGE_SETTINGS.worlds, 1)
-        start = np.column_stack([p.dist.sample(rng, COVERAGE_SETTINGS.chains) for p in setup.priors])
-        chains = start_chains(setup.priors, start, problem, r)
-        while chains.iteration < COVERAGE_SETTINGS.iterations:
-            chains = run_chunk(chains, setup.priors, problem, COVERAGE_SETTINGS, r)
-        kept = np.concatenate(chains.samples[COVERAGE_SETTINGS.burn_in :])
-        ratio = kept[:, 1] / kept[:, 0]
-        lo, hi = np.quantile(ratio, [0.05, 0.95])
-        true_ratio = truth[KEYS[1]] / truth[KEYS[0]]
-        covered += lo <= true_ratio <= hi
-    assert covered >= 5, covered
+    result = coverage(RECORD, BASELINE, 8, SMALL, 2026)
+    for key, v in result.items():
+        assert v["covered"] >= 5, (key, v)
 
 
 def test_calibrate_refuses_resume_without_a_likelihood_state(tmp_path, capsys):
@@ -179,7 +161,16 @@ def test_calibrate_refuses_resume_without_a_likelihood_state(tmp_path, capsys):
     out = tmp_path / "empty"
     out.mkdir()
     code = main(
-        ["calibrate", "--record", str(RECORD), "--scenario", str(BASELINE), "--out", str(out), "--resume"]
+        [
+            "calibrate",
+            "--record",
+            str(RECORD),
+            "--scenario",
+            str(BASELINE),
+            "--out",
+            str(out),
+            "--resume",
+        ]
     )
     assert code == 2
     assert "likelihood_state.json" in capsys.readouterr().err

@@ -17,7 +17,16 @@ from sim.seeding import DEFAULT_SEED
 
 SETTINGS = "settings.json"
 # What must be the same when a run is resumed (the rest may change: generations, workers).
-RESUME_KEYS = ("record", "scenario", "until", "parameters", "particles", "records", "seed", "method")
+RESUME_KEYS = (
+    "record",
+    "scenario",
+    "until",
+    "parameters",
+    "particles",
+    "records",
+    "seed",
+    "method",
+)
 METHODS = ("likelihood", "abc")
 DEFAULT_METHOD = "likelihood"
 
@@ -288,8 +297,14 @@ def _calibrate_by_likelihood(args) -> int:
                 log=lambda m: print(m, file=sys.stderr, flush=True),
             )
         written = write_likelihood_outputs(
-            setup, state, likelihood_settings, args.out, args.seed,
-            [c for c in command if c != "--resume"], args.scenario, settings,
+            setup,
+            state,
+            likelihood_settings,
+            args.out,
+            args.seed,
+            [c for c in command if c != "--resume"],
+            args.scenario,
+            settings,
         )
     print(
         f"calibrated {', '.join(setup.keys)} on {setup.start}..{setup.until} by the "

@@ -72,7 +72,9 @@ def if2_pass(
     """One IF2 iteration for some blocks: the swarm at the end and each block's log
     likelihood of the perturbed filter (a diagnostic, not the likelihood at a point)."""
     blocks, j, d = swarm.shape
-    rng = np.random.default_rng(np.random.SeedSequence(seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, 7)))
+    rng = np.random.default_rng(
+        np.random.SeedSequence(seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, 7))
+    )
     z = bounds.to_z(swarm.reshape(-1, d))
     free = ~np.repeat(held, j, axis=0)
 
@@ -139,9 +141,9 @@ def if2_iteration(
 def initial_swarm(priors: Sequence, blocks: int, particles: int, seed: int, key) -> np.ndarray:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(LIKELIHOOD_BRANCH, *key)))
     d = len(priors)
-    return np.stack(
-        [p.dist.sample(rng, blocks * particles) for p in priors], axis=-1
-    ).reshape(blocks, particles, d)
+    return np.stack([p.dist.sample(rng, blocks * particles) for p in priors], axis=-1).reshape(
+        blocks, particles, d
+    )
 
 
 def bounds_of(priors: Sequence) -> Bounds:
@@ -158,7 +160,9 @@ def profile_start(
     d = len(priors)
     swarm = initial_swarm(priors, d * grid, particles, seed, (PROFILE_STAGE, 0))
     held = np.zeros((d * grid, d), dtype=bool)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(LIKELIHOOD_BRANCH, PROFILE_STAGE, 1)))
+    rng = np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(LIKELIHOOD_BRANCH, PROFILE_STAGE, 1))
+    )
     values = np.empty((d, grid))
     for i, p in enumerate(priors):
         draws = p.dist.sample(rng, 20000)

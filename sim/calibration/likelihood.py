@@ -27,18 +27,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from sim.actors import Views
 from sim.assimilation.filter import (
-    RESAMPLE_STREAM,
     ESS_THRESHOLD,
+    RESAMPLE_STREAM,
     WorldFilter,
     sub_stream,
     systematic,
 )
-from sim.actors import Views
 from sim.model import EscalationModel
 from sim.params import ParamKey
 from sim.record.observation import MonthObservation, ObservationModel
+from sim.scenario.scenario import Scenario
 
 LIKELIHOOD_BRANCH = 1 << 42  # the calibration filters' seeds: never a run's or a filter's
 CHUNK_VECTORS = 8  # vectors per model (the unit of work a worker gets)
@@ -130,8 +132,8 @@ def _logsumexp(a: np.ndarray) -> np.ndarray:
 class LikelihoodProblem:
     """What a likelihood pass needs (picklable for workers)."""
 
-    scenario: object  # Scenario: the prior scenario (the filter sets it up as of `first`)
-    first_month: object  # pd.Period
+    scenario: Scenario  # the prior scenario (the filter sets it up as of first_month)
+    first_month: pd.Period
     record: tuple[MonthObservation, ...]
     keys: tuple[ParamKey, ...]
     worlds: int  # worlds per replicate block
@@ -139,14 +141,13 @@ class LikelihoodProblem:
     observation: ObservationModel = field(default_factory=ObservationModel)
 
 
-
 def chunk_task(problem: LikelihoodProblem, thetas: np.ndarray, seed_seq) -> np.ndarray:
     """One model over ``len(thetas) * replicates`` blocks: each block's log-likelihood,
     shape (len(thetas), replicates)."""
     k, r, m = len(thetas), problem.replicates, problem.worlds
     n = k * r * m
-    values = {
-        key: np.repeat(thetas[:, j], r * m) for j, key in enumerate(problem.keys)
+    values: dict[str, np.ndarray] = {
+        str(key): np.repeat(thetas[:, j], r * m) for j, key in enumerate(problem.keys)
     }
     f = BlockFilter(
         problem.scenario,

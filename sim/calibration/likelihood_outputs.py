@@ -54,7 +54,9 @@ def identifiability(setup, state: dict, settings: LikelihoodSettings, seed: int)
     post = posterior_samples(state, settings)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1 << 42, 9)))
     keys = [str(k) for k in setup.keys]
-    prior_draws = {k: p.dist.sample(rng, PRIOR_DRAWS) for k, p in zip(keys, setup.priors)}
+    prior_draws = {
+        k: p.dist.sample(rng, PRIOR_DRAWS) for k, p in zip(keys, setup.priors, strict=True)
+    }
     table: dict[str, dict] = {}
     for i, (key, prior) in enumerate(zip(keys, setup.priors, strict=True)):
         pr, po = _summary(prior_draws[key]), _summary(post[:, i])
@@ -135,7 +137,13 @@ def calibrated_scenario(setup, table: dict, scenario_path: Path, out: Path, comm
 
 
 def write_likelihood_outputs(
-    setup, state, settings, out: Path, seed: int, command: list[str], scenario_path: Path,
+    setup,
+    state,
+    settings,
+    out: Path,
+    seed: int,
+    command: list[str],
+    scenario_path: Path,
     run_settings: dict,
 ) -> list[Path]:
     keys = [str(k) for k in setup.keys]
@@ -151,7 +159,11 @@ def write_likelihood_outputs(
         "command": command,
         "settings": run_settings,
         "likelihood_settings": settings.to_dict(),
-        "record": {"file": str(setup.record.path), "from": str(setup.start), "until": str(setup.until)},
+        "record": {
+            "file": str(setup.record.path),
+            "from": str(setup.start),
+            "until": str(setup.until),
+        },
         "wall_seconds": state["wall"],
         "if2": {"trace": state["trace"], "maximum": state["mle"]},
         "pmmh": {

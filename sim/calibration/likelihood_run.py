@@ -110,37 +110,64 @@ def run_likelihood(
             it = state["iteration"]
             sd = s2.rw_sd * s2.cooling**it
             swarm, ll = if2_iteration(
-                if2_problem, bounds, np.array(state["swarm"]), held, sd, seed, (IF2_STAGE, it + 1), map_
+                if2_problem,
+                bounds,
+                np.array(state["swarm"]),
+                held,
+                sd,
+                seed,
+                (IF2_STAGE, it + 1),
+                map_,
             )
             state["swarm"] = swarm.tolist()
             state["trace"].append(
-                {"iteration": it + 1, "rw_sd": sd, "log_lik": ll.tolist(),
-                 "mean": swarm.mean(axis=1).tolist()}
+                {
+                    "iteration": it + 1,
+                    "rw_sd": sd,
+                    "log_lik": ll.tolist(),
+                    "mean": swarm.mean(axis=1).tolist(),
+                }
             )
             state["iteration"] = it + 1
             save()  # checkpoint first, then say so
-            log(f"IF2 iteration {it + 1}/{s2.iterations}: perturbed log lik {np.max(ll):.1f} (best block)")
+            log(
+                f"IF2 iteration {it + 1}/{s2.iterations}: "
+                f"perturbed log lik {np.max(ll):.1f} (best block)"
+            )
         ends = np.array(state["swarm"]).mean(axis=1)
         eval_problem = problem_of(setup, settings.eval_worlds, settings.eval_replicates)
         lz, se = log_likelihoods(eval_problem, ends, seed, (EVAL_STAGE, 0), map_)
         best = int(np.argmax(lz))
-        state["mle"] = {"theta": ends[best].tolist(), "log_lik": float(lz[best]),
-                        "se": float(se[best]), "blocks": ends.tolist(),
-                        "block_log_lik": lz.tolist(), "block_se": se.tolist()}
+        state["mle"] = {
+            "theta": ends[best].tolist(),
+            "log_lik": float(lz[best]),
+            "se": float(se[best]),
+            "blocks": ends.tolist(),
+            "block_log_lik": lz.tolist(),
+            "block_se": se.tolist(),
+        }
         state.update(stage="profile", iteration=0)
         save()
     # 2. Profiles.
     if state["stage"] == "profile":
         prof_problem = problem_of(setup, settings.profile_particles, 1)
-        swarm0, held, values = profile_start(priors, settings.grid, settings.profile_particles, seed)
+        swarm0, held, values = profile_start(
+            priors, settings.grid, settings.profile_particles, seed
+        )
         if "profile_swarm" not in state:
             state["profile_swarm"] = swarm0.tolist()
         while state["iteration"] < settings.profile_iterations:
             it = state["iteration"]
             sd = s2.rw_sd * s2.cooling**it
             swarm, _ll = if2_iteration(
-                prof_problem, bounds, np.array(state["profile_swarm"]), held, sd, seed,
-                (PROFILE_STAGE, it + 2), map_,
+                prof_problem,
+                bounds,
+                np.array(state["profile_swarm"]),
+                held,
+                sd,
+                seed,
+                (PROFILE_STAGE, it + 2),
+                map_,
             )
             state["profile_swarm"] = swarm.tolist()
             state["iteration"] = it + 1
@@ -151,9 +178,11 @@ def run_likelihood(
         eval_problem = problem_of(setup, settings.eval_worlds, settings.eval_replicates)
         lz, se = log_likelihoods(eval_problem, ends, seed, (EVAL_STAGE, 1), map_)
         state["profiles"] = {
-            str(p.key): {"values": values[i].tolist(),
-                         "log_lik": lz[i * settings.grid:(i + 1) * settings.grid].tolist(),
-                         "se": se[i * settings.grid:(i + 1) * settings.grid].tolist()}
+            str(p.key): {
+                "values": values[i].tolist(),
+                "log_lik": lz[i * settings.grid : (i + 1) * settings.grid].tolist(),
+                "se": se[i * settings.grid : (i + 1) * settings.grid].tolist(),
+            }
             for i, p in enumerate(priors)
         }
         state.update(stage="pmmh", iteration=0)
@@ -165,7 +194,9 @@ def run_likelihood(
     if state["stage"] == "pmmh":
         if "chains" not in state:
             pooled = np.array(state["swarm"]).reshape(-1, d)
-            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1 << 42, 3, 2**30, 0)))
+            rng = np.random.default_rng(
+                np.random.SeedSequence(seed, spawn_key=(1 << 42, 3, 2**30, 0))
+            )
             start = pooled[rng.choice(len(pooled), sp.chains, replace=False)]
             chains = start_chains(priors, start, pm_problem, seed, map_)
             state["chains"] = chains.to_dict()
@@ -174,7 +205,7 @@ def run_likelihood(
         while chains.iteration < sp.iterations:
             chains = run_chunk(chains, priors, pm_problem, sp, seed, map_)
             state["chains"] = chains.to_dict()
-            rate = np.mean(chains.accepted[-sp.chunk:])
+            rate = np.mean(chains.accepted[-sp.chunk :])
             save()
             log(f"PMMH {chains.iteration}/{sp.iterations}: acceptance {rate:.2f}")
         state["stage"] = "done"

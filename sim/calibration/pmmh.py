@@ -31,9 +31,9 @@ PMMH_STAGE = 3
 @dataclass(frozen=True)
 class PMMHSettings:
     chains: int = 16
-    worlds: int = 400  # worlds per proposal's filter
-    iterations: int = 80
-    burn_in: int = 30  # iterations dropped (adaptation happens only inside them)
+    worlds: int = 300  # worlds per proposal's filter
+    iterations: int = 70
+    burn_in: int = 25  # iterations dropped (adaptation happens only inside them)
     chunk: int = 10  # iterations between checkpoints (and adaptations in the burn-in)
 
 
@@ -107,7 +107,9 @@ def run_chunk(
                 problem, proposal[inside], seed, (PMMH_STAGE, it, 1), map_
             )[0]
         log_ratio = ll_new + lp_new - ll - lp
-        accept = np.log(rng.random(len(theta))) < np.where(np.isfinite(log_ratio), log_ratio, -np.inf)
+        accept = np.log(rng.random(len(theta))) < np.where(
+            np.isfinite(log_ratio), log_ratio, -np.inf
+        )
         theta[accept], ll[accept], lp[accept] = proposal[accept], ll_new[accept], lp_new[accept]
         state.samples.append(theta.copy())
         state.accepted.append(accept)
