@@ -104,7 +104,7 @@ def calibrated_scenario(setup, table: dict, scenario_path: Path, out: Path, comm
         if entry["verdict"] == NOT_IDENTIFIED:
             value = dict(prior.dist.to_dict())
             value["source"] = (
-                f"{NOT_IDENTIFIED} ({prior.dist.describe()} from the {prior.origin}): "
+                f"assumption: {NOT_IDENTIFIED} ({prior.dist.describe()} from the {prior.origin}): "
                 f"by the record's likelihood ({where}) its posterior sd is "
                 f"{entry['sd_ratio']:.2f} of its prior's (identified below "
                 f"{SD_RATIO_IDENTIFIED}); see diagnostics.json"
