@@ -3,7 +3,7 @@ VENV ?= .venv
 export OPENBLAS_NUM_THREADS = 1
 
 .PHONY: setup setup-dev test-tools run test test-fast bench bench-against bench-calibration \
-	bench-hostile-input lint dashboard report
+	bench-hostile-input lint dashboard report calibrate
 
 # `make run` needs the package and its core dependencies only; the tests need the dev
 # extra (every optional extra and the tools), installed by the targets that use it.
@@ -36,6 +36,16 @@ dashboard: setup
 
 report: setup
 	$(VENV)/bin/escsim report scenarios/baseline.yaml -o out/report
+
+# Regenerate the shipped calibration (scenarios/calibrated.yaml, its posterior, and
+# docs/calibration_diagnostics.json) from the record: no hand edits (docs/calibration.md).
+CALIBRATION_OUT ?= build/calibration
+calibrate: setup-dev
+	rm -rf $(CALIBRATION_OUT)
+	$(VENV)/bin/escsim calibrate --record data/record/armenia_azerbaijan_monthly.csv \
+		--scenario scenarios/baseline.yaml --out $(CALIBRATION_OUT) --until 2024-06 \
+		--seed 20250320 --workers 2
+	$(VENV)/bin/python scripts/ship_calibration.py $(CALIBRATION_OUT) .
 
 bench: setup
 	$(VENV)/bin/escsim bench

@@ -33,6 +33,8 @@ def run(workers: int, particles: int, generations: int, seed: int) -> dict:
             code = main(
                 [
                     "calibrate",
+                    "--method",
+                    "abc",
                     "--record",
                     str(REPO / "data" / "record" / "armenia_azerbaijan_monthly.csv"),
                     "--scenario",

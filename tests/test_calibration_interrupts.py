@@ -36,6 +36,8 @@ SMALL = [
 def calibrate_args(out: Path, *extra: str) -> list[str]:
     return [
         "calibrate",
+        "--method",
+        "abc",
         "--record",
         str(RECORD),
         "--scenario",

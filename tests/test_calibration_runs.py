@@ -33,6 +33,8 @@ def calibrate(out: Path, *extra: str, record: Path = RECORD) -> int:
     return main(
         [
             "calibrate",
+            "--method",
+            "abc",
             "--record",
             str(record),
             "--scenario",

@@ -89,6 +89,8 @@ def test_a_second_command_on_a_locked_out_is_refused_at_once(tmp_path, command):
         "report": ["report", study, "--out", out],
         "calibrate": [
             "calibrate",
+            "--method",
+            "abc",
             "--record",
             REPO / "data/record/armenia_azerbaijan_monthly.csv",
             "--scenario",

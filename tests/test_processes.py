@@ -88,6 +88,8 @@ def command_args(command: str, tmp_path: Path) -> list[str]:
         ]
     return [
         "calibrate",
+        "--method",
+        "abc",
         "--record",
         str(RECORD),
         "--scenario",

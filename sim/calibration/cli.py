@@ -1,4 +1,6 @@
-"""``escsim calibrate``: infer behavioural parameters from the monthly record (ABC-SMC).
+"""``escsim calibrate``: infer behavioural parameters from the monthly record, by its
+likelihood (``--method likelihood``: IF2 and PMMH on the block particle filter, see
+:mod:`sim.calibration.likelihood_run`) or by ABC-SMC (``--method abc``, pyabc).
 
 Bad input (an unknown or fixed-value parameter, a month outside the record, an output
 directory in the way) ends with one message and exit 2, before any simulation.
@@ -16,7 +18,18 @@ from sim.seeding import DEFAULT_SEED
 
 SETTINGS = "settings.json"
 # What must be the same when a run is resumed (the rest may change: generations, workers).
-RESUME_KEYS = ("record", "scenario", "until", "parameters", "particles", "records", "seed")
+RESUME_KEYS = (
+    "record",
+    "scenario",
+    "until",
+    "parameters",
+    "particles",
+    "records",
+    "seed",
+    "method",
+)
+METHODS = ("likelihood", "abc")
+DEFAULT_METHOD = "likelihood"
 
 
 def cli_parse(subparsers) -> None:
@@ -51,6 +64,13 @@ def cli_parse(subparsers) -> None:
         default=default_record(),
         help="monthly record CSV (default: the shipped record, "
         "data/record/armenia_azerbaijan_monthly.csv)",
+    )
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default=DEFAULT_METHOD,
+        help=f"likelihood (IF2 + PMMH on the particle filter) or abc (ABC-SMC); "
+        f"default {DEFAULT_METHOD}. --particles, --generations and --records are ABC's",
     )
     p.add_argument(
         "--scenario", type=Path, required=True, help="scenario whose distributions are the priors"
@@ -131,6 +151,7 @@ def _settings(args) -> dict:
         "generations": args.generations,
         "workers": args.workers,
         "dask": args.dask,
+        "method": args.method,
     }
 
 
@@ -139,6 +160,7 @@ def check_out(out: Path, resume: bool, settings: dict) -> int:
     return how many generations the database there holds (0: none finished, the run
     starts again in place)."""
     from sim.calibration.database import DB_NAME, finished_generations
+    from sim.calibration.likelihood_run import STATE
 
     def fail(message: str, where: Path = out):
         raise ScenarioError([Problem(str(where), None, "--out" if where == out else "", message)])
@@ -152,8 +174,9 @@ def check_out(out: Path, resume: bool, settings: dict) -> int:
                 "new directory"
             )
         return 0
-    if not (out / DB_NAME).is_file() or not (out / SETTINGS).is_file():
-        fail(f"holds no calibration to resume (no {DB_NAME} and {SETTINGS})")
+    progress = STATE if settings.get("method") == "likelihood" else DB_NAME
+    if not (out / progress).is_file() or not (out / SETTINGS).is_file():
+        fail(f"holds no calibration to resume (no {progress} and {SETTINGS})")
     try:
         before = json.loads((out / SETTINGS).read_text(encoding="utf-8"))
         if not isinstance(before, dict):
@@ -170,6 +193,8 @@ def check_out(out: Path, resume: bool, settings: dict) -> int:
             "--resume needs the options of the run it continues; changed: "
             + ", ".join(f"{k} ({before.get(k)!r} -> {settings.get(k)!r})" for k in changed)
         )
+    if progress == STATE:
+        return 1
     return finished_generations(out / DB_NAME)  # a damaged database: ScenarioError
 
 
@@ -183,6 +208,13 @@ def cli_action(args) -> int:
 
 def _kept_text(out: Path, argv: list[str]) -> str | None:
     from sim.calibration.database import DB_NAME, count_generations
+    from sim.calibration.likelihood_run import STATE
+
+    if (out / STATE).exists():
+        resume = " ".join(
+            ["escsim calibrate", *argv, *([] if "--resume" in argv else ["--resume"])]
+        )
+        return f"the finished steps are kept in {out / STATE}; continue with: {resume}"
 
     if not (out / DB_NAME).exists():
         return None
@@ -203,6 +235,8 @@ def say(args, text: str) -> None:
 
 
 def _calibrate(args) -> int:
+    if args.method == "likelihood":
+        return _calibrate_by_likelihood(args)
     from sim.calibration.database import DB_NAME, DatabaseWriteError, commits_not_interrupted
     from sim.calibration.inference import prepare, run_abc
     from sim.calibration.outputs import write_outputs
@@ -267,8 +301,64 @@ def _calibrate(args) -> int:
     return 0
 
 
+def _calibrate_by_likelihood(args) -> int:
+    from sim.calibration.inference import prepare
+    from sim.calibration.likelihood_outputs import write_likelihood_outputs
+    from sim.calibration.likelihood_run import LikelihoodSettings, run_likelihood
+    from sim.cli_support import kept_on_interrupt
+    from sim.output import atomic_write
+
+    settings = _settings(args)
+    for k in ("particles", "generations", "records"):
+        settings.pop(k)  # ABC's; not used, and a resume need not repeat them
+    check_out(args.out, args.resume, settings)
+    setup = prepare(args.record, args.scenario, args.until, args.parameters, 1, args.seed)
+    for prior in setup.priors:
+        if prior.origin != "scenario":
+            print(f"note: {prior.key}: prior is the uniform {prior.origin}", file=sys.stderr)
+    for note in setup.schedule_notes:
+        print(f"note: {note}", file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    atomic_write(args.out / SETTINGS, json.dumps(settings, indent=2) + "\n")
+    argv = _argv_of(args)
+    command = ["escsim", "calibrate", *argv]
+    likelihood_settings = LikelihoodSettings()
+    with kept_on_interrupt(lambda: _kept_text(args.out, argv)):
+        with _mapper(args) as map_:
+            state = run_likelihood(
+                setup,
+                args.out,
+                args.seed,
+                map_,
+                likelihood_settings,
+                args.resume,
+                log=lambda m: print(m, file=sys.stderr, flush=True),
+            )
+        written = write_likelihood_outputs(
+            setup,
+            state,
+            likelihood_settings,
+            args.out,
+            args.seed,
+            [c for c in command if c != "--resume"],
+            args.scenario,
+            settings,
+        )
+    print(
+        f"calibrated {', '.join(setup.keys)} on {setup.start}..{setup.until} by the "
+        f"record's likelihood: {state['wall']:.0f} s"
+    )
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def _argv_of(args) -> list[str]:
     out = ["--record", str(args.record), "--scenario", str(args.scenario), "--out", str(args.out)]
+    if args.method != DEFAULT_METHOD:
+        out += ["--method", args.method]
+    if args.method == "likelihood":
+        return _tail(args, out)
     if args.until:
         out += ["--until", args.until]
     if args.parameters:
@@ -283,6 +373,16 @@ def _argv_of(args) -> list[str]:
         "--seed",
         str(args.seed),
     ]
+    return _tail(args, out, seeded=True)
+
+
+def _tail(args, out: list[str], seeded: bool = False) -> list[str]:
+    if not seeded:
+        if args.until:
+            out += ["--until", args.until]
+        if args.parameters:
+            out += ["--parameters", *args.parameters]
+        out += ["--seed", str(args.seed)]
     if args.dask:
         out += ["--dask", args.dask]
     elif args.workers > 1:
