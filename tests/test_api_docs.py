@@ -44,3 +44,34 @@ def test_the_api_page_runs_as_pasted(tmp_path):
     assert re.search(r"Estimate\(p=0, .*k=0, n=2000\)", out), out  # the capped actor
     assert "study: sanctions-x-push" in out and "baseline -> kopalyan" in out
     assert "experts/kopalyan" in out  # the listing of shipped files
+
+
+TUTORIAL_PAGES = sorted(
+    p
+    for p in (REPO / "docs").rglob("*.md")
+    if p != API_PAGE and "```python" in p.read_text(encoding="utf-8")
+)
+
+
+def test_the_tutorials_python_is_found():
+    names = {p.name for p in TUTORIAL_PAGES}
+    assert {"own-lens.md", "sweeps.md"} <= names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", TUTORIAL_PAGES, ids=lambda p: p.name)
+def test_each_tutorials_python_runs_as_pasted(page, tmp_path):
+    """Every other page's python blocks, joined in order, run as pasted from an empty
+    directory (the API page has its own test above)."""
+    script = tmp_path / "pasted.py"
+    script.write_text("\n".join(python_blocks(page.read_text(encoding="utf-8"))))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
