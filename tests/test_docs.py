@@ -3,6 +3,7 @@ is the output of its command (as Axelrod runs its docs), the reference pages fol
 code, the README stays a front page, and the sources and citation files say what they must.
 """
 
+import argparse
 import importlib.util
 import os
 import re
@@ -117,6 +118,8 @@ def test_the_command_page_has_every_command_and_option():
     for name, sub in subparsers.items():
         section = page.split(f"## escsim {name}\n", 1)[1].split("\n## escsim ", 1)[0]
         for action in sub._actions:
+            if action.help == argparse.SUPPRESS:
+                continue  # a hidden alias (e.g. --no-progress for -q/--quiet)
             for option in action.option_strings:
                 if option not in ("-h", "--help"):
                     assert f"`{option}`" in section, (name, option)
