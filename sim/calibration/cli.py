@@ -15,7 +15,16 @@ from sim.seeding import DEFAULT_SEED
 
 SETTINGS = "settings.json"
 # What must be the same when a run is resumed (the rest may change: generations, workers).
-RESUME_KEYS = ("record", "scenario", "until", "parameters", "particles", "records", "seed")
+RESUME_KEYS = (
+    "record",
+    "scenario",
+    "until",
+    "parameters",
+    "particles",
+    "records",
+    "seed",
+    "sampler",
+)
 
 
 def cli_parse(subparsers) -> None:
@@ -23,6 +32,8 @@ def cli_parse(subparsers) -> None:
         DEFAULT_GENERATIONS,
         DEFAULT_PARTICLES,
         DEFAULT_RECORDS,
+        DEFAULT_SAMPLER,
+        SAMPLERS,
     )
     from sim.calibration.priors import DEFAULT_PARAMETERS
     from sim.cli_support import (
@@ -82,6 +93,14 @@ def cli_parse(subparsers) -> None:
         default=DEFAULT_RECORDS,
         help=f"simulated records per model call (default {DEFAULT_RECORDS})",
     )
+    p.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        default=DEFAULT_SAMPLER,
+        help="how a generation's proposals are simulated: 'batched', blocks of one model "
+        "(default), or 'mapping', one model call per proposal (the slower path before "
+        "issue 18, kept for comparison; another posterior for the same seed)",
+    )
     run_on = p.add_mutually_exclusive_group()
     run_on.add_argument(
         "--workers",
@@ -114,6 +133,7 @@ def _settings(args) -> dict:
         "particles": args.particles,
         "records": args.records,
         "seed": args.seed,
+        "sampler": args.sampler,
         "generations": args.generations,
         "workers": args.workers,
         "dask": args.dask,
@@ -150,6 +170,7 @@ def check_out(out: Path, resume: bool, settings: dict) -> int:
             "resumed: start again in a new --out",
             out / SETTINGS,
         )
+    before.setdefault("sampler", "mapping")  # runs before the batched sampler existed
     changed = [k for k in RESUME_KEYS if before.get(k) != settings.get(k)]
     if changed:
         fail(
@@ -214,7 +235,14 @@ def _calibrate(args) -> int:
         try:
             with _mapper(args) as map_:
                 history, wall = run_abc(
-                    setup, args.out, args.particles, args.generations, map_, args.seed, resume
+                    setup,
+                    args.out,
+                    args.particles,
+                    args.generations,
+                    map_,
+                    args.seed,
+                    resume,
+                    args.sampler,
                 )
         except DatabaseWriteError as err:
             raise CommandFailed(f"cannot write {args.out / DB_NAME} ({err})") from None
@@ -245,6 +273,8 @@ def _argv_of(args) -> list[str]:
         "--seed",
         str(args.seed),
     ]
+    if args.sampler != "batched":
+        out += ["--sampler", args.sampler]
     if args.dask:
         out += ["--dask", args.dask]
     elif args.workers > 1:
