@@ -152,14 +152,14 @@ class BatchedSampler(Sampler):
         simulator,
         map_: Callable = map,
         seed: int = 0,
-        block_particles: int = BLOCK_PARTICLES,
+        block_particles: int | None = None,  # None: BLOCK_PARTICLES
     ) -> None:
         super().__init__()
         self.simulator = simulator
         self.names = [key.safe for key in simulator.keys]
         self.map_ = map_
         self.seed = int(seed)
-        self.block_particles = int(block_particles)
+        self.block_particles = int(block_particles or BLOCK_PARTICLES)
         self.simulated = 0  # every particle simulated, counted or not
         self.acceptance_rates: dict[int, float] = {}
         self._calls: dict[int, int] = {}
