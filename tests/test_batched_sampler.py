@@ -129,3 +129,25 @@ def test_a_block_is_one_model_over_particles_times_records():
     assert stats.shape == (2, 4, 1)
     assert np.all(stats[1] > 90) and np.all(stats[0] < 10)
     np.testing.assert_array_equal(stats, simulate_block((toy, values, (1, 2, 3))))
+
+
+def test_weights_are_pyabcs_own(tmp_path):
+    """Each accepted particle's weight equals what pyabc's own weight function (in the
+    ``simulate_one`` it hands a sampler) gives it: prior density / transition density."""
+    checked = []
+
+    class Checking(BatchedSampler):
+        def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
+            sample = super().sample_until_n_accepted(n, simulate_one, t, **kwargs)
+            weight_function = getattr(simulate_one, "keywords", {}).get("weight_function")
+            if weight_function is not None and t > 0:
+                for particle in sample.accepted_particles:
+                    expected = weight_function(0, particle.parameter, 1.0)
+                    assert particle.weight == pytest.approx(expected, rel=1e-9)
+                checked.append(len(sample.accepted_particles))
+            return sample
+
+    abc = abc_for(Checking(GaussianToy(), map, 5, block_particles=50), 60)
+    abc.new(f"sqlite:///{tmp_path / 'w'}.db", {"stats": np.array([OBSERVED])})
+    abc.run(max_nr_populations=3)
+    assert checked == [60, 60]
