@@ -72,7 +72,10 @@ from pyabc.sampler import MappingSampler, Sampler
 # cost of a model week is about a sixth of the block's time (measured: 8 worlds 0.1 s,
 # 1,600 worlds 0.31 s, 4,000 worlds 0.63 s over the 182 weeks of the record).
 BLOCK_PARTICLES = 300
-# A round never holds more than this many blocks (bounds memory and wasted simulations).
+# A round holds at least this many blocks, so that two workers both have one (a round
+# of one block left a worker idle; the number is fixed, never the number of workers), and
+# never more than the maximum (bounds memory and wasted simulations).
+MIN_BLOCKS_PER_ROUND = 2
 MAX_BLOCKS_PER_ROUND = 64
 # Proposals drawn per round: the expected need times this margin (one round, usually).
 ROUND_MARGIN = 1.2
@@ -205,7 +208,7 @@ class BatchedSampler(Sampler):
     def _round_size(self, need: int, accepted: int, proposed: int, hint: float) -> int:
         rate = accepted / proposed if accepted else hint
         blocks = math.ceil(need / max(rate, 1e-6) * ROUND_MARGIN / self.block_particles)
-        return self.block_particles * min(max(blocks, 1), MAX_BLOCKS_PER_ROUND)
+        return self.block_particles * min(max(blocks, MIN_BLOCKS_PER_ROUND), MAX_BLOCKS_PER_ROUND)
 
     def sample_until_n_accepted(
         self,
