@@ -34,6 +34,15 @@ gives a task's weight (default 1), so a caller can count worlds rather than task
 The backend never changes a result: each task carries its own seed (``sim.seeding``),
 so only the order in which results arrive differs, and ``map_ordered`` restores it.
 
+Dask at full speed: Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in every worker it
+spawns (its ``distributed.nanny.pre-spawn-environ`` configuration), which turns off glibc's
+adaptive mmap threshold, so every temporary array of the model becomes a fresh mapping
+from the OS: a 10,000-world chunk took twice as long on a Dask worker as in a pool
+process (docs/benchmarks-calibration.md). :func:`local_cluster` (and
+:func:`dask_client`, before it connects) unset it through that configuration; workers of a
+remote scheduler must be started with it unset (the docs say how), and ``dask_client``
+prints a one-line hint when they report it.
+
 Nothing outlives the command: pool workers ignore Ctrl-C (the parent decides), die with
 their parent however it dies (``PR_SET_PDEATHSIG`` on Linux, and a watchdog thread that
 notices being orphaned everywhere), and a pool left by an error or an interruption is
@@ -229,6 +238,61 @@ DASK_NO_WORKER_SECONDS = float(os.environ.get("ESCSIM_DASK_NO_WORKER_SECONDS", "
 DASK_POLL_SECONDS = 1.0
 
 
+# What Dask's nanny puts in a worker's environment that slows the model (see module doc).
+MALLOC_TRIM = "MALLOC_TRIM_THRESHOLD_"
+NANNY_MALLOC_TRIM = "65536"  # the value distributed's own configuration sets
+
+
+def unset_nanny_malloc_trim() -> None:
+    """Stop Dask nannies started from this process from setting ``MALLOC_TRIM_THRESHOLD_``
+    in their workers (``distributed.nanny.pre-spawn-environ``: a value of None is not
+    set). Call before a ``LocalCluster`` is made. A nanny also writes its pre-spawn
+    environment into this process's ``os.environ`` (where a later worker inherits it), so
+    the nanny's value is taken out of it too; a value the user set is left alone."""
+    import dask
+
+    dask.config.set({f"distributed.nanny.pre-spawn-environ.{MALLOC_TRIM}": None})
+    if os.environ.get(MALLOC_TRIM) == NANNY_MALLOC_TRIM:
+        del os.environ[MALLOC_TRIM]
+
+
+def local_cluster(**kwargs):
+    """A ``distributed.LocalCluster`` whose workers run the model at full speed
+    (:func:`unset_nanny_malloc_trim`); ``kwargs`` go to ``LocalCluster``."""
+    from distributed import LocalCluster
+
+    unset_nanny_malloc_trim()
+    return LocalCluster(**kwargs)
+
+
+def environment_variable(name: str) -> str | None:
+    """``os.environ.get(name)`` in the process that runs it (a task for a worker: a
+    module-level function, so the worker's own environment is read, not a pickled copy)."""
+    return os.environ.get(name)
+
+
+def worker_environment(client, name: str = MALLOC_TRIM) -> dict[str, str | None]:
+    """``os.environ.get(name)`` on every worker of ``client`` (worker address -> value)."""
+    return client.run(environment_variable, name)
+
+
+def slow_worker_hint(client) -> str | None:
+    """A one-line hint if any worker of ``client`` runs with the nanny's malloc setting."""
+    try:
+        values = worker_environment(client)
+    except Exception:  # noqa: BLE001 (a hint only: never fail a run for it)
+        return None
+    slow = sorted(w for w, v in values.items() if v == NANNY_MALLOC_TRIM)
+    if not slow:
+        return None
+    return (
+        f"note: {len(slow)} of {len(values)} Dask worker(s) run with {MALLOC_TRIM}="
+        f"{NANNY_MALLOC_TRIM} (the Dask nanny's default), which runs the model at about half "
+        "speed; start them with distributed.nanny.pre-spawn-environ."
+        f"{MALLOC_TRIM} set to null in their Dask configuration (docs/benchmarks-calibration.md)"
+    )
+
+
 def dask_client(address: str, option: str = "--dask"):
     """A ``distributed.Client`` for the scheduler at ``address``, or one clear error
     (ScenarioError: exit 2) naming the address when it cannot be had within
@@ -242,8 +306,9 @@ def dask_client(address: str, option: str = "--dask"):
         from distributed import Client
     except ImportError:
         raise refused("needs the dask extra: pip install 'escsim[dask]'") from None
+    unset_nanny_malloc_trim()  # nannies this process may start (a LocalCluster) stay fast
     try:
-        return Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s")
+        client = Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s")
     except (OSError, TimeoutError) as err:
         raise refused(
             f"no Dask scheduler answered at {address} within "
@@ -251,6 +316,10 @@ def dask_client(address: str, option: str = "--dask"):
         ) from None
     except (ValueError, TypeError) as err:  # an address Dask cannot parse
         raise refused(f"not a Dask scheduler address: {address!r} ({err})") from None
+    hint = slow_worker_hint(client)
+    if hint:
+        print(hint, file=sys.stderr)
+    return client
 
 
 def _on_dask(fn, tasks: Sequence, dask) -> Iterator[tuple[int, Any]]:

@@ -140,13 +140,21 @@ def test_the_hostile_input_benchmark_times_what_the_tests_check(capsys):
     assert set(data["within_target"]) == {"oversized", "fuzzed"}
 
 
-@pytest.mark.slow  # a (tiny) calibration: over a second
-def test_the_calibration_benchmark_reports_its_budget(capsys):
+@pytest.mark.slow  # two (tiny) calibrations: over a second
+def test_the_calibration_benchmark_reports_both_paths_and_their_ratio(capsys):
     pytest.importorskip("pyabc")
     from benchmarks import calibration
 
-    assert calibration.main(["--workers", "1", "--particles", "8", "--generations", "1"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert (data["particles"], data["generations"], data["workers"]) == (8, 1, 1)
-    assert data["simulations"] >= 8 and data["wall_seconds"] > 0
-    assert data["under_15_minutes"] == (data["wall_seconds"] < calibration.TARGET_SECONDS)
+    argv = ["--workers", "1", "--particles", "8", "--generations", "1", "--records", "2"]
+    assert calibration.main(argv) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    runs = {line["sampler"]: line for line in lines if "sampler" in line}
+    assert set(runs) == {"batched", "mapping"}
+    for data in runs.values():
+        assert (data["particles"], data["generations"], data["workers"]) == (8, 1, 1)
+        assert data["simulations"] >= 8 and data["wall_seconds"] > 0
+    ratio = lines[-1]["mapping_over_batched"]
+    assert ratio == pytest.approx(
+        runs["mapping"]["wall_seconds"] / runs["batched"]["wall_seconds"], abs=0.06
+    )
+    assert lines[-1]["at_least_15x"] == (ratio >= calibration.TARGET_RATIO)

@@ -76,20 +76,51 @@ def test_a_run_writes_its_files_resumes_and_its_scenario_runs(tmp_path):
 
 @pytest.mark.dask
 def test_the_posterior_is_the_same_serially_on_a_process_pool_and_on_dask(tmp_path):
-    """Same seed, same posterior, exactly: the sampler seeds every task from the master
-    seed and takes results in task order (sim.calibration.sampler); Dask workers run one
-    thread each, as the sampler requires for exact reproducibility."""
-    distributed = pytest.importorskip("distributed")
+    """Same seed, same posterior, exactly, with the default (batched) sampler: proposals
+    are drawn in this process from the master seed, the model blocks are seeded from it
+    and come back in block order (sim.calibration.sampler); Dask workers run one thread
+    each. The blocks are made smaller than the default so that a generation has several."""
+    pytest.importorskip("distributed")
+    from sim.parallel import local_cluster
+
     args = (*SMALL, "--generations", "2")
-    assert calibrate(tmp_path / "serial", *args) == 0
-    assert calibrate(tmp_path / "pool", *args, "--workers", "2") == 0
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        assert calibrate(tmp_path / "dask", *args, "--dask", cluster.scheduler_address) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sim.calibration.sampler.BLOCK_PARTICLES", 5)
+        assert calibrate(tmp_path / "serial", *args) == 0
+        assert calibrate(tmp_path / "pool", *args, "--workers", "2") == 0
+        with local_cluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            assert calibrate(tmp_path / "dask", *args, "--dask", cluster.scheduler_address) == 0
     serial = pd.read_parquet(tmp_path / "serial" / "posterior.parquet")
     pd.testing.assert_frame_equal(serial, pd.read_parquet(tmp_path / "pool" / "posterior.parquet"))
     pd.testing.assert_frame_equal(serial, pd.read_parquet(tmp_path / "dask" / "posterior.parquet"))
+
+
+def test_a_resumed_batched_run_equals_an_uninterrupted_one(tmp_path):
+    """The batched sampler's round sizes read the previous generation's acceptance rate,
+    which a resumed run takes from the database: the posterior is the same, exactly."""
+    assert calibrate(tmp_path / "whole", *SMALL, "--generations", "2") == 0
+    assert calibrate(tmp_path / "parts", *SMALL, "--generations", "1") == 0
+    assert calibrate(tmp_path / "parts", *SMALL, "--generations", "2", "--resume") == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "whole" / "posterior.parquet"),
+        pd.read_parquet(tmp_path / "parts" / "posterior.parquet"),
+    )
+
+
+def test_the_mapping_sampler_stays_reachable_and_gives_another_posterior(tmp_path):
+    assert calibrate(tmp_path / "batched", *SMALL, "--generations", "1") == 0
+    assert (
+        calibrate(tmp_path / "mapping", *SMALL, "--generations", "1", "--sampler", "mapping") == 0
+    )
+    settings = json.loads((tmp_path / "mapping" / "settings.json").read_text())
+    assert settings["sampler"] == "mapping"
+    batched = pd.read_parquet(tmp_path / "batched" / "posterior.parquet")
+    mapping = pd.read_parquet(tmp_path / "mapping" / "posterior.parquet")
+    assert batched.shape == mapping.shape and not batched.equals(mapping)
+    # A resume must keep the sampler of the run it continues.
+    assert calibrate(tmp_path / "mapping", *SMALL, "--generations", "2", "--resume") == 2
 
 
 TRUTH = {"azerbaijan.decision_noise": 1.5, "azerbaijan.change_cost": 3.0}

@@ -27,6 +27,7 @@ RESUME_KEYS = (
     "records",
     "seed",
     "method",
+    "sampler",
 )
 METHODS = ("likelihood", "abc")
 DEFAULT_METHOD = "likelihood"
@@ -37,6 +38,8 @@ def cli_parse(subparsers) -> None:
         DEFAULT_GENERATIONS,
         DEFAULT_PARTICLES,
         DEFAULT_RECORDS,
+        DEFAULT_SAMPLER,
+        SAMPLERS,
     )
     from sim.calibration.priors import DEFAULT_PARAMETERS
     from sim.cli_support import (
@@ -113,6 +116,14 @@ def cli_parse(subparsers) -> None:
         default=DEFAULT_RECORDS,
         help=f"simulated records per model call (default {DEFAULT_RECORDS})",
     )
+    p.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        default=DEFAULT_SAMPLER,
+        help="how a generation's proposals are simulated: 'batched', blocks of one model "
+        "(default), or 'mapping', one model call per proposal (the slower path before "
+        "issue 18, kept for comparison; another posterior for the same seed)",
+    )
     run_on = p.add_mutually_exclusive_group()
     run_on.add_argument(
         "--workers",
@@ -148,6 +159,7 @@ def _settings(args) -> dict:
         "particles": args.particles,
         "records": args.records,
         "seed": args.seed,
+        "sampler": args.sampler,
         "generations": args.generations,
         "workers": args.workers,
         "dask": args.dask,
@@ -187,6 +199,7 @@ def check_out(out: Path, resume: bool, settings: dict) -> int:
             "resumed: start again in a new --out",
             out / SETTINGS,
         )
+    before.setdefault("sampler", "mapping")  # runs before the batched sampler existed
     changed = [k for k in RESUME_KEYS if before.get(k) != settings.get(k)]
     if changed:
         fail(
@@ -271,7 +284,14 @@ def _calibrate(args) -> int:
         try:
             with _mapper(args) as map_:
                 history, wall = run_abc(
-                    setup, args.out, args.particles, args.generations, map_, args.seed, resume
+                    setup,
+                    args.out,
+                    args.particles,
+                    args.generations,
+                    map_,
+                    args.seed,
+                    resume,
+                    args.sampler,
                 )
         except DatabaseWriteError as err:
             raise CommandFailed(f"cannot write {args.out / DB_NAME} ({err})") from None
@@ -373,6 +393,8 @@ def _argv_of(args) -> list[str]:
         "--seed",
         str(args.seed),
     ]
+    if args.sampler != "batched":
+        out += ["--sampler", args.sampler]
     return _tail(args, out, seeded=True)
 
 

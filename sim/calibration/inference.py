@@ -20,7 +20,7 @@ import pyabc
 
 from sim.calibration.database import DB_NAME
 from sim.calibration.priors import Prior, choose_priors, pyabc_prior
-from sim.calibration.sampler import SeededMappingSampler
+from sim.calibration.sampler import BatchedSampler, SeededMappingSampler
 from sim.calibration.simulator import RecordSimulator
 from sim.calibration.summary import (
     CSTO,
@@ -40,6 +40,10 @@ from sim.scenario import Problem, Scenario, ScenarioError
 DEFAULT_PARTICLES = 200
 DEFAULT_GENERATIONS = 8
 DEFAULT_RECORDS = 8
+# How the proposals of a generation are simulated (sim.calibration.sampler): "batched",
+# blocks of one model (the default), or "mapping", one model call per proposal.
+SAMPLERS = ("batched", "mapping")
+DEFAULT_SAMPLER = "batched"
 
 
 @dataclass(frozen=True)
@@ -186,17 +190,31 @@ def run_abc(
     map_=map,
     seed: int = 0,
     resume: bool = False,
+    sampler_name: str = DEFAULT_SAMPLER,
 ) -> tuple[pyabc.History, float]:
     """Run (or continue) the inference until ``generations`` populations exist in the
-    database in ``out``; return pyabc's history and the wall time of this call."""
+    database in ``out``; return pyabc's history and the wall time of this call.
+    ``sampler_name`` is one of :data:`SAMPLERS`."""
     # pyabc itself draws from the legacy global generator in the main process.
     np.random.seed(seed)  # noqa: NPY002
-    sampler = SeededMappingSampler(map_, seed)
+    sampler: BatchedSampler | SeededMappingSampler
+    if sampler_name == "batched":
+        sampler = BatchedSampler(setup.simulator, map_, seed)
+    elif sampler_name == "mapping":
+        sampler = SeededMappingSampler(map_, seed)
+    else:
+        raise ValueError(f"unknown sampler {sampler_name!r}: one of {', '.join(SAMPLERS)}")
     abc = make_abc(setup, particles, sampler)
     db = f"sqlite:///{(out / DB_NAME).resolve()}"
     if resume:
         history = abc.load(db, 1)
         remaining = generations - history.n_populations
+        if isinstance(sampler, BatchedSampler):  # its round sizes read the last rate
+            pops = history.get_all_populations()
+            pops = pops[pops["t"] >= 0]
+            sampler.remember_rates(
+                dict(zip(pops["t"], pops["particles"] / pops["samples"], strict=True))
+            )
     else:
         abc.new(db, {"stats": setup.observed_stats})
         remaining = generations

@@ -13,6 +13,13 @@ Seeds: a call's seed is derived from the master seed and the particle's paramete
 (their exact bits), so the same particle always gives the same records, whatever process
 or machine runs it; the inference library's own proposals are seeded separately
 (:mod:`sim.calibration.sampler`).
+
+The batched sampler (:class:`sim.calibration.sampler.BatchedSampler`) calls
+:meth:`RecordSimulator.block_stats` instead: ONE model over a block of particles, each
+particle's ``records`` worlds carrying its own parameter values, seeded per block (one
+random stream for the block, not one per particle). A model week costs about the same
+NumPy calls whatever the number of worlds, so a block of a few hundred particles costs a
+few times one 8-world call, not a few hundred times.
 """
 
 from collections.abc import Mapping
@@ -89,6 +96,20 @@ class RecordSimulator:
         return monthly_from_weekly(
             rung, csto, sanctioned, list(self.weeks_per_month), start_csto, start_sanctioned
         )
+
+    def block_stats(self, values: np.ndarray, seed_seq: np.random.SeedSequence) -> np.ndarray:
+        """Statistics of ``records`` records for each row of ``values`` (particles x keys,
+        in ``keys`` order), from one model of particles x records worlds: an array of shape
+        (particles, records, n_statistics). World ``i`` is particle ``i // records``."""
+        values = np.atleast_2d(np.asarray(values, dtype=np.float64))
+        particles = values.shape[0]
+        worlds = np.repeat(values, self.records, axis=0)
+        record = self.monthly(
+            {key: worlds[:, i] for i, key in enumerate(self.keys)},
+            seed_seq,
+            particles * self.records,
+        )
+        return statistics(record, list(self.spans)).reshape(particles, self.records, -1)
 
     def __call__(self, particle: dict) -> dict:
         """pyabc's model: a particle (safe names -> values) to the statistics of
