@@ -117,6 +117,7 @@ def test_a_custom_actor_reaches_a_sweep():
     assert plain.study.fingerprint() != capped.study.fingerprint()
 
 
+@pytest.mark.slow
 def test_compare_is_escsim_compare(capsys):
     from sim.cli import main
 
@@ -151,6 +152,7 @@ def test_the_dashboard_refuses_an_actor_it_cannot_import(capsys):
     assert "cannot import 'no_such_module'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_import_sim_is_light():
     code = (
         "import sys, sim\n"

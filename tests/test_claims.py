@@ -237,6 +237,7 @@ def test_check_json_and_bad_claims(capsys, tmp_path):
     assert "did you mean 'full_scale_invasion'" in err and "missing words, quote, source" in err
 
 
+@pytest.mark.slow
 def test_the_baseline_agrees_with_the_majority_of_the_seed_experts():
     """Full-scale invasion within 12 months 'unlikely' or lower (at most 45%, ICD 203)
     and border clashes 'possible' (at least 5%), by the 95% intervals, 20,000 worlds."""
@@ -250,6 +251,7 @@ def test_the_baseline_agrees_with_the_majority_of_the_seed_experts():
     assert r.estimate("border_clash").ci[0] >= 0.05
 
 
+@pytest.mark.slow
 def test_a_rare_condition_is_checked_over_worlds_held_on_its_rung():
     """Tasits' conditional: invasion is too rare in his own lens to condition on, so
     the check holds worlds on rung 5 and says so; the reaction is then far likelier

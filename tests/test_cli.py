@@ -64,6 +64,7 @@ def test_csv_output(capsys):
     assert {r.split(",")[0] for r in rows} >= set(CONTRACT)
 
 
+@pytest.mark.slow
 def test_out_dir_gets_results_scenario_and_figures(capsys, tmp_path):
     out = tmp_path / "run"
     code, _, err = run_cli(capsys, "run", BASELINE, "-n", "1000", "--out", out)
@@ -122,6 +123,7 @@ def test_params_lists_every_parameter_with_provenance(capsys):
     assert all(r["source"] and r["meaning"] for r in rows)
 
 
+@pytest.mark.slow
 def test_console_script_and_python_dash_m_agree(tmp_path):
     """`python -m sim` is the same program as `escsim` (run as a user would)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -258,6 +260,7 @@ def test_watch_tells_one_world_and_repeats_exactly(capsys):
     assert first.splitlines()[-1].startswith("End: rung")
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal(monkeypatch, capsys):
     import io
 

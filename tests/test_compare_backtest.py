@@ -44,6 +44,7 @@ def test_the_only_differing_group_takes_the_whole_gap():
     assert att.ranked()[0][0] == "russia"
 
 
+@pytest.mark.slow
 def test_groups_equal_in_both_lenses_get_exactly_zero_when_run():
     """Groups that are the same in both scenarios, forced into the game as players
     (turkey, the starting state), draw the same values in every coalition, so their
@@ -135,6 +136,7 @@ def test_compare_command_table_json_and_figure(capsys, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_html_report_ranks_the_same_parts():
     """The report's table comes from ``attribute``: the one differing group carries the
     whole gap, the sum row equals it, and equal groups are marked."""
@@ -169,6 +171,7 @@ def test_base_rates_and_skill():
     assert s.skill == pytest.approx(1 - 0.01 / 0.25)
 
 
+@pytest.mark.slow
 def test_history_cases_are_shipped_and_backtest_runs(capsys):
     assert [p.stem for p in HISTORY] == ["2021-05", "2024-03"]
     for path in HISTORY:

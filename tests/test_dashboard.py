@@ -48,6 +48,7 @@ def shown_share(line: str) -> float:
     return float(re.search(r"(?:\*\*|<strong>)([0-9.]+)%", line).group(1)) / 100
 
 
+@pytest.mark.slow
 def test_logic_estimate_is_the_run_of_the_scenario_and_repeats():
     """What a slider shows is `escsim run` of the scenario with the levers' values, the
     same on every call. (How fast it answers is measured by `escsim bench`, not here.)"""
@@ -79,6 +80,7 @@ def test_stepper_says_what_happened_each_week():
     assert first.startswith("Week 1:") and stepper.week == 1
 
 
+@pytest.mark.slow
 def test_page_headless_slider_changes_the_estimate_and_stepping_advances():
     box, rc = solara.render(Page(), handle_error=False)
     before = outcome_line(page_text(rc))
@@ -93,6 +95,7 @@ def test_page_headless_slider_changes_the_estimate_and_stepping_advances():
     assert "Baku's estimate of Western resolve" in page_text(rc)  # the beliefs, by the week
 
 
+@pytest.mark.slow
 def test_every_lever_is_a_slider_under_its_actor_with_the_registrys_meaning_as_help():
     """The levers of the new actors are offered, and each slider's help text is what the
     parameter registry says it means (``escsim params``), not a paraphrase to keep."""
@@ -120,6 +123,7 @@ def test_every_lever_is_a_slider_under_its_actor_with_the_registrys_meaning_as_h
         assert f"<strong>{logic.ACTOR_TITLES[spec.actor]}</strong>" in text, spec.actor
 
 
+@pytest.mark.slow
 def test_picking_a_lens_loads_its_levers():
     box, rc = solara.render(Page(), handle_error=False)
     rc.find(v.Select).widget.v_model = "experts/kopalyan"

@@ -41,6 +41,7 @@ def pages() -> list:
     "example",
     [pytest.param(e, id=e.name, marks=() if e.cheap else pytest.mark.slow) for e in EXAMPLES],
 )
+@pytest.mark.slow
 def test_each_example_prints_what_the_docs_show(example, tmp_path):
     committed = example.output_file.read_text(encoding="utf-8")
     assert examples_script.run(example, tmp_path) == committed, (

@@ -245,6 +245,7 @@ def test_prim_boxes_for_scenario_discovery(tmp_path):
     assert boxes.density.between(0, 1).all() and boxes.coverage.between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_grid_figures(tmp_path):
     run_study(load_study(write_study(tmp_path, GRID)), out=tmp_path / "two")
     assert (tmp_path / "two" / "heatmap_limited_incursion.png").exists()
@@ -280,6 +281,7 @@ def test_sampling_designs_need_samples(tmp_path):
         load_study(write_study(tmp_path, body))
 
 
+@pytest.mark.slow
 def test_sweep_command(tmp_path, capsys):
     from sim.cli import main
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from sim.cli import EXTRAS, missing_extra
 from tests.conftest import BASELINE, REPO, child_env
 
@@ -56,6 +58,7 @@ def tried_by_sim(stderr: str) -> list[str]:
     return [a for a in attempts if a.split("<-")[1].split(".")[0] in ("sim", "__main__")]
 
 
+@pytest.mark.slow
 def test_escsim_run_needs_none_of_the_extras(tmp_path):
     proc = escsim_without(HEAVY, "run", BASELINE, "-n", "300", "--no-progress", "--format", "json")
     assert proc.returncode == 0, proc.stderr

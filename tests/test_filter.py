@@ -266,6 +266,7 @@ def test_every_world_ruled_out_names_the_month(scenario, record):
             f.assimilate(MonthObservation(record.first_month + i, rung, False, False, False, False))
 
 
+@pytest.mark.slow
 def test_spread_over_filtered_worlds_is_seeded_and_shared_out(scenario, record):
     """The forecast's spread pass: G filtered worlds x m copies, shared out over the
     replicate filters; seeded, the same with 2 workers, and separate from the forecast's

@@ -226,6 +226,7 @@ def mutated_conditions(draw) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(raw=mutated_conditions())
 def test_any_mutation_of_the_conditions_is_read_or_located_problems(tmp_path, raw):

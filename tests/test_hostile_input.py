@@ -44,6 +44,7 @@ def alias_bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 def test_an_alias_bomb_is_refused_at_once_with_the_line(tmp_path):
     path = tmp_path / "bomb.yaml"
     path.write_text(alias_bomb())
@@ -244,6 +245,7 @@ WHOLE_FILE = ("the file is empty", "the file is larger", "file not found")
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(case=mutated())
 def test_any_mutation_of_a_shipped_file_is_valid_or_located_problems(scenario_tree, case):
     source, raw = case

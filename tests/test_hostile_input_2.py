@@ -60,6 +60,7 @@ def record_lines() -> list[str]:
 # --- item 4: the record CSV guarded as a scenario file ----------------------------------
 
 
+@pytest.mark.slow
 @POSIX
 def test_a_fifo_record_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "record.csv"
@@ -236,6 +237,7 @@ def test_a_directory_posterior_is_called_a_directory(tmp_path):
     assert "is a directory" in problem.message and problem.line == 5
 
 
+@pytest.mark.slow
 @POSIX
 def test_a_fifo_posterior_is_refused_without_blocking(tmp_path):
     os.mkfifo(tmp_path / "post.parquet")
@@ -416,6 +418,7 @@ def test_a_study_scenario_outside_the_project_is_refused(outsider, monkeypatch):
     assert code == 2 and "study.yaml:2: scenario:" in err and "secret" not in err, err
 
 
+@pytest.mark.slow
 def test_an_allowed_path_to_a_file_that_is_no_scenario_quotes_none_of_it(outsider):
     project, secret = outsider
     path = project / "scenarios" / "s.yaml"
@@ -427,6 +430,7 @@ def test_an_allowed_path_to_a_file_that_is_no_scenario_quotes_none_of_it(outside
     assert proc.returncode == 2 and "secret-hash" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_the_shipped_layout_is_inside_the_policy(tmp_path, monkeypatch):
     monkeypatch.delenv("ESCSIM_ALLOW_OUTSIDE_PATHS", raising=False)
     from sim.experiments import load_study
@@ -456,6 +460,7 @@ def test_a_posterior_rewritten_with_the_same_size_and_time_is_read_again(tmp_pat
     assert second.parameters["azerbaijan.decision_noise"].dist.mean() == 2.0  # was 1.0
 
 
+@pytest.mark.slow
 @POSIX
 @pytest.mark.parametrize("body", ["extends: {p}\n", "as_of: 2022-03\nconditions: {p}\n"])
 @pytest.mark.parametrize("kind", ["directory", "fifo"])

@@ -454,6 +454,7 @@ def test_a_malformed_dask_address_is_one_line(tmp_path, capsys, address):
     assert "--dask" in err and "Traceback" not in err and not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_no_dask_scheduler_is_a_clear_message_in_bounded_time(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     from sim import parallel

@@ -88,6 +88,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("setting", "lesson_only"), CASES)
 def test_an_unpunished_incursion_is_no_less_likely_to_be_repeated(setting, lesson_only):
     split, punished, unpunished = _split_at_first_operation(

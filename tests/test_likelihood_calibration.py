@@ -89,6 +89,7 @@ def test_log_likelihood_and_se_per_vector(setup):
     assert lz[0] - lz[1] > 3 * np.hypot(se[0], se[1])
 
 
+@pytest.mark.slow
 def test_resumed_calibration_equals_an_uninterrupted_one(setup, tmp_path):
     whole = run_likelihood(setup, tmp_path / "whole", 11, settings=TINY)
 

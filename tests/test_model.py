@@ -18,6 +18,7 @@ def _estimate(m, outcome: str) -> tuple[int, int]:
     return e.k, e.n
 
 
+@pytest.mark.slow
 def test_treaty_probability_matches_the_hand_computed_answer():
     """Degenerate case: the ladder is frozen at tension, the constitution is already
     reformed, Baku offers at once whenever it may (sign propensity 1), Moscow never
@@ -51,6 +52,7 @@ def test_treaty_probability_matches_the_hand_computed_answer():
     assert lo <= truth <= hi, (k / n, truth)
 
 
+@pytest.mark.slow
 def test_sanctions_probability_matches_the_hand_computed_answer():
     """Degenerate case: Baku is pinned at a limited incursion (rung 3) that neither
     takes ground nor is thrown back (no edge, no readiness), so no operation ends;

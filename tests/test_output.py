@@ -67,6 +67,7 @@ def test_json_has_the_contract_keys(result):
     assert len(data["state_shares_by_week"]) == 5 and len(data["state_labels"]) == N_STATES
 
 
+@pytest.mark.slow
 def test_run_dir_has_real_figures_and_a_loadable_scenario(result, tmp_path):
     paths = write_run_dir(result, tmp_path / "out", {"name": "fixture", "horizon_weeks": 4})
     names = {p.name for p in paths}
@@ -210,6 +211,7 @@ def _assert_real_png(path) -> None:
     assert (rgb < 0.9).any(axis=-1).mean() > 0.02  # a real drawing, not a blank page
 
 
+@pytest.mark.slow
 def test_write_run_dir_writes_every_file(big, tmp_path):
     resolved = {
         "name": "baseline",
@@ -243,6 +245,7 @@ def test_write_run_dir_writes_every_file(big, tmp_path):
     assert loaded == {**resolved, "tags": ["a", "b"], "weight": 0.25}
 
 
+@pytest.mark.slow
 def test_write_run_dir_without_a_scenario_and_twice(big, tmp_path):
     first = write_run_dir(big, tmp_path, None)
     assert "scenario.resolved.yaml" not in {p.name for p in first}
@@ -251,6 +254,7 @@ def test_write_run_dir_without_a_scenario_and_twice(big, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in second)
 
 
+@pytest.mark.slow
 def test_plots_return_their_path_and_handle_edge_cases(tmp_path):
     tiny = RunResult("tiny", 3, 5, make_tally(worlds=5, horizon=0, clash=False))
     assert plot_outcomes(tiny, tmp_path / "o.png") == tmp_path / "o.png"

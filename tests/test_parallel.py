@@ -34,6 +34,7 @@ def fail_on_three(task: int) -> int:
     ],
     ids=["serial", "process-pool", "submit-executor", "map-only-executor"],
 )
+@pytest.mark.slow
 def test_every_backend_returns_results_in_task_order(backend):
     if backend.get("executor") == "threads":
         with ThreadPoolExecutor(3) as pool:

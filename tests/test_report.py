@@ -17,6 +17,7 @@ def _html(out: Path) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_scenario_report_with_claims(tmp_path, capsys):
     path = REPO / "scenarios" / "experts" / "tasits.yaml"
     assert main(["report", str(path), "-o", str(tmp_path), "-n", "1500", "--seed", "3"]) == 0

@@ -135,6 +135,7 @@ def run_cli(capsys, *args):
     return code, out.out, out.err
 
 
+@pytest.mark.slow
 def test_command_json_has_the_issues_shape_and_is_reproducible(capsys, tmp_path):
     args = [
         "--record",

@@ -35,6 +35,7 @@ def test_run(capsys, argv):
     check(json_of(capsys, *argv)["run_info"], 5, argv)
 
 
+@pytest.mark.slow
 def test_evidence_and_bench(capsys):
     argv = ["evidence", "baseline", "-n", "60", "--replicates", "1", "--seed", "9",
             "--format", "json"]  # fmt: skip

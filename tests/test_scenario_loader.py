@@ -299,6 +299,7 @@ def test_with_overrides_checks_names_and_ranges():
         s.with_overrides({"russia.push": 60.0})
 
 
+@pytest.mark.slow
 def test_every_shipped_scenario_is_valid_and_fully_sourced():
     """Every parameter a shipped scenario sets has a meaning and a traceable source."""
     files = sorted((REPO / "scenarios").rglob("*.yaml"))

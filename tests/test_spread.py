@@ -214,6 +214,7 @@ def test_table_json_and_csv_show_both(with_spread):
     assert clash["spread_draws"] == "40" and clash["spread_worlds_per_draw"] == "50"
 
 
+@pytest.mark.slow
 def test_report_shows_both(baseline):
     from sim.report import scenario_report
 
@@ -221,6 +222,7 @@ def test_report_shows_both(baseline):
     assert "10th-90th pct (median)" in page and "20 parameter draws x 50" in page
 
 
+@pytest.mark.slow
 def test_run_command_spread_option(capsys, tmp_path):
     assert (
         main(
