@@ -522,6 +522,23 @@ def wrote(path) -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
+def show_with_figure(args, data: dict, table: str, json_name: str, draw) -> None:
+    """Print a command's result as ``--format`` asks (``table``, or ``data`` as indented
+    JSON) and, with ``--out DIR``, keep the JSON (``json_name``) and the figure
+    ``draw(out)`` makes there (the forecast and evidence commands)."""
+    import json
+
+    from sim.files import atomic_write
+
+    text = json.dumps(data, indent=2)
+    sys.stdout.write(text + "\n" if args.format == "json" else table)
+    sys.stdout.flush()
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for path in (atomic_write(args.out / json_name, text + "\n"), draw(args.out)):
+            wrote(path)
+
+
 def emit(args, stem: str, table: str, data) -> None:
     """Print a command's result as ``--format`` asks (the table's text, or ``data`` as
     JSON) and, with ``--out DIR``, keep both there (``stem.txt`` and ``stem.json``)."""

@@ -10,8 +10,6 @@ filter reads the months before the origin only; the forecast runs with the condi
 dated before it (:mod:`sim.assimilation.forecast`).
 """
 
-import json
-import sys
 from pathlib import Path
 
 from sim.runinfo import run_info
@@ -126,8 +124,8 @@ def cli_parse(subparsers) -> None:
 
 def cli_action(args) -> int:
     from sim.assimilation.nowcast import format_forecast, plot_forecast
-    from sim.cli_support import ProgressBar, load_adjusted, wrote
-    from sim.files import atomic_write, check_out_dir
+    from sim.cli_support import ProgressBar, load_adjusted, show_with_figure
+    from sim.files import check_out_dir
     from sim.record.conditions import load_conditions
     from sim.record.monthly import load_record
 
@@ -140,16 +138,13 @@ def cli_action(args) -> int:
     with bar:
         forecast = _filter_and_forecast(args, scenario, record, conditions, bar.callback)
     data = {**forecast.to_dict(), "run_info": run_info(args.seed)}
-    text = json.dumps(data, indent=2)
-    sys.stdout.write(text + "\n" if args.format == "json" else format_forecast(data))
-    sys.stdout.flush()
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for path in (
-            atomic_write(args.out / FORECAST_JSON, text + "\n"),
-            plot_forecast(data, record, args.out / FORECAST_PNG),
-        ):
-            wrote(path)
+    show_with_figure(
+        args,
+        data,
+        format_forecast(data),
+        FORECAST_JSON,
+        lambda out: plot_forecast(data, record, out / FORECAST_PNG),
+    )
     return 0
 
 

@@ -16,9 +16,7 @@ cannot see (an invasion, a regional war). A difference within a few standard err
 Monte Carlo noise.
 """
 
-import json
 import math
-import sys
 from pathlib import Path
 
 from sim.runinfo import run_info
@@ -261,17 +259,14 @@ def _evidence(args, record, progress) -> dict:
 
 
 def _show(args, data: dict) -> int:
-    from sim.files import atomic_write
+    from sim.cli_support import show_with_figure
 
     data["run_info"] = run_info(args.seed)
-    text = json.dumps(data, indent=2)
-    sys.stdout.write(text + "\n" if args.format == "json" else format_evidence(data))
-    sys.stdout.flush()
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for path in (
-            atomic_write(args.out / EVIDENCE_JSON, text + "\n"),
-            plot_evidence(data, args.out / EVIDENCE_PNG),
-        ):
-            print(f"wrote {path}", file=sys.stderr)
+    show_with_figure(
+        args,
+        data,
+        format_evidence(data),
+        EVIDENCE_JSON,
+        lambda out: plot_evidence(data, out / EVIDENCE_PNG),
+    )
     return 0
