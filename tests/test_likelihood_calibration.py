@@ -155,6 +155,29 @@ def test_same_seed_same_posterior_serially_and_on_two_workers(setup, tmp_path):
     )
 
 
+@pytest.mark.slow
+@pytest.mark.dask
+def test_same_seed_same_posterior_on_dask(setup, tmp_path):
+    """The likelihood calibration's chunks are seeded by their position, never by the
+    worker, so an in-process Dask cluster gives the serial posterior too."""
+    from functools import partial
+
+    distributed = pytest.importorskip("distributed")
+    from sim.parallel import map_ordered
+
+    serial = run_likelihood(setup, tmp_path / "a", 11, settings=TINY)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_dask = run_likelihood(
+            setup, tmp_path / "c", 11, partial(map_ordered, dask=client), settings=TINY
+        )
+    np.testing.assert_array_equal(posterior_samples(serial, TINY), posterior_samples(on_dask, TINY))
+
+
 # Coverage on records with a known answer (sim.calibration.coverage): for a calibrated
 # posterior each record's 90% interval covers its truth with probability 0.9, so out of
 # 8 records P(at most 4 covered) = 0.005: the test asks for at least 5 for each
