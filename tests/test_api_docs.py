@@ -18,17 +18,11 @@ def python_blocks(text: str) -> list[str]:
     return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
 
 
-def test_the_page_has_an_example_for_every_call():
-    script = "\n".join(python_blocks(API_PAGE.read_text(encoding="utf-8")))
-    for call in ("sim.run(", "sim.sweep(", "sim.compare(", "sim.forecast(", "sim.scenarios("):
-        assert call in script, call
-    assert "actor_classes=[" in script and ".to_frame()" in script
-
-
-@pytest.mark.slow
-def test_the_api_page_runs_as_pasted(tmp_path):
+def run_pasted(page, tmp_path) -> subprocess.CompletedProcess:
+    """The page's python blocks, joined in order into one script, run from ``tmp_path``;
+    fails with the script's error if it does not end cleanly."""
     script = tmp_path / "pasted.py"
-    script.write_text("\n".join(python_blocks(API_PAGE.read_text(encoding="utf-8"))))
+    script.write_text("\n".join(python_blocks(page.read_text(encoding="utf-8"))))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, str(script)],
@@ -39,6 +33,19 @@ def test_the_api_page_runs_as_pasted(tmp_path):
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_the_page_has_an_example_for_every_call():
+    script = "\n".join(python_blocks(API_PAGE.read_text(encoding="utf-8")))
+    for call in ("sim.run(", "sim.sweep(", "sim.compare(", "sim.forecast(", "sim.scenarios("):
+        assert call in script, call
+    assert "actor_classes=[" in script and ".to_frame()" in script
+
+
+@pytest.mark.slow
+def test_the_api_page_runs_as_pasted(tmp_path):
+    done = run_pasted(API_PAGE, tmp_path)
     out = done.stdout
     assert "scenario: baseline" in out and "over parameter draws" in out  # the run's table
     assert re.search(r"Estimate\(p=0, .*k=0, n=2000\)", out), out  # the capped actor
@@ -63,15 +70,4 @@ def test_the_tutorials_python_is_found():
 def test_each_tutorials_python_runs_as_pasted(page, tmp_path):
     """Every other page's python blocks, joined in order, run as pasted from an empty
     directory (the API page has its own test above)."""
-    script = tmp_path / "pasted.py"
-    script.write_text("\n".join(python_blocks(page.read_text(encoding="utf-8"))))
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_pasted(page, tmp_path)
