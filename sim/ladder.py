@@ -50,6 +50,30 @@ DEPTH_RUNG = int(Rung.CORRIDOR_OFFENSIVE)
 MIN_WEEKS = np.array([0, 0, 1, 1, 2, 3], dtype=np.int16)
 
 
+class Posture(IntEnum):
+    """Baku's standing policy toward Armenia (ordered: each step is one change); the
+    rungs each allows are :data:`sim.actors.posture.ALLOWED`."""
+
+    TALKS = 0
+    PRESSURE = 1
+    BUILD_UP = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").lower()
+
+
+N_POSTURES = len(Posture)
+
+
+def posture_at(rung: int) -> Posture:
+    """The posture a world starting on ``rung`` holds: talks at rung 0, pressure at 1-3,
+    a build-up (already complete) in an operation in depth."""
+    if rung <= 0:
+        return Posture.TALKS
+    return Posture.PRESSURE if rung < int(Rung.CORRIDOR_OFFENSIVE) else Posture.BUILD_UP
+
+
 class OperationEnd(IntEnum):
     """How an operation ended this week (sticky counts per world in ``ops_ended``)."""
 

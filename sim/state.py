@@ -4,7 +4,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from sim.ladder import MIN_WEEKS, N_RUNGS, TREATY_STATE, WAR_STATE, OperationEnd
+from sim.ladder import MIN_WEEKS, N_RUNGS, TREATY_STATE, WAR_STATE, OperationEnd, posture_at
 
 
 @dataclass
@@ -51,6 +51,8 @@ class WorldState:
     op_km2: np.ndarray  # float64, ground taken by the operation under way
     op_end: np.ndarray  # int8, OperationEnd of an operation that ended this week
     start_rung: np.ndarray  # int8, the rung Baku's next choice starts from
+    posture: np.ndarray  # int8, Baku's posture (sim.actors.posture.Posture)
+    buildup_weeks: np.ndarray  # int16, weeks Baku's build-up for an operation in depth has lasted
     ops_ended: np.ndarray  # int16 (3, n), operations ended held, repelled, withdrawn
     corridor_held: np.ndarray  # bool, Baku holds the land link it fought for
     offence_open: np.ndarray  # bool, an operation (rung >= 3) was under way last week
@@ -98,6 +100,8 @@ class WorldState:
             op_km2=np.zeros(n),
             op_end=np.full(n, OperationEnd.NONE, dtype=np.int8),
             start_rung=rung.copy(),
+            posture=np.full(n, posture_at(initial.rung), dtype=np.int8),
+            buildup_weeks=np.zeros(n, dtype=np.int16),
             ops_ended=np.zeros((3, n), dtype=np.int16),
             corridor_held=zeros.copy(),
             offence_open=rung >= 3,

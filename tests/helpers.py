@@ -34,11 +34,16 @@ def model(n: int, seed: int = 1, horizon: int = 52, start: Start | None = None, 
     )
 
 
-# Parameters that pin Baku to its starting rung: moving one rung costs 15 utility units at
-# noise 0.2, i.e. a weight of exp(-75) against holding, while no rung's utility differs
-# from another's by more than about 15 at default values (exp(-75 + 15/0.2) is still
-# below 1e-26 per week).
-FROZEN_LADDER = {"azerbaijan__change_cost": 15.0, "azerbaijan__decision_noise": 0.2}
+# Parameters that pin Baku to its posture and an operation (rung 3-5) to its rung until
+# it ends: moving one step costs 15 utility units at noise 0.2, i.e. a weight of exp(-75)
+# against holding, while no option's utility differs from another's by more than about
+# 15 at default values (exp(-75 + 15/0.2) is still below 1e-26 per week). Outside an
+# operation the week's event is Baku's best allowed rung, nearly always.
+FROZEN_LADDER = {
+    "azerbaijan__change_cost": 15.0,
+    "azerbaijan__posture_cost": 15.0,
+    "azerbaijan__decision_noise": 0.2,
+}
 
 
 class MapOnly:

@@ -32,12 +32,13 @@ from sim.actors import (
     armenia,
     azerbaijan,
     csto,
+    posture,
     russia,
     turkey,
     usa_eu,
 )
 from sim.actors.base import Actor
-from sim.ladder import N_RUNGS, CstoResponse
+from sim.ladder import DEPTH_RUNG, N_POSTURES, N_RUNGS, OPERATION_RUNG, CstoResponse, Posture
 from sim.model import EscalationModel
 from tests.helpers import Start
 
@@ -57,6 +58,8 @@ def _random_state(w, rng: np.random.Generator) -> None:
     flag = lambda share=0.5: rng.random(N) < share  # noqa: E731
     w.rung = rng.integers(0, N_RUNGS, N).astype(np.int8)
     w.start_rung = np.where(flag(0.7), w.rung, rng.integers(0, N_RUNGS, N)).astype(np.int8)
+    w.posture = rng.integers(0, N_POSTURES, N).astype(np.int8)
+    w.buildup_weeks = rng.integers(0, 30, N).astype(np.int16)
     w.sanctioned = flag()
     w.minsk_dissolved, w.constitution_reformed = flag(), flag()
     w.spoiling, w.sign_offer, w.west_call, w.appealed = flag(), flag(), flag(), flag()
@@ -128,23 +131,42 @@ def _argmax_and_ties(utilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_baku_fights_on_its_best_rung(seed):
-    """Baku's rung is argmax over rungs of rung_utilities less change_cost x the rungs
-    crossed from start_rung (where it did not offer to sign instead)."""
+def test_baku_holds_its_best_posture_and_fights_its_best_allowed_rung(seed):
+    """Baku's posture is argmax of posture_values less posture_cost x the steps from
+    last week's (the build-up while an operation in depth is under way); its rung is
+    argmax of rung_utilities over the rungs that posture allows (every rung, less
+    change_cost x the rungs crossed, in an operation in depth), where it did not offer
+    to sign instead; an operation under way, rung 3-5, may also be kept up or stepped
+    down from, less change_cost x the rungs crossed)."""
     b, a, v = _week_at_zero_noise(azerbaijan.Azerbaijan, "azerbaijan.decision_noise", seed)
     az = v.azerbaijan
     fixed = azerbaijan.fixed_terms(az, v.armenia, v.russia, v.csto)
     utilities = azerbaijan.rung_utilities(
         az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey, v.world, fixed, b
     )
-    crossed = np.abs(np.arange(N_RUNGS)[:, None] - b.start_rung[None, :])
-    best, tie = _argmax_and_ties(utilities - az.change_cost * crossed)
-    chose = ~a.sign_offer & ~tie
-    assert chose.sum() > 0.8 * N
+    values = posture.posture_values(utilities, az.decision_noise, az.buildup_cost)
+    steps = np.abs(np.arange(N_POSTURES)[:, None] - b.posture[None, :])
+    best_posture, posture_tie = _argmax_and_ties(values - az.posture_cost * steps)
+    in_depth = b.start_rung >= DEPTH_RUNG
+    best_posture = np.where(in_depth, Posture.BUILD_UP, best_posture)
+    ready = b.buildup_weeks >= az.buildup_weeks
+    row = np.where((best_posture == Posture.BUILD_UP) & ready, 3, best_posture)
+    rungs = np.arange(N_RUNGS)[:, None]
+    operating = b.start_rung >= OPERATION_RUNG
+    allowed = posture.ALLOWED[row].T | (operating & (rungs <= b.start_rung)) | in_depth
+    crossed = np.abs(rungs - b.start_rung[None, :])
+    momentum = np.where(operating, az.change_cost, 0) * crossed
+    options = np.where(allowed, utilities - momentum, -np.inf)
+    best, tie = _argmax_and_ties(options)
+    chose = ~a.sign_offer & ~tie & (~posture_tie | in_depth)
+    assert chose.sum() > 0.7 * N
+    np.testing.assert_array_equal(a.posture[chose], best_posture[chose])
     np.testing.assert_array_equal(a.rung[chose], best[chose])
-    # Varied enough to mean something: several rungs, and both moves and holds.
+    # Varied enough to mean something: every posture, several rungs, moves and holds.
+    assert len(np.unique(best_posture[chose])) == N_POSTURES
     assert len(np.unique(best[chose])) >= 3, np.unique(best[chose])
-    _assert_both_ways(best[chose] == b.start_rung[chose], "moved or held")
+    _assert_both_ways(best_posture[chose] == b.posture[chose], "posture changed or held")
+    _assert_both_ways(in_depth[chose], "an operation in depth under way")
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -19,8 +19,8 @@ class CappedAzerbaijan(Azerbaijan):
     """Never beyond a border clash (rung 2): no limited incursion can happen."""
 
     def decide(self, w, v, u):
-        (usual,) = super().decide(w, v, u)
-        return (np.minimum(usual, 2).astype(usual.dtype),)
+        posture, usual = super().decide(w, v, u)
+        return posture, np.minimum(usual, 2).astype(usual.dtype)
 
 
 def test_run_prints_the_table_of_escsim_run(capsys):

@@ -29,7 +29,7 @@ SMALL = [
     "2022-06",
     "--parameters",
     "azerbaijan.decision_noise",
-    "azerbaijan.change_cost",
+    "azerbaijan.posture_cost",
 ]
 
 

@@ -23,7 +23,7 @@ SMALL = [
     "2022-06",
     "--parameters",
     "azerbaijan.decision_noise",
-    "azerbaijan.change_cost",
+    "azerbaijan.posture_cost",
 ]
 
 pytestmark = pytest.mark.slow
@@ -59,12 +59,12 @@ def test_a_run_writes_its_files_resumes_and_its_scenario_runs(tmp_path):
     for pop in diag["populations"]:
         assert 0 < pop["acceptance_rate"] <= 1 and 1 <= pop["effective_sample_size"] <= 12
     post = pd.read_parquet(out / "posterior.parquet")
-    assert list(post.columns) == ["azerbaijan.decision_noise", "azerbaijan.change_cost", "weight"]
+    assert list(post.columns) == ["azerbaijan.decision_noise", "azerbaijan.posture_cost", "weight"]
     assert len(post) == 12 and post["weight"].sum() == pytest.approx(1.0)
     for png in ("prior_posterior.png", "predictive_check.png"):
         assert (out / png).stat().st_size > 10_000
     scenario = load_scenario(out / "calibrated.yaml")
-    assert isinstance(scenario.parameters["azerbaijan.change_cost"].dist, Posterior)
+    assert isinstance(scenario.parameters["azerbaijan.posture_cost"].dist, Posterior)
     assert (
         scenario.parameters["russia.push"].dist
         == load_scenario(BASELINE).parameters["russia.push"].dist
@@ -123,7 +123,7 @@ def test_the_mapping_sampler_stays_reachable_and_gives_another_posterior(tmp_pat
     assert calibrate(tmp_path / "mapping", *SMALL, "--generations", "2", "--resume") == 2
 
 
-TRUTH = {"azerbaijan.decision_noise": 1.5, "azerbaijan.change_cost": 3.0}
+TRUTH = {"azerbaijan.decision_noise": 1.5, "azerbaijan.posture_cost": 3.0}
 
 
 def test_the_calibrator_recovers_known_parameters_from_a_synthetic_record(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 
 from sim.actors import ACTOR_ORDER
 from sim.actors.azerbaijan import Azerbaijan
-from sim.ladder import MIN_WEEKS, OperationEnd, Rung
+from sim.ladder import MIN_WEEKS, OperationEnd, Rung, posture_at
 from sim.model import EscalationModel
 from sim.operations import OBJECTIVE_KM2, conduct_operations
 from sim.outcomes import OUTCOME_NAMES
@@ -37,7 +37,7 @@ def scripted(script: list[int]) -> type[Azerbaijan]:
     class Scripted(Azerbaijan):
         def decide(self, w, v, u):
             rung = script[min(w.week, len(script)) - 1]
-            return (np.full(w.n, rung, dtype=w.rung.dtype),)
+            return np.full(w.n, posture_at(rung), np.int8), np.full(w.n, rung, w.rung.dtype)
 
     return Scripted
 

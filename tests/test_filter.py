@@ -252,18 +252,26 @@ def test_as_of_more_than_a_month_past_the_record(scenario, record):
 
 
 def test_every_world_ruled_out_names_the_month(scenario, record):
-    """An observation model that cannot produce the record's rung anywhere: the month
-    and the reason."""
+    """An observation model under which no world can produce the record's month (a
+    quiet month in which ground was taken, with neither misread): the month and the
+    reason."""
     impossible = ObservationModel(
-        far_error=0.0, overcoded_incursion=0.0, undercoded_incursion=0.0, adjacent_error=0.0
+        far_error=0.0,
+        overcoded_incursion=0.0,
+        undercoded_incursion=0.0,
+        adjacent_error=0.0,
+        ground_false=0.0,
     )
-    with pytest.raises(FilterError, match=r"2021-05.*probability 0"):
+    # 2021-01: no dated change of the ground held that month (2021-05 has one).
+    with pytest.raises(FilterError, match=r"2021-01.*probability 0"):
         f = WorldFilter(
-            scenario, record.first_month, 6, 50, np.random.SeedSequence(0), observation=impossible
+            # seed 3: no world ends (treaty, war) in the first month, which would let
+            # it through at the contradiction floor
+            scenario, record.first_month, 6, 50, np.random.SeedSequence(3), observation=impossible
         )
         for i in range(5):
-            rung = 3 if i == 4 else 0
-            f.assimilate(MonthObservation(record.first_month + i, rung, False, False, False, False))
+            ground = i == 0
+            f.assimilate(MonthObservation(record.first_month + i, 0, ground, False, False, False))
 
 
 @pytest.mark.slow

@@ -112,13 +112,20 @@ def test_bad_input_exits_2(capsys, tmp_path, case, expected):
 def test_zero_likelihood_everywhere_exits_2_naming_the_month(capsys, tmp_path, monkeypatch):
     from sim.record import observation
 
+    # No misreading at all: ground taken needs an incursion, and a month coded quiet
+    # rules every incursion out (2021-03 rewritten below).
     impossible = observation.ObservationModel(
-        far_error=0.0, overcoded_incursion=0.0, undercoded_incursion=0.0, adjacent_error=0.0
+        far_error=0.0,
+        overcoded_incursion=0.0,
+        undercoded_incursion=0.0,
+        adjacent_error=0.0,
+        ground_false=0.0,
     )
     monkeypatch.setattr(
         observation.ObservationModel, "named", classmethod(lambda cls, name: impossible)
     )
-    record = short_record(tmp_path, 5)  # 2021-05 is an incursion month
+    record = short_record(tmp_path, 5)  # 2021-03, quiet, gets ground taken
+    record.write_text(record.read_text().replace("\n2021-03,0,0,false,", "\n2021-03,0,0,true,"))
     code, _, err = run_cli(
         capsys,
         "forecast",
@@ -132,7 +139,7 @@ def test_zero_likelihood_everywhere_exits_2_naming_the_month(capsys, tmp_path, m
         "1",
     )
     assert code == 2
-    assert "month 2021-05" in err and "probability 0" in err
+    assert "month 2021-03" in err and "probability 0" in err
 
 
 def test_evidence_json_and_reading(capsys, tmp_path):

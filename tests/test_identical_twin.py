@@ -99,7 +99,7 @@ def test_log_likelihood_higher_at_the_true_parameters():
 
     truth = truth_scenario()
     distant = truth.with_overrides(
-        {"azerbaijan.decision_noise": 0.5, "azerbaijan.change_cost": 2.0}
+        {"azerbaijan.decision_noise": 0.5, "azerbaijan.posture_cost": 2.0}
     )
     twins = twin_records(truth, 6, seed=23)
     at_truth = at_distant = 0.0

@@ -20,7 +20,7 @@ from sim.calibration.likelihood_run import (
 from sim.calibration.pmmh import PMMHSettings
 from tests.conftest import BASELINE, RECORD
 
-KEYS = ["azerbaijan.decision_noise", "azerbaijan.change_cost"]
+KEYS = ["azerbaijan.decision_noise", "azerbaijan.posture_cost"]
 TINY = LikelihoodSettings(
     if2=IF2Settings(particles=24, iterations=2),
     if2_blocks=2,

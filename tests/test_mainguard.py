@@ -21,8 +21,8 @@ from sim.actors.azerbaijan import Azerbaijan
 
 class CappedAzerbaijan(Azerbaijan):
     def decide(self, w, v, u):
-        (usual,) = super().decide(w, v, u)
-        return (np.minimum(usual, 2).astype(usual.dtype),)
+        posture, usual = super().decide(w, v, u)
+        return posture, np.minimum(usual, 2).astype(usual.dtype)
 
 {patch}
 """

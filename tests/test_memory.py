@@ -7,7 +7,7 @@ import numpy as np
 
 from sim.actors import ACTOR_ORDER, armenia, azerbaijan
 from sim.actors.azerbaijan import Azerbaijan
-from sim.ladder import CstoResponse
+from sim.ladder import CstoResponse, posture_at
 from sim.model import EscalationModel
 from tests.helpers import Start, params, views
 
@@ -31,7 +31,8 @@ ALWAYS = dict(usa_eu__gas_dependence=0.0, usa_eu__low_priority=0.0, usa_eu__deci
 def scripted(script):
     class Scripted(Azerbaijan):
         def decide(self, w, v, u):
-            return (np.full(w.n, script[min(w.week, len(script)) - 1], dtype=w.rung.dtype),)
+            rung = script[min(w.week, len(script)) - 1]
+            return np.full(w.n, posture_at(rung), np.int8), np.full(w.n, rung, w.rung.dtype)
 
     return Scripted
 

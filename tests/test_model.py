@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.ladder import N_STATES, TREATY_STATE
+from sim.ladder import N_STATES, TREATY_STATE, Posture
 from sim.params import ParamKey
 from sim.results import RunResult
 from sim.stats import wilson_interval
@@ -234,9 +234,10 @@ def test_a_change_before_the_first_week_is_the_same_as_building_with_it():
 
 def test_a_change_at_week_k_leaves_the_weeks_before_and_rules_the_weeks_after():
     """Freezing the ladder at week k: the first k weeks are those of the unchanged run
-    (same seed, same bytes), and from week k on every running world fights on the rung
-    its last week left it to start from (its own rung, or tension after an operation
-    held, a clash after one repelled), unless Baku offers the treaty (rung 0)."""
+    (same seed, same bytes), and from week k on every running world keeps its posture
+    and an operation under way stays on the rung its last week left it to start from
+    (its own rung, or tension after an operation held, a clash after one repelled),
+    unless Baku offers the treaty (talks, rung 0)."""
     k, n = 8, 4_000
     usual = model(n, seed=15, horizon=30)
     frozen = model(n, seed=15, horizon=30)
@@ -245,11 +246,15 @@ def test_a_change_at_week_k_leaves_the_weeks_before_and_rules_the_weeks_after():
             frozen.update_parameters(_dotted(FROZEN_LADDER))
         w = frozen.world
         start, running = w.start_rung.copy(), w.active.copy()
+        posture = w.posture.copy()
         usual.step()
         frozen.step()
         if week >= k:
-            expected = np.where(w.sign_offer, 0, start)
-            np.testing.assert_array_equal(w.rung[running], expected[running])
+            offered = w.sign_offer[running]
+            kept = np.where(offered, Posture.TALKS, posture[running])
+            np.testing.assert_array_equal(w.posture[running], kept)
+            operating = (start >= 3)[running]
+            np.testing.assert_array_equal(w.rung[running][operating], start[running][operating])
     counts_usual = np.array(usual.datacollector.model_vars["state_counts"])
     counts_frozen = np.array(frozen.datacollector.model_vars["state_counts"])
     np.testing.assert_array_equal(counts_usual[: k + 1], counts_frozen[: k + 1])

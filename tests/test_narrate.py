@@ -6,7 +6,7 @@ import numpy as np
 from sim.actors import ACTOR_ORDER
 from sim.actors.azerbaijan import Azerbaijan
 from sim.actors.usa_eu import UsEu
-from sim.ladder import Rung
+from sim.ladder import Posture, Rung
 from sim.model import EscalationModel
 from sim.narrate import Week, ending, is_over, narrate, step_world, week_events
 from tests.helpers import FROZEN_LADDER, Start, model, params
@@ -125,7 +125,7 @@ class StepsDown(Azerbaijan):
     """A Baku that always steps down to tension (the override hook, notebook 05)."""
 
     def decide(self, w, v, u):
-        return (np.ones_like(w.rung),)
+        return np.full(w.n, Posture.PRESSURE, np.int8), np.ones_like(w.rung)
 
 
 def test_a_withdrawal_is_told_once_with_what_both_sides_learned():

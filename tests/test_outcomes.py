@@ -72,7 +72,13 @@ def test_indicators_read_the_world_state_as_their_meanings_say():
     from each world's weekly rungs), not a single week's launch; the others read the
     world's flags."""
     m = model(
-        4_000, seed=11, horizon=52, usa_eu__sanctions_credibility=0.2, azerbaijan__change_cost=0.5
+        4_000,
+        seed=11,
+        horizon=52,
+        usa_eu__sanctions_credibility=0.2,
+        azerbaijan__change_cost=0.5,
+        azerbaijan__corridor_value=20.0,
+        azerbaijan__buildup_weeks=2.0,
     )
     rungs, running = [], []
     while m.running:

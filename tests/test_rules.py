@@ -9,8 +9,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.actors import PARAMETERS, armenia, azerbaijan, csto, russia, turkey, usa_eu, world
+from sim.actors import PARAMETERS, armenia, csto, russia, turkey, usa_eu, world
 from sim.actors.choice import logit_choice, logit_probabilities
+from sim.actors.posture import choose_event, choose_posture, posture_values
 from sim.ladder import CstoResponse
 from tests.helpers import bakus_utilities, views
 from tests.helpers import world as start_worlds
@@ -216,10 +217,10 @@ def _utilities(v, w=None) -> np.ndarray:
 
 
 def test_utilities_rank_rungs_as_the_experts_describe_at_defaults():
-    """At default values Baku prefers tension to any fighting, and a full-scale
+    """At default values Baku prefers talks or tension to any fighting, and a full-scale
     invasion is the worst rung (Kopalyan, Mirgadirov, Tasits)."""
     u = _utilities(views(1))
-    assert u.argmax() == 1
+    assert u.argmax() in (0, 1) and u[:2].min() > u[2:].max()
     assert u.argmin() == 5
 
 
@@ -259,14 +260,31 @@ def test_bakus_expectations_are_the_other_actors_own_rules():
     assert p_sanction[5] > p_sanction[2] > 0 and p_war[5] > 0
 
 
-def test_choose_rung_at_zero_noise_is_the_best_option_net_of_moving():
-    az = views(3, azerbaijan__decision_noise=0.0, azerbaijan__change_cost=1.0).azerbaijan
-    utilities = np.repeat([[0.0], [1.0], [0.0], [2.5], [0.0], [4.0]], 3, axis=1)
-    start = np.array([1, 3, 5], dtype=np.int8)
-    # From 1: rung 1 (1) beats 3 (2.5 - 2) and 5 (4 - 4); from 3: 3 (2.5) beats 5 (4 - 2)
-    # and 1 (1 - 2); from 5: 5 (4) beats 3 (2.5 - 2).
-    got = azerbaijan.choose_rung(start, utilities, az, np.full(3, 0.5))
-    np.testing.assert_array_equal(got, [1, 3, 5])
+def test_choose_event_at_zero_noise_is_the_best_allowed_rung_net_of_momentum():
+    """Worked by hand, utilities (0, 1, 0, 2.5, 0, 4), change cost 1. Talks: rung 0 only.
+    Pressure from tension: the best of 1-3 is 3 (2.5), no momentum outside an operation.
+    A build-up not ready: the same as pressure; ready: 5 (4). An incursion under way
+    (start 3) in talks: 3 (2.5) beats 0 (0 - 3) and 1 (1 - 2). An invasion under way
+    (start 5): 5 (4) beats 3 (2.5 - 2)."""
+    utilities = np.repeat([[0.0], [1.0], [0.0], [2.5], [0.0], [4.0]], 6, axis=1)
+    posture = np.array([0, 1, 2, 2, 0, 2], dtype=np.int8)
+    ready = np.array([False, False, False, True, False, False])
+    start = np.array([1, 1, 1, 1, 3, 5], dtype=np.int8)
+    got = choose_event(posture, ready, start, utilities, np.zeros(6), np.ones(6), np.full(6, 0.5))
+    np.testing.assert_array_equal(got, [0, 3, 3, 5, 3, 5])
+
+
+def test_posture_values_are_the_best_week_each_allows_at_zero_noise():
+    """At zero noise a posture is worth its best allowed rung: talks 0, pressure the best
+    of 1-3, a build-up the best of 1-5 less its weekly cost; the choice then pays
+    posture_cost per step from last week's posture."""
+    utilities = np.repeat([[0.5], [1.0], [0.0], [2.5], [0.0], [4.0]], 3, axis=1)
+    values = posture_values(utilities, np.zeros(3), np.full(3, 1.0))
+    np.testing.assert_allclose(values[:, 0], [0.5, 2.5, 3.0])
+    last = np.array([0, 1, 2], dtype=np.int8)
+    # From talks: 0.5 vs 2.5 - 1 vs 3 - 2: pressure. From a build-up: 3 beats 2.5 - 1.
+    got = choose_posture(last, values, np.zeros(3), np.ones(3), np.full(3, 0.5))
+    np.testing.assert_array_equal(got, [1, 1, 2])
 
 
 def test_operation_success_and_repel_known_answers():

@@ -1,14 +1,16 @@
-"""Azerbaijan: chooses its rung each week, conducts operations, and offers to sign once
-its conditions are met.
+"""Azerbaijan: holds a posture, picks the week's event, conducts operations, and offers
+to sign once its conditions are met.
 
 Each week Baku compares, for every rung, the expected gains (leverage over Armenia's
 remaining treaty conditions, the land link to Nakhchivan, claims on Armenian territory,
 Russian favour, Turkish backing) with the expected costs (a sanctions spell, weighted by
 its belief in Western resolve and the revenue at risk; isolation; casualties; a
-Russian/CSTO military response) less a penalty on their spread (risk aversion), and
-picks by logit choice. Moving costs ``change_cost``: an offensive needs preparation
-(seed 001, Areshev: "there are no signs of armed preparations for a full-scale
-invasion").
+Russian/CSTO military response) less a penalty on their spread (risk aversion). From
+those utilities it chooses a posture (talks, pressure, or the build-up of an operation
+in depth), which lasts, and the week's event among the rungs the posture allows, which
+does not (:mod:`sim.actors.posture`): a clash lasts days, a fait accompli can come out
+of a quiet month, and an operation in depth needs a visible build-up first (seed 001,
+Areshev: "there are no signs of armed preparations for a full-scale invasion").
 
 What Baku expects of the others is each actor's own rule, fed with what Baku believes:
 :func:`usa_eu.impose_probability` with its belief in Western resolve,
@@ -37,9 +39,10 @@ import numpy as np
 
 from sim import operations
 from sim.actors import armenia, csto, russia, turkey, usa_eu, world
+from sim.actors import posture as posture_rule
 from sim.actors.base import Actor
-from sim.actors.choice import binary_choice, logit_choice, reference_utility
-from sim.ladder import ATTACK_RUNG, DEPTH_RUNG, N_RUNGS, OperationEnd, Rung
+from sim.actors.choice import binary_choice, reference_utility
+from sim.ladder import ATTACK_RUNG, DEPTH_RUNG, N_RUNGS, OperationEnd, Posture, Rung
 from sim.params import ActorParams, param
 
 S000 = "000_b6c8157d2dc91f0e.txt"
@@ -100,6 +103,18 @@ class Params(ActorParams):
         f'{S001}: Mikaelian "Azerbaijan is staking claims to Armenia\'s entire territory"; '
         '"Aliyev ordered the mapping of all mineral deposits in Armenia"',
     )
+    talks_value: np.ndarray = param(
+        "weekly value to Baku of quiet talks, added to Western mediation: what a treaty "
+        "track that may deliver its conditions without fighting is worth while the guns "
+        "are quiet",
+        "utility units",
+        0.0,
+        10.0,
+        1.0,
+        f'{S001}: "active negotiations are underway to open the land border" (talks go on '
+        f'beside the pressure); {S000}: Tasits "the establishment of some mechanisms for '
+        "interaction\"; assumption for the size: calibrated on the record's quiet months",
+    )
     military_advantage: np.ndarray = param(
         "Azerbaijan's edge: the chance an operation meets no effective resistance",
         "share",
@@ -135,13 +150,43 @@ class Params(ActorParams):
         f'{S000}: Tasits "These are quite strong deterrents for Azerbaijan"',
     )
     change_cost: np.ndarray = param(
-        "cost per rung crossed when Baku changes rung in a week (preparation, decision)",
+        "cost per rung crossed when an operation on Armenian soil under way (rung 3-5) "
+        "changes rung: an operation's momentum",
         "utility units",
         0.0,
         15.0,
         1.0,
-        "assumption: escalation and climb-down take preparation and political decisions; cf. "
+        "assumption: a war once started has momentum (the 2020 war lasted six weeks); cf. "
         f'{S001} Areshev "there are no signs of armed preparations for a full-scale invasion"',
+    )
+    posture_cost: np.ndarray = param(
+        "cost per step when Baku changes posture (talks, pressure, build-up) in a week: a "
+        "change of policy is a political decision",
+        "utility units",
+        0.0,
+        15.0,
+        1.0,
+        "assumption: a policy toward Armenia lasts weeks to months (the record's quiet and "
+        "tense spells, armenia_azerbaijan_monthly.csv); its size is calibrated",
+    )
+    buildup_weeks: np.ndarray = param(
+        "weeks of visible build-up before a corridor offensive or an invasion can start",
+        "weeks",
+        1.0,
+        26.0,
+        4.0,
+        f'{S001}: Areshev "there are no signs of armed preparations for a full-scale '
+        'invasion" (preparations are visible and precede it); assumption for the length: '
+        "a month to mass forces for an operation in depth",
+    )
+    buildup_cost: np.ndarray = param(
+        "weekly cost of keeping forces massed for an operation in depth",
+        "utility units",
+        0.0,
+        10.0,
+        0.5,
+        "assumption: a mobilisation costs money and attention every week it lasts; its "
+        "size is not in the seeds, and the record has no build-up to calibrate it on",
     )
     decision_noise: np.ndarray = param(
         "logit temperature: how far choices stray from the best expected option",
@@ -297,7 +342,8 @@ def rung_utilities(
     """Baku's expected weekly utility of fighting on each rung, less risk aversion times
     the spread: shape (6, n).
 
-    Gains: leverage while treaty conditions remain (seed 000, Tasits), the corridor and
+    Gains: quiet talks and Western mediation (seed 001: "active negotiations are
+    underway"), leverage while treaty conditions remain (seed 000, Tasits), the corridor and
     territory weighted by the chance of success (seed 001, Areshev, Mikaelian), Russian
     favour (seed 001, Kopalyan) and Turkey's line (seed 001, Mikaelian vs Yunusov).
     Costs: a sanctions spell (seed 001, Mirgadirov, Kopalyan), isolation (seed 000,
@@ -313,6 +359,9 @@ def rung_utilities(
     mean[LOW] += fixed.ground_mean
     mean += az.leverage_value * w.conditions_unmet() * LEVERAGE_PROFILE[:, None]
     mean += turkey.pull_on_baku(tk, w.turkey_stance)
+    # Talks hold only while the guns are quiet: the peace process (and the West's
+    # mediation of it) is worth something on rung 0 alone.
+    mean[0] += az.talks_value + us.mediation
     variance = fixed.ground_variance.copy()
     success = armenia.operation_success(RUNGS[DEEP], az.military_advantage, w.denial, w.denial)
     secured = corridor_secured(w.corridor_held, w.russian_corridor, wd)
@@ -331,20 +380,33 @@ def rung_utilities(
     return mean - az.risk_aversion * np.sqrt(variance)
 
 
-def choose_rung(rung: np.ndarray, utilities: np.ndarray, az: Params, u: np.ndarray) -> np.ndarray:
-    """This week's rung, any rung of the ladder, by logit choice from ``rung`` (where the
-    last week left Baku).
-
-    Moving costs ``change_cost`` per rung crossed (Kahn's ladder: rungs separated by
-    thresholds; seed 001, Areshev: "no signs of armed preparations for a full-scale
-    invasion"), so an offensive from mere tension is possible but rarer than a step,
-    and a war once started has momentum. The draw is by inverse CDF over rungs in
-    ladder order, so with common random numbers a world whose options look better to
-    Baku never ends on a lower rung than an otherwise identical one.
-    """
-    distance = np.abs(RUNGS - rung[None, :])
-    options = utilities - az.change_cost * distance
-    return logit_choice(options, az.decision_noise, u).astype(rung.dtype)
+def choose_move(
+    posture: np.ndarray,
+    start_rung: np.ndarray,
+    buildup: np.ndarray,
+    utilities: np.ndarray,
+    az: Params,
+    u_posture: np.ndarray,
+    u_event: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """This week's posture and rung (:mod:`sim.actors.posture`): a posture chosen by its
+    value (the best week it allows, in expectation) less ``posture_cost`` per step from
+    last week's, then the week's event among the rungs it allows, by logit choice over
+    the same utilities. An operation in depth under way keeps the build-up posture and
+    its momentum. Seed 001, Kopalyan: "it is one thing to have flare-ups on the border,
+    or for Azerbaijan to attack and take a position or two" (pressure's events); Areshev:
+    "no signs of armed preparations for a full-scale invasion" (the build-up first)."""
+    values = posture_rule.posture_values(utilities, az.decision_noise, az.buildup_cost)
+    chosen = posture_rule.choose_posture(
+        posture, values, az.decision_noise, az.posture_cost, u_posture
+    )
+    in_depth = start_rung >= DEPTH_RUNG
+    chosen = np.where(in_depth, Posture.BUILD_UP, chosen).astype(posture.dtype)
+    ready = buildup >= az.buildup_weeks
+    rung = posture_rule.choose_event(
+        chosen, ready, start_rung, utilities, az.decision_noise, az.change_cost, u_event
+    )
+    return chosen, rung
 
 
 def offer_gain(az: Params, us: usa_eu.Params) -> np.ndarray:
@@ -393,10 +455,10 @@ def learn_resolve(
 class Azerbaijan(Actor):
     """Moves second each week, after Turkey: may offer to sign, picks its rung, fights."""
 
-    actor, label, draws_per_week = "azerbaijan", "Azerbaijan", 3
-    decides = ("rung",)
-    # The offer to sign, and the operations that follow from the rung.
-    writes = ("sign_offer", *operations.WRITES)
+    actor, label, draws_per_week = "azerbaijan", "Azerbaijan", 4
+    decides = ("posture", "rung")
+    # The offer to sign, the build-up's count, and the operations that follow from the rung.
+    writes = ("sign_offer", "buildup_weeks", *operations.WRITES)
     learns = ("resolve_a", "resolve_b")
     # Rebuilt each week before they are read: the offer, this week's utilities, and the
     # sanctions in force before the West's move (for learn()).
@@ -420,18 +482,27 @@ class Azerbaijan(Actor):
         self.sanctioned_before = w.sanctioned.copy()
 
     def decide(self, w, v, u):
-        """This week's rung for every world (:func:`choose_rung` from ``w.start_rung``,
-        with draw ``u[1]``; ``u[0]`` is the offer draw, ``u[2]`` the repel draw), from
+        """This week's posture and rung for every world (:func:`choose_move` from
+        ``w.posture`` and ``w.start_rung``, with draws ``u[3]`` for the posture and
+        ``u[1]`` for the event; ``u[0]`` is the offer draw, ``u[2]`` the repel draw), from
         ``self.utilities``: Baku's utility of each rung this week, shape (6, n), which
         :meth:`observe` computes before. Override to try another rule (notebook 05): the
         offer, the operations and the bookkeeping around it stay the same."""
-        return (choose_rung(w.start_rung, self.utilities, v.azerbaijan, u[1]),)
+        return choose_move(
+            w.posture, w.start_rung, w.buildup_weeks, self.utilities, v.azerbaijan, u[3], u[1]
+        )
 
     def consequences(self, w, v, u, before):
         """An offer to sign puts Baku at the table instead of its rung; then the week's
         operations on the ground (:func:`sim.operations.advance`, repel draw ``u[2]``)."""
         az = v.azerbaijan
         w.sign_offer = self.offers
+        w.posture = np.where(self.offers, Posture.TALKS, w.posture).astype(w.posture.dtype)
+        w.buildup_weeks = np.where(
+            w.active,
+            posture_rule.count_buildup(w.buildup_weeks, w.posture, w.rung),
+            w.buildup_weeks,
+        ).astype(w.buildup_weeks.dtype)
         w.rung = np.where(self.offers, Rung.NEGOTIATION, w.rung).astype(w.rung.dtype)
         success = armenia.operation_success(
             w.rung, az.military_advantage, v.armenia.border_readiness, w.denial
@@ -447,6 +518,7 @@ class Azerbaijan(Actor):
             "offered": w.sign_offer,
             "end": w.op_end,
             "from": before["rung"],
+            "posture_from": before["posture"],
         }
 
     def learn(self, w, v, operation_ended):
@@ -460,6 +532,9 @@ class Azerbaijan(Actor):
         rung = Rung(int(w.rung[i]))
         end = int(self.last["end"][i])
         said = []
+        posture, was = Posture(int(w.posture[i])), int(self.last["posture_from"][i])
+        if posture != was and w.active[i]:
+            said.append(f"{self.label} turns to {posture.label}")
         if self.last["offered"][i]:
             said.append(f"{self.label} offers to sign the peace treaty")
         elif end == OperationEnd.WITHDRAWN:

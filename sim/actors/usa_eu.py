@@ -94,7 +94,8 @@ class Params(ActorParams):
         'in Armenia (EUMA)] to leave the border ... Pashinyan categorically refused"',
     )
     mediation: np.ndarray = param(
-        "Western mediation effort: adds to Baku's gain from signing once it is on the table",
+        "Western mediation effort: adds to Baku's gain from signing once it is on the table "
+        "and to its value of quiet talks",
         "utility units",
         0.0,
         3.0,

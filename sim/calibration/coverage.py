@@ -24,10 +24,10 @@ from sim.calibration.pmmh import PMMHSettings, run_chunk, start_chains
 
 KEYS = (
     "azerbaijan.decision_noise",
-    "azerbaijan.change_cost",
+    "azerbaijan.posture_cost",
     "azerbaijan.great_power_war_cost",
 )
-RATIO = "change_cost / decision_noise"
+RATIO = "posture_cost / decision_noise"
 SMALL = PMMHSettings(chains=8, worlds=80, iterations=30, burn_in=10, chunk=10)
 
 

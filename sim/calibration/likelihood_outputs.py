@@ -12,9 +12,9 @@
 - ``prior_posterior.png``.
 
 The rule (stated so it can be checked): a parameter is identified when its posterior sd
-is below ``SD_RATIO_IDENTIFIED`` times its prior sd. Decision noise and change cost enter
+is below ``SD_RATIO_IDENTIFIED`` times its prior sd. Decision noise and the posture cost enter
 Baku's choice mostly as their ratio (the cost of a step measured in units of noise), so
-the ratio change_cost/decision_noise is judged too; when the ratio is identified and
+the ratio posture_cost/decision_noise is judged too; when the ratio is identified and
 they are not, both are drawn jointly from the posterior (which holds the ratio) and are
 said to be calibrated only through it.
 """
@@ -34,8 +34,8 @@ from sim.output import scenario_yaml_text
 
 SD_RATIO_IDENTIFIED = 0.7
 NOT_IDENTIFIED = "not identified by the record, kept at its prior"
-NOISE, COST = "azerbaijan.decision_noise", "azerbaijan.change_cost"
-RATIO = "azerbaijan.change_cost / azerbaijan.decision_noise"
+NOISE, COST = "azerbaijan.decision_noise", "azerbaijan.posture_cost"
+RATIO = "azerbaijan.posture_cost / azerbaijan.decision_noise"
 PRIOR_DRAWS = 20000
 
 

@@ -3,7 +3,7 @@
 The default set is the behavioural parameters whose size no seed argument fixes (issue
 10: "decision noise, change cost, the cost weights, the CSTO and sanctions hazards"):
 
-- ``azerbaijan.decision_noise`` and ``azerbaijan.change_cost``: modelling assumptions
+- ``azerbaijan.decision_noise`` and ``azerbaijan.posture_cost``: modelling assumptions
   (quantal response; preparation costs) with no quoted number, yet they move the
   chance of a border clash within a year from 14% to 83% and from 72% to 18%;
 - ``azerbaijan.casualty_cost``, ``isolation_cost`` and ``great_power_war_cost``: the
@@ -44,7 +44,8 @@ DEFAULT_PARAMETERS: tuple[ParamKey, ...] = tuple(
         registered,
         (
             "azerbaijan.decision_noise",
-            "azerbaijan.change_cost",
+            "azerbaijan.posture_cost",
+            "azerbaijan.talks_value",
             "azerbaijan.casualty_cost",
             "azerbaijan.isolation_cost",
             "azerbaijan.great_power_war_cost",
