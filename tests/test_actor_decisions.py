@@ -216,19 +216,31 @@ def test_yerevan_signs_an_offer_iff_signing_pays(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_yerevan_calls_for_help_by_its_appeal_utility(seed):
-    """Under attack short of an invasion, Armenia invokes the CSTO iff the utility its
-    trust stands for is > 0, else it calls on the West; under an invasion it does both;
-    not attacked, neither. At zero noise that utility is 0 whatever the trust
-    (reference_utility), so the choice is a tie, split evenly."""
-    b, a, v = _week_at_zero_noise(armenia.Armenia, "armenia.decision_noise", seed)
-    gain = armenia.reference_utility(b.trust_belief(), v.armenia.decision_noise)
+    """Under an incursion or a corridor offensive, Armenia invokes the CSTO iff
+    appeal_gain (its trust, and its standing: a frozen member's is -inf) is > 0, else
+    it calls on the West; under a border clash it calls on the West only; under an
+    invasion it does both; not attacked, neither. At zero noise the trust's utility is
+    0 whatever the trust (reference_utility), so a full member's choice is a tie, split
+    evenly; the standing is pinned at 1 in a quarter of the worlds to reach it."""
+    b, a, v = _week_at_zero_noise(
+        armenia.Armenia,
+        "armenia.decision_noise",
+        seed,
+        pin_params={"armenia.csto_participation": 1.0},
+    )
+    gain = armenia.appeal_gain(b.trust_belief(), v.armenia)
     attacked, invasion = b.rung >= armenia.ATTACK_RUNG, b.rung >= 5
     assert not (a.appealed | a.west_call)[~attacked].any()
     assert (a.appealed & a.west_call)[invasion].all()
-    choosing = attacked & ~invasion
+    clash = b.rung == armenia.ATTACK_RUNG
+    assert a.west_call[clash].all() and not a.appealed[clash].any()
+    choosing = (b.rung >= armenia.OPERATION_RUNG) & ~invasion
     np.testing.assert_array_equal(a.west_call[choosing], ~a.appealed[choosing])
     _assert_binary(a.appealed, gain, choosing, "appealed")
-    _assert_both_ways(a.appealed, "appealed")
+    _assert_both_ways(a.appealed[choosing], "appealed")
+    # Frozen or partial standing (log_share < 0) with a tied trust: never invoked.
+    partial = choosing & (v.armenia.csto_participation < 1.0)
+    assert partial.sum() >= 10 and not a.appealed[partial].any()
 
 
 # Russia (and its answer for the CSTO).
@@ -267,11 +279,12 @@ def test_moscow_swoops_iff_the_swoop_pays(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_moscow_stirs_unrest_iff_it_pays(seed):
-    """Once there is fighting Moscow incites unrest iff unrest_gain > 0 (the reference
-    chance is worth nothing at zero noise, so it is Yerevan's call on the West, and a
-    tie without it); sticky."""
+    """Once there is fighting Moscow incites unrest iff unrest_gain > 0; the reference
+    chance is worth nothing at zero noise, so every fighting world is a tie, split
+    evenly; sticky."""
     b, a, v = _week_at_zero_noise(russia.Russia, "russia.decision_noise", seed)
-    gain = russia.unrest_gain(b.west_call, v.russia)
+    gain = russia.unrest_gain(v.russia)
+    assert np.all(gain == 0.0)
     fresh = ~b.unrest
     assert a.unrest[b.unrest].all()
     assert not a.unrest[fresh & (b.rung < 2)].any()
@@ -346,8 +359,12 @@ def test_the_west_sanctions_iff_sanctions_pay(seed):
     us = v.usa_eu
     gain = usa_eu.sanction_gain(b.rung, us, us.sanctions_credibility, b.west_call)
     free, attack = ~b.sanctioned, b.rung >= usa_eu.ATTACK_RUNG
-    assert not a.sanctioned[free & ~attack].any()
-    firm = _assert_binary(a.sanctioned, gain, free & attack, "imposed")
+    # On the table only where the West has something at stake (not a clash, nor an
+    # incursion it has not warned against).
+    at_stake = usa_eu.sanction_stake(b.rung, us, b.west_call) > 0
+    assert not a.sanctioned[free & ~at_stake].any()
+    _assert_both_ways(at_stake[free & attack], "at stake under attack")
+    firm = _assert_binary(a.sanctioned, gain, free & at_stake, "imposed")
     _assert_both_ways(a.sanctioned[firm], "imposed")
     lifted = b.sanctioned & ~attack & (b.quiet_weeks + 1 >= us.lift_after_weeks)
     np.testing.assert_array_equal(a.sanctioned[b.sanctioned], ~lifted[b.sanctioned])

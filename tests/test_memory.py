@@ -112,12 +112,13 @@ def test_an_imposition_raises_it():
 
 def test_a_lower_belief_makes_fighting_look_better_to_baku():
     """Baku's expected sanctions cost reads its belief: after an unpunished end its
-    utility of every fighting rung rises, and of rhetoric stays."""
+    utility of every rung the West may sanction (an operation) rises, and of rhetoric
+    and a border clash (no sanctions on the table) stays."""
     v = views(1)
     before = _utilities(v, resolve_b=1.6)
     after = _utilities(v, resolve_b=2.6)
-    assert np.all(after[2:] > before[2:])
-    np.testing.assert_allclose(after[:2], before[:2], rtol=1e-12)
+    assert np.all(after[3:] > before[3:])
+    np.testing.assert_allclose(after[:3], before[:3], rtol=1e-12)
 
 
 def _utilities(v, **state):

@@ -41,6 +41,7 @@ def test_sanctions_and_csto_are_told():
         usa_eu__sanctions_credibility=1.0,
         usa_eu__gas_dependence=0.0,
         csto__statement_propensity=1.0,
+        armenia__csto_participation=1.0,  # a member that appeals: the CSTO answers
         **FROZEN_LADDER,
     )
     text = "\n".join(narrate(m))

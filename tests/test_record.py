@@ -150,13 +150,38 @@ def test_shipped_conditions_validate_and_cover_the_issue_range():
 
 def test_baseline_as_of_its_own_month_differs_only_where_the_timeline_moved_on():
     """The conditions describe departures from the scenario's present: as of March 2025
-    only Armenia's CSTO appeal differs (frozen in 2024, after the baseline's sources)."""
+    only Armenia's CSTO appeal differs (frozen in 2024, after the baseline's sources) and
+    the treaty text, agreed on 13 March 2025, after the 1st; as of April only the
+    appeal."""
     base = load_scenario(BASELINE)
     now = scenario_as_of(base, "2025-03")
     changed = {k for k in base.parameters if now.parameters[k] != base.parameters[k]}
-    assert changed == {"armenia.csto_appeal"}
+    assert changed == {"armenia.csto_appeal", "armenia.treaty_text_agreed"}
     assert now.parameters["armenia.csto_appeal"].dist.mean() == pytest.approx(0.02)
+    assert now.parameters["armenia.treaty_text_agreed"].dist.mean() == 0.0
     assert now.initial == base.initial and str(now.as_of) == "2025-03-01"
+    april = scenario_as_of(base, "2025-04")
+    changed = {k for k in base.parameters if april.parameters[k] != base.parameters[k]}
+    assert changed == {"armenia.csto_appeal"}
+
+
+def test_side_outcomes_read_the_dated_conditions():
+    """Armenia is a participating CSTO member until the freeze of 22 February 2024 (the
+    baseline's frozen standing after it); the West has warned against an incursion from
+    October 2023 (seed 001, Yunusov); no treaty text before 13 March 2025."""
+    base = load_scenario(BASELINE)
+
+    def mean(month, key):
+        return scenario_as_of(base, month).parameters[key].dist.mean()
+
+    participation = "armenia.csto_participation"
+    assert [mean(m, participation) for m in ("2021-01", "2024-02", "2024-03")] == [1.0, 1.0, 0.0]
+    warning = "usa_eu.incursion_warning"
+    assert [mean(m, warning) for m in ("2021-01", "2023-10", "2023-11")] == [0.0, 0.0, 1.0]
+    text = "armenia.treaty_text_agreed"
+    assert [mean(m, text) for m in ("2021-01", "2025-03", "2025-04")] == [0.0, 0.0, 1.0]
+    assert base.parameters[participation].dist.mean() == 0.0
+    assert base.parameters[warning].dist.mean() == base.parameters[text].dist.mean() == 1.0
 
 
 def test_as_of_applies_changes_dated_on_or_before_the_first_of_the_month():
@@ -193,7 +218,7 @@ def test_parameter_schedule_puts_changes_in_the_week_of_their_date():
     }
     assert max(schedule) < 52
     assert all(isinstance(v, float) for values in schedule.values() for v in values.values())
-    assert parameter_schedule(base, "2023-10", 3) == []  # nothing dated in the window
+    assert parameter_schedule(base, "2023-11", 3) == []  # nothing dated in the window
 
 
 def write_conditions(tmp_path: Path, old: str, new: str) -> Path:

@@ -51,8 +51,9 @@ def test_the_riskier_option_loses_more_as_risk_aversion_grows():
 
 
 def test_certain_rungs_are_untouched_by_risk_aversion():
-    """Rhetoric (rungs 0-1) has no uncertain part at default values: its utility does
-    not depend on risk aversion, while every fighting rung's falls."""
+    """Rhetoric and a border clash (rungs 0-2) have no uncertain part at default values
+    (a clash takes no ground, risks no sanctions and no great-power war): their utility
+    does not depend on risk aversion, while every operation's falls."""
     calm, averse = (_utilities(params(1, azerbaijan__risk_aversion=ra))[:, 0] for ra in (0.0, 2.0))
-    np.testing.assert_allclose(averse[:2], calm[:2], rtol=1e-12)
-    assert np.all(averse[2:] < calm[2:])
+    np.testing.assert_allclose(averse[:3], calm[:3], rtol=1e-12)
+    assert np.all(averse[3:] < calm[3:])

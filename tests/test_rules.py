@@ -74,20 +74,39 @@ def test_unavailable_option_is_never_chosen():
 
 
 def test_impose_probability_known_answers():
-    """At defaults (resolve 0.6, monitors 0.7, gas 0.25, low priority 3, unit noise)
-    the gain on rung r is 0.6 x OUTRAGE[r] x (1 + 0.7 x MONITOR_BOOST[r]) - 8 x 0.25
-    - 3; a call on the West multiplies the stake by 1.5; rhetoric draws nothing."""
+    """At defaults (resolve 0.6, monitors 0.7, gas 0.25, low priority 3, unit noise, the
+    incursion warning given) the gain on rung r is 0.6 x OUTRAGE[r] x (1 + 0.7 x
+    MONITOR_BOOST[r]) - 8 x 0.25 - 3; a call on the West multiplies the stake by 1.5;
+    rhetoric and a border clash stake nothing, so sanctions are not on the table."""
     us = views(1).usa_eu
     cost = 8 * 0.25 + 3
-    stakes = {2: 0.5 * (1 + 0.7), 3: 2.0 * (1 + 0.35), 4: 4.5, 5: 6.5}
+    stakes = {3: 2.0 * (1 + 0.35), 4: 4.5, 5: 6.5}
     for west_call, boost in ((0.0, 1.0), (1.0, 1.5)):
         p = usa_eu.impose_probability(RUNGS[:, None], us, np.array([0.6]), np.array([west_call]))[
             :, 0
         ]
-        assert p[0] == p[1] == 0.0
-        expected = [_sigmoid(0.6 * stakes[r] * boost - cost) for r in (2, 3, 4, 5)]
-        np.testing.assert_allclose(p[2:], expected, rtol=1e-12)
-        assert np.all(np.diff(p[2:]) > 0)  # the higher the rung, the likelier
+        assert p[0] == p[1] == p[2] == 0.0
+        expected = [_sigmoid(0.6 * stakes[r] * boost - cost) for r in (3, 4, 5)]
+        np.testing.assert_allclose(p[3:], expected, rtol=1e-12)
+        assert np.all(np.diff(p[3:]) > 0)  # the higher the rung, the likelier
+
+
+def test_an_unwarned_incursion_is_not_sanctioned():
+    """Before the West warns against an incursion (incursion_warning 0, as before
+    October 2023) an incursion stakes nothing: no sanctions whatever the resolve; half
+    a warning halves its stake; the corridor and the invasion are untouched."""
+    warned = views(1).usa_eu
+    unwarned = views(1, usa_eu__incursion_warning=0.0).usa_eu
+    half = views(1, usa_eu__incursion_warning=0.5).usa_eu
+    one, none = np.ones(1), np.zeros(1)
+    assert usa_eu.impose_probability(3, unwarned, one, none)[0] == 0.0
+    assert usa_eu.sanction_stake(3, half, none)[0] == pytest.approx(
+        0.5 * usa_eu.sanction_stake(3, warned, none)[0], rel=1e-12
+    )
+    for rung in (4, 5):
+        assert usa_eu.impose_probability(rung, unwarned, one, none)[0] == pytest.approx(
+            usa_eu.impose_probability(rung, warned, one, none)[0], rel=1e-12
+        )
 
 
 def test_impose_probability_at_zero_noise_is_the_sign_of_the_gain():
@@ -107,7 +126,7 @@ def test_impose_probability_at_zero_noise_is_the_sign_of_the_gain():
 def test_impose_probability_rises_with_resolve():
     us = views(11).usa_eu
     resolve = np.linspace(0.0, 1.0, 11)
-    for rung in (2, 3, 4, 5):
+    for rung in (3, 4, 5):
         p = usa_eu.impose_probability(rung, us, resolve, np.zeros(11))
         assert np.all(np.diff(p) > 0), rung
 
@@ -132,20 +151,37 @@ def test_answer_utilities_known_answers():
     probs = csto.answer_probabilities(5, v.csto, v.russia)[0][:, 0]
     weights = np.exp([0.0, 2.0, 1.0, 2.0])
     np.testing.assert_allclose(probs, weights / weights.sum(), rtol=1e-12)
-    # Not invoked, at defaults, on a clash: the statement keeps its reference chance's
-    # utility log(0.3 / 0.7); force does not answer a clash. On an incursion force is
+    # Not invoked, at defaults: neither a statement nor a mission is on offer (they
+    # answer an appeal); force does not answer a clash. On an incursion force is
     # Moscow's will 0.15 x 0.4, engaged 0.6 by the rung, against a war's cost 4 x 1.6.
     d = views(1)
     np.testing.assert_allclose(
         csto.answer_utilities(2, 0.0, d.csto, d.russia)[:, 0],
-        [0.0, math.log(0.3 / 0.7), -3.0, -np.inf],
+        [0.0, -np.inf, -np.inf, -np.inf],
         rtol=1e-12,
     )
     np.testing.assert_allclose(
         csto.answer_utilities(3, 0.0, d.csto, d.russia)[:, 0],
-        [0.0, math.log(0.3 / 0.7), -3.0, 6 * 0.15 * 0.4 * 0.6 - 4 * 1.6],
+        [0.0, -np.inf, -np.inf, 6 * 0.15 * 0.4 * 0.6 - 4 * 1.6],
         rtol=1e-12,
     )
+    # Invoked, on a clash: the statement is its reference chance's utility log(0.3 /
+    # 0.7) plus the duty 2 x 0.2 x 0.3; the mission 4 x 0.06 - 3.
+    np.testing.assert_allclose(
+        csto.answer_utilities(2, 1.0, d.csto, d.russia)[:, 0],
+        [0.0, math.log(0.3 / 0.7) + 2 * 0.06, 4 * 0.06 - 3.0, -np.inf],
+        rtol=1e-12,
+    )
+
+
+def test_no_statement_without_an_appeal():
+    """The CSTO's statement answers Armenia's appeal: with none, on any rung, Moscow
+    says nothing (only its own will can bring force); with one, a statement is likely
+    at a certain statement propensity."""
+    v = views(1, csto__statement_propensity=0.99)
+    with_appeal, without = csto.answer_probabilities(RUNGS[:, None], v.csto, v.russia)
+    np.testing.assert_array_equal(without[1:3, :, 0], np.zeros((2, 6)))
+    assert np.all(with_appeal[1, 2:, 0] > 0.5)
 
 
 def test_below_a_clash_only_silence_is_on_offer():
@@ -170,11 +206,12 @@ def test_no_military_response_when_neither_duty_nor_will_outweighs_a_war():
 def test_military_probability_mixes_armenias_appeal():
     """Baku's expectation: appeal x P(force | invoked) + (1 - appeal) x P(force | not),
     the appeal from Armenia's own rule; an invasion is always appealed."""
-    v = views(1, csto__obligation_strength=0.8)
     trust = np.array([0.25])
+    # Unit noise, a participating member: the chance is the trust, from an incursion on.
+    v = views(1, csto__obligation_strength=0.8, armenia__csto_participation=1.0)
     with_appeal, without = csto.answer_probabilities(RUNGS[:, None], v.csto, v.russia)
     got = csto.military_probability(RUNGS[:, None], v.csto, v.russia, v.armenia, trust)[:, 0]
-    appeal = np.array([0, 0, 0.25, 0.25, 0.25, 1.0])  # unit noise: the chance is the trust
+    appeal = np.array([0, 0, 0, 0.25, 0.25, 1.0])
     expected = appeal * with_appeal[3, :, 0] + (1 - appeal) * without[3, :, 0]
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     assert with_appeal[3, 5, 0] > without[3, 5, 0]  # the appeal engages the duty
@@ -257,7 +294,8 @@ def test_bakus_expectations_are_the_other_actors_own_rules():
     np.testing.assert_allclose(
         _utilities(v) - _utilities(costly, w), p_war * 30.0, rtol=1e-9, atol=1e-12
     )
-    assert p_sanction[5] > p_sanction[2] > 0 and p_war[5] > 0
+    assert p_sanction[5] > p_sanction[3] > 0 and p_war[5] > 0
+    assert p_sanction[2] == 0.0  # a border clash stakes nothing
 
 
 def test_choose_event_at_zero_noise_is_the_best_allowed_rung_net_of_momentum():
@@ -349,30 +387,22 @@ def test_incite_unrest_known_answers_and_monotonicity():
     u, calm = _grid(n), np.zeros(n, dtype=bool)
     never = views(n, russia__destabilisation=0.0).russia
     always = views(6, russia__destabilisation=1.0).russia
-    no_call, call = np.zeros(n), np.ones(n)
-    assert not russia.incite_unrest(calm, np.full(n, 5, dtype=np.int8), no_call, never, u).any()
+    assert not russia.incite_unrest(calm, np.full(n, 5, dtype=np.int8), never, u).any()
     # Only fighting (rung >= 2) is exploited.
     np.testing.assert_array_equal(
-        russia.incite_unrest(np.zeros(6, dtype=bool), RUNGS, np.zeros(6), always, _grid(6)),
-        RUNGS >= 2,
+        russia.incite_unrest(np.zeros(6, dtype=bool), RUNGS, always, _grid(6)), RUNGS >= 2
     )
     # Sticky: unrest, once started, stays at zero chance and in peace.
-    assert russia.incite_unrest(
-        np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), no_call, never, u
-    ).all()
+    assert russia.incite_unrest(np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), never, u).all()
     clash = np.full(n, 2, dtype=np.int8)
+    shares = []
     for d in (0.04, 0.2):
         ru = views(n, russia__destabilisation=d).russia
-        # Unit noise: the reference chance itself; a call on the West multiplies the odds
-        # by e^1.5 (Moscow's resentment).
-        assert abs(russia.incite_unrest(calm, clash, no_call, ru, u).mean() - d) <= 1 / n
-        assert (
-            abs(
-                russia.incite_unrest(calm, clash, call, ru, u).mean()
-                - _odds_times(d, math.exp(1.5))
-            )
-            <= 1 / n
-        )
+        # Unit noise: the weekly chance is the reference chance itself, whoever Yerevan
+        # called on (no term for it is left).
+        shares.append(russia.incite_unrest(calm, clash, ru, u).mean())
+        assert abs(shares[-1] - d) <= 1 / n
+    assert shares[0] < shares[1]
 
 
 def test_spoil_treaty_known_answers():
@@ -444,22 +474,36 @@ def test_concede_rate_follows_the_pressure_profile():
 
 
 def test_appeal_and_call_for_help():
-    """At unit noise Yerevan invokes the CSTO with its trust as the chance; it calls on
-    the West otherwise; under an invasion it does both; in peace neither."""
+    """At unit noise a participating member invokes the CSTO under an incursion or a
+    corridor offensive with its trust as the chance, and calls on the West otherwise;
+    under a border clash it calls on the West only; under an invasion it does both; in
+    peace neither. A member that froze its participation (the default, March 2025)
+    invokes it only under an invasion; half a standing halves the odds."""
     n = 10_000
-    arm = views(n).armenia
+    member = views(n, armenia__csto_participation=1.0).armenia
+    frozen = views(n).armenia
+    half = views(1, armenia__csto_participation=0.5).armenia
     trust = np.full(n, 0.3)
-    p = armenia.appeal_probability(RUNGS[:, None], trust[:1], arm)[:, 0]
-    np.testing.assert_allclose(p, [0, 0, 0.3, 0.3, 0.3, 1.0], rtol=1e-12)
+    p = armenia.appeal_probability(RUNGS[:, None], trust[:1], member)[:, 0]
+    np.testing.assert_allclose(p, [0, 0, 0, 0.3, 0.3, 1.0], rtol=1e-12)
+    p = armenia.appeal_probability(RUNGS[:, None], trust[:1], frozen)[:, 0]
+    np.testing.assert_allclose(p, [0, 0, 0, 0, 0, 1.0], rtol=0, atol=1e-300)
+    p = armenia.appeal_probability(3, trust[:1], half)[0]
+    assert p == pytest.approx(_odds_times(0.3, 0.5), rel=1e-12)
     for rung in range(6):
-        appealed, west = armenia.call_for_help(np.full(n, rung), trust, arm, _grid(n))
+        appealed, west = armenia.call_for_help(np.full(n, rung), trust, member, _grid(n))
         if rung < 2:
             assert not appealed.any() and not west.any()
+        elif rung == 2:
+            assert not appealed.any() and west.all()
         elif rung < 5:
             assert abs(appealed.mean() - 0.3) <= 1 / n
             np.testing.assert_array_equal(west, ~appealed)
         else:
             assert appealed.all() and west.all()
+        appealed, west = armenia.call_for_help(np.full(n, rung), trust, frozen, _grid(n))
+        np.testing.assert_array_equal(appealed, np.full(n, rung >= 5))
+        np.testing.assert_array_equal(west, np.full(n, rung >= 2))
 
 
 # Turkey: its line, chosen among restraint, neutrality and backing.

@@ -1,6 +1,7 @@
 """Sanctions as a stock with a lifting condition (usa_eu.decide_sanctions, Baku's
-azerbaijan.sanction_terms) and the bargained treaty: Baku's offer, Yerevan's acceptance
-and Moscow's spoiling (issue 11)."""
+azerbaijan.sanction_terms), on the rungs where the West has something at stake, and the
+bargained treaty: Baku's offer, Yerevan's acceptance on an agreed text, and Moscow's
+spoiling (issues 11 and 19)."""
 
 import math
 
@@ -54,8 +55,10 @@ def test_fighting_resets_the_count():
 
 
 def test_sanctions_are_imposed_only_on_fighting():
-    """A West that always imposes when it may (zero noise, nothing to lose): from a
-    border clash up, never on rhetoric."""
+    """A West that always imposes when it may (zero noise, nothing to lose): from an
+    incursion up (once it has warned against one), never on rhetoric or a border clash,
+    where its credibility is not at stake (seed 001, Kopalyan: "it is one thing to have
+    flare-ups on the border")."""
     us = views(
         6, usa_eu__gas_dependence=0.0, usa_eu__low_priority=0.0, usa_eu__decision_noise=0.0
     ).usa_eu
@@ -67,8 +70,44 @@ def test_sanctions_are_imposed_only_on_fighting():
         us,
         np.full(6, 0.5),
     )
-    np.testing.assert_array_equal(s, RUNGS >= 2)
+    np.testing.assert_array_equal(s, RUNGS >= 3)
     np.testing.assert_array_equal(quiet, 0)
+    # Before the warning of October 2023 an incursion is not sanctioned either.
+    unwarned = views(
+        6,
+        usa_eu__gas_dependence=0.0,
+        usa_eu__low_priority=0.0,
+        usa_eu__decision_noise=0.0,
+        usa_eu__incursion_warning=0.0,
+    ).usa_eu
+    s, _ = usa_eu.decide_sanctions(
+        np.zeros(6, dtype=bool),
+        np.zeros(6, dtype=np.int16),
+        RUNGS,
+        np.zeros(6),
+        unwarned,
+        np.full(6, 0.5),
+    )
+    np.testing.assert_array_equal(s, RUNGS >= 4)
+
+
+def test_the_wests_choice_is_the_chance_baku_expects():
+    """decide_sanctions draws from impose_probability with the West's true resolve:
+    over a grid of uniforms the share imposed is that chance, on every rung."""
+    n = 10_000
+    us = views(n, usa_eu__gas_dependence=0.1).usa_eu
+    grid = (np.arange(n) + 0.5) / n
+    for rung in range(6):
+        s, _ = usa_eu.decide_sanctions(
+            np.zeros(n, dtype=bool),
+            np.zeros(n, dtype=np.int16),
+            np.full(n, rung),
+            np.ones(n),
+            us,
+            grid,
+        )
+        p = usa_eu.impose_probability(rung, us, us.sanctions_credibility, np.ones(n))[0]
+        assert abs(s.mean() - p) <= 1 / n, rung
 
 
 def _sanction_terms(sanctioned: bool, quiet: int):
@@ -177,6 +216,34 @@ def test_a_treaty_needs_both_the_offer_and_the_acceptance():
         armenia__decision_noise=0.0,
     ).run()
     assert not unwilling.world.treaty.any() and unwilling.world.sign_offer.all()
+
+
+def test_no_treaty_without_an_agreed_text():
+    """A treaty is signed only on an agreed text (armenia.treaty_text_agreed; the
+    conditions timeline: 13 March 2025): with none, Yerevan signs nothing whatever the
+    value of peace; at unit noise half a text halves the odds of signing."""
+    offer = np.ones(4, dtype=bool)
+    quiet = np.zeros(4, dtype=bool)
+    no_text = views(
+        4, armenia__peace_value=10.0, armenia__treaty_text_agreed=0.0, armenia__decision_noise=0.0
+    ).armenia
+    assert not armenia.accept_treaty(offer, quiet, no_text, np.full(4, 1e-9)).any()
+    n = 10_000
+    grid = (np.arange(n) + 0.5) / n
+    half = views(n, armenia__treaty_text_agreed=0.5).armenia
+    signed = armenia.accept_treaty(np.ones(n, dtype=bool), np.zeros(n, dtype=bool), half, grid)
+    odds = math.exp(2.0) * 0.5  # peace_value 2 at unit noise, times the text
+    assert abs(signed.mean() - odds / (1 + odds)) <= 1 / n
+    # In the model: conditions met, Baku offering every week, Yerevan keen: no treaty
+    # in a year without a text; with it, all sign in week 1.
+    met = Start(minsk_group_dissolved=True, constitution_reformed=True)
+    keen = dict(
+        azerbaijan__sign_propensity=1.0, armenia__peace_value=10.0, armenia__decision_noise=0.0
+    )
+    assert (
+        not model(50, start=met, armenia__treaty_text_agreed=0.0, **keen).run().world.treaty.any()
+    )
+    assert model(50, horizon=1, start=met, **keen).run().world.treaty.all()
 
 
 def test_spoiling_lowers_acceptance_and_concessions():

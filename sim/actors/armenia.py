@@ -9,6 +9,9 @@ reform". Every choice here is a two-option logit (:mod:`sim.actors.choice`): a
 concession's relief from pressure against its domestic cost; signing's peace against
 Moscow's pressure; invoking the CSTO against calling on the West, by Yerevan's trust in
 the alliance, a Beta belief that falls each time the CSTO leaves an attack unanswered.
+Two dated conditions bound those choices (the conditions timeline sets them): a member
+that froze its CSTO participation (February 2024) does not invoke the treaty short of
+an invasion, and a treaty can be signed only once its text is agreed (March 2025).
 """
 
 from dataclasses import dataclass
@@ -99,8 +102,9 @@ class Params(ActorParams):
         "size: Yerevan signs an offered treaty in about nine weeks of ten",
     )
     csto_appeal: np.ndarray = param(
-        "Armenia's trust in the CSTO at the start (the mean of its Beta prior): its chance of "
-        "invoking the treaty when attacked short of an invasion",
+        "Armenia's trust in the CSTO at the start (the mean of its Beta prior): its weekly "
+        "chance of invoking the treaty while a participating member under an incursion or "
+        "corridor offensive",
         "probability",
         0.0,
         1.0,
@@ -108,6 +112,19 @@ class Params(ActorParams):
         f'{S001}: Pashinyan on the need to "diversify security alliances"; '
         'Kopalyan "it no longer live under this false sense of security"',
         resets="trust",
+    )
+    csto_participation: np.ndarray = param(
+        "Armenia's standing in the CSTO: 1 a participating member that may invoke the "
+        "treaty, 0 participation frozen (no appeal short of an invasion); at unit noise it "
+        "multiplies the odds of invoking the treaty",
+        "share",
+        0.0,
+        1.0,
+        0.0,
+        "assumption: the state at the baseline's date, March 2025 (data/record/"
+        'conditions_timeline.csv, 2024-02-22: "Armenia freezes its participation in the '
+        'CSTO"; 2024-12-04: "effectively considers itself outside the CSTO"); the '
+        "conditions timeline sets 1 before the freeze",
     )
     trust_strength: np.ndarray = param(
         "weight of that prior, in attacks observed: how many unanswered attacks it takes to "
@@ -119,6 +136,18 @@ class Params(ActorParams):
         "assumption: the alliance's record toward Armenia is a handful of episodes (2021, "
         "2022, DOMAIN.md), so a few more move the belief",
         resets="trust",
+    )
+    treaty_text_agreed: np.ndarray = param(
+        "whether a treaty text agreed by both foreign ministries is on the table (0 no agreed "
+        "text, nothing to sign; 1 the text agreed); at unit noise it multiplies the odds "
+        "that Yerevan signs an offered treaty",
+        "share",
+        0.0,
+        1.0,
+        1.0,
+        "assumption: the state at the baseline's date, March 2025 (data/record/"
+        'conditions_timeline.csv, 2025-03-13: "Peace-treaty text agreed by both foreign '
+        'ministries"); the conditions timeline sets 0 before that date',
     )
     decision_noise: np.ndarray = noise_param("Yerevan's choices", "Yerevan's")
 
@@ -211,12 +240,22 @@ def concede(
     )
 
 
+def log_share(share: np.ndarray) -> np.ndarray:
+    """A share in [0, 1] as a utility term: log(share), so at unit noise it multiplies
+    the odds of the action by the share (assumption: the form, as for the coercion
+    relief); 0 (the action impossible) becomes a utility low enough that no logit
+    takes it (about -690), without log(0)'s warning."""
+    return np.log(np.maximum(share, 1e-300))
+
+
 def sign_gain(spoiling: np.ndarray, arm: Params) -> np.ndarray:
     """Yerevan's net utility of signing the treaty Baku offers: the value of peace (seed
     000, Tasits: "the restoration of trust") less Moscow's pressure when it works
     against the treaty (seed 001: Russia's interest "to reestablish dominance over
-    Armenia")."""
-    return arm.peace_value - SPOILER_PRESSURE * spoiling
+    Armenia"), on an agreed text: ``treaty_text_agreed`` enters as
+    :func:`log_share` (the conditions timeline: the text was agreed on 13 March 2025,
+    so no treaty is signed before it)."""
+    return arm.peace_value - SPOILER_PRESSURE * spoiling + log_share(arm.treaty_text_agreed)
 
 
 def accept_treaty(
@@ -227,16 +266,29 @@ def accept_treaty(
     return offer & binary_choice(sign_gain(spoiling, arm), arm.decision_noise, u)
 
 
+def appeal_gain(trust: np.ndarray, arm: Params) -> np.ndarray:
+    """Yerevan's net utility of invoking the CSTO under an operation on its soil: the
+    utility its trust stands for as a reference chance, plus its standing in the
+    alliance as :func:`log_share` (``csto_participation``: a member that froze its
+    participation, as Armenia did on 22 February 2024, does not invoke it). Seed 001,
+    Kopalyan: Armenia "no longer live under this false sense of security"."""
+    return reference_utility(trust, arm.decision_noise) + log_share(arm.csto_participation)
+
+
 def appeal_probability(rung: np.ndarray | int, trust: np.ndarray, arm: Params) -> np.ndarray:
-    """Chance that Armenia invokes the CSTO while attacked on ``rung``: a logit choice
-    whose reference chance is its trust, below an open invasion (seed 001, Kopalyan:
+    """Chance that Armenia invokes the CSTO while an operation (rung 3 or more) takes
+    its ground: the logit of :func:`appeal_gain` (its trust and its standing in the
+    alliance), below an open invasion (seed 001, Kopalyan:
     Armenia "no longer live under this false sense of security"); an invasion of the
     whole country triggers the appeal regardless (assumption: no government would forgo
-    it). Also what Baku and the West expect of Yerevan. ``rung`` is (n,) or a (6, 1)
-    column."""
+    it, frozen or not). Also what Baku and the West expect of Yerevan. ``rung`` is (n,)
+    or a (6, 1) column."""
     rung = np.asarray(rung)
-    p = binary_probability(reference_utility(trust, arm.decision_noise), arm.decision_noise)
-    return np.where(rung >= Rung.FULL_SCALE_INVASION, 1.0, np.where(rung >= ATTACK_RUNG, p, 0.0))
+    p = binary_probability(appeal_gain(trust, arm), arm.decision_noise)
+    # The treaty is invoked against an operation that takes ground, not an exchange of
+    # fire: the record's appeals (2021-05, 2022-09) followed incursions, and none of its
+    # nine clash months without one brought an appeal.
+    return np.where(rung >= Rung.FULL_SCALE_INVASION, 1.0, np.where(rung >= OPERATION_RUNG, p, 0.0))
 
 
 def call_for_help(
@@ -244,11 +296,11 @@ def call_for_help(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whether Armenia invokes the CSTO this week, and whether it calls on the West
     instead (seed 001, Pashinyan: "diversify security alliances"); under an invasion it
-    does both. By logit choice on its trust (:func:`appeal_probability`)."""
-    appeal = binary_choice(reference_utility(trust, arm.decision_noise), arm.decision_noise, u)
+    does both. Drawn from :func:`appeal_probability`, the chance the others expect."""
+    appeal = u < appeal_probability(rung, trust, arm)
     attacked = rung >= ATTACK_RUNG
     invasion = rung >= Rung.FULL_SCALE_INVASION
-    return attacked & (appeal | invasion), attacked & (~appeal | invasion)
+    return attacked & appeal, attacked & (~appeal | invasion)
 
 
 def trust_prior(arm: Params) -> tuple[np.ndarray, np.ndarray]:

@@ -2,7 +2,10 @@
 
 Armenia is a member and the treaty obliges help for a member under attack; whether it is
 honoured depends on Moscow (DOMAIN.md), so the CSTO's answer is Russia's choice, by the
-same logit machinery as Baku's, over the four ordered answers. Its gains are the duty
+same logit machinery as Baku's, over the four ordered answers. A statement or a
+monitoring mission answers Armenia's appeal, not the fighting itself: with no appeal
+(and a member that froze its participation does not appeal short of an invasion) the
+organisation stays silent, and only Moscow's own will can bring force. Its gains are the duty
 (how binding the obligation is, engaged when Armenia invokes it) and Moscow's own wish to
 defend Armenia; its costs are what each answer takes, a war most, the more so while the
 war in Ukraine ties Russia down. Seed 000 (Tasits) expects a reaction to an open
@@ -43,13 +46,17 @@ class Params(ActorParams):
         "and the CSTO's record toward Armenia in 2021-2022 (none honoured), DOMAIN.md",
     )
     statement_propensity: np.ndarray = param(
-        "weekly chance of at least a statement while a member's territory is under attack and "
-        "the duty is not engaged",
+        "weekly chance of at least a statement in a week Armenia invokes the treaty while "
+        "attacked, before the duty's weight (with no appeal the CSTO says nothing)",
         "probability per week",
         0.0,
         1.0,
         0.3,
-        f'{S000}: "Russia and the CSTO would not be able to ignore this"',
+        f'{S000}: "Russia and the CSTO would not be able to ignore this"; '
+        "data/record/armenia_azerbaijan_monthly.csv: the CSTO's statements (2021-05, "
+        "2022-09) answered Armenia's appeals, and none came in the other 11 clash months; "
+        "assumption for the rate: an appeal is answered within weeks (0.3 a week, about "
+        "3 in 4 within a month of appeals)",
     )
 
 
@@ -79,7 +86,9 @@ def answer_utilities(
     Seed 000 (Tasits): "They would have to react if this happens"; seed 001 (Kopalyan):
     Armenia "no longer live under this false sense of security"; seed 001 (Yunusov):
     "that equipment was all transferred to Ukraine". ``invoked`` is whether Armenia
-    invoked the treaty (1 or 0).
+    invoked the treaty (1 or 0): a statement or a mission answers an appeal only, so a
+    member that does not invoke the treaty (its participation frozen,
+    :func:`armenia.appeal_probability`) hears no statement.
     """
     rung = np.asarray(rung)
     duty = co.obligation_strength * invoked * DUTY_PROFILE[rung]
@@ -96,6 +105,11 @@ def answer_utilities(
     # Below a clash only silence is on offer, and force only answers an operation.
     utilities[1:] = np.where(rung >= ATTACK_RUNG, utilities[1:], -np.inf)
     utilities[3] = np.where(rung >= OPERATION_RUNG, utilities[3], -np.inf)
+    # A statement or a mission is the organisation's answer to a member's request: with
+    # no appeal it stays silent (the record: its statements in 2021-05 and 2022-09
+    # answered Armenia's appeals; none came in the other 11 clash months). Force stays
+    # open: Moscow's own will may act without being asked.
+    utilities[1:3] = np.where(np.asarray(invoked) > 0, utilities[1:3], -np.inf)
     return utilities
 
 

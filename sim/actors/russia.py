@@ -6,8 +6,8 @@ have to react" to an open invasion. Both views are parameter settings of these r
 
 Moscow chooses, by the same logit machinery as Baku: whether to swoop on the corridor
 while Baku fights for it (its corridor interest, scaled by what Baku won), whether to
-stir unrest (its wish to undermine Yerevan, the stronger when Yerevan turns to the
-West) and whether to work against a treaty that is within reach (the spoiler). Its
+stir unrest (its wish to undermine Yerevan, on the occasion of the fighting) and
+whether to work against a treaty that is within reach (the spoiler). Its
 answer for the CSTO is in :mod:`sim.actors.csto`.
 """
 
@@ -73,14 +73,16 @@ class Params(ActorParams):
         'corridor falls on Azerbaijan, while Russia will swoop in after and reap the benefits"',
     )
     destabilisation: np.ndarray = param(
-        "weekly chance, while fighting goes on, that Moscow incites pro-Russian unrest in "
-        "Armenia, before Yerevan turns to the West",
+        "weekly chance, in a week of fighting on Armenian soil (rung 2 or more), that Moscow "
+        "incites pro-Russian unrest in Armenia",
         "probability per week",
         0.0,
         1.0,
         0.04,
         f'{S001}: Yunusov "Moscow will attempt to capitalize on the fighting to incite '
-        'pro-Russian protests there"',
+        'pro-Russian protests there" (the fighting is the occasion); assumption for the '
+        "rate: no seed or record figure sizes it; 0.04 a week makes unrest follow about one "
+        "month of fighting in six",
     )
     spoiler: np.ndarray = param(
         "Moscow's gain from blocking a treaty once Baku's conditions are met (it loses the "
@@ -124,10 +126,6 @@ def russian_willingness(ru: Params) -> np.ndarray:
     return ru.defend_armenia * (1.0 - ru.ukraine_constraint)
 
 
-# How much Yerevan calling on the West adds to Moscow's gain from stirring unrest
-# (assumption; seed 001, Kopalyan: states "expected to align with Moscow's foreign policy
-# objectives, eschewing Western influences").
-WEST_RESENTMENT = 1.5
 # What working against a treaty costs Moscow (assumption: spent goodwill in Baku).
 SPOILING_COST = 1.0
 # What manning the corridor costs Moscow per unit of its Ukraine constraint (assumption:
@@ -161,19 +159,21 @@ def swoop_on_corridor(
     return corridor | ((rung >= DEPTH_RUNG) & swoop)
 
 
-def unrest_gain(west_call: np.ndarray, ru: Params) -> np.ndarray:
-    """Moscow's net utility of inciting unrest while there is fighting: its reference
-    log-odds, raised when Yerevan calls on the West. Seed 001, Yunusov: "Moscow will
-    attempt to capitalize on the fighting to incite pro-Russian protests there"."""
-    return reference_utility(ru.destabilisation, ru.decision_noise) + WEST_RESENTMENT * west_call
+def unrest_gain(ru: Params) -> np.ndarray:
+    """Moscow's net utility of inciting unrest in a week of fighting: the utility its
+    reference chance ``destabilisation`` stands for. Seed 001, Yunusov: "Moscow will
+    attempt to capitalize on the fighting to incite pro-Russian protests there".
+
+    Whom Yerevan calls on that week does not enter: Moscow's choice to undermine
+    Yerevan is already made (seed 001, Mikaelian: "in relation to Armenia, the decision
+    has already been made"), and no seed sizes how much a call on the West would add."""
+    return reference_utility(ru.destabilisation, ru.decision_noise)
 
 
-def incite_unrest(
-    unrest: np.ndarray, rung: np.ndarray, west_call: np.ndarray, ru: Params, u: np.ndarray
-) -> np.ndarray:
+def incite_unrest(unrest: np.ndarray, rung: np.ndarray, ru: Params, u: np.ndarray) -> np.ndarray:
     """Pro-Russian unrest in Armenia once there is fighting (rung >= 2), by logit choice
     on :func:`unrest_gain` (seed 001, Yunusov); sticky."""
-    stir = binary_choice(unrest_gain(west_call, ru), ru.decision_noise, u)
+    stir = binary_choice(unrest_gain(ru), ru.decision_noise, u)
     return unrest | ((rung >= ATTACK_RUNG) & stir)
 
 
@@ -216,7 +216,7 @@ class Russia(Actor):
         )
         return (
             swoop_on_corridor(w.russian_corridor, w.rung, success, v.russia, u[0]),
-            incite_unrest(w.unrest, w.rung, w.west_call, v.russia, u[1]),
+            incite_unrest(w.unrest, w.rung, v.russia, u[1]),
             spoil_treaty(w.conditions_unmet(), v.russia, u[2]),
         )
 

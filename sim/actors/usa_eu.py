@@ -21,8 +21,8 @@ from typing import ClassVar
 import numpy as np
 
 from sim.actors.base import Actor
-from sim.actors.choice import binary_choice, binary_probability
-from sim.ladder import ATTACK_RUNG  # below it there is no attack to punish
+from sim.actors.choice import binary_probability
+from sim.ladder import ATTACK_RUNG, Rung
 from sim.params import ActorParams, noise_param, param
 
 S001 = "001_9c941c53d8712548.txt"
@@ -75,6 +75,19 @@ class Params(ActorParams):
         'consider it a priority"; assumption for the size: with it and gas, a West of full '
         "resolve sanctions an invasion in most weeks and a clash rarely",
     )
+    incursion_warning: np.ndarray = param(
+        "whether the West has told Baku that an incursion into Armenia proper would be "
+        "punished: the share of the West's stake on a limited incursion that is engaged "
+        "(0 no warning: sanctions are weighed only for a corridor offensive or an invasion)",
+        "share",
+        0.0,
+        1.0,
+        1.0,
+        f'{S001}: Yunusov "In October of last year, the Americans ... conveyed that while '
+        "they acknowledged Karabakh as Azerbaijani territory, any incursion into sovereign "
+        'Armenian territory would elicit a different response" (the baseline, March 2025, '
+        "is after it; the conditions timeline sets 0 before October 2023)",
+    )
     lift_after_weeks: np.ndarray = param(
         "lifting condition: sanctions are lifted after this many calm weeks in a row (rung 0-1)",
         "weeks",
@@ -109,14 +122,18 @@ class Params(ActorParams):
 PARAMS = Params.specs()
 
 # How much a resolved West's credibility is at stake on each rung (assumption, shape):
-# nothing for rhetoric; a clash rarely; an incursion into sovereign territory more (seed
-# 001, Yunusov: "any incursion into sovereign Armenian territory would elicit a
-# different response"); a corridor offensive or an invasion most (Kopalyan: "they are
+# nothing for rhetoric or a border clash (seed 001, Kopalyan: "it is one thing to have
+# flare-ups on the border"; no sanctions followed any of the record's clash months, and
+# none were ever imposed over the conflict, DOMAIN.md); an incursion into sovereign
+# territory more, once the West has said so (seed 001, Yunusov: "any incursion into
+# sovereign Armenian territory would elicit a different response": the parameter
+# ``incursion_warning``); a corridor offensive or an invasion most (Kopalyan: "they are
 # not going to tolerate a full-scale invasion").
-OUTRAGE = np.array([0.0, 0.0, 0.5, 2.0, 4.5, 6.5])
-# Extra attribution from monitors, by rung (assumption: monitors matter most where blame
-# is disputed, i.e. clashes and small incursions, not for an open invasion).
-MONITOR_BOOST = np.array([0.0, 0.0, 1.0, 0.5, 0.0, 0.0])
+OUTRAGE = np.array([0.0, 0.0, 0.0, 2.0, 4.5, 6.5])
+# Extra attribution from monitors, by rung (assumption: monitors matter where blame is
+# disputed, i.e. small incursions, not for an open invasion; a clash stakes nothing to
+# attribute).
+MONITOR_BOOST = np.array([0.0, 0.0, 0.0, 0.5, 0.0, 0.0])
 # What gas dependence costs a West that sanctions (utility units at full dependence).
 GAS_COST = 8.0
 # How much Armenia's call on the West, instead of the CSTO, raises the stake
@@ -136,20 +153,40 @@ def sanction_gain(
     ``rung`` is (n,) for this week or a (6, 1) column for every option; ``west_call`` is
     whether (or the chance that) Armenia called on the West.
     """
-    stake = OUTRAGE[rung] * (1.0 + us.monitor_presence * MONITOR_BOOST[rung])
-    stake = stake * (1.0 + WEST_CALL_BOOST * west_call)
+    return _gain_on(sanction_stake(rung, us, west_call), us, resolve)
+
+
+def _gain_on(stake: np.ndarray, us: Params, resolve: np.ndarray) -> np.ndarray:
+    """:func:`sanction_gain` from the stake: credibility at stake less gas and priority."""
     return resolve * stake - GAS_COST * us.gas_dependence - us.low_priority
+
+
+def sanction_stake(rung: np.ndarray | int, us: Params, west_call: np.ndarray) -> np.ndarray:
+    """What the West's credibility has at stake while Baku fights on ``rung``: the
+    rung's :data:`OUTRAGE`, raised by monitors' attribution and by Armenia's call on
+    the West; an incursion's only as far as the West has warned against one (seed 001,
+    Yunusov: "any incursion into sovereign Armenian territory would elicit a different
+    response"; ``incursion_warning``)."""
+    rung = np.asarray(rung)
+    warned = np.where(rung == Rung.LIMITED_INCURSION, us.incursion_warning, 1.0)
+    stake = OUTRAGE[rung] * warned * (1.0 + us.monitor_presence * MONITOR_BOOST[rung])
+    return stake * (1.0 + WEST_CALL_BOOST * west_call)
 
 
 def impose_probability(
     rung: np.ndarray | int, us: Params, resolve: np.ndarray, west_call: np.ndarray
 ) -> np.ndarray:
     """Weekly chance that the US/EU impose sanctions while Baku fights on ``rung``: the
-    logit of :func:`sanction_gain`, zero below a border clash (seed 001: the US threat
-    of sanctions is what deterred an attack). The West's own choice passes its true
-    resolve (``sanctions_credibility``); Baku's expectation passes its belief."""
-    p = binary_probability(sanction_gain(rung, us, resolve, west_call), us.decision_noise)
-    return np.where(np.asarray(rung) >= ATTACK_RUNG, p, 0.0)
+    logit of :func:`sanction_gain` (seed 001: the US threat of sanctions is what
+    deterred an attack), where the West has something at stake only
+    (:func:`sanction_stake` > 0): not a border clash (seed 001, Kopalyan: "it is one
+    thing to have flare-ups on the border"), nor an incursion before the West warned
+    against one. Elsewhere the choice is not on the table (assumption: the logit's noise
+    does not impose sanctions nobody has a reason for). The West's own choice passes its
+    true resolve (``sanctions_credibility``); Baku's expectation passes its belief."""
+    stake = sanction_stake(rung, us, west_call)
+    p = binary_probability(_gain_on(stake, us, resolve), us.decision_noise)
+    return np.where(stake > 0.0, p, 0.0)
 
 
 def decide_sanctions(
@@ -162,14 +199,13 @@ def decide_sanctions(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sanctions in force after this week, and the calm weeks counted toward lifting.
 
-    Not sanctioned: the West imposes by logit choice (:func:`impose_probability`, seed
-    001 Kopalyan). Sanctioned: they stand, and are lifted once Baku has kept to rung 0-1
-    for ``lift_after_weeks`` weeks in a row (assumption: the stated lifting condition);
-    any fighting restarts the count.
+    Not sanctioned: the West imposes by logit choice (:func:`impose_probability`, with
+    its true resolve: the chance Baku expects with its belief; seed 001 Kopalyan).
+    Sanctioned: they stand, and are lifted once Baku has kept to rung 0-1 for
+    ``lift_after_weeks`` weeks in a row (assumption: the stated lifting condition); any
+    fighting restarts the count.
     """
-    imposed = binary_choice(
-        sanction_gain(rung, us, us.sanctions_credibility, west_call), us.decision_noise, u
-    ) & (rung >= ATTACK_RUNG)
+    imposed = u < impose_probability(rung, us, us.sanctions_credibility, west_call)
     calm = rung < ATTACK_RUNG
     quiet = np.where(sanctioned & calm, quiet_weeks + 1, 0).astype(quiet_weeks.dtype)
     lifted = sanctioned & (quiet >= us.lift_after_weeks)
