@@ -201,7 +201,7 @@ def cli_action(args) -> int:
     import sys
 
     from sim.analysis.behaviour import lever_effects, transition_comparison
-    from sim.cli_support import load_all, load_adjusted, show_with_figure
+    from sim.cli_support import load_adjusted, load_all, show_with_figure
     from sim.record import load_conditions, parse_month
     from sim.runinfo import run_info
     from sim.scenario import Problem, ScenarioError

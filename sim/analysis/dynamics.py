@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
 from sim.calibration.summary import CSTO, SANCTIONS, monthly_from_weekly
 from sim.ladder import ATTACK_RUNG, OPERATION_RUNG, Rung
 from sim.montecarlo import ChunkTask, build_model, chunk_sizes

@@ -81,7 +81,7 @@ def dynamics_figure(check: DynamicsCheck) -> Figure:
         else:
             top = max(float(v.max()) if v.size else 0.0, c.record) + 1
             bins = np.arange(-0.5, top + 0.5, max(1.0, math.ceil(top / 30)))
-        ax.hist(v, bins=bins, color="#9ab3d5", edgecolor="white")
+        ax.hist(v, bins=list(bins), color="#9ab3d5", edgecolor="white")
         ax.axvspan(low, high, color="#dde7f3", zorder=-1)
         ax.axvline(median, color="#355c8c", ls="--", lw=1)
         ax.axvline(c.record, color="#c2402a", lw=2)
