@@ -27,7 +27,7 @@ def format_dynamics(check: DynamicsCheck) -> str:
     coded = (
         "coded by the observation model '" + check.observation + "'"
         if check.observation != "none"
-        else "uncoded (the simulated truth)"
+        else "uncoded: the simulated truth"
     )
     lines = [
         f"scenario: {check.scenario}    record: {check.record_path}    seed: {check.seed}",
