@@ -67,6 +67,16 @@ FEATURES = {
         "infer behavioural parameters from the monthly record (ABC-SMC)",
     ),
     "bench": ("sim.bench", "throughput of the batched model vs one model per world"),
+    "check-dynamics": (
+        "sim.analysis.dynamics_report",
+        "posterior predictive checks: the record's month-to-month dynamics against "
+        "histories simulated over its months",
+    ),
+    "behaviour": (
+        "sim.analysis.behaviour_report",
+        "does behaviour matter: Baku's weekly chain against the zero-utility chain, "
+        "and each lever's effect on clash, incursion and invasion",
+    ),
 }
 
 # Commands whose feature needs an optional extra: name -> (the module it needs, the extra
@@ -189,6 +199,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         "params",
         "calibrate",
         "bench",
+        "check-dynamics",
+        "behaviour",
     ):
         feature(name)
     for subparser in sub.choices.values():

@@ -221,3 +221,26 @@ def test_the_docs_extra_is_declared():
     assert {"mkdocs-material", "mkdocstrings[python]"} <= {
         re.split(r"[<>=]", r)[0] for r in extras["docs"]
     }
+
+
+# -- the behaviour page's tables (scripts/behaviour_report.py) ---------------------------------
+
+behaviour_script = _module("behaviour_report")
+
+
+def test_the_behaviour_page_includes_the_generated_tables():
+    page = (DOCS / "behaviour.md").read_text(encoding="utf-8")
+    rel = behaviour_script.OUTPUT.relative_to(REPO).as_posix()
+    assert f'--8<-- "{rel}"' in page
+    assert behaviour_script.OUTPUT.read_text(encoding="utf-8").startswith(
+        "<!-- written by scripts/behaviour_report.py"
+    )
+
+
+@pytest.mark.slow  # about 10 s: the checks and the levers at the page's sizes
+def test_the_behaviour_tables_are_what_the_script_prints(monkeypatch):
+    monkeypatch.chdir(REPO)
+    assert behaviour_script.report() == behaviour_script.OUTPUT.read_text(encoding="utf-8"), (
+        "docs/snippets/behaviour-report.md is out of date: run "
+        "`python scripts/behaviour_report.py` and commit the result"
+    )
