@@ -181,7 +181,7 @@ def test_baku_offers_when_ready_and_the_offer_pays(seed):
         seed,
         pin_params={"usa_eu.mediation": 0.0},
     )
-    ready = (b.conditions_unmet() == 0) & (b.start_rung <= 1)
+    ready = (b.conditions_unmet() == 0) & (b.start_rung <= 1) & (v.armenia.treaty_text_agreed > 0)
     gain = azerbaijan.offer_gain(v.azerbaijan, v.usa_eu)
     assert not a.sign_offer[~ready].any()
     _assert_binary(a.sign_offer, gain, ready, "offer")

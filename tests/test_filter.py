@@ -267,7 +267,12 @@ def test_every_world_ruled_out_names_the_month(scenario, record):
         f = WorldFilter(
             # seed 3: no world ends (treaty, war) in the first month, which would let
             # it through at the contradiction floor
-            scenario, record.first_month, 6, 50, np.random.SeedSequence(3), observation=impossible
+            scenario,
+            record.first_month,
+            6,
+            50,
+            np.random.SeedSequence(3),
+            observation=impossible,
         )
         for i in range(5):
             ground = i == 0

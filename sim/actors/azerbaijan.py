@@ -418,13 +418,19 @@ def offer_gain(az: Params, us: usa_eu.Params) -> np.ndarray:
 
 
 def offer_treaty(
-    start: np.ndarray, conditions_unmet: np.ndarray, az: Params, us: usa_eu.Params, u: np.ndarray
+    start: np.ndarray,
+    conditions_unmet: np.ndarray,
+    az: Params,
+    us: usa_eu.Params,
+    u: np.ndarray,
+    text_agreed: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """True where Baku offers to sign this week: both of its conditions met (seed 000,
-    Tasits names them the conditions "for signing a peace treaty"), guns quiet (rung
-    <= 1), and a logit choice on :func:`offer_gain`. Yerevan then accepts or not
-    (:func:`sim.actors.armenia.accept_treaty`)."""
-    ready = (conditions_unmet == 0) & (start <= Rung.TENSION)
+    """True where Baku offers to sign this week: a treaty text agreed
+    (``armenia.treaty_text_agreed`` > 0; the record's conditions: March 2025), both of
+    its conditions met (seed 000, Tasits names them the conditions "for signing a peace
+    treaty"), guns quiet (rung <= 1), and a logit choice on :func:`offer_gain`. Yerevan
+    then accepts or not (:func:`sim.actors.armenia.accept_treaty`)."""
+    ready = (conditions_unmet == 0) & (start <= Rung.TENSION) & (np.asarray(text_agreed) > 0)
     return ready & binary_choice(offer_gain(az, us), az.decision_noise, u)
 
 
@@ -474,7 +480,9 @@ class Azerbaijan(Actor):
         utility of each rung this week (:func:`rung_utilities`), kept on the agent for
         the decision (and an override) to read."""
         az = v.azerbaijan
-        offers = offer_treaty(w.start_rung, w.conditions_unmet(), az, v.usa_eu, u[0])
+        offers = offer_treaty(
+            w.start_rung, w.conditions_unmet(), az, v.usa_eu, u[0], v.armenia.treaty_text_agreed
+        )
         self.offers = offers & w.active
         self.utilities = rung_utilities(
             az, v.armenia, v.russia, v.usa_eu, v.csto, v.turkey, v.world, self.fixed, w
