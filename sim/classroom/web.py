@@ -87,7 +87,7 @@ def build_app(session) -> Starlette:
         except BadForm as err:
             return html(pages.join_page(session, str(err)), 400)
         if not session.matches(form.get("code", "")):
-            return html(pages.join_page(session, "That is not this session's code."), 400)
+            return html(pages.join_page(session, "That is not the code of this session."), 400)
         try:
             player = session.join(form.get("name", ""), form.get("role"))
         except ValueError as err:
