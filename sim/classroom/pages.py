@@ -213,7 +213,7 @@ def history_list(position, last: int | None = None) -> str:
         if mine:
             mark = " ✓ as the rule" if all(d.followed for d in mine) else " ✗ not the rule's pick"
         items.append(f"<li>{e(w.line)}<span class=meta>{e(mark)}</span></li>")
-    return "<ul>" + "".join(items) + "</ul>"
+    return "<ul>" + "".join(items) + "</ul>" if items else "<p><i>Nothing yet.</i></p>"
 
 
 def play_page(session, player, error: str = "") -> str:
