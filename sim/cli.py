@@ -80,7 +80,9 @@ FEATURES = {
 EXTRAS = {
     "calibrate": ("pyabc", "calibrate"),
     "dashboard": ("solara", "dashboard"),
-    "classroom": ("uvicorn", "dashboard"),  # Starlette and uvicorn come with Solara
+    # The classroom serves Starlette with uvicorn, which the dashboard extra installs (Solara
+    # runs on them): it checks for the extra itself.
+    "classroom": ("solara", "dashboard"),
 }
 
 
