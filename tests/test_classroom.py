@@ -207,3 +207,12 @@ def test_a_session_lets_students_choose_only_its_roles(short, session):
         choose.join("F", None)
     spread = Session(short, session.distribution, ("west",), world=3, spread_worlds=True)
     assert [spread.join(n).game.ref.index for n in ("G", "H")] == [3, 4]
+
+
+def test_the_command_refuses_unknown_roles_and_a_world_outside_the_run(cli, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli("classroom", "--roles", "baku,paris")
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "roles among baku, yerevan, moscow, ankara, west" in err
+    code, _, err = cli("classroom", "--worlds", "100", "--world", "101", "--port", "0")
+    assert code == 2 and "--world: must be from 1 to --worlds (100)" in err
