@@ -209,6 +209,7 @@ def test_a_session_lets_students_choose_only_its_roles(short, session):
     assert [spread.join(n).game.ref.index for n in ("G", "H")] == [3, 4]
 
 
+@pytest.mark.slow  # loads the scenario and the command line: about 0.9 s
 def test_the_command_refuses_unknown_roles_and_a_world_outside_the_run(cli, capsys):
     with pytest.raises(SystemExit) as exc:
         cli("classroom", "--roles", "baku,paris")
