@@ -3,8 +3,8 @@
 Each command's parser and action live beside its feature (``cli_parse(subparsers)`` /
 ``cli_action(args)``): run in :mod:`sim.output`, validate in :mod:`sim.scenario.cli`,
 check and compare in :mod:`sim.analysis`, sweep in :mod:`sim.experiments.cli`, report in
-:mod:`sim.report`, dashboard in :mod:`sim.dashboard.cli`, params in
-:mod:`sim.scenario.parameters`.
+:mod:`sim.report`, dashboard in :mod:`sim.dashboard.cli`, classroom in
+:mod:`sim.classroom.cli`, params in :mod:`sim.scenario.parameters`.
 watch in :mod:`sim.narrate`, backtest in :mod:`sim.analysis.backtest`, forecast in
 :mod:`sim.assimilation.cli`, calibrate in
 :mod:`sim.calibration.cli`, bench in :mod:`sim.bench`. Bad input ends with one clear message
@@ -46,6 +46,10 @@ FEATURES = {
     "sweep": ("sim.experiments.cli", "run a study: a parameter sweep, sensitivity, discovery"),
     "report": ("sim.report", "a self-contained HTML report to hand out"),
     "dashboard": ("sim.dashboard.cli", "the browser dashboard for class"),
+    "classroom": (
+        "sim.classroom.cli",
+        "a class session: students play the actors against the model",
+    ),
     "params": ("sim.scenario.parameters", "list every parameter: meaning, range, default, source"),
     "watch": ("sim.narrate", "follow one world week by week, in words"),
     "backtest": (
@@ -86,6 +90,9 @@ FEATURES = {
 EXTRAS = {
     "calibrate": ("pyabc", "calibrate"),
     "dashboard": ("solara", "dashboard"),
+    # The classroom serves Starlette with uvicorn, which the dashboard extra installs (Solara
+    # runs on them): it checks for the extra itself.
+    "classroom": ("solara", "dashboard"),
 }
 
 
@@ -196,6 +203,7 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         "sweep",
         "report",
         "dashboard",
+        "classroom",
         "params",
         "calibrate",
         "bench",
