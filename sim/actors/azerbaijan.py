@@ -155,9 +155,11 @@ class Params(ActorParams):
         "utility units",
         0.0,
         15.0,
-        1.0,
-        "assumption: a war once started has momentum (the 2020 war lasted six weeks); cf. "
-        f'{S001} Areshev "there are no signs of armed preparations for a full-scale invasion"',
+        12.0,
+        "assumption: a war once started has momentum; sized so that at the calibrated "
+        "noise an invasion under way lasts about six weeks on average, as the 2020 war did "
+        "(measured: 6.9 weeks; a limited incursion about two), where the record has no "
+        "operation in depth to calibrate it on",
     )
     posture_cost: np.ndarray = param(
         "cost per step when Baku changes posture (talks, pressure, build-up) in a week: a "

@@ -113,11 +113,20 @@ def choose_event(
     (common random numbers)."""
     rungs = np.arange(N_RUNGS)[:, None]
     operating = start_rung >= OPERATION_RUNG
-    in_depth = start_rung >= DEPTH_RUNG
-    allowed = _allowed(posture, ready) | (operating & (rungs <= start_rung)) | in_depth
     momentum = np.where(operating, change_cost, 0.0) * np.abs(rungs - start_rung[None, :])
+    allowed = allowed_rungs(posture, ready, start_rung)
     options = np.where(allowed, utilities - momentum, -np.inf)
     return logit_choice(options, noise, u).astype(start_rung.dtype)
+
+
+def allowed_rungs(posture: np.ndarray, ready: np.ndarray, start_rung: np.ndarray) -> np.ndarray:
+    """(6, n) booleans: the rungs Baku may fight on this week in each world: those its
+    posture allows, and, with an operation under way, any rung up to it (every rung in
+    an operation in depth)."""
+    rungs = np.arange(N_RUNGS)[:, None]
+    operating = start_rung >= OPERATION_RUNG
+    in_depth = start_rung >= DEPTH_RUNG
+    return _allowed(posture, ready) | (operating & (rungs <= start_rung)) | in_depth
 
 
 def event_probabilities(

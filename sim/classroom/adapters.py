@@ -17,9 +17,9 @@ obligation; Baku its estimate of Western resolve, not the West's resolve.
 import numpy as np
 
 from sim.actors import armenia, csto, russia, turkey, usa_eu
-from sim.actors.choice import logit_choice, logit_probabilities, reference_utility
+from sim.actors.choice import logit_choice, logit_probabilities
 from sim.classroom.decisions import Option, Question, Turn, forced_draws, percent, yes_no
-from sim.ladder import ATTACK_RUNG, DEPTH_RUNG, CstoResponse, Rung
+from sim.ladder import ATTACK_RUNG, DEPTH_RUNG, OPERATION_RUNG, CstoResponse, Rung
 
 
 def rung_text(rung) -> str:
@@ -134,18 +134,21 @@ class Yerevan(Adapter):
                     2,
                 )
             )
-        if ATTACK_RUNG <= w.rung[0] < Rung.FULL_SCALE_INVASION:
-            trust = w.trust_belief()
+        # Yerevan chooses only against an operation that takes ground and stops short of
+        # an invasion (armenia.appeal_probability): below it there is no appeal, under an
+        # invasion both calls go out.
+        if OPERATION_RUNG <= w.rung[0] < Rung.FULL_SCALE_INVASION:
             asked.append(
                 yes_no(
                     "ally",
-                    "Armenia is under attack. Whom do you call on?",
+                    "Baku's forces take Armenian ground. Whom do you call on?",
                     ("invoke the CSTO", "call on the West"),
-                    reference_utility(trust, noise),
+                    armenia.appeal_gain(w.trust_belief(), arm),
                     noise,
                     u[3],
                     3,
-                    "the utility of invoking the CSTO is your trust in it, as log-odds",
+                    "the utility of invoking the CSTO: your trust in it and Armenia's "
+                    "standing in the alliance",
                 )
             )
         return tuple(asked)
@@ -222,7 +225,7 @@ class Moscow(Adapter):
                     "unrest",
                     "There is fighting. Incite pro-Russian unrest in Armenia?",
                     ("incite unrest", "hold back"),
-                    russia.unrest_gain(w.west_call, ru),
+                    russia.unrest_gain(ru),
                     noise,
                     u[1],
                     1,
