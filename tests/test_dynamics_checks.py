@@ -58,6 +58,7 @@ def test_the_record_statistics_are_the_hand_counts():
         "CSTO statement months": 2,
         "sanctions imposed (any month)": 0,
         "treaty signed by 2024-06": 0,
+        "regional war by 2024-06": 0,
     }
 
 

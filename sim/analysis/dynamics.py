@@ -69,6 +69,12 @@ class Months:
     csto: np.ndarray  # a CSTO statement (or more) that month
     sanctions: np.ndarray  # sanctions imposed that month
     signed: np.ndarray  # the treaty signed that month
+    # A regional war began that month (the record has none: no month reached rung 4 or
+    # 5, and the CSTO never fought). Coded as it happened: a war is not misread.
+    war: np.ndarray | None = None
+
+    def war_months(self) -> np.ndarray:
+        return np.zeros_like(self.signed) if self.war is None else self.war
 
     @property
     def histories(self) -> int:
@@ -82,6 +88,7 @@ class Months:
                 np.concatenate([getattr(p, name) for p in parts])
                 for name in ("rung", "csto", "sanctions", "signed")
             ),
+            np.concatenate([p.war_months() for p in parts]),
         )
 
 
@@ -142,6 +149,7 @@ def statistics(months: Months) -> dict[str, np.ndarray]:
     out["CSTO statement months"] = months.csto.sum(axis=1)
     out["sanctions imposed (any month)"] = months.sanctions.any(axis=1).astype(np.int64)
     out[f"treaty signed by {months.labels[-1]}"] = months.signed.any(axis=1).astype(np.int64)
+    out[f"regional war by {months.labels[-1]}"] = months.war_months().any(axis=1).astype(np.int64)
     return out
 
 
@@ -170,6 +178,7 @@ def code_months(
         u[1] < p_csto,
         u[2] < p_sanctions,
         truth.signed | (u[3] < model.treaty_false),
+        truth.war,
     )
 
 
@@ -228,6 +237,7 @@ def run_history_chunk(task: HistoryTask) -> ChunkHistories:
     csto = np.empty((weeks, task.n), dtype=bool)
     sanctioned = np.empty((weeks, task.n), dtype=bool)
     treaty = np.empty((weeks, task.n), dtype=bool)
+    war = np.empty((weeks, task.n), dtype=bool)
     start_csto = CSTO.week(w).copy()
     start_sanctioned = SANCTIONS.week(w).copy()
     start_treaty = TREATY.in_worlds(w).copy()
@@ -241,14 +251,22 @@ def run_history_chunk(task: HistoryTask) -> ChunkHistories:
         csto[week] = CSTO.week(w)
         sanctioned[week] = SANCTIONS.week(w)
         treaty[week] = TREATY.in_worlds(w)
+        war[week] = w.war
     model.release()
     per_month = list(task.weeks_per_month)
     monthly = monthly_from_weekly(rung, csto, sanctioned, per_month, start_csto, start_sanctioned)
     ends = np.cumsum(per_month) - 1
     treaty_end = treaty[ends].T
     treaty_prev = np.concatenate([start_treaty[:, None], treaty_end[:, :-1]], axis=1)
+    war_end = war[ends].T
+    war_prev = np.concatenate([np.zeros((task.n, 1), bool), war_end[:, :-1]], axis=1)
     truth = Months(
-        task.labels, monthly.rung, monthly.csto, monthly.sanctions, treaty_end & ~treaty_prev
+        task.labels,
+        monthly.rung,
+        monthly.csto,
+        monthly.sanctions,
+        treaty_end & ~treaty_prev,
+        war_end & ~war_prev,
     )
     coded = truth
     if task.observation is not None:
