@@ -62,8 +62,7 @@ def spread_note(status: str, draws: int, worlds_per_draw: int, sd_column: bool =
         )
     noise = math.sqrt(0.25 / worlds_per_draw)
     sd = (
-        " sd: the per-draw probability's standard deviation across draws with that noise "
-        "removed"
+        " sd: the per-draw probability's standard deviation across draws with that noise removed"
         if sd_column
         else ""
     )

@@ -202,9 +202,7 @@ def test_the_path_policy_applies_to_what_an_opened_file_names(tmp_path, monkeypa
     assert "lens.yaml:2: extends" in str(err.value)
 
 
-def test_files_are_not_opened_when_the_dashboard_listens_beyond_this_machine(
-    tmp_path, monkeypatch
-):
+def test_files_are_not_opened_when_the_dashboard_listens_beyond_this_machine(tmp_path, monkeypatch):
     (tmp_path / "ok.yaml").write_text("name: ok\n")
     monkeypatch.setenv(FILES_ENV, "0")
     with pytest.raises(NotOpened, match="opening files is off"):
@@ -263,6 +261,7 @@ def test_an_answer_carries_the_scenarios_run_as_its_before(baseline):
 
 
 # --- the page, headless ----------------------------------------------------------------
+
 
 def _page():
     solara = pytest.importorskip("solara")

@@ -8,6 +8,7 @@ computes lives in :mod:`.logic`, :mod:`.table`, :mod:`.world` and :mod:`.opening
 
 import time
 from html import escape
+from typing import Any
 
 import solara
 from solara.lab import use_task
@@ -15,6 +16,7 @@ from solara.lab import use_task
 from sim.dashboard import logic, table
 from sim.dashboard.opening import NotOpened, files_allowed, open_scenario_file
 from sim.dashboard.world import WorldStepper, rung_chart_svg
+from sim.params import ParamKey
 
 # Labels sit above their sliders (so every track has the page's width whatever the
 # label), the value on the right of the label; a moved lever's value is coloured.
@@ -56,7 +58,7 @@ def html(text: str, classes: list[str] | None = None, tag: str = "div"):
 
 
 @solara.component
-def Lever(key: str, value: float, scenario_value: float, moved: bool, on_value):
+def Lever(key: ParamKey, value: float, scenario_value: float, moved: bool, on_value):
     low, high, step, label = logic.lever_ranges()[key]
     shown = logic.lever_text(key, value)
     if moved:
@@ -109,9 +111,9 @@ def Levers(scenario, levers: solara.Reactive):
 @solara.component
 def Estimate(choice: str, scenario, levers: dict):
     key = logic.request_key(choice, levers)
-    references = solara.use_ref({})  # choice -> the run with no lever moved
-    task_ref = solara.use_ref(None)
-    shown = solara.use_ref(None)  # the last answer shown: kept, dimmed, while busy
+    references: Any = solara.use_ref({})  # choice -> the run with no lever moved
+    task_ref: Any = solara.use_ref(None)
+    shown: Any = solara.use_ref(None)  # the last answer shown: kept, dimmed, while busy
 
     def compute():
         # Only the latest request's answer is shown: a request that a newer one
@@ -122,9 +124,7 @@ def Estimate(choice: str, scenario, levers: dict):
         def still_wanted() -> bool:
             return task_ref.current is not None and task_ref.current.is_current()
 
-        found = logic.answer(
-            choice, scenario, levers, references.current.get(choice), still_wanted
-        )
+        found = logic.answer(choice, scenario, levers, references.current.get(choice), still_wanted)
         references.current[choice] = found.reference
         return found
 
@@ -163,11 +163,11 @@ def Estimate(choice: str, scenario, levers: dict):
 
 @solara.component
 def OneWorld(scenario, levers: dict):
-    holder = solara.use_reactive(None)  # the WorldStepper being played, or None
+    holder: Any = solara.use_reactive(None)  # the WorldStepper being played, or None
     tick = solara.use_reactive(0)  # bumped at each step so the page redraws
     playing = solara.use_reactive(False)
     speed = solara.use_reactive("4 weeks/s")
-    loop_ref = solara.use_ref(None)
+    loop_ref: Any = solara.use_ref(None)
     stepper = holder.value
     _ = tick.value  # read, so a step redraws this component
 
@@ -218,7 +218,9 @@ def OneWorld(scenario, levers: dict):
         solara.Button("Step one week", on_click=step, disabled=finished)
         solara.Button("Run to the end", on_click=run_to_end, disabled=finished)
         solara.Button("New world", on_click=new_world, outlined=True)
-        solara.Select("Speed", values=list(SPEEDS), value=speed, dense=True)
+        solara.Select(
+            "Speed", values=list(SPEEDS), value=speed, dense=True, style={"max-width": "160px"}
+        )
     if stepper is None:
         html(
             "Play, or step, one world of the scenario with the levers as set now (seed "
@@ -252,7 +254,7 @@ def OneWorld(scenario, levers: dict):
 def Dashboard(choice: str, scenario):
     # Only the levers a student moves are fixed; the others keep the scenario's own
     # distributions, so the page opens on the scenario's numbers (escsim run's).
-    levers = solara.use_reactive({})
+    levers: Any = solara.use_reactive({})
     with solara.Columns([1, 2]):
         with solara.Column():
             html(f"<em>{escape((scenario.description or '').strip())}</em>", ["description"])
@@ -307,7 +309,7 @@ def OpenFile(on_opened):
 @solara.component
 def Page():
     solara.Style(CSS)
-    opened = solara.use_reactive({})  # choice -> sim.dashboard.opening.Opened
+    opened: Any = solara.use_reactive({})  # choice -> sim.dashboard.opening.Opened
     choice = solara.use_reactive("baseline")
     version = solara.use_reactive(0)  # a file opened again is read again
 
@@ -325,9 +327,7 @@ def Page():
 
     solara.Title("escsim: Azerbaijan-Armenia escalation")
     html("<h2>escsim: what the experts' assumptions imply</h2>")
-    solara.Select(
-        "Scenario or lens", values=[*logic.scenario_files(), *opened.value], value=choice
-    )
+    solara.Select("Scenario or lens", values=[*logic.scenario_files(), *opened.value], value=choice)
     OpenFile(on_opened)
     # A new scenario (or a file read again) starts from its own lever values.
     Dashboard(choice.value, scenario).key(f"{choice.value}#{version.value}")

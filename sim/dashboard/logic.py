@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sim.actors import PARAMS_BY_KEY, registered
 from sim.montecarlo import default_spread, run_scenario
+from sim.outcomes import DASHBOARD_OUTCOMES
 from sim.package_data import scenarios_dir
 from sim.params import ParamKey
 from sim.results import RunResult
@@ -58,6 +59,7 @@ _LEVERS = (
 LEVERS: tuple[tuple[ParamKey, str, float], ...] = tuple(
     (registered(key), label, step) for key, label, step in _LEVERS
 )
+SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
 ACTOR_TITLES = {
     "usa_eu": "US/EU",
     "russia": "Russia",

@@ -68,4 +68,6 @@ def open_scenario_file(text: str, cwd: Path | None = None) -> Opened:
         raise NotOpened(err.report()) from None
     except OSError as err:
         raise NotOpened(f"{path}: cannot read the file ({err.strerror or err})") from None
-    return Opened(f"{FILE_PREFIX}{path}", with_custom_actors(scenario), no_extends_warning(scenario))
+    return Opened(
+        f"{FILE_PREFIX}{path}", with_custom_actors(scenario), no_extends_warning(scenario)
+    )

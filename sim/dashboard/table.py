@@ -10,11 +10,10 @@ on every mount, which an offline classroom's server log reports as failures.
 from dataclasses import dataclass
 from html import escape
 
+from sim.dashboard.logic import SHOWN_OUTCOMES
 from sim.formatting import interval_text, pct, spread_note, spread_text
-from sim.outcomes import DASHBOARD_OUTCOMES
 from sim.results import RunResult
 
-SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
 COLUMNS = ("outcome", "p", "95% CI", "over parameter draws: 10th-90th pct (median)")
 
 

@@ -130,10 +130,9 @@ def rung_chart_svg(states: list[int], horizon: int) -> str:
         'font-size="11" fill="#444">week</text>'
     )
     # A treaty or a war ends a world with its rung frozen: the line stays at that rung.
-    rungs = [s if s < N_RUNGS else None for s in states]
-    last = 0
-    for i, rung in enumerate(rungs):
-        rungs[i] = last = rung if rung is not None else last
+    rungs: list[int] = []
+    for state in states:
+        rungs.append(state if state < N_RUNGS else (rungs[-1] if rungs else 0))
     if len(states) > 1:
         path = f"M{x(0):.1f},{y(rungs[0]):.1f}" + "".join(
             f" H{x(w):.1f} V{y(r):.1f}" for w, r in enumerate(rungs) if w
@@ -147,9 +146,10 @@ def rung_chart_svg(states: list[int], horizon: int) -> str:
         )
     if states and states[-1] >= N_RUNGS:
         end = len(states) - 1
+        anchor = "end" if end > horizon * 0.7 else "start"
         parts.append(
             f'<text x="{min(x(end) + 6, _W - _RIGHT):.1f}" y="{y(rungs[-1]) - 8:.1f}" '
-            f'font-size="12" font-weight="bold" text-anchor="{"end" if end > horizon * 0.7 else "start"}" '
+            f'font-size="12" font-weight="bold" text-anchor="{anchor}" '
             f'fill="{STATE_COLOURS[states[-1]]}">{escape(STATE_LABELS[states[-1]])}</text>'
         )
     parts.append("</svg>")
