@@ -311,6 +311,21 @@ def test_page_headless_busy_then_before_after_then_reset(baseline):
 
 
 @pytest.mark.slow
+def test_page_headless_says_when_an_estimate_fails(monkeypatch):
+    """A failed run is said on the page, not left as an endless busy state."""
+    from sim.dashboard import app
+
+    def fails(*_args, **_kwargs):
+        raise ValueError("the run broke")
+
+    monkeypatch.setattr(app.logic, "answer", fails)
+    rc, text, v = _page()
+    alerts = lambda: [a.children for a in rc.find(v.Alert).widgets]  # noqa: E731
+    _wait(lambda: any("the run broke" in str(c) for c in alerts()), "error message", 10)
+    assert "Re-estimating" not in text() and "Estimating" not in text()
+
+
+@pytest.mark.slow
 def test_page_headless_a_moved_lever_keeps_the_world_being_stepped():
     rc, text, v = _page()
     rc.find(v.Btn, children=["Step one week"]).widget.click()

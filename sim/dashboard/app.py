@@ -133,9 +133,10 @@ def Estimate(choice: str, scenario, levers: dict):
     if task.finished and task.value is not None and task.value.key == key:
         shown.current = task.value
     answer = shown.current
-    busy = answer is None or answer.key != key
+    failed = task.error and task.exception is not None
+    busy = not failed and (answer is None or answer.key != key)
     with solara.Div(classes=["estimate", "busy" if busy else "ready"]):
-        if task.error and not busy:
+        if failed:
             solara.Error(f"The estimate failed: {task.exception}")
         solara.ProgressLinear(busy)
         html(
