@@ -475,25 +475,31 @@ def load_adjusted(path, args):
     return adjust_scenario(scenario, args)
 
 
-def warn_no_extends(scenario) -> None:
+def no_extends_warning(scenario) -> str | None:
     """A scenario file without ``extends:`` (other than the shipped baseline) starts from
-    the parameter registry's defaults, not from the baseline: say so on stderr, since the
-    numbers differ (a clash chance of 47% instead of 67.5%)."""
+    the parameter registry's defaults, not from the baseline: the warning that says so
+    (the numbers differ: a clash chance of 47% instead of 67.5%), or None."""
     from sim.package_data import baseline_scenario
 
     if scenario.path is None or scenario.extends_chain:
-        return
+        return None
     try:
         if scenario.path.resolve() == baseline_scenario().resolve():
-            return
+            return None
     except OSError:
         pass
-    print(
-        f"escsim: warning: {scenario.path} has no extends:, so every parameter it does not "
+    return (
+        f"{scenario.path} has no extends:, so every parameter it does not "
         "set takes the registry default (`escsim params`), not the baseline's value; add "
-        "`extends: <path to baseline.yaml>` to build on the baseline",
-        file=sys.stderr,
+        "`extends: <path to baseline.yaml>` to build on the baseline"
     )
+
+
+def warn_no_extends(scenario) -> None:
+    """:func:`no_extends_warning` on stderr."""
+    warning = no_extends_warning(scenario)
+    if warning is not None:
+        print(f"escsim: warning: {warning}", file=sys.stderr)
 
 
 def require_extra(module: str, extra: str, what: str) -> None:

@@ -46,9 +46,10 @@ def spread_text(p10: float, p50: float, p90: float) -> str:
     return f"{interval_text(p10, p90)} ({pct(p50)})"
 
 
-def spread_note(status: str, draws: int, worlds_per_draw: int) -> str:
+def spread_note(status: str, draws: int, worlds_per_draw: int, sd_column: bool = True) -> str:
     """The line under an outcome table that says what the parameter spread is, or why a
-    table has none (``status`` as in ``sim.results.Spread``)."""
+    table has none (``status`` as in ``sim.results.Spread``); ``sd_column``: whether the
+    table has the ``sd`` column the note then explains (the dashboard's has not)."""
     if status == "parameters fixed":
         return (
             "(spread over parameter draws: none, parameters fixed; the 95% CI is the "
@@ -60,12 +61,16 @@ def spread_note(status: str, draws: int, worlds_per_draw: int) -> str:
             "computed: --spread G:m)"
         )
     noise = math.sqrt(0.25 / worlds_per_draw)
+    sd = (
+        " sd: the per-draw probability's standard deviation across draws with that noise removed"
+        if sd_column
+        else ""
+    )
     return (
         f"(95% CI: Monte Carlo noise of the average over all worlds. Spread: the "
         f"probability under each of {draws:,} parameter draws x {worlds_per_draw:,} "
         f"worlds, a separate pass; each per-draw value carries binomial noise of about "
-        f"sqrt(p(1-p)/{worlds_per_draw}), at most {pct(noise)}. sd: the per-draw "
-        f"probability's standard deviation across draws with that noise removed)"
+        f"sqrt(p(1-p)/{worlds_per_draw}), at most {pct(noise)}.{sd})"
     )
 
 

@@ -265,7 +265,7 @@ def comparison_report(
     ]
     notes = "".join(
         f"<p class=meta>{_e(s.name)}: "
-        f"{_e(spread_note(sp.status, sp.draws, sp.worlds_per_draw))}</p>"
+        f"{_e(spread_note(sp.status, sp.draws, sp.worlds_per_draw, sd_column=False))}</p>"
         for s, sp in zip(scenarios, spreads, strict=True)
     )
     body = [

@@ -104,10 +104,11 @@ def test_step_world_is_what_watch_and_the_dashboard_print():
     """The same world told by narrate (watch) and by the dashboard's stepper is the same
     text, line for line, because both call step_world."""
     from sim.dashboard import logic
+    from sim.dashboard.world import WorldStepper
     from sim.montecarlo import ChunkTask, build_model
 
     scenario = logic.load("baseline")
-    stepper = logic.WorldStepper(scenario, {}, seed=2)
+    stepper = WorldStepper(scenario, {}, seed=2)
     shown = []
     while not stepper.finished:
         shown.append(stepper.step())

@@ -59,11 +59,23 @@ def cli_action(args) -> int:
             print(f"escsim dashboard: --actors {err}", file=sys.stderr)
             return 2
         os.environ[ACTORS_ENV] = ",".join(args.actors)
+    from sim.dashboard.opening import FILES_ENV
+
+    # A path typed on the page is read on this machine: only when whoever types it sits
+    # at it (a loopback address) may the page open files (sim.dashboard.opening).
+    os.environ[FILES_ENV] = "1" if is_loopback(args.host) else "0"
+    # Solara's "runs on Solara" banner floats over the page's lower right corner (over a
+    # chart's legend); the page credits Solara in its footer instead. No usage report
+    # to Solara's analytics service either: a classroom may be offline, and it is not
+    # ours to send.
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     if not is_loopback(args.host):
         print(
             f"escsim: warning: the dashboard has no authentication: listening on "
             f"{args.host}, anyone who can reach this machine on port {args.port} can use "
-            "it (and make it run simulations); use --host 127.0.0.1 to keep it local",
+            "it (and make it run simulations); opening files by path is off; use --host "
+            "127.0.0.1 to keep it local",
             file=sys.stderr,
         )
     if not args.quiet:

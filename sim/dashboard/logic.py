@@ -1,24 +1,34 @@
 """What the dashboard computes, without any widget: scenarios to pick, the levers and
-their slider ranges, the live Monte Carlo estimate, and one world stepped in words.
+their slider ranges, and the live Monte Carlo estimate with the numbers of ``escsim run``.
+
+The outcome table is :mod:`.table`, one world stepped week by week :mod:`.world`, a
+scenario file opened from disk :mod:`.opening`.
 """
 
-from dataclasses import dataclass, field
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sim.actors import PARAMS_BY_KEY, registered
-from sim.montecarlo import ChunkTask, build_model, run_scenario
-from sim.narrate import beliefs, is_over, step_world
+from sim.montecarlo import default_spread, run_scenario
 from sim.outcomes import DASHBOARD_OUTCOMES
 from sim.package_data import scenarios_dir
 from sim.params import ParamKey
+from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario
+from sim.seeding import DEFAULT_SEED
 
 SCENARIOS_DIR = scenarios_dir()  # package data: works from an installed wheel too
+# `escsim run`'s own defaults, so the screen and a handout made with `escsim run` or
+# `escsim report` show the same numbers: 10,000 worlds (the command's -n default; a
+# test compares with sim.api.run's), the master seed sim.seeding.DEFAULT_SEED and the
+# spread pass default_spread(10,000) gives.
 DASHBOARD_WORLDS = 10_000
-DASHBOARD_SEED = 2025
-# The spread over parameter draws beside each estimate: 100 draws x 40 worlds (4,000
-# worlds, less than the estimate's own 10,000, so the page stays quick).
-DASHBOARD_SPREAD = (100, 40)
+# A lever dragged or stepped with the arrow keys sends a value per step: wait this long
+# before estimating, so only the value the hand stops at costs a run.
+DEBOUNCE_SECONDS = 0.15
+OVERRIDE_SOURCE = "assumption: set on the dashboard"
 
 # The levers a class moves: (parameter, label, step), grouped by actor (the group's title
 # is ACTOR_TITLES[actor]). Ranges and help texts are the parameters' own (the registry's
@@ -49,6 +59,7 @@ _LEVERS = (
 LEVERS: tuple[tuple[ParamKey, str, float], ...] = tuple(
     (registered(key), label, step) for key, label, step in _LEVERS
 )
+SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
 ACTOR_TITLES = {
     "usa_eu": "US/EU",
     "russia": "Russia",
@@ -58,7 +69,6 @@ ACTOR_TITLES = {
     "azerbaijan": "Azerbaijan",
     "world": "The world",
 }
-SHOWN_OUTCOMES = DASHBOARD_OUTCOMES  # the outcome table's "dashboard" column
 
 
 def scenario_files() -> dict[str, Path]:
@@ -72,6 +82,21 @@ def scenario_files() -> dict[str, Path]:
         for path in sorted((SCENARIOS_DIR / folder).glob("*.yaml")):
             files[f"{folder}/{path.stem}"] = path
     return files
+
+
+def with_custom_actors(scenario: Scenario) -> Scenario:
+    """``scenario`` with the custom actors ``escsim dashboard --actors`` named
+    (``$ESCSIM_ACTORS``, :mod:`sim.custom_actors`) in their shipped actors' places."""
+    from sim.custom_actors import actors_from_env
+
+    custom = actors_from_env()
+    return scenario.with_actors(*custom) if custom else scenario
+
+
+def load(name: str) -> Scenario:
+    """The shipped scenario ``name`` (a key of :func:`scenario_files`), with the custom
+    actors in place."""
+    return with_custom_actors(load_scenario(scenario_files()[name]))
 
 
 def lever_ranges() -> dict[ParamKey, tuple[float, float, float, str]]:
@@ -96,75 +121,108 @@ def lever_defaults(scenario: Scenario) -> dict[str, float]:
     return {key: round(round(means[key] / step) * step, 6) for key, _label, step in LEVERS}
 
 
+def lever_text(key: str, value: float) -> str:
+    """A lever's value as its slider shows it: as many decimals as its step has
+    (0.05 -> ``0.60``, 0.1 -> ``1.3``, 1 -> ``12``)."""
+    step = next(s for k, _label, s in LEVERS if k == key)
+    decimals = len(f"{step:g}".partition(".")[2])
+    return f"{value:.{decimals}f}"
+
+
+def moved_levers(scenario: Scenario, levers: dict[str, float]) -> list[tuple[str, str, str]]:
+    """(label, the scenario's value, the value set) for each lever moved, in the order
+    of the sliders."""
+    defaults = lever_defaults(scenario)
+    return [
+        (label, lever_text(key, defaults[key]), lever_text(key, levers[key]))
+        for key, label, _step in LEVERS
+        if key in levers
+    ]
+
+
+def adjusted(scenario: Scenario, levers: dict[str, float]) -> Scenario:
+    """The scenario with the moved levers fixed at their values in every world (the
+    others keep the scenario's distributions)."""
+    return scenario.with_overrides(dict(levers), source=OVERRIDE_SOURCE) if levers else scenario
+
+
+class Superseded(Exception):
+    """A newer request replaced this one before it finished: its answer is not wanted."""
+
+
 def estimate(
     scenario: Scenario,
     levers: dict[str, float],
     n_worlds: int = DASHBOARD_WORLDS,
-    seed: int = DASHBOARD_SEED,
-    spread: tuple[int, int] = DASHBOARD_SPREAD,
-):
-    """The scenario with the levers set (fixed values), run over ``n_worlds`` worlds,
-    with the spread over the remaining parameters' draws (``spread``: G draws x m worlds).
-    The same seed every time: moving a lever changes the numbers through the lever
-    only (common random numbers)."""
-    adjusted = scenario.with_overrides(levers, source="assumption: set on the dashboard")
-    return run_scenario(adjusted, n_worlds=n_worlds, seed=seed, spread=spread)
+    seed: int = DEFAULT_SEED,
+    spread: tuple[int, int] | None = None,
+    still_wanted: Callable[[], bool] | None = None,
+) -> RunResult:
+    """``escsim run`` of the scenario with the levers set: ``n_worlds`` worlds, the
+    command's seed and its spread pass (``spread=(G, m)``; default
+    :func:`sim.montecarlo.default_spread`). The same seed every time, so moving a lever
+    changes the numbers through the lever only (common random numbers).
+
+    ``still_wanted()`` is asked before the run and after each chunk; once it says no
+    (a newer request came), :class:`Superseded` is raised instead of finishing."""
+    passes = spread if spread is not None else default_spread(n_worlds)
+    progress = None
+    if still_wanted is not None:
+        if not still_wanted():
+            raise Superseded
+
+        def progress(_done: int, _total: int) -> None:
+            if not still_wanted():
+                raise Superseded
+
+    return run_scenario(
+        adjusted(scenario, levers), n_worlds=n_worlds, seed=seed, spread=passes, progress=progress
+    )
 
 
-def outcome_rows(result) -> list[tuple[str, str, str, str]]:
-    """(outcome, p, 95% CI, spread over parameter draws) for each shown outcome; the
-    spread cell is empty when the result has none."""
-    from sim.formatting import interval_text, pct, spread_text
-
-    rows = []
-    for name in SHOWN_OUTCOMES:
-        est = result.estimate(name)
-        spread = spread_text(*result.spread.percentiles(name)) if result.spread.computed else ""
-        rows.append((name.replace("_", " "), pct(est.p), interval_text(*est.ci), spread))
-    return rows
+def request_key(choice: str, levers: dict[str, float]) -> tuple:
+    """What an estimate answers: the scenario picked and the levers as set."""
+    return (choice, tuple(sorted(levers.items())))
 
 
-@dataclass
-class WorldStepper:
-    """One world of the scenario (with the levers set), stepped a week at a time."""
+@dataclass(frozen=True)
+class Answer:
+    """One estimate as the page shows it: the request it answers, the run, the run of
+    the scenario as it is (no lever moved: the "before" of each outcome) and the fan
+    chart as PNG bytes (drawn here, off the page's thread)."""
 
-    scenario: Scenario
-    levers: dict[str, float]
-    seed: int = 1
-    lines: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        adjusted = self.scenario.with_overrides(
-            self.levers, source="assumption: set on the dashboard"
-        )
-        self.model = build_model(ChunkTask(adjusted, self.seed, 0, 1, adjusted.horizon_weeks))
-
-    @property
-    def week(self) -> int:
-        return self.model.world.week
-
-    @property
-    def finished(self) -> bool:
-        return is_over(self.model, 0)
-
-    def beliefs(self) -> str:
-        """The two beliefs as they stand (:func:`sim.narrate.beliefs`)."""
-        return beliefs(self.model, 0)
-
-    def step(self) -> str:
-        """Advance one week and return what happened, in words (:func:`sim.narrate.step_world`)."""
-        if self.finished:
-            return self.lines[-1] if self.lines else "The run is over."
-        line = step_world(self.model, 0).line()
-        self.lines.append(line)
-        return line
+    key: tuple
+    result: RunResult
+    reference: RunResult
+    chart_png: bytes
 
 
-def load(name: str):
-    """The scenario ``name``, with the custom actors ``escsim dashboard --actors`` named
-    (``$ESCSIM_ACTORS``, :mod:`sim.custom_actors`) in their shipped actors' places."""
-    from sim.custom_actors import actors_from_env
+def fan_chart_png(result: RunResult) -> bytes:
+    """The fan chart (:func:`sim.plots.fan_chart_figure`) as PNG bytes."""
+    from sim.plots import fan_chart_figure
 
-    scenario = load_scenario(scenario_files()[name])
-    custom = actors_from_env()
-    return scenario.with_actors(*custom) if custom else scenario
+    buffer = io.BytesIO()
+    fan_chart_figure(result).savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
+
+
+def answer(
+    choice: str,
+    scenario: Scenario,
+    levers: dict[str, float],
+    reference: RunResult | None = None,
+    still_wanted: Callable[[], bool] | None = None,
+    **run_options,
+) -> Answer:
+    """The estimate for ``levers`` and, unless given, the reference run (no lever moved);
+    the same run when no lever is moved. ``run_options`` go to :func:`estimate`."""
+    if reference is None or not levers:
+        reference = estimate(scenario, {}, still_wanted=still_wanted, **run_options)
+    result = (
+        estimate(scenario, levers, still_wanted=still_wanted, **run_options)
+        if levers
+        else reference
+    )
+    if still_wanted is not None and not still_wanted():
+        raise Superseded
+    return Answer(request_key(choice, levers), result, reference, fan_chart_png(result))
