@@ -286,9 +286,10 @@ def test_each_lens_is_set_up_as_of_its_articles_month():
         assert str(lens.as_of) == f"{month}-01", name
         expected = scenario_as_of(load_scenario(BASELINE), month, conditions)
         assert lens.parameters[appeal] == expected.parameters[appeal], name
-        assert lens.parameters[appeal].dist.mean() < load_scenario(BASELINE).parameters[
-            appeal
-        ].dist.mean()
+        assert (
+            lens.parameters[appeal].dist.mean()
+            < load_scenario(BASELINE).parameters[appeal].dist.mean()
+        )
     tasits = load_scenario(experts / "tasits.yaml")
     own = tasits.parameters["csto.obligation_strength"]
     assert own.origin == experts / "tasits.yaml" and own.dist.mean() == pytest.approx(0.75)
