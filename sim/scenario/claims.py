@@ -58,7 +58,7 @@ observed:
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sim import outcomes
@@ -66,8 +66,9 @@ from sim.ladder import CstoResponse
 from sim.limits import MAX_HORIZON_WEEKS
 from sim.outcomes import OUTCOMES
 from sim.params import is_traceable
-from sim.scenario.problems import did_you_mean, shown, type_name
-from sim.scenario.yamlio import item_line, key_line
+from sim.scenario.paths import check_reference, not_a_scenario
+from sim.scenario.problems import Problem, did_you_mean, shown, type_name
+from sim.scenario.yamlio import item_line, key_line, load_yaml
 
 CLAIM_KEYS = (
     "who",
@@ -130,8 +131,6 @@ class Counterfactual:
 
     def apply(self, scenario):
         """``scenario`` with this change laid over it (its name says so)."""
-        from dataclasses import replace
-
         return replace(
             scenario,
             name=f"{scenario.name} + {self.name}",
@@ -201,8 +200,10 @@ class Observed:
         return {k: getattr(self, k) for k in OBSERVED_KEYS if k != "note" or self.note}
 
 
-def read_claims(c, layer, node, line) -> None:
-    """Validate a ``claims:`` list into ``layer.claims``."""
+def read_claims(c, layer, node, line, read_layer) -> None:
+    """Validate a ``claims:`` list into ``layer.claims``. ``read_layer`` reads a
+    counterfactual file's own keys (:func:`sim.scenario.schema.read_layer`, passed in:
+    the schema imports this module)."""
     if not isinstance(node, list):
         c.fail(line, "claims", f"expected a list of claims, found {type_name(node)}")
         return
@@ -273,7 +274,7 @@ def read_claims(c, layer, node, line) -> None:
                 continue
             ratio = _read_ratio(c, item["ratio"], key_line(item, "ratio") or iline, f"{kp}.ratio")
             counterfactual = _read_counterfactual(
-                c, item["counterfactual"], key_line(item, "counterfactual") or iline, kp
+                c, item["counterfactual"], key_line(item, "counterfactual") or iline, kp, read_layer
             )
             if ratio is None or counterfactual is None:
                 continue
@@ -337,13 +338,9 @@ def _read_ratio(c, node, line, kp: str) -> RatioBound | None:
     return RatioBound(low, high)
 
 
-def _read_counterfactual(c, value, line, kp: str) -> Counterfactual | None:
+def _read_counterfactual(c, value, line, kp: str, read_layer) -> Counterfactual | None:
     """The file a mechanism claim names: its own parameters: and initial: (validated
     as a scenario file's, every problem reported), relative to the claim's file."""
-    from sim.scenario.paths import check_reference, not_a_scenario
-    from sim.scenario.problems import Problem
-    from sim.scenario.schema import read_layer
-    from sim.scenario.yamlio import load_yaml
 
     written = c.text(value, line, f"{kp}.counterfactual")
     if written is None:

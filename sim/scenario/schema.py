@@ -196,7 +196,7 @@ def _read_as_of(c, layer, value, line) -> None:
 
 
 def _as_of_month(value) -> str | None:
-    """"YYYY-MM" from a month's text or a date (YAML reads 2024-03-15 as one); None for
+    """ "YYYY-MM" from a month's text or a date (YAML reads 2024-03-15 as one); None for
     anything else. ASCII digits only, year 1 on (there is no year 0)."""
     if isinstance(value, datetime.datetime):
         value = value.date()
@@ -450,6 +450,10 @@ def _in_range(
     return dist
 
 
+def _read_claims(c, layer, node, line) -> None:
+    read_claims(c, layer, node, line, read_layer)
+
+
 TOP_LEVEL = {
     "name": _read_name,
     "description": _read_description,
@@ -459,7 +463,7 @@ TOP_LEVEL = {
     "extends": _read_extends,
     "initial": _read_initial,
     "parameters": _read_parameters,
-    "claims": read_claims,
+    "claims": _read_claims,
     "observed": read_observed,
 }
 
