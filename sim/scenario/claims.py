@@ -341,7 +341,6 @@ def _read_ratio(c, node, line, kp: str) -> RatioBound | None:
 def _read_counterfactual(c, value, line, kp: str, read_layer) -> Counterfactual | None:
     """The file a mechanism claim names: its own parameters: and initial: (validated
     as a scenario file's, every problem reported), relative to the claim's file."""
-
     written = c.text(value, line, f"{kp}.counterfactual")
     if written is None:
         return None
