@@ -172,9 +172,13 @@ def scenario_report(
         _img(state_shares_figure(result)),
     ]
     if scenario.claims:
-        checks = check_scenario(
+        from sim.analysis.ratio import RatioCheck
+
+        every = check_scenario(
             scenario, n_worlds, seed, workers=workers, progress=progress, dask=dask
         )
+        checks = [c for c in every if not isinstance(c, RatioCheck)]
+        ratios = [c for c in every if isinstance(c, RatioCheck)]
         rows = [
             [
                 _e(c.claim.who),
@@ -200,8 +204,43 @@ def scenario_report(
             "expert's stated reasons, as encoded, do not imply the conclusion under this "
             "model.</p>",
         ]
+        if ratios:
+            body += _ratio_table(ratios)
     body += ["<h2>Inputs</h2>", _inputs(scenario)]
     return _page(f"escsim: {scenario.name}", body)
+
+
+def _ratio_table(ratios) -> list[str]:
+    """Mechanism claims: both chances with their intervals, the ratio's interval, the
+    verdict (sim.analysis.ratio)."""
+    from sim.analysis.ratio import ratio_text
+
+    rows = [
+        [
+            _e(c.claim.who),
+            _e(c.claim.outcome),
+            _e(c.claim.counterfactual.name if c.claim.counterfactual else ""),
+            f"{_e(c.claim.ratio.describe() if c.claim.ratio else '')}"
+            + (f" “{_e(c.claim.words)}”" if c.claim.words else "")
+            + f"<br><span class=src>{_e(c.claim.quote)} ({_e(c.claim.source)})</span>",
+            f"{estimate_text(c.table.lens.p, c.table.lens.ci)}<br>"
+            f"{estimate_text(c.table.changed.p, c.table.changed.ci)}",
+            f"{ratio_text(c.ratio)} [{ratio_text(c.ci[0])}, {ratio_text(c.ci[1])}]",
+            f"<span class={c.verdict}>{_e(c.verdict)}</span> {_e(c.side)}",
+        ]
+        for c in ratios
+    ]
+    n = ratios[0].table.n
+    return [
+        "<h3>Mechanism claims</h3>",
+        _table(
+            ["who", "outcome", "change", "ratio claimed", "lens / with the change", "ratio", ""],
+            rows,
+        ),
+        f"<p class=meta>P(outcome) with the change over P(outcome) in the lens, both over "
+        f"the same {n:,} worlds (common random numbers); 95% interval from the Dirichlet "
+        "posterior of the paired table (Jeffreys prior).</p>",
+    ]
 
 
 def _attribution_table(att) -> str:

@@ -281,9 +281,43 @@ def test_as_of_month_in_a_scenario_file_applies_conditions_then_the_files_own_ke
     assert case.initial.occupied_km2 == 40 and str(case.as_of) == "2021-06-01"
     assert case.parameters["russia.ukraine_constraint"].dist.mean() == 0.0
     assert case.parameters["usa_eu.monitor_presence"].dist.mean() == 0.5  # the file's own
-    # a full date only labels the scenario, as before: no conditions
-    labelled = load_scenario(scenario_file(tmp_path, "as_of: 2021-06-15\n"))
-    assert labelled.initial.occupied_km2 == 170
+
+
+def test_a_full_date_is_read_as_its_month(tmp_path):
+    """as_of: 2021-06-15 is as_of: 2021-06: the world as of 1 June (changes later in
+    June not applied), the same parameters, initial state and as_of."""
+    month = load_scenario(scenario_file(tmp_path, "as_of: 2021-06\n"))
+    for written in ("2021-06-15", "'2021-06-30'"):
+        day = load_scenario(scenario_file(tmp_path, f"as_of: {written}\n"))
+        assert day.initial == month.initial and day.initial.occupied_km2 == 40
+        assert day.parameters == month.parameters and str(day.as_of) == "2021-06-01"
+    # 24 February 2022 is after the 1st: as of any day of February, Russia is not yet
+    # tied down in Ukraine; as of March it is
+    feb = load_scenario(scenario_file(tmp_path, "as_of: 2022-02-28\n"))
+    mar = load_scenario(scenario_file(tmp_path, "as_of: 2022-03-01\n"))
+    key = "russia.ukraine_constraint"
+    assert feb.parameters[key].dist.mean() == 0.0 < mar.parameters[key].dist.mean()
+
+
+def test_each_lens_is_set_up_as_of_its_articles_month():
+    """Seed 001 (March 2024): Armenia had frozen its CSTO participation (22 February);
+    seed 000 (March 2025): it considered itself outside (December 2024). Each lens gets
+    the conditions of its month and keeps its own parameters over them."""
+    experts = REPO / "scenarios" / "experts"
+    appeal = "armenia.csto_appeal"
+    conditions = load_conditions()
+    for name, month in [("kopalyan", "2024-03"), ("pashinyan", "2024-03"), ("tasits", "2025-03")]:
+        lens = load_scenario(experts / f"{name}.yaml")
+        assert str(lens.as_of) == f"{month}-01", name
+        expected = scenario_as_of(load_scenario(BASELINE), month, conditions)
+        assert lens.parameters[appeal] == expected.parameters[appeal], name
+        assert (
+            lens.parameters[appeal].dist.mean()
+            < load_scenario(BASELINE).parameters[appeal].dist.mean()
+        )
+    tasits = load_scenario(experts / "tasits.yaml")
+    own = tasits.parameters["csto.obligation_strength"]
+    assert own.origin == experts / "tasits.yaml" and own.dist.mean() == pytest.approx(0.75)
 
 
 def test_as_of_in_a_scenario_file_with_its_own_conditions_file(tmp_path):
@@ -297,8 +331,11 @@ def test_as_of_in_a_scenario_file_with_its_own_conditions_file(tmp_path):
     [
         ("as_of: 2019-05\n", "as_of", "outside the months the conditions file covers"),
         ("as_of: 2021-06\nconditions: nowhere.yaml\n", "conditions", "does not exist"),
-        ("as_of: 2021-06-15\nconditions: c.yaml\n", "conditions", "only with a month"),
-        ("as_of: 2021-13\n", "as_of", "a month like 2021-06"),
+        ("as_of: 2021-06-15\nconditions: nowhere.yaml\n", "conditions", "does not exist"),
+        ("as_of: 2021-13\n", "as_of", "expected a month like 2024-03"),
+        ("as_of: '2021-06-31'\n", "as_of", "expected a month like 2024-03"),
+        ("as_of: 2026-01-15\n", "as_of", "2025-09 (conditions.yaml): give a month inside"),
+        ("as_of: June\n", "as_of", "(or a date like 2024-03-15, read as its month)"),
     ],
 )
 def test_bad_as_of_in_a_scenario_file(tmp_path, body, key_path, words):

@@ -18,6 +18,12 @@ happened. Where the scenario makes the condition too rare for that (fewer than
 ``FEW_WORLDS`` worlds) and the condition is a rung, it is estimated instead over worlds
 that start the horizon on that rung and are held there, and the report says so.
 
+A mechanism claim (``counterfactual:`` and ``ratio:``) bounds how much one of the
+expert's reasons matters: P(outcome) in the lens with a counterfactual change over
+P(outcome) in the lens, both runs on the same worlds; its interval and verdict are
+:mod:`sim.analysis.ratio`'s. Unlike a one-sided bound on a chance, such a claim fails
+when the model's mechanism is weaker (or stronger) than the expert says.
+
 An inconsistent verdict is a finding, not a failure: it says the expert's stated
 assumptions, as encoded in the lens, do not imply the expert's conclusion under this
 model (or that the encoding misses an assumption the expert left unsaid).
@@ -26,6 +32,7 @@ model (or that the encoding misses an assumption the expert left unsaid).
 from dataclasses import dataclass, replace
 
 from sim.actors import registered
+from sim.analysis.ratio import RatioCheck, check_ratio, outcome_indicators, ratio_text
 from sim.analysis.words import MAPPINGS, Band, Mapping, band_for, normalise
 from sim.montecarlo import run_scenario
 from sim.outcomes import RUNG_OUTCOMES
@@ -159,17 +166,34 @@ def check_scenario(
     workers: int = 1,
     progress=None,
     dask=None,
-) -> list[ClaimCheck]:
-    """Check every claim of ``scenario``; one run per distinct claim horizon.
+) -> list[ClaimCheck | RatioCheck]:
+    """Check every claim of ``scenario``, in order: one run per distinct claim horizon,
+    and for mechanism claims one paired run of the lens and of each change
+    (:class:`~sim.analysis.ratio.RatioCheck` in their places).
     ``mapping``: a user's phrase-to-band dict, read as a further column."""
     mappings = with_user_mapping(mapping)
     for c in scenario.claims:  # words no mapping reads fail early, before any run
-        if not any(normalise(c.words) in m.bands for m in mappings):
+        if not c.is_ratio and not any(normalise(c.words) in m.bands for m in mappings):
             band_for(c.words, {k: v for m in mappings for k, v in m.bands.items()})
-    runs = {}
-    out = []
+    runs: dict = {}
+    worlds: dict = {}  # (counterfactual path or None, horizon) -> indicators
+
+    def indicators(change, horizon):
+        key = (None if change is None else change.path, horizon)
+        if key not in worlds:
+            world = scenario if change is None else change.apply(scenario)
+            worlds[key] = outcome_indicators(
+                world, n_worlds, seed, horizon, workers, dask, progress
+            )
+        return worlds[key]
+
+    out: list = []
     for claim in scenario.claims:
         horizon = claim.horizon_weeks or scenario.horizon_weeks
+        if claim.is_ratio:
+            changed = indicators(claim.counterfactual, horizon)
+            out.append(check_ratio(claim, changed, indicators(None, horizon), seed, horizon))
+            continue
         if horizon not in runs:
             runs[horizon] = run_scenario(
                 scenario,
@@ -221,16 +245,48 @@ def _started_on(scenario, claim, n_worlds, seed, horizon, workers, dask=None, pr
     return result.estimate(claim.outcome), f"worlds held on rung {rung} ({claim.given})"
 
 
-def format_checks(name: str, checks: list[ClaimCheck], seed: int) -> str:
+def is_inconsistent(check: "ClaimCheck | RatioCheck") -> bool:
+    """True when a check is inconsistent (under any mapping, for a probability claim)."""
+    if isinstance(check, RatioCheck):
+        return check.verdict == INCONSISTENT
+    return any(r.verdict == INCONSISTENT for r in check.readings)
+
+
+def ratio_lines(c: RatioCheck) -> list[str]:
+    """A mechanism claim's lines in the text report: the claim, both chances with their
+    intervals and the worlds, the ratio's interval and the verdict."""
+    from sim.formatting import estimate_text
+
+    claim, table = c.claim, c.table
+    change = claim.counterfactual.name if claim.counterfactual else "?"
+    words = f' "{claim.words}"' if claim.words else ""
+    bound = claim.ratio.describe() if claim.ratio else "?"
+    lens, changed = table.lens, table.changed
+    return [
+        f"  {claim.who or '?'}: {claim.outcome}, with {change} / lens {bound}{words} "
+        f"({c.horizon_weeks} weeks)",
+        f"    lens {estimate_text(lens.p, lens.ci)}; with the change "
+        f"{estimate_text(changed.p, changed.ci)}; n={table.n:,} paired worlds",
+        f"    ratio {ratio_text(c.ratio)}, 95% interval [{ratio_text(c.ci[0])}, "
+        f"{ratio_text(c.ci[1])}]   {c.verdict.upper()}" + (f" ({c.side})" if c.side else ""),
+    ]
+
+
+def format_checks(name: str, checks: list, seed: int) -> str:
     """The check report of one scenario as text: per claim, the model's estimate and a
-    row per mapping; a claim whose verdict differs between mappings is flagged."""
+    row per mapping; a claim whose verdict differs between mappings is flagged; a
+    mechanism claim, its two chances and their ratio (:func:`ratio_lines`)."""
     from sim.formatting import estimate_text
 
     lines = [f"scenario: {name}    seed: {seed}"]
     if not checks:
         return lines[0] + "\n  (no claims)\n"
-    width = max(len(r.mapping) for c in checks for r in c.readings)
+    plain = [c for c in checks if isinstance(c, ClaimCheck)]
+    width = max((len(r.mapping) for c in plain for r in c.readings), default=0)
     for c in checks:
+        if isinstance(c, RatioCheck):
+            lines.extend(ratio_lines(c))
+            continue
         what = c.claim.outcome + (f" | {c.claim.given}" if c.claim.given else "")
         est = c.estimate
         lines.append(f'  {c.claim.who or "?"}: {what} "{c.claim.words}" ({c.horizon_weeks} weeks)')
@@ -282,7 +338,8 @@ def cli_parse(sub) -> None:
     chk.add_argument(
         "--strict",
         action="store_true",
-        help="exit 1 when a claim is inconsistent under any mapping",
+        help="exit 1 when a claim is inconsistent under any mapping (or a mechanism "
+        "claim's ratio is)",
     )
     add_run_options(chk)
     add_out_option(chk, "check.json (the --format json text) and check.txt (the table)")
@@ -304,7 +361,7 @@ def cli_action(args) -> int:
             checks = check_scenario(
                 scenario, args.worlds, args.seed, mapping, args.workers, bar.callback, args.dask
             )
-            inconsistent += sum(any(r.verdict == INCONSISTENT for r in c.readings) for c in checks)
+            inconsistent += sum(is_inconsistent(c) for c in checks)
             report.append({"scenario": scenario.name, "seed": args.seed, "claims": checks})
             texts.append(format_checks(scenario.name, checks, args.seed))
     if args.format == "json":

@@ -16,19 +16,32 @@ def swamped(index, half_width) -> np.ndarray:
         return ~((half <= np.abs(value)) & (value - half > 0))
 
 
+NAMED = 6  # at most this many swamped total indices named in the note
+
+
 def swamped_note(sens: pd.DataFrame | None, samples: int) -> str | None:
-    """One line for the terminal: how many total indices their interval swamps, and
-    what to do about it (None when there are none, or no Sobol table)."""
+    """One line for the terminal: how many total (ST) and first-order (S1) indices
+    their interval swamps, the first few swamped total indices by name, and what to do
+    about it (None when there are none, or no Sobol table)."""
     if sens is None or "ST_swamped" not in sens:
         return None
-    n = int(sens["ST_swamped"].sum())
-    if n == 0:
+    flags = sens["ST_swamped"].astype(bool)
+    n = int(flags.sum())
+    first = int(sens["S1_swamped"].astype(bool).sum()) if "S1_swamped" in sens else 0
+    if n == 0 and first == 0:
         return None
+    named = ""
+    if n and {"outcome", "parameter"} <= set(sens.columns):
+        rows = sens[flags]
+        names = [f"{p} ({o})" for o, p in zip(rows.outcome, rows.parameter, strict=True)]
+        named = ": " + ", ".join(names[:NAMED]) + (", ..." if len(names) > NAMED else "")
+    also = f"; {first} of {len(sens)} first-order indices (S1) too" if first else ""
     return (
         f"sensitivity: {n} of {len(sens)} total indices (ST) are swamped by their "
         f"confidence interval (half-width above the index, or the interval reaches 0; "
-        f"marked ST_swamped in sensitivity.csv, greyed in sensitivity.png); raise the "
-        f"study's samples: (now {samples:,}) to narrow them"
+        f"marked ST_swamped in sensitivity.csv, greyed in sensitivity.png){named}{also}; "
+        f"such an index says nothing about its parameter: raise the study's samples: "
+        f"(now {samples:,}) to narrow them"
     )
 
 

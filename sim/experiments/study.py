@@ -19,15 +19,23 @@ design:
   # samples: 64                        # base sample size N (points: LHS/random N,
   #                                    # Sobol N x (D + 2), Morris N x (D + 1))
   # levels: 4                          # Morris grid levels
+  # include: ["azerbaijan.*noise*"]    # sampling designs: also vary every parameter
+  #                                    # whose key matches one of these patterns (shell
+  #                                    # wildcards, matched against the parameter
+  #                                    # registry, so parameters added or renamed later
+  #                                    # are found), over the scenario's distribution
+  #                                    # if it has a width, else over the parameter's
+  #                                    # whole declared range; each pattern must match
 discovery:                             # optional: PRIM boxes where an outcome is high
   outcome: limited_incursion
   threshold: 0.3
 ```
 """
 
+import fnmatch
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.limits import MAX_HORIZON_WEEKS, MAX_STUDY_POINTS
@@ -50,7 +58,7 @@ TOP_KEYS = (
     "design",
     "discovery",
 )
-DESIGN_KEYS = ("method", "parameters", "samples", "levels")
+DESIGN_KEYS = ("method", "parameters", "samples", "levels", "include")
 UNCERTAIN: dict = {}  # marker: every parameter the scenario gives a distribution
 
 
@@ -72,6 +80,8 @@ class Study:
     discovery: dict | None = None
     path: Path | None = None
     scenario_path: str = ""
+    include: tuple[str, ...] = ()  # design.include patterns (already in parameters)
+    included: tuple[str, ...] = field(default=())  # the parameters they added
 
     def to_dict(self) -> dict:
         """The study as plain data, with the scenario fully resolved inline."""
@@ -87,6 +97,7 @@ class Study:
                 "parameters": self.parameters,
                 "samples": self.samples,
                 "levels": self.levels,
+                "include": list(self.include),
             },
             "scenario_file": self.scenario_path,
             "scenario": self.scenario.to_dict(),
@@ -154,6 +165,10 @@ def load_study(path) -> Study:
             for k, e in scenario.parameters.items()
             if e.dist.support()[0] < e.dist.support()[1]
         }
+    include = _include(c, data, method, PARAMS_BY_KEY)
+    included: tuple[str, ...] = ()
+    if include and scenario is not None and isinstance(parameters, dict):
+        parameters, included = _with_included(parameters, include, scenario, PARAMS_BY_KEY)
     if method and isinstance(parameters, dict) and parameters is not UNCERTAIN:
         _check_points(c, data, method, parameters, samples, levels, worlds)
     if c.problems:
@@ -175,6 +190,8 @@ def load_study(path) -> Study:
         discovery=discovery,
         path=path,
         scenario_path=str(data["scenario"]),
+        include=include,
+        included=included,
     )
 
 
@@ -298,6 +315,51 @@ def _design(c: Checker, data: dict, registry) -> tuple[str, dict, int, int]:
             continue
         out[key] = [float(v) for v in values]
     return method, out, samples, levels
+
+
+def _include(c: Checker, data: dict, method: str, registry) -> tuple[str, ...]:
+    """``design.include``: a list of key patterns, each matching some parameter."""
+    node = data.get("design")
+    if not isinstance(node, dict) or "include" not in node:
+        return ()
+    value, line = node["include"], key_line(node, "include") or key_line(data, "design")
+    if method == "grid":
+        c.fail(line, "design.include", "applies to sampling designs; a grid lists its values")
+        return ()
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        c.fail(
+            line,
+            "design.include",
+            f'expected a list of parameter keys or patterns like "azerbaijan.*noise*", '
+            f"found {type_name(value)} {shown(value)}",
+        )
+        return ()
+    for pattern in value:
+        if not any(fnmatch.fnmatchcase(key, pattern) for key in registry):
+            c.fail(
+                line,
+                "design.include",
+                f"{shown(pattern)} matches no parameter{did_you_mean(pattern, registry)} "
+                "(`escsim params` lists them)",
+            )
+    return tuple(value)
+
+
+def _with_included(parameters: dict, include, scenario: Scenario, registry) -> tuple[dict, tuple]:
+    """``parameters`` plus every parameter a pattern matches and the design does not
+    vary yet: over the scenario's distribution's support if it has a width, else over
+    the parameter's declared range (a value the scenario fixes, such as a calibrated
+    constant, is varied over every value the model accepts)."""
+    out, added = dict(parameters), []
+    for key in registry:
+        if key in out or not any(fnmatch.fnmatchcase(key, p) for p in include):
+            continue
+        low, high = (float(v) for v in scenario.parameters[key].dist.support())
+        if not low < high:
+            low, high = float(registry[key].low), float(registry[key].high)
+        out[key] = [low, high]
+        added.append(key)
+    return out, tuple(added)
 
 
 def _discovery(c: Checker, data: dict, outcomes) -> dict | None:

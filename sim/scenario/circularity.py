@@ -5,7 +5,8 @@ expert's conclusion. If a parameter is sourced from the conclusion itself, the c
 only reads back what was put in (issue 11: the Tasits lens did this with its CSTO
 parameters). The rule applies to the scenario as resolved: every parameter it runs
 with, wherever it was set (the file itself, a file it extends, or the built-in
-default), against every claim it checks.
+default), against every claim it checks; and to every parameter a mechanism claim's
+counterfactual change sets (the changed lens runs with those), against every claim.
 
 Two texts are the same quote when they share a run of ``RUN_WORDS`` consecutive
 words, compared lower-case without punctuation. Five words is long enough that
@@ -61,4 +62,24 @@ def circular_sources(scenario, data: dict | None = None) -> list[Problem]:
                     "source (another quote, a literature prior or a marked assumption)",
                 )
             )
+    seen = set()
+    for claim in scenario.claims:
+        change = claim.counterfactual
+        if change is None or change.path in seen:
+            continue
+        seen.add(change.path)
+        for key, entry in change.parameters.items():
+            for i, other in enumerate(scenario.claims):
+                if entry.source and quotes_claim(entry.source, other.quote):
+                    problems.append(
+                        Problem(
+                            str(change.path),
+                            None,
+                            f"parameters.{key}.source",
+                            f"the source of {key} in the counterfactual {change.path.name} "
+                            f"(named by {scenario.path}) cites the quote that claims[{i}] "
+                            f"({other.who or '?'}: {other.outcome}) checks; a change cannot "
+                            "be sourced from the claim it tests: give it another source",
+                        )
+                    )
     return problems

@@ -336,7 +336,8 @@ def apply_conditions(
                     (
                         f"{period} is outside the months the conditions file covers, "
                         f"{conditions.first_month} to {conditions.last_month} "
-                        f"({conditions.path.name})"
+                        f"({conditions.path.name}): give a month inside them, or leave "
+                        f"{what} out"
                     ),
                 )
             ]

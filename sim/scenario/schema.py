@@ -4,12 +4,15 @@
 name: baseline                 # required: text
 description: >                 # optional text
   ...
-as_of: 2025-03-20              # optional date the scenario describes (a label), or a
-                               #   month, 2021-06: the world set up as of the 1st of that
-                               #   month from the conditions file (sim.scenario.conditions):
-                               #   applied over the scenario this file extends, then this
-                               #   file's own keys apply over the result
-conditions: my-conditions.yaml # optional with a month as_of: the conditions file to use
+as_of: 2025-03                 # optional month the scenario describes: the world set
+                               #   up as of the 1st of that month from the conditions file
+                               #   (sim.scenario.conditions), applied over the scenario
+                               #   this file extends; then this file's own keys apply over
+                               #   the result. A full date (2025-03-20) is read as its
+                               #   month (the same as 2025-03): the conditions and the
+                               #   record are monthly, so changes dated later in that
+                               #   month are not applied
+conditions: my-conditions.yaml # optional with as_of: the conditions file to use
                                #   (default: the shipped sim/record/conditions.yaml)
 horizon_weeks: 52              # optional whole number, 1..520 (default 52)
 extends: ../baseline.yaml      # optional: a file this one starts from (path relative to
@@ -175,23 +178,40 @@ def _read_description(c, layer, value, line) -> None:
 
 
 def _read_as_of(c, layer, value, line) -> None:
+    """A month, "YYYY-MM", or a full date read as its month (module docstring): both set
+    ``as_of_month`` (the world is set up from the conditions as of its 1st) and
+    ``as_of``, the 1st of that month, so 2024-03-15 and 2024-03 are the same scenario."""
     layer.as_of_line = line
-    if isinstance(value, datetime.date):
-        layer.as_of = value
-        return
-    text = str(value).strip()
-    if re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text) and text[:4] != "0000":  # a month
-        layer.as_of_month = text
-        layer.as_of = datetime.date(int(text[:4]), int(text[5:]), 1)
-        return
-    try:
-        layer.as_of = datetime.date.fromisoformat(text)
-    except ValueError:
+    month = _as_of_month(value)
+    if month is None:
         c.fail(
             line,
             "as_of",
-            f"expected a month like 2021-06 or a date like 2025-03-20, found {shown(value)}",
+            "expected a month like 2024-03 (or a date like 2024-03-15, read as its "
+            f"month), found {shown(value)}",
         )
+        return
+    layer.as_of_month = month
+    layer.as_of = datetime.date(int(month[:4]), int(month[5:]), 1)
+
+
+def _as_of_month(value) -> str | None:
+    """ "YYYY-MM" from a month's text or a date (YAML reads 2024-03-15 as one); None for
+    anything else. ASCII digits only, year 1 on (there is no year 0)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = str(value).strip()
+    if re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text) and text[:4] != "0000":
+        return text
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:  # a date YAML did not read as one (quoted): the same rule
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            return None
+        return f"{day.year:04d}-{day.month:02d}"
+    return None
 
 
 def _read_conditions(c, layer, value, line) -> None:
@@ -430,6 +450,10 @@ def _in_range(
     return dist
 
 
+def _read_claims(c, layer, node, line) -> None:
+    read_claims(c, layer, node, line, read_layer)
+
+
 TOP_LEVEL = {
     "name": _read_name,
     "description": _read_description,
@@ -439,7 +463,7 @@ TOP_LEVEL = {
     "extends": _read_extends,
     "initial": _read_initial,
     "parameters": _read_parameters,
-    "claims": read_claims,
+    "claims": _read_claims,
     "observed": read_observed,
 }
 
@@ -454,13 +478,7 @@ def read_layer(
     for key, reader in TOP_LEVEL.items():
         if key in data:
             reader(c, layer, data[key], key_line(data, key))
-    if "conditions" in data and layer.as_of_month is None and "as_of" in data:
-        c.fail(
-            key_line(data, "conditions"),
-            "conditions",
-            "applies only with a month as_of: (like 2021-06); a full date only labels the scenario",
-        )
-    elif "conditions" in data and "as_of" not in data:
+    if "conditions" in data and "as_of" not in data:
         c.fail(
             key_line(data, "conditions"),
             "conditions",
