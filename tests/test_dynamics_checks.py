@@ -216,7 +216,7 @@ def test_the_commands_print_json_and_write_their_figures(capsys, tmp_path):
         capsys, "check-dynamics", str(BASELINE), "-n", "60", "--format", "json", "-q"
     )
     data = json.loads(out)
-    assert code == 0 and data["histories"] == 60 and len(data["statistics"]) == 14
+    assert code == 0 and data["histories"] == 60 and len(data["statistics"]) == 15
     code, out, err = run_cli(
         capsys,
         "behaviour",

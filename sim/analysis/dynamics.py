@@ -82,12 +82,15 @@ class Months:
 
     @classmethod
     def concat(cls, parts: list["Months"]) -> "Months":
+        def joined(name: str) -> np.ndarray:
+            return np.concatenate([getattr(p, name) for p in parts])
+
         return cls(
             parts[0].labels,
-            *(
-                np.concatenate([getattr(p, name) for p in parts])
-                for name in ("rung", "csto", "sanctions", "signed")
-            ),
+            joined("rung"),
+            joined("csto"),
+            joined("sanctions"),
+            joined("signed"),
             np.concatenate([p.war_months() for p in parts]),
         )
 
