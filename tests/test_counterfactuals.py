@@ -44,7 +44,7 @@ DIRECTIONS = {
     # (over the baseline, whose obligation is already weak, an invasion moves in too few
     # of 12,000 worlds to count; in Tasits' lens the check of his mechanism claim says how
     # much it moves there)
-    "csto_obligation_hollow": [("corridor_offensive", +1)],
+    "csto_obligation_hollow": [("limited_incursion", +1)],
     "russia_freed_from_ukraine": [("full_scale_invasion", -1)],
     "turkey_restrains": [("full_scale_invasion", -1), ("corridor_offensive", -1)],
     "turkey_drives": [("full_scale_invasion", +1), ("corridor_offensive", +1)],

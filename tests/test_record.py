@@ -283,32 +283,39 @@ def test_as_of_month_in_a_scenario_file_applies_conditions_then_the_files_own_ke
     assert case.parameters["usa_eu.monitor_presence"].dist.mean() == 0.5  # the file's own
 
 
-def test_a_full_date_is_read_as_its_month(tmp_path):
-    """as_of: 2021-06-15 is as_of: 2021-06: the world as of 1 June (changes later in
-    June not applied), the same parameters, initial state and as_of."""
+def test_a_full_date_sets_the_world_up_as_of_that_day(tmp_path):
+    """as_of: 2021-06-15 is as of 15 June: the changes dated on or before that day (none
+    between 1 and 15 June 2021, so the same parameters and initial state as as_of:
+    2021-06), and as_of is the day itself."""
     month = load_scenario(scenario_file(tmp_path, "as_of: 2021-06\n"))
-    for written in ("2021-06-15", "'2021-06-30'"):
+    for written, shown in (("2021-06-15", "2021-06-15"), ("'2021-06-30'", "2021-06-30")):
         day = load_scenario(scenario_file(tmp_path, f"as_of: {written}\n"))
         assert day.initial == month.initial and day.initial.occupied_km2 == 40
-        assert day.parameters == month.parameters and str(day.as_of) == "2021-06-01"
-    # 24 February 2022 is after the 1st: as of any day of February, Russia is not yet
-    # tied down in Ukraine; as of March it is
-    feb = load_scenario(scenario_file(tmp_path, "as_of: 2022-02-28\n"))
-    mar = load_scenario(scenario_file(tmp_path, "as_of: 2022-03-01\n"))
+        assert day.parameters == month.parameters and str(day.as_of) == shown
+    assert str(month.as_of) == "2021-06-01"
+    # 24 February 2022: as of the 23rd Russia is not yet tied down in Ukraine; as of
+    # the 28th it is (a month's form, 2022-02, reads the 1st: not yet).
+    before = load_scenario(scenario_file(tmp_path, "as_of: 2022-02-23\n"))
+    after = load_scenario(scenario_file(tmp_path, "as_of: 2022-02-28\n"))
+    feb = load_scenario(scenario_file(tmp_path, "as_of: 2022-02\n"))
     key = "russia.ukraine_constraint"
-    assert feb.parameters[key].dist.mean() == 0.0 < mar.parameters[key].dist.mean()
+    assert before.parameters[key].dist.mean() == 0.0 < after.parameters[key].dist.mean()
+    assert feb.parameters[key].dist.mean() == 0.0
 
 
 def test_each_lens_is_set_up_as_of_its_articles_month():
     """Seed 001 (March 2024): Armenia had frozen its CSTO participation (22 February);
-    seed 000 (March 2025): it considered itself outside (December 2024). Each lens gets
-    the conditions of its month and keeps its own parameters over them."""
+    seed 000 (20 March 2025): it considered itself outside (December 2024). Each lens
+    gets the conditions of its month (Tasits: of its day) and keeps its own parameters
+    over them."""
     experts = REPO / "scenarios" / "experts"
     appeal = "armenia.csto_appeal"
     conditions = load_conditions()
-    for name, month in [("kopalyan", "2024-03"), ("pashinyan", "2024-03"), ("tasits", "2025-03")]:
+    dates = [("kopalyan", "2024-03", "2024-03-01"), ("pashinyan", "2024-03", "2024-03-01")]
+    dates.append(("tasits", "2025-03", "2025-03-20"))  # the interview's day: the text agreed
+    for name, month, day in dates:
         lens = load_scenario(experts / f"{name}.yaml")
-        assert str(lens.as_of) == f"{month}-01", name
+        assert str(lens.as_of) == day, name
         expected = scenario_as_of(load_scenario(BASELINE), month, conditions)
         assert lens.parameters[appeal] == expected.parameters[appeal], name
         assert (
@@ -335,7 +342,7 @@ def test_as_of_in_a_scenario_file_with_its_own_conditions_file(tmp_path):
         ("as_of: 2021-13\n", "as_of", "expected a month like 2024-03"),
         ("as_of: '2021-06-31'\n", "as_of", "expected a month like 2024-03"),
         ("as_of: 2026-01-15\n", "as_of", "2025-09 (conditions.yaml): give a month inside"),
-        ("as_of: June\n", "as_of", "(or a date like 2024-03-15, read as its month)"),
+        ("as_of: June\n", "as_of", "(or a date like 2024-03-15)"),
     ],
 )
 def test_bad_as_of_in_a_scenario_file(tmp_path, body, key_path, words):

@@ -309,11 +309,18 @@ def _require_sources(node, kp: str, fail) -> None:
 
 
 def apply_conditions(
-    scenario, month, conditions: Conditions, where: tuple | None = None, what: str = "as_of"
+    scenario,
+    month,
+    conditions: Conditions,
+    where: tuple | None = None,
+    what: str = "as_of",
+    day: datetime.date | None = None,
 ):
-    """``scenario`` set up as of the start of ``month`` (see the module docstring).
-    ``where`` (file, line) names the input in the message if ``month`` is out of range;
-    without it the message names the conditions file's from: or until: line, and
+    """``scenario`` set up as of the start of ``month`` (see the module docstring), or as
+    of ``day`` within it (the changes dated on or before that day: a scenario dated 20
+    March knows of a change of the 13th). ``where`` (file, line) names the input in the
+    message if ``month`` is out of range; without it the message names the conditions
+    file's from: or until: line, and
     ``what`` says where the month came from (an origin, the record's first month)."""
     period = as_month(month)
     if period is None:
@@ -343,7 +350,10 @@ def apply_conditions(
             ]
         )
     params, initial = dict(scenario.parameters), {}
-    for change in conditions.until(period):
+    changes = conditions.until(period)
+    if day is not None:
+        changes = [c for c in conditions.changes if c.date <= day]
+    for change in changes:
         for key, entry in change.parameters.items():
             own = scenario.parameters.get(key)
             if entry is None:
@@ -354,7 +364,7 @@ def apply_conditions(
             initial[key] = getattr(scenario.initial, key) if value is None else value
     return replace(
         scenario,
-        as_of=period.start_time.date(),
+        as_of=day or period.start_time.date(),
         parameters=params,
         initial=replace(scenario.initial, **initial),
     )

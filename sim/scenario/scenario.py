@@ -310,7 +310,7 @@ def _as_of(path: Path, layer, base: Scenario, registry, problems: list[Problem])
             return None
     try:
         conditions = load_conditions(conditions_path, registry)
-        return apply_conditions(base, layer.as_of_month, conditions, where)
+        return apply_conditions(base, layer.as_of_month, conditions, where, day=layer.as_of_day)
     except ScenarioError as err:
         problems.extend(err.problems)
         return None

@@ -8,10 +8,10 @@ as_of: 2025-03                 # optional month the scenario describes: the worl
                                #   up as of the 1st of that month from the conditions file
                                #   (sim.scenario.conditions), applied over the scenario
                                #   this file extends; then this file's own keys apply over
-                               #   the result. A full date (2025-03-20) is read as its
-                               #   month (the same as 2025-03): the conditions and the
-                               #   record are monthly, so changes dated later in that
-                               #   month are not applied
+                               #   the result. A full date (2025-03-20) sets the world
+                               #   up as of that day: the changes dated on or before it
+                               #   (an article of 20 March knows of a text agreed on
+                               #   the 13th); its month is the scenario's month
 conditions: my-conditions.yaml # optional with as_of: the conditions file to use
                                #   (default: the shipped sim/record/conditions.yaml)
 horizon_weeks: 52              # optional whole number, 1..520 (default 52)
@@ -100,6 +100,7 @@ class Layer:
     description: str | None = None
     as_of: datetime.date | None = None
     as_of_month: str | None = None  # "YYYY-MM": set the world up as of this month
+    as_of_day: datetime.date | None = None  # a full date: the changes on or before it
     as_of_line: int | None = None
     conditions: str | None = None  # conditions file for as_of_month (None: the shipped one)
     conditions_line: int | None = None
@@ -178,21 +179,34 @@ def _read_description(c, layer, value, line) -> None:
 
 
 def _read_as_of(c, layer, value, line) -> None:
-    """A month, "YYYY-MM", or a full date read as its month (module docstring): both set
-    ``as_of_month`` (the world is set up from the conditions as of its 1st) and
-    ``as_of``, the 1st of that month, so 2024-03-15 and 2024-03 are the same scenario."""
+    """A month, "YYYY-MM", or a full date (module docstring): both set ``as_of_month``;
+    a month sets the world up from the conditions as of its 1st, a full date as of that
+    day (``as_of_day``: the changes dated on or before it). ``as_of`` is that day."""
     layer.as_of_line = line
     month = _as_of_month(value)
     if month is None:
         c.fail(
             line,
             "as_of",
-            "expected a month like 2024-03 (or a date like 2024-03-15, read as its "
-            f"month), found {shown(value)}",
+            f"expected a month like 2024-03 (or a date like 2024-03-15), found {shown(value)}",
         )
         return
     layer.as_of_month = month
-    layer.as_of = datetime.date(int(month[:4]), int(month[5:]), 1)
+    layer.as_of = layer.as_of_day = _full_date(value)
+    if layer.as_of is None:
+        layer.as_of = datetime.date(int(month[:4]), int(month[5:]), 1)
+
+
+def _full_date(value) -> datetime.date | None:
+    """The day of a full date (YAML's date, or its text quoted); None for a month."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
 
 
 def _as_of_month(value) -> str | None:
