@@ -46,6 +46,7 @@ calibrate: setup-dev
 		--scenario scenarios/baseline.yaml --out $(CALIBRATION_OUT) --until 2024-06 \
 		--seed 20250320 --workers 2
 	$(VENV)/bin/python scripts/ship_calibration.py $(CALIBRATION_OUT) .
+	$(VENV)/bin/python scripts/calibration_table.py
 
 bench: setup
 	$(VENV)/bin/escsim bench

@@ -38,18 +38,22 @@ def main() -> int:
         return 0
     npm = shutil.which("npm")
     if npm is None:
-        print("escsim set-up: npm not found; the dashboard will need Solara's CDN",
-              file=sys.stderr)
+        print("escsim set-up: npm not found; the dashboard will need Solara's CDN", file=sys.stderr)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         for spec in missing:
             print(f"escsim set-up: fetching {spec} for the dashboard (npm)")
             for attempt in range(3):  # a registry hiccup should not fail the set-up
-                done = subprocess.run([npm, "pack", spec, "--silent", "--pack-destination", tmp],
-                                      stdout=subprocess.DEVNULL).returncode == 0
+                done = (
+                    subprocess.run(
+                        [npm, "pack", spec, "--silent", "--pack-destination", tmp],
+                        stdout=subprocess.DEVNULL,
+                    ).returncode
+                    == 0
+                )
                 if done:
                     break
-                time.sleep(2 ** attempt)
+                time.sleep(2**attempt)
             else:
                 print(f"escsim set-up: could not fetch {spec} from npm", file=sys.stderr)
                 return 1

@@ -244,3 +244,22 @@ def test_the_behaviour_tables_are_what_the_script_prints(monkeypatch):
         "docs/snippets/behaviour-report.md is out of date: run "
         "`python scripts/behaviour_report.py` and commit the result"
     )
+
+
+calibration_script = _module("calibration_table")
+
+
+def test_the_calibration_table_is_what_the_script_writes():
+    """docs/snippets/calibration-table.md is docs/calibration_diagnostics.json as the
+    script formats it, and docs/calibration.md includes it."""
+    import json
+
+    text = calibration_script.table(
+        json.loads(calibration_script.DIAGNOSTICS.read_text(encoding="utf-8"))
+    )
+    assert calibration_script.OUTPUT.read_text(encoding="utf-8") == text, (
+        "docs/snippets/calibration-table.md is out of date: run "
+        "`python scripts/calibration_table.py` and commit the result"
+    )
+    page = (REPO / "docs" / "calibration.md").read_text(encoding="utf-8")
+    assert '--8<-- "docs/snippets/calibration-table.md"' in page
