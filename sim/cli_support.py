@@ -220,9 +220,7 @@ def add_run_options(parser: argparse.ArgumentParser, worlds_default: int = 10_00
         default=worlds_default,
         help=f"worlds per run (default {worlds_default:,}, at most {MAX_WORLDS:,})",
     )
-    parser.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(parser)
     parser.add_argument(
         "--workers",
         type=worker_count,
@@ -343,6 +341,13 @@ class DefaultsHelpFormatter(argparse.HelpFormatter):
             else action.default
         )
         return f"{text} (default: {shown})".strip()
+
+
+def add_seed_option(parser) -> None:
+    """``--seed``: the master seed, the same default everywhere (:data:`DEFAULT_SEED`)."""
+    parser.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
+    )
 
 
 def add_format_option(parser, choices=("table", "json")) -> None:

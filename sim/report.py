@@ -425,12 +425,11 @@ def cli_parse(sub) -> None:
         add_horizon_option,
         add_out_option,
         add_quiet_option,
+        add_seed_option,
         add_set_option,
-        seed,
         worker_count,
         worlds_count,
     )
-    from sim.seeding import DEFAULT_SEED
 
     rep = sub.add_parser("report", help="a self-contained HTML report to hand out")
     rep.add_argument(
@@ -443,9 +442,7 @@ def cli_parse(sub) -> None:
     rep.add_argument(
         "-n", "--worlds", type=worlds_count, default=10_000, help="worlds per run (default 10,000)"
     )
-    rep.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(rep)
     rep.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     add_dask_option(rep)
     add_horizon_option(rep)

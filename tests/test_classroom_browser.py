@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, child_env
+from tests.helpers import child_pids, listening
 
 pytest.importorskip("uvicorn")
 
@@ -58,11 +58,7 @@ class Server:
         self.banner = text
 
     def listening(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            return True
-        except OSError:
-            return False
+        return listening(self.port)
 
     def stop(self) -> int:
         if self.proc.poll() is None:
@@ -75,19 +71,6 @@ class Server:
                 self.proc.wait()
 
 
-def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (Linux /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists child processes via /proc")
 def test_sigterm_leaves_nothing_behind(tmp_path):
@@ -95,7 +78,7 @@ def test_sigterm_leaves_nothing_behind(tmp_path):
     try:
         assert "listening on 127.0.0.1, this machine only" in server.banner
         assert server.listening()
-        spawned = children(server.proc.pid)
+        spawned = child_pids(server.proc.pid)
         assert server.stop() == 143  # SIGTERM, reported as escsim reports it
         assert not server.listening()
         assert not [pid for pid in spawned if Path(f"/proc/{pid}").exists()]

@@ -8,7 +8,6 @@ import inspect
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from sim.ladder import N_RUNGS, STATE_LABELS, TREATY_STATE, WAR_STATE
 from sim.package_data import scenarios_dir
 from sim.seeding import DEFAULT_SEED
 from tests.conftest import REPO
+from tests.helpers import child_pids, free_port, listening
 
 RESOLVE = "usa_eu.sanctions_credibility"  # the first lever: Western resolve
 WATCHED = "limited incursion"  # clearly more likely without a sanctions threat
@@ -398,33 +398,6 @@ def test_the_calibrated_scenario_is_offered_with_its_posterior_levers():
 # --- the server leaves nothing behind ---------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (Linux /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -438,7 +411,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists child processes via /proc")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_a_signal_leaves_no_server_behind(sig):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", "dashboard", "--port", str(port)],
         env={**os.environ, "PYTHONPATH": str(REPO)},
@@ -447,15 +420,15 @@ def test_a_signal_leaves_no_server_behind(sig):
     )
     try:
         deadline = time.time() + 90
-        while not _listening(port) and time.time() < deadline and proc.poll() is None:
+        while not listening(port) and time.time() < deadline and proc.poll() is None:
             time.sleep(0.3)
-        assert _listening(port), "the dashboard did not start within 90 s"
-        children = _children(proc.pid)
+        assert listening(port), "the dashboard did not start within 90 s"
+        children = child_pids(proc.pid)
         proc.send_signal(sig)
         deadline = time.time() + 5
-        while _listening(port) and time.time() < deadline:
+        while listening(port) and time.time() < deadline:
             time.sleep(0.1)
-        assert not _listening(port), "something still listens 5 s after the signal"
+        assert not listening(port), "something still listens 5 s after the signal"
         proc.wait(timeout=10)
         left = [pid for pid in children if _alive(pid)]
         assert not left, f"processes left behind: {left}"

@@ -8,7 +8,6 @@ the dashboard's logic, never written down: the model's numbers change as it does
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from sim.dashboard.world import WorldStepper
 from sim.formatting import interval_text, pct, spread_text
 from sim.package_data import scenarios_dir
 from tests.conftest import REPO
+from tests.helpers import free_port, listening
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -31,9 +31,7 @@ WATCHED = "limited incursion"  # clearly more likely without a sanctions threat
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The dashboard's address; its log (stdout and stderr) is read after the tests."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     log = tmp_path_factory.mktemp("dashboard") / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -43,15 +41,11 @@ def server(tmp_path_factory):
             stderr=subprocess.STDOUT,
         )
     deadline = time.time() + 90
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail(f"the dashboard did not start within 90 s:\n{log.read_text()}")
-            time.sleep(0.3)
+    while not listening(port):
+        if time.time() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail(f"the dashboard did not start within 90 s:\n{log.read_text()}")
+        time.sleep(0.3)
     yield f"http://127.0.0.1:{port}/", log
     proc.terminate()
     proc.wait(timeout=20)

@@ -26,7 +26,6 @@ from sim.limits import MAX_HORIZON_MONTHS
 from sim.montecarlo import run_scenario
 from sim.runinfo import run_info
 from sim.scenario.problems import Problem, ScenarioError
-from sim.seeding import DEFAULT_SEED
 
 HORIZON_WEEKS = 52  # cases record the 12 months after their date
 
@@ -175,8 +174,8 @@ def cli_parse(subparsers) -> None:
         add_format_option,
         add_out_option,
         add_quiet_option,
+        add_seed_option,
         positive_int,
-        seed,
         worker_count,
         worlds_count,
     )
@@ -260,9 +259,7 @@ def cli_parse(subparsers) -> None:
         default=10_000,
         help="worlds per origin or case (default 10,000)",
     )
-    bt.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(bt)
     bt.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     add_dask_option(bt)
     add_format_option(bt)

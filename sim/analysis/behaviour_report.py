@@ -127,13 +127,12 @@ def cli_parse(sub) -> None:
         add_format_option,
         add_out_option,
         add_quiet_option,
+        add_seed_option,
         horizon_weeks,
-        seed,
         worker_count,
         worlds_count,
     )
     from sim.package_data import baseline_scenario, scenarios_dir
-    from sim.seeding import DEFAULT_SEED
 
     p = sub.add_parser(
         "behaviour",
@@ -186,9 +185,7 @@ def cli_parse(sub) -> None:
         default=None,
         help="conditions file (default: the shipped sim/record/conditions.yaml)",
     )
-    p.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(p)
     p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     add_dask_option(p)
     add_format_option(p)

@@ -113,12 +113,11 @@ def cli_parse(sub) -> None:
         add_format_option,
         add_out_option,
         add_quiet_option,
-        seed,
+        add_seed_option,
         worker_count,
         worlds_count,
     )
     from sim.package_data import default_record, scenarios_dir
-    from sim.seeding import DEFAULT_SEED
 
     p = sub.add_parser(
         "check-dynamics",
@@ -159,9 +158,7 @@ def cli_parse(sub) -> None:
         default=2000,
         help="histories simulated (default 2,000)",
     )
-    p.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(p)
     p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     add_dask_option(p)
     add_format_option(p)

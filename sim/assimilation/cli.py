@@ -38,15 +38,14 @@ def cli_parse(subparsers) -> None:
         add_format_option,
         add_out_option,
         add_quiet_option,
+        add_seed_option,
         add_set_option,
         horizon_months,
         positive_int,
-        seed,
         worker_count,
         worlds_count,
     )
     from sim.package_data import default_record, scenarios_dir
-    from sim.seeding import DEFAULT_SEED
 
     fc = subparsers.add_parser(
         "forecast",
@@ -105,9 +104,7 @@ def cli_parse(subparsers) -> None:
         help="independent filters the worlds are split into, for the "
         f"log-likelihood's standard error (default {DEFAULT_REPLICATES})",
     )
-    fc.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(fc)
     fc.add_argument(
         "--workers",
         type=worker_count,

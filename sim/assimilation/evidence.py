@@ -46,13 +46,12 @@ def cli_parse(subparsers) -> None:
         add_format_option,
         add_out_option,
         add_quiet_option,
+        add_seed_option,
         positive_int,
-        seed,
         worker_count,
         worlds_count,
     )
     from sim.package_data import default_record
-    from sim.seeding import DEFAULT_SEED
 
     ev = subparsers.add_parser(
         "evidence",
@@ -97,9 +96,7 @@ def cli_parse(subparsers) -> None:
         default=DEFAULT_REPLICATES,
         help=f"independent filters per scenario (default {DEFAULT_REPLICATES})",
     )
-    ev.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(ev)
     ev.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     add_dask_option(ev, "the replicates")
     add_format_option(ev)

@@ -14,7 +14,6 @@ from typing import Any
 
 from sim.runinfo import run_info
 from sim.scenario import Problem, ScenarioError
-from sim.seeding import DEFAULT_SEED
 
 SETTINGS = "settings.json"
 # What must be the same when a run is resumed (the rest may change: generations, workers).
@@ -45,11 +44,11 @@ def cli_parse(subparsers) -> None:
     from sim.cli_support import (
         add_format_option,
         add_quiet_option,
+        add_seed_option,
         dask_address,
         generation_count,
         particle_count,
         record_count,
-        seed,
         worker_count,
     )
     from sim.package_data import default_record
@@ -142,9 +141,7 @@ def cli_parse(subparsers) -> None:
     p.add_argument(
         "--resume", action="store_true", help="continue the run in --out up to --generations"
     )
-    p.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(p)
     add_format_option(p)
     add_quiet_option(p)
     p.set_defaults(action=cli_action)

@@ -37,8 +37,7 @@ def port_or_zero(text: str) -> int:
 
 
 def cli_parse(sub) -> None:
-    from sim.cli_support import add_horizon_option, add_set_option, bounded_int, seed
-    from sim.seeding import DEFAULT_SEED
+    from sim.cli_support import add_horizon_option, add_seed_option, add_set_option, bounded_int
 
     cmd = sub.add_parser("classroom", help=SUMMARY)
     cmd.add_argument(
@@ -86,9 +85,7 @@ def cli_parse(sub) -> None:
         default=10_000,
         help="worlds of the model's run (default 10,000, as escsim run)",
     )
-    cmd.add_argument(
-        "--seed", type=seed, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})"
-    )
+    add_seed_option(cmd)
     add_horizon_option(cmd)
     add_set_option(cmd)
     cmd.add_argument(
