@@ -594,3 +594,21 @@ def test_wilson_interval_known_values_and_edges():
     assert wilson_interval(300, 300)[1] == 1.0  # found by hypothesis: rounding gave 1 - 2e-16
     with pytest.raises(ValueError):
         wilson_interval(5, 3)
+
+
+def test_posture_values_are_the_log_sums_over_the_allowed_rungs():
+    """posture_values takes its log-sums on slices of the ladder: they are the log-sums
+    over the rungs ALLOWED names (talks; pressure; a build-up ready), at any noise, less
+    the build-up's cost."""
+    from scipy.special import logsumexp
+
+    from sim.actors.posture import ALLOWED
+
+    rng = np.random.default_rng(5)
+    utilities = rng.normal(0, 5, (6, 200))
+    noise = rng.uniform(0.2, 5, 200)
+    cost = rng.uniform(0, 2, 200)
+    got = posture_values(utilities, noise, cost)
+    for row, allowed in zip(range(3), (ALLOWED[0], ALLOWED[1], ALLOWED[3]), strict=True):
+        want = noise * logsumexp(utilities[allowed] / noise, axis=0) - (cost if row == 2 else 0)
+        np.testing.assert_allclose(got[row], want, rtol=1e-10, atol=1e-10)

@@ -56,28 +56,24 @@ def _allowed(posture: np.ndarray, ready: np.ndarray) -> np.ndarray:
     return ALLOWED[row].T
 
 
-def _log_sum(utilities: np.ndarray, allowed: np.ndarray, noise: np.ndarray) -> np.ndarray:
-    """noise x log sum over the allowed rungs of exp(U / noise), per world (n,): the
-    expected best of the allowed events; the maximum as noise -> 0."""
-    masked = np.where(allowed, utilities, -np.inf)
-    top = masked.max(axis=0)
-    scale = np.maximum(noise, 1e-12)
-    return top + scale * np.log(np.exp((masked - top) / scale).sum(axis=0))
-
-
 def posture_values(
     utilities: np.ndarray, noise: np.ndarray, buildup_cost: np.ndarray
 ) -> np.ndarray:
-    """Baku's value of each posture this week (3, n): the log-sum of the utilities of
-    the rungs it allows (:data:`ALLOWED`), a build-up valued as ready, less its weekly
-    cost. ``utilities`` is :func:`sim.actors.azerbaijan.rung_utilities`, shape (6, n)."""
-    n = utilities.shape[1]
-    rows = (Posture.TALKS, Posture.PRESSURE, _READY)
-    values = np.stack(
-        [_log_sum(utilities, np.repeat(ALLOWED[r][:, None], n, 1), noise) for r in rows]
-    )
-    values[Posture.BUILD_UP] -= buildup_cost
-    return values
+    """Baku's value of each posture this week (3, n): the log-sum at Baku's noise of the
+    utilities of the rungs it allows (:data:`ALLOWED`: talks rung 0, pressure 1-3, a
+    build-up valued as ready, 1-5), the expected best of its events (the maximum as the
+    noise goes to 0), a build-up less its weekly cost. ``utilities`` is
+    :func:`sim.actors.azerbaijan.rung_utilities`, shape (6, n)."""
+    # The allowed rungs are contiguous rows, so each log-sum is taken on a slice (this
+    # runs every week over every world): pressure over rows 1-3, the operations in depth
+    # over rows 4-5, and the build-up as the log-sum of those two.
+    scale = np.maximum(noise, 1e-12)
+    low = utilities[1:DEPTH_RUNG]
+    top = low.max(axis=0)
+    pressure = top + scale * np.log(np.exp((low - top) / scale).sum(axis=0))
+    deep = scale * np.logaddexp(utilities[DEPTH_RUNG] / scale, utilities[DEPTH_RUNG + 1] / scale)
+    build_up = scale * np.logaddexp(pressure / scale, deep / scale) - buildup_cost
+    return np.stack([utilities[0], pressure, build_up])
 
 
 def choose_posture(
