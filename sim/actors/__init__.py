@@ -35,11 +35,11 @@ if len(PARAMS_BY_KEY) != len(PARAMETERS):
     raise RuntimeError("duplicate parameter keys in the registry")
 
 # One step = every agent acts once, in this order: Turkey chooses its line, Baku offers
-# to sign or picks its rung and fights, Yerevan answers (concessions, the treaty, a call
-# on the CSTO or the West), Moscow chooses the CSTO's answer and its own moves (corridor,
-# unrest, spoiling), the West decides on sanctions (which Turkey and Baku see next week),
-# and last the environment: a full-scale war may spread. Then the actors with beliefs
-# learn from the week (EscalationModel.step).
+# to sign or holds a posture, picks the week's rung and fights, Yerevan answers
+# (concessions, the treaty, a call on the CSTO or the West), Moscow chooses the CSTO's
+# answer and its own moves (corridor, unrest, spoiling), the West decides on sanctions
+# (which Turkey and Baku see next week), and last the environment: a full-scale war may
+# spread. Then the actors with beliefs learn from the week (EscalationModel.step).
 ACTOR_ORDER: tuple[type[Actor], ...] = (
     turkey.Turkey,
     azerbaijan.Azerbaijan,

@@ -461,7 +461,8 @@ def learn_resolve(
 
 
 class Azerbaijan(Actor):
-    """Moves second each week, after Turkey: may offer to sign, picks its rung, fights."""
+    """Moves second each week, after Turkey: may offer to sign, holds a posture, picks the
+    week's rung among those it allows, fights."""
 
     actor, label, draws_per_week = "azerbaijan", "Azerbaijan", 4
     decides = ("posture", "rung")
