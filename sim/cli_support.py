@@ -350,6 +350,19 @@ def add_seed_option(parser) -> None:
     )
 
 
+def add_simulation_tail(parser, out_what: str) -> None:
+    """The options every simulating analysis ends with: ``--seed``, ``--workers``,
+    ``--dask``, ``--format``, ``-o/--out`` (writing ``out_what``) and ``-q/--quiet``."""
+    add_seed_option(parser)
+    parser.add_argument(
+        "--workers", type=worker_count, default=1, help="worker processes (default 1)"
+    )
+    add_dask_option(parser)
+    add_format_option(parser)
+    add_out_option(parser, out_what)
+    add_quiet_option(parser)
+
+
 def add_format_option(parser, choices=("table", "json")) -> None:
     """``--format table|json`` (the first choice is the default)."""
     parser.add_argument(

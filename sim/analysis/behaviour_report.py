@@ -123,13 +123,8 @@ def cli_parse(sub) -> None:
     """``escsim behaviour [SCENARIO]``: the transition distance and the lever effects."""
     from sim.analysis.behaviour import LEVER_WEEKS
     from sim.cli_support import (
-        add_dask_option,
-        add_format_option,
-        add_out_option,
-        add_quiet_option,
-        add_seed_option,
+        add_simulation_tail,
         horizon_weeks,
-        worker_count,
         worlds_count,
     )
     from sim.package_data import baseline_scenario, scenarios_dir
@@ -185,12 +180,7 @@ def cli_parse(sub) -> None:
         default=None,
         help="conditions file (default: the shipped sim/record/conditions.yaml)",
     )
-    add_seed_option(p)
-    p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
-    add_dask_option(p)
-    add_format_option(p)
-    add_out_option(p, f"{BEHAVIOUR_JSON} and {BEHAVIOUR_PNG}")
-    add_quiet_option(p)
+    add_simulation_tail(p, f"{BEHAVIOUR_JSON} and {BEHAVIOUR_PNG}")
     p.set_defaults(action=cli_action)
 
 

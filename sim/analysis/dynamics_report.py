@@ -109,12 +109,7 @@ def plot_dynamics(check: DynamicsCheck, path) -> Path:
 def cli_parse(sub) -> None:
     """``escsim check-dynamics [SCENARIO]``: the record against simulated histories."""
     from sim.cli_support import (
-        add_dask_option,
-        add_format_option,
-        add_out_option,
-        add_quiet_option,
-        add_seed_option,
-        worker_count,
+        add_simulation_tail,
         worlds_count,
     )
     from sim.package_data import default_record, scenarios_dir
@@ -158,12 +153,7 @@ def cli_parse(sub) -> None:
         default=2000,
         help="histories simulated (default 2,000)",
     )
-    add_seed_option(p)
-    p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
-    add_dask_option(p)
-    add_format_option(p)
-    add_out_option(p, f"{DYNAMICS_JSON} and {DYNAMICS_PNG}")
-    add_quiet_option(p)
+    add_simulation_tail(p, f"{DYNAMICS_JSON} and {DYNAMICS_PNG}")
     p.set_defaults(action=cli_action)
 
 
