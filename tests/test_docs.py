@@ -265,3 +265,11 @@ def test_the_calibration_table_is_what_the_script_writes():
     )
     page = (REPO / "docs" / "calibration.md").read_text(encoding="utf-8")
     assert '--8<-- "docs/snippets/calibration-table.md"' in page
+
+
+def test_no_page_prints_where_the_repository_sits():
+    """No example, snippet or page holds this checkout's absolute path (an example must
+    name its files relative to the repository, as a reader's clone would)."""
+    where = str(REPO)
+    for page in [README, *DOCS.rglob("*.md"), *DOCS.rglob("*.txt")]:
+        assert where not in page.read_text(encoding="utf-8"), page
