@@ -186,7 +186,7 @@ def test_same_seed_same_posterior_on_dask(setup, tmp_path):
 def test_ninety_percent_intervals_cover_the_truth_at_their_rate():
     from sim.calibration.coverage import SMALL, coverage
 
-    result = coverage(RECORD, BASELINE, 8, SMALL, 2026)
+    result = coverage(RECORD, BASELINE, 8, SMALL, 2026, workers=2)
     for key, v in result.items():
         assert v["covered"] >= 5, (key, v)
 

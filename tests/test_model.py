@@ -99,10 +99,10 @@ def test_same_seed_same_numbers_and_different_seed_different_numbers():
 
 @pytest.mark.slow
 def test_one_world_stepped_alone_matches_the_batch():
-    """600 single-world models against one batch of 30,000 worlds: P(border clash)
+    """300 single-world models against one batch of 30,000 worlds: P(border clash)
     agrees within 4 standard errors of the difference (seeded; the chance of a false
     alarm is about 6e-5)."""
-    singles = [model(1, seed=1000 + i).run().outcome_indicators()[0, 0] for i in range(600)]
+    singles = [model(1, seed=1000 + i).run().outcome_indicators()[0, 0] for i in range(300)]
     p1 = float(np.mean(singles))
     k, n = _estimate(model(30_000, seed=77).run(), "border_clash")
     p2 = k / n
