@@ -23,6 +23,7 @@ class CappedAzerbaijan(Azerbaijan):
         return posture, np.minimum(usual, 2).astype(usual.dtype)
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_run_prints_the_table_of_escsim_run(capsys):
     from sim.cli import main
 
@@ -72,6 +73,7 @@ def test_overrides_change_one_parameter():
     assert pushed.estimate("limited_incursion").k > calm.estimate("limited_incursion").k
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_a_custom_actor_takes_its_place_in_a_run():
     usual = sim.run("baseline", n=1000, spread=(0, 1))
     capped = sim.run("baseline", n=1000, spread=(0, 1), actor_classes=[CappedAzerbaijan])

@@ -75,6 +75,7 @@ def test_the_posterior_is_the_known_one(tmp_path):
     assert sampler.simulated >= history.total_nr_simulations
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_the_same_seed_gives_the_same_posterior_whatever_runs_the_blocks(tmp_path):
     """Blocks arrive in order from any ``map``; here one that runs them last to first."""
 
@@ -90,6 +91,7 @@ def test_the_same_seed_gives_the_same_posterior_whatever_runs_the_blocks(tmp_pat
     assert not np.array_equal(posterior(first)[0], posterior(other_seed)[0])
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_a_resumed_run_equals_an_uninterrupted_one(tmp_path):
     whole, _ = run(tmp_path, "whole", 3)
     run(tmp_path, "parts", 2)

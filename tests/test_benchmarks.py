@@ -130,6 +130,7 @@ def test_an_installed_package_without_its_checkout_runs_as_installed(monkeypatch
     assert tree.baseline == baseline_scenario()
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_the_hostile_input_benchmark_times_what_the_tests_check(capsys):
     from benchmarks import hostile_input
 

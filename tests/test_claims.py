@@ -161,6 +161,7 @@ def test_a_user_mapping_is_a_further_column(tmp_path):
         load_mapping(path)
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_every_lens_is_shipped_with_its_date_and_claims():
     assert sorted(p.stem for p in EXPERTS) == sorted(LENSES)
     for path in EXPERTS:
@@ -194,6 +195,7 @@ claims:
     assert main(["check", str(path), "-n", "500", "--strict"]) == 1
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_check_json_and_bad_claims(capsys, tmp_path):
     code = main(
         [

@@ -32,6 +32,7 @@ def test_run_prints_the_outcome_table(capsys):
     assert "median week of first border clash" in out
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_json_output_has_the_contract_shape_and_repeats_exactly(capsys):
     args = ("run", BASELINE, "-n", "3000", "--format", "json", "--horizon", "26")
     _, first, _ = run_cli(capsys, *args)

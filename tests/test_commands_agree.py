@@ -125,6 +125,7 @@ def test_compare_shows_progress_on_a_terminal_and_not_with_quiet(capsys, monkeyp
 # --- --set and --horizon --------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_set_fixes_a_parameter_with_the_same_numbers_as_an_override(capsys):
     code, out, _ = run_cli(
         capsys,
@@ -321,6 +322,7 @@ def test_write_paths_are_paths():
     assert isinstance(args.out, Path)
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_forecast_takes_set_and_shows_progress(capsys, monkeypatch, tmp_path):
     import sys
 

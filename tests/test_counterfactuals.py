@@ -120,6 +120,7 @@ def failing_rows(cf: np.ndarray, base: np.ndarray, rows) -> list[tuple[str, Pair
     return failing
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 @pytest.mark.parametrize("name", sorted(DIRECTIONS))
 def test_counterfactual_direction(name, baseline_worlds):
     cf = shipped(name)
@@ -147,6 +148,7 @@ def test_the_strongest_levers_really_move_the_outcome(baseline_worlds):
         assert d.mean() > 5 * d.std(ddof=1) / np.sqrt(N), (name, outcome)
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_a_planted_reversed_lever_fails_every_row(baseline_worlds, tmp_path):
     """Porcupine reforms undone (denial and border readiness near zero) checked against the
     rows of porcupine_complete: each row reports the wrong direction."""

@@ -19,6 +19,7 @@ distributed = pytest.importorskip("distributed")
 CLUSTER = {"n_workers": 1, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_a_local_cluster_worker_has_no_malloc_trim_threshold(monkeypatch, capsys):
     # As after a LocalCluster made with Dask's defaults: its nanny leaves the variable in
     # this process's environment, where a later worker would inherit it.
@@ -35,6 +36,7 @@ def test_a_local_cluster_worker_has_no_malloc_trim_threshold(monkeypatch, capsys
     assert "MALLOC_TRIM_THRESHOLD_" not in capsys.readouterr().err
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_workers_started_with_the_nanny_default_get_a_hint(monkeypatch):
     import dask
 

@@ -130,6 +130,7 @@ def test_coding_draws_follow_the_observation_model():
 # --- the check on the model -----------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_check_dynamics_runs_on_the_model_seeded():
     scenario, record = load_scenario(BASELINE), load_record(RECORD)
     a = check_dynamics(scenario, record, n=40, seed=3, observation=ObservationModel())

@@ -154,6 +154,7 @@ def test_resume_after_kill_9_gives_the_uninterrupted_table(tmp_path):
     assert (out / "results.csv").read_text() == (tmp_path / "whole" / "results.csv").read_text()
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_a_changed_study_is_refused_on_resume(tmp_path):
     path = write_study(tmp_path, GRID)
     run_study(load_study(path), out=tmp_path / "out")

@@ -169,6 +169,7 @@ def test_no_leak_months_at_or_after_the_origin_do_not_matter(scenario, record, t
     assert a.log_likelihoods == [sum(m["log_likelihood"] for m in a.months)]
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_uninformative_filter_at_the_first_month_equals_a_blank_run(scenario, record):
     """No month filtered: the forecast is a blank run's, within Monte Carlo error (4 SE,
     different seeds)."""
@@ -218,6 +219,7 @@ def _plain_forecast(scenario, record, origin, horizon, n, seed):
     return model.outcome_indicators().sum(axis=1)
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_uninformative_filter_equals_the_unweighted_run(scenario, record):
     """With an uninformative observation model the filter never resamples and its
     forecast equals the unweighted run through the same months, within Monte Carlo

@@ -87,6 +87,7 @@ def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_imports_form_no_circle_not_even_through_imports_inside_functions():
     # Module level: a circle breaks `import` outright. Inside functions or under
     # `if TYPE_CHECKING:`: a circle is hidden by the late import (sim.output and

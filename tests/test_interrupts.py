@@ -242,6 +242,7 @@ def finished_sweep(tmp_path_factory):
     return study, out, table
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 @pytest.mark.parametrize("kind", list(CORRUPTIONS))
 def test_a_corrupt_block_is_run_again_and_the_table_is_right(finished_sweep, tmp_path, kind):
     study, done, whole = finished_sweep
@@ -367,6 +368,7 @@ def test_a_run_is_not_swapped_over_the_current_directory(tmp_path, monkeypatch):
 # --- 13 and 14. truthful messages ----------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_ctrl_c_during_a_sweep_says_what_was_kept_and_how_to_resume(tmp_path, monkeypatch):
     from sim.experiments import runner
 

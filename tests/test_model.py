@@ -88,6 +88,7 @@ def test_sanctions_probability_matches_the_hand_computed_answer():
     assert lo <= truth <= hi, (k / n, truth)
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_same_seed_same_numbers_and_different_seed_different_numbers():
     a = model(5_000, seed=9).run().tally()
     b = model(5_000, seed=9).run().tally()

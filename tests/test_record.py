@@ -184,6 +184,7 @@ def test_side_outcomes_read_the_dated_conditions():
     assert base.parameters[warning].dist.mean() == base.parameters[text].dist.mean() == 1.0
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_as_of_applies_changes_dated_on_or_before_the_first_of_the_month():
     base = load_scenario(BASELINE)
     before, after = scenario_as_of(base, "2022-02"), scenario_as_of(base, "2022-03")
@@ -283,6 +284,7 @@ def test_as_of_month_in_a_scenario_file_applies_conditions_then_the_files_own_ke
     assert case.parameters["usa_eu.monitor_presence"].dist.mean() == 0.5  # the file's own
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_a_full_date_sets_the_world_up_as_of_that_day(tmp_path):
     """as_of: 2021-06-15 is as of 15 June: the changes dated on or before that day (none
     between 1 and 15 June 2021, so the same parameters and initial state as as_of:
@@ -303,6 +305,7 @@ def test_a_full_date_sets_the_world_up_as_of_that_day(tmp_path):
     assert feb.parameters[key].dist.mean() == 0.0
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_each_lens_is_set_up_as_of_its_articles_month():
     """Seed 001 (March 2024): Armenia had frozen its CSTO participation (22 February);
     seed 000 (20 March 2025): it considered itself outside (December 2024). Each lens

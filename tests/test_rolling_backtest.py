@@ -184,6 +184,7 @@ def test_command_json_has_the_issues_shape_and_is_reproducible(capsys, tmp_path)
     assert json.loads(run_cli(capsys, *args)[1]) == data  # same seed, same numbers
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_command_table_prints_scores_and_reliability(capsys):
     code, out, err = run_cli(
         capsys,
@@ -295,6 +296,7 @@ def test_record_and_case_files_do_not_mix(capsys):
     assert code == 2 and "not both" in err
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_without_files_or_a_record_file_the_shipped_record_is_backtested(capsys):
     """`escsim backtest` alone, or with a bare --record, backtests the shipped record."""
     from sim.package_data import default_record

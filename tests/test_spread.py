@@ -90,6 +90,7 @@ def test_fixed_parameters_forced_through_the_pass_spread_only_by_binomial_noise(
         assert p90 - p10 < 2 * 1.28 * np.sqrt(p * (1 - p) / 50) + 0.05, name
 
 
+@pytest.mark.slow  # over 0.4 s (measured): kept out of the fast tier
 def test_one_parameter_from_zero_to_one_shows_a_wide_spread(switch):
     """Tolerance: a quarter of Beta(0.1, 0.1) draws lie below 0.001, so the 10th
     percentile of 200 draws exceeds that only if fewer than 20 of an expected 50 do
