@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sim import limits
@@ -341,6 +342,16 @@ class DefaultsHelpFormatter(argparse.HelpFormatter):
             else action.default
         )
         return f"{text} (default: {shown})".strip()
+
+
+def add_conditions_option(parser) -> None:
+    """``--conditions``: the dated conditions file (default: the shipped one)."""
+    parser.add_argument(
+        "--conditions",
+        type=Path,
+        default=None,
+        help="conditions file (default: the shipped sim/record/conditions.yaml)",
+    )
 
 
 def add_seed_option(parser) -> None:

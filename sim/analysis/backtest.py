@@ -170,6 +170,7 @@ def _horizons(text: str) -> list[int]:
 def cli_parse(subparsers) -> None:
     """The ``backtest`` command: rolling origins on a record, or history cases."""
     from sim.cli_support import (
+        add_conditions_option,
         add_dask_option,
         add_format_option,
         add_out_option,
@@ -239,12 +240,7 @@ def cli_parse(subparsers) -> None:
         default=baseline_scenario(),
         help="scenario set up as of each origin (default scenarios/baseline.yaml)",
     )
-    bt.add_argument(
-        "--conditions",
-        type=Path,
-        default=None,
-        help="conditions file (default: the shipped sim/record/conditions.yaml)",
-    )
+    add_conditions_option(bt)
     bt.add_argument(
         "--outcomes",
         nargs="+",

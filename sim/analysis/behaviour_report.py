@@ -123,6 +123,7 @@ def cli_parse(sub) -> None:
     """``escsim behaviour [SCENARIO]``: the transition distance and the lever effects."""
     from sim.analysis.behaviour import LEVER_WEEKS
     from sim.cli_support import (
+        add_conditions_option,
         add_simulation_tail,
         horizon_weeks,
         worlds_count,
@@ -174,12 +175,7 @@ def cli_parse(sub) -> None:
     p.add_argument(
         "-n", "--worlds", type=worlds_count, default=4000, help="worlds per run (default 4,000)"
     )
-    p.add_argument(
-        "--conditions",
-        type=Path,
-        default=None,
-        help="conditions file (default: the shipped sim/record/conditions.yaml)",
-    )
+    add_conditions_option(p)
     add_simulation_tail(p, f"{BEHAVIOUR_JSON} and {BEHAVIOUR_PNG}")
     p.set_defaults(action=cli_action)
 

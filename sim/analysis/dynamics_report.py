@@ -109,6 +109,7 @@ def plot_dynamics(check: DynamicsCheck, path) -> Path:
 def cli_parse(sub) -> None:
     """``escsim check-dynamics [SCENARIO]``: the record against simulated histories."""
     from sim.cli_support import (
+        add_conditions_option,
         add_simulation_tail,
         worlds_count,
     )
@@ -133,12 +134,7 @@ def cli_parse(sub) -> None:
         help="a CSV with the record's columns (default: the shipped record, "
         "data/record/armenia_azerbaijan_monthly.csv)",
     )
-    p.add_argument(
-        "--conditions",
-        type=Path,
-        default=None,
-        help="conditions file (default: the shipped sim/record/conditions.yaml)",
-    )
+    add_conditions_option(p)
     p.add_argument(
         "--observation",
         default="default",

@@ -34,6 +34,7 @@ def month_arg(text: str):
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
     from sim.cli_support import (
+        add_conditions_option,
         add_dask_option,
         add_format_option,
         add_out_option,
@@ -77,12 +78,7 @@ def cli_parse(subparsers) -> None:
         default=scenarios_dir() / "calibrated.yaml",
         help="scenario the worlds are drawn from (default scenarios/calibrated.yaml)",
     )
-    fc.add_argument(
-        "--conditions",
-        type=Path,
-        default=None,
-        help="conditions file (default: the shipped sim/record/conditions.yaml)",
-    )
+    add_conditions_option(fc)
     fc.add_argument(
         "--observation",
         choices=OBSERVATION_CHOICES,

@@ -42,6 +42,7 @@ def kass_raftery(log_bf: float) -> str:
 def cli_parse(subparsers) -> None:
     from sim.assimilation.forecast import DEFAULT_REPLICATES
     from sim.cli_support import (
+        add_conditions_option,
         add_dask_option,
         add_format_option,
         add_out_option,
@@ -71,12 +72,7 @@ def cli_parse(subparsers) -> None:
         help="the monthly record CSV (default: the shipped record, "
         "data/record/armenia_azerbaijan_monthly.csv)",
     )
-    ev.add_argument(
-        "--conditions",
-        type=Path,
-        default=None,
-        help="conditions file (default: the shipped sim/record/conditions.yaml)",
-    )
+    add_conditions_option(ev)
     ev.add_argument(
         "--observation",
         choices=("default", "sharper", "softer"),
