@@ -71,7 +71,7 @@ def posture_at(rung: int) -> Posture:
     a build-up (already complete) in an operation in depth."""
     if rung <= 0:
         return Posture.TALKS
-    return Posture.PRESSURE if rung < int(Rung.CORRIDOR_OFFENSIVE) else Posture.BUILD_UP
+    return Posture.PRESSURE if rung < DEPTH_RUNG else Posture.BUILD_UP
 
 
 class OperationEnd(IntEnum):

@@ -402,8 +402,7 @@ def choose_move(
     chosen = posture_rule.choose_posture(
         posture, values, az.decision_noise, az.posture_cost, u_posture
     )
-    in_depth = start_rung >= DEPTH_RUNG
-    chosen = np.where(in_depth, Posture.BUILD_UP, chosen).astype(posture.dtype)
+    chosen = posture_rule.kept_posture(chosen, start_rung)
     ready = buildup >= az.buildup_weeks
     rung = posture_rule.choose_event(
         chosen, ready, start_rung, utilities, az.decision_noise, az.change_cost, u_event

@@ -32,7 +32,7 @@ weekly cost (assumption: Baku plans ahead for the operation it prepares).
 
 import numpy as np
 
-from sim.actors.choice import logit_choice
+from sim.actors.choice import logit_choice, logit_probabilities
 from sim.ladder import DEPTH_RUNG, N_POSTURES, N_RUNGS, OPERATION_RUNG, Posture
 
 POSTURES = np.arange(N_POSTURES)[:, None]
@@ -131,10 +131,14 @@ def event_probabilities(
     """(6, n) chance of each rung this week given the posture, outside an operation in
     depth: what :func:`choose_event` draws from (for narration, the classroom and the
     diagnostics)."""
-    from sim.actors.choice import logit_probabilities
-
     options = np.where(_allowed(posture, ready), utilities, -np.inf)
     return logit_probabilities(options, noise)
+
+
+def kept_posture(chosen: np.ndarray, start_rung: np.ndarray) -> np.ndarray:
+    """The posture Baku holds this week: the one it chose, except that an operation in
+    depth under way (``start_rung`` >= 4) keeps the build-up posture that launched it."""
+    return np.where(start_rung >= DEPTH_RUNG, Posture.BUILD_UP, chosen).astype(chosen.dtype)
 
 
 def count_buildup(buildup: np.ndarray, posture: np.ndarray, rung: np.ndarray) -> np.ndarray:

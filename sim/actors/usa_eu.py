@@ -173,6 +173,15 @@ def sanction_stake(rung: np.ndarray | int, us: Params, west_call: np.ndarray) ->
     return stake * (1.0 + WEST_CALL_BOOST * west_call)
 
 
+def sanctions_on_table(rung: np.ndarray | int, us: Params, west_call: np.ndarray) -> np.ndarray:
+    """Where the West weighs sanctions at all: where it has something at stake
+    (:func:`sanction_stake` > 0), not a border clash (seed 001, Kopalyan: "it is one
+    thing to have flare-ups on the border"), nor an incursion before it warned against
+    one (seed 001, Yunusov). The test :func:`impose_probability` applies, for whoever
+    asks the West's question (the classroom)."""
+    return sanction_stake(rung, us, west_call) > 0.0
+
+
 def impose_probability(
     rung: np.ndarray | int, us: Params, resolve: np.ndarray, west_call: np.ndarray
 ) -> np.ndarray:
@@ -186,6 +195,7 @@ def impose_probability(
     true resolve (``sanctions_credibility``); Baku's expectation passes its belief."""
     stake = sanction_stake(rung, us, west_call)
     p = binary_probability(_gain_on(stake, us, resolve), us.decision_noise)
+    # sanctions_on_table, on the stake already computed here
     return np.where(stake > 0.0, p, 0.0)
 
 

@@ -296,14 +296,16 @@ class MoscowForCsto(Adapter):
 
 
 class West(Adapter):
-    """The US/EU: impose sanctions while Baku fights (:func:`usa_eu.sanction_gain` with
-    the West's own resolve; draw 0). Lifting follows the lifting condition."""
+    """The US/EU: impose sanctions where the rule weighs them
+    (:func:`usa_eu.sanctions_on_table`: an incursion it warned against, an operation in
+    depth), by :func:`usa_eu.sanction_gain` with the West's own resolve; draw 0.
+    Lifting follows the lifting condition."""
 
     actor, title = "usa_eu", "The West"
 
     def questions(self, agent, w, v, u):
         us = v.usa_eu
-        if w.sanctioned[0] or w.rung[0] < ATTACK_RUNG:
+        if w.sanctioned[0] or not usa_eu.sanctions_on_table(w.rung, us, w.west_call)[0]:
             return ()
         gain = usa_eu.sanction_gain(w.rung, us, us.sanctions_credibility, w.west_call)
         return (

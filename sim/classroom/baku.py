@@ -13,10 +13,10 @@ from dataclasses import fields
 import numpy as np
 
 from sim.actors import azerbaijan
-from sim.actors.posture import allowed_rungs
+from sim.actors.posture import allowed_rungs, kept_posture
 from sim.classroom.adapters import Adapter, common_sees, rung_text
 from sim.classroom.decisions import Option, Question
-from sim.ladder import DEPTH_RUNG, N_POSTURES, N_RUNGS, Posture
+from sim.ladder import N_POSTURES, N_RUNGS, Posture
 
 # The chances of Baku's move are measured on the rule itself: choose_move maps two
 # uniform draws (posture, event) to a move by inverse CDF, so the share of an even
@@ -76,9 +76,11 @@ class Baku(Adapter):
         )
         # Every move open this week, in posture then ladder order: any posture (the
         # build-up, while an operation in depth is under way), and the rungs it allows.
-        start, in_depth = w.start_rung[:1], bool(w.start_rung[0] >= DEPTH_RUNG)
+        start = w.start_rung[:1]
         ready = w.buildup_weeks[:1] >= az.buildup_weeks[:1]
-        postures = [Posture.BUILD_UP] if in_depth else list(Posture)
+        every = np.arange(N_POSTURES, dtype=np.int8)
+        kept = kept_posture(every, np.repeat(start, N_POSTURES))
+        postures = [Posture(p) for p in sorted(set(kept.tolist()))]
         open_ = {p: allowed_rungs(np.array([p]), ready, start)[:, 0] for p in postures}
         options = tuple(
             Option(
